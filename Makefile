@@ -1,0 +1,53 @@
+# `make report` and `make test` set everything up on a fresh Debian machine with Python 3.11.
+# A second run with nothing changed skips the installs (stamp files in .venv/).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BASE_STAMP := $(VENV)/.installed-base
+TEST_STAMP := $(VENV)/.installed-test
+SAMPLE := data/sample
+export MPLBACKEND := Agg
+
+.PHONY: report test validate chromium lint clean sample
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(BASE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(BASE_STAMP)
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
+
+# PDF export drives a system Chromium; install it when running as root and none is found.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ]; then \
+		:; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Chromium and poppler-utils (PDF export and its checks)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium poppler-utils; \
+	else \
+		echo "no Chromium found: reports will be HTML only (install the chromium package for the PDF)"; \
+	fi
+
+validate: $(BASE_STAMP)
+	$(BIN)/kpi validate $(SAMPLE)
+
+report: $(BASE_STAMP) chromium
+	$(BIN)/kpi validate $(SAMPLE)
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check kpilib tests
+
+test: $(TEST_STAMP) chromium lint
+	$(BIN)/pytest -q
+
+sample: $(BASE_STAMP)
+	$(BIN)/kpi sample --out $(SAMPLE)
+
+clean:
+	rm -rf $(VENV) reports

@@ -1,0 +1,126 @@
+"""The ``kpi`` command.
+
+Sub-commands: ``validate``, ``sample``, ``kpis``, ``report``, and (when the
+importers are installed) ``import`` and ``init``. A data or parameter problem
+prints its message and exits 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kpilib.errors import KpiError
+
+__all__ = ["main"]
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from kpilib.data import load_dataset
+
+    dataset = load_dataset(args.dir)
+    print(dataset.summary())
+    print("valid")
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from kpilib.sample import write_sample
+
+    for path in write_sample(args.out, seed=args.seed):
+        print(path)
+    return 0
+
+
+def _kpis(args: argparse.Namespace) -> int:
+    from kpilib.data import load_dataset
+    from kpilib.tables import write_tables
+
+    dataset = load_dataset(args.data)
+    for path in write_tables(
+        dataset, period=args.period, as_of=args.as_of, out=Path(args.out), fmt=args.format
+    ):
+        print(path)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from kpilib.report import build_report
+
+    folder = build_report(
+        period=args.period,
+        data=Path(args.data),
+        lang=args.lang,
+        as_of=args.as_of,
+        out=Path(args.out),
+        progress=None,
+    )
+    print(folder)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kpi", description="Sales KPIs: validate, compute, report."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check a dataset folder and print its summary")
+    p.add_argument(
+        "dir", help="dataset folder (leads.csv, targets.csv, costs.csv, orders.csv, kpi.toml)"
+    )
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("sample", help="write the synthetic sample dataset")
+    p.add_argument("--out", required=True, help="folder to write into")
+    p.add_argument("--seed", type=int, default=7, help="random seed (default 7, as data/sample/)")
+    p.set_defaults(func=_sample)
+
+    p = sub.add_parser("kpis", help="write the KPI tables of a period")
+    p.add_argument("--data", required=True, help="dataset folder")
+    p.add_argument("--period", required=True, help="month, YYYY-MM")
+    p.add_argument(
+        "--as-of", dest="as_of", default=None, help="YYYY-MM-DD; default: latest date in the data"
+    )
+    p.add_argument("--out", required=True, help="folder to write the tables into")
+    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.set_defaults(func=_kpis)
+
+    p = sub.add_parser("report", help="build the monthly report (HTML and PDF)")
+    p.add_argument("--period", required=True, help="month, YYYY-MM")
+    p.add_argument("--data", default="data/sample", help="dataset folder (default data/sample)")
+    p.add_argument(
+        "--lang", choices=["en", "fr"], default=None, help="default: kpi.toml's language"
+    )
+    p.add_argument(
+        "--as-of", dest="as_of", default=None, help="YYYY-MM-DD; default: latest date in the data"
+    )
+    p.add_argument("--out", default="reports", help="output folder (default reports)")
+    p.set_defaults(func=_report)
+
+    try:
+        from kpilib.importers.cli import register
+    except ImportError:
+        pass
+    else:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``kpi`` with *argv* (default: the command line); return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KpiError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

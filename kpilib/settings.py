@@ -1,0 +1,223 @@
+"""A dataset's settings: ``kpi.toml``.
+
+Every key has a default, so a dataset without ``kpi.toml`` loads. Unknown keys
+and bad values are reported all at once, each with the accepted form.
+
+The file's layout::
+
+    company = "Acme"              # shown in the report footer
+    currency = "EUR"              # ISO 4217 code
+    locale = "fr_FR"              # number, date and currency formatting
+    language = "fr"               # narrative language: "en" or "fr"
+    fiscal_year_start = 1         # month 1-12 that starts the fiscal year
+    day_first = false             # dates like 03/10/2026 are 3 October when true
+    gross_margin_rate = 0.35      # margin on orders without a gross_margin amount
+
+    [funnel]
+    stages = ["lead", "visit", "offer", "sale"]   # each has a <stage>_at column
+    conversion_window_days = 90   # optional; cohorts younger than it are immature
+
+    [status]
+    on_track = 0.95               # projected attainment at or above: on track
+    at_risk = 0.85                # at or above (and below on_track): at risk
+
+    [value]
+    ltv_to_cac_min = 3.0          # LTV:CAC below it is flagged
+    payback_max_months = 12       # payback above it is flagged
+    horizon_months = 36           # horizon of projected CLV
+    discount_rate = 0.10          # yearly discount rate of projected CLV
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kpilib.errors import DataError
+
+__all__ = ["Settings", "load_settings", "parse_settings"]
+
+_STAGE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings of one dataset; see the module docstring for each key."""
+
+    company: str = "Company"
+    currency: str = "EUR"
+    locale: str = "en_GB"
+    language: str = "en"
+    fiscal_year_start: int = 1
+    day_first: bool = False
+    gross_margin_rate: float = 0.3
+    stages: tuple[str, ...] = ("lead", "visit", "offer", "sale")
+    conversion_window_days: int | None = None
+    on_track: float = 0.95
+    at_risk: float = 0.85
+    ltv_to_cac_min: float = 3.0
+    payback_max_months: int = 12
+    horizon_months: int = 36
+    discount_rate: float = 0.10
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def stage_columns(self) -> list[str]:
+        """Column of each funnel stage, in order: ``lead_at``, ``visit_at``, …"""
+        return [f"{s}_at" for s in self.stages]
+
+
+# section -> key -> (field name, checker returning an error text or None)
+def _str(v: Any) -> str | None:
+    return None if isinstance(v, str) and v.strip() else "a non-empty text"
+
+
+def _currency(v: Any) -> str | None:
+    ok = isinstance(v, str) and re.fullmatch(r"[A-Z]{3}", v)
+    return None if ok else 'a three-letter ISO 4217 code such as "EUR"'
+
+
+def _language(v: Any) -> str | None:
+    return None if v in ("en", "fr") else '"en" or "fr"'
+
+
+def _locale(v: Any) -> str | None:
+    ok = isinstance(v, str) and re.fullmatch(r"[a-z]{2}([_-][A-Z]{2})?", v)
+    return None if ok else 'a locale such as "fr_FR" or "en_GB"'
+
+
+def _month(v: Any) -> str | None:
+    ok = isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 12
+    return None if ok else "a whole month number from 1 to 12"
+
+
+def _bool(v: Any) -> str | None:
+    return None if isinstance(v, bool) else "true or false"
+
+
+def _fraction(v: Any) -> str | None:
+    ok = isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1
+    return None if ok else "a number from 0 to 1 (0.35 for 35 %)"
+
+
+def _positive(v: Any) -> str | None:
+    ok = isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+    return None if ok else "a number above 0"
+
+
+def _days(v: Any) -> str | None:
+    ok = isinstance(v, int) and not isinstance(v, bool) and v > 0
+    return None if ok else "a whole number of days above 0"
+
+
+def _months(v: Any) -> str | None:
+    ok = isinstance(v, int) and not isinstance(v, bool) and v >= 0
+    return None if ok else "a whole number of months, 0 or more"
+
+
+def _stages(v: Any) -> str | None:
+    ok = (
+        isinstance(v, list)
+        and len(v) >= 2
+        and all(isinstance(s, str) and _STAGE_NAME.match(s) for s in v)
+        and v[0] == "lead"
+        and len(set(v)) == len(v)
+    )
+    return None if ok else 'a list of distinct lower-case names starting with "lead"'
+
+
+_SCHEMA: dict[str | None, dict[str, tuple[str, Any]]] = {
+    None: {
+        "company": ("company", _str),
+        "currency": ("currency", _currency),
+        "locale": ("locale", _locale),
+        "language": ("language", _language),
+        "fiscal_year_start": ("fiscal_year_start", _month),
+        "day_first": ("day_first", _bool),
+        "gross_margin_rate": ("gross_margin_rate", _fraction),
+    },
+    "funnel": {
+        "stages": ("stages", _stages),
+        "conversion_window_days": ("conversion_window_days", _days),
+    },
+    "status": {
+        "on_track": ("on_track", _fraction),
+        "at_risk": ("at_risk", _fraction),
+    },
+    "value": {
+        "ltv_to_cac_min": ("ltv_to_cac_min", _positive),
+        "payback_max_months": ("payback_max_months", _months),
+        "horizon_months": ("horizon_months", _months),
+        "discount_rate": ("discount_rate", _fraction),
+    },
+}
+
+
+def parse_settings(data: dict[str, Any], *, source: str = "kpi.toml") -> Settings:
+    """Build :class:`Settings` from a parsed TOML mapping, checking every key.
+
+    Examples
+    --------
+    >>> parse_settings({"currency": "USD", "status": {"on_track": 0.9}}).on_track
+    0.9
+    """
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in data.items():
+        if key in _SCHEMA and key is not None and isinstance(value, dict):
+            section, items = key, value
+        elif key in _SCHEMA[None]:
+            section, items = None, {key: value}
+        else:
+            known = sorted(k for k in _SCHEMA if k) + sorted(_SCHEMA[None])
+            problems.append(
+                f"{source}: unknown key {key!r}. Accepted keys: {', '.join(known)}; "
+                "check the spelling or remove it."
+            )
+            continue
+        for sub, v in items.items():
+            where = f"{section}.{sub}" if section else sub
+            if sub not in _SCHEMA[section]:
+                problems.append(
+                    f"{source}: unknown key {where!r}. Accepted in "
+                    f"[{section}]: {', '.join(sorted(_SCHEMA[section]))}."
+                )
+                continue
+            name, check = _SCHEMA[section][sub]
+            err = check(v)
+            if err:
+                problems.append(f"{source}: {where} = {v!r} is invalid; expected {err}.")
+            else:
+                values[name] = tuple(v) if name == "stages" else v
+    if "on_track" in values or "at_risk" in values:
+        on, risk = (
+            values.get("on_track", Settings.on_track),
+            values.get("at_risk", Settings.at_risk),
+        )
+        if risk > on:
+            problems.append(
+                f"{source}: status.at_risk ({risk}) is above status.on_track ({on}); "
+                "at_risk must be the lower threshold."
+            )
+    if problems:
+        raise DataError("\n".join(problems), problems)
+    if "language" not in values and "locale" in values:
+        values["language"] = "fr" if values["locale"].startswith("fr") else "en"
+    return Settings(**values)
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read ``kpi.toml`` at *path*; a missing file gives the defaults."""
+    path = Path(path)
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(
+            f"{path.name}: not valid TOML ({exc}). Fix the syntax; see docs/data-model.md."
+        ) from exc
+    return parse_settings(data, source=path.name)

@@ -1,0 +1,325 @@
+"""Loading and validation of dataset folders: formats accepted, every error and warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+from kpilib import DataError, KpiError, load_dataset
+
+LEADS = """lead_id,lead_at,source,team,owner,visit_at,offer_at,sale_at,customer_id,amount
+L1,2026-10-01,paid_search,North,Ann,2026-10-03,2026-10-08,2026-10-20,C1,1200.50
+L2,2026-10-02,events,South,Bob,,,,,
+L3,2026-10-05 14:30:00,referral,North,Ann,2026-10-06,,,,
+"""
+
+
+def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def expected_leads() -> pd.DataFrame:
+    date = lambda *v: pd.Series(pd.to_datetime(list(v), format="ISO8601"), dtype="datetime64[us]")  # noqa: E731
+    text = lambda *v: pd.Series(list(v), dtype="str")  # noqa: E731
+    return pd.DataFrame(
+        {
+            "lead_id": text("L1", "L2", "L3"),
+            "source": text("paid_search", "events", "referral"),
+            "team": text("North", "South", "North"),
+            "owner": text("Ann", "Bob", "Ann"),
+            "customer_id": text("C1", None, None),
+            "lead_at": date("2026-10-01", "2026-10-02", "2026-10-05 14:30"),
+            "visit_at": date("2026-10-03", None, "2026-10-06"),
+            "offer_at": date("2026-10-08", None, None),
+            "sale_at": date("2026-10-20", None, None),
+            "amount": [1200.5, float("nan"), float("nan")],
+        }
+    )
+
+
+def test_csv_comma_loads_with_canonical_types(tmp_path):
+    write(tmp_path, "leads.csv", LEADS)
+    ds = load_dataset(tmp_path)
+    assert_frame_equal(ds.leads, expected_leads())
+    assert ds.targets is None and ds.costs is None and ds.orders is None
+    assert ds.warnings == []
+    # latest date anywhere: the sale of L1
+    assert ds.as_of == pd.Timestamp("2026-10-20")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_semicolon_decimal_comma_and_encodings(tmp_path, encoding):
+    text = LEADS.replace(",", ";").replace("1200.50", "1 200,50").replace("Bob", "Benoît")
+    write(tmp_path, "leads.csv", text, encoding)
+    ds = load_dataset(tmp_path)
+    want = expected_leads()
+    want["owner"] = pd.Series(["Ann", "Benoît", "Ann"], dtype="str")
+    assert_frame_equal(ds.leads, want)
+
+
+def test_day_first_dates_when_kpi_toml_says_so(tmp_path):
+    text = LEADS.replace("2026-10-20", "20/10/2026").replace(
+        "2026-10-05 14:30:00", "05/10/2026 14:30"
+    )
+    write(tmp_path, "leads.csv", text)
+    write(tmp_path, "kpi.toml", "day_first = true\n")
+    assert_frame_equal(load_dataset(tmp_path).leads, expected_leads())
+
+
+def test_parquet_and_xlsx(tmp_path):
+    frame = expected_leads()
+    (tmp_path / "pq").mkdir()
+    frame.to_parquet(tmp_path / "pq" / "leads.parquet")
+    assert_frame_equal(load_dataset(tmp_path / "pq").leads, expected_leads())
+    (tmp_path / "xl").mkdir()
+    frame.to_excel(tmp_path / "xl" / "leads.xlsx", index=False)
+    assert_frame_equal(load_dataset(tmp_path / "xl").leads, expected_leads())
+
+
+def test_all_tables_and_margin_rate(tmp_path):
+    write(tmp_path, "leads.csv", LEADS)
+    write(tmp_path, "kpi.toml", 'currency = "USD"\ngross_margin_rate = 0.4\n')
+    write(
+        tmp_path,
+        "targets.csv",
+        "period,metric,team,owner,target\n2026-10,sale,,,10\n2026-Q4,revenue,North,,5000\n",
+    )
+    write(
+        tmp_path,
+        "costs.csv",
+        "date,category,channel,team,amount\n2026-10-03,campaigns,paid_search,,300\n2026-09-30,salaries,,North,4000\n",
+    )
+    write(
+        tmp_path,
+        "orders.csv",
+        "order_id,customer_id,order_date,revenue,gross_margin\nO1,C1,2026-10-20,1200.5,\nO2,C1,2026-11-02,100,30\n",
+    )
+    ds = load_dataset(tmp_path)
+    assert ds.settings.currency == "USD"
+    # "sale" is the stage name: stored as the metric "sales"
+    assert ds.targets["metric"].tolist() == ["sales", "revenue"]
+    assert ds.targets["team"].isna().tolist() == [True, False]
+    assert ds.costs["period"].tolist() == ["2026-10", "2026-09"]
+    assert ds.costs["channel"].isna().tolist() == [False, True]
+    # O1 has no margin: 1200.5 x 0.4 = 480.2; O2 keeps its own 30
+    assert ds.orders["gross_margin"].tolist() == pytest.approx([480.2, 30.0])
+    assert ds.as_of == pd.Timestamp("2026-11-02")
+
+
+def test_missing_folder_and_missing_leads(tmp_path):
+    with pytest.raises(DataError) as err:
+        load_dataset(tmp_path / "nope")
+    assert str(err.value) == (
+        f"{tmp_path / 'nope'}: no such folder. Give the folder that holds leads.csv and kpi.toml."
+    )
+    with pytest.raises(DataError) as err:
+        load_dataset(tmp_path)
+    assert str(err.value) == (
+        f"{tmp_path}: no leads file (leads.csv, leads.parquet or leads.xlsx). "
+        "A dataset needs at least its leads; see docs/data-model.md."
+    )
+
+
+def test_data_error_is_a_value_error():
+    assert issubclass(DataError, KpiError) and issubclass(KpiError, ValueError)
+
+
+def errors_of(folder: Path) -> list[str]:
+    with pytest.raises(DataError) as err:
+        load_dataset(folder)
+    return err.value.problems
+
+
+def test_missing_required_columns(tmp_path):
+    write(tmp_path, "leads.csv", "id,created,source\nL1,2026-10-01,web\n")
+    write(tmp_path, "orders.csv", "order_id,customer_id,revenue\nO1,C1,10\n")
+    assert errors_of(tmp_path) == [
+        "leads.csv: missing required columns lead_id, lead_at (columns found: id, created, source). "
+        "Rename the matching columns as docs/data-model.md shows.",
+        "orders.csv: missing required column order_date (columns found: order_id, customer_id, revenue). "
+        "Rename the matching columns as docs/data-model.md shows.",
+    ]
+
+
+def test_unparseable_dates_and_numbers_name_rows(tmp_path):
+    rows = "\n".join(f"L{i},2026-10-{i:02d},web,,,,,{i}" for i in range(1, 11))
+    bad = rows.replace("2026-10-03", "03/10/2026").replace("2026-10-09", "yesterday")
+    bad = bad.replace(",9\n", ",9 EUR\n")
+    write(
+        tmp_path,
+        "leads.csv",
+        "lead_id,lead_at,source,team,owner,visit_at,customer_id,amount\n" + bad + "\n",
+    )
+    assert errors_of(tmp_path) == [
+        "leads.csv: column lead_at: 2 rows have a date that does not parse (rows 4, 10). "
+        "Write dates as YYYY-MM-DD (a time may follow), or set day_first = true in kpi.toml for DD/MM/YYYY.",
+        "leads.csv: column amount: 1 row has a number that does not parse (row 10). "
+        "Write plain numbers such as 1234.56 (or 1234,56 in a semicolon-separated file), without currency signs.",
+    ]
+
+
+def test_duplicate_ids_negative_amounts_and_sale_without_customer(tmp_path):
+    write(
+        tmp_path,
+        "leads.csv",
+        "lead_id,lead_at,sale_at,customer_id,amount\n"
+        "L1,2026-10-01,2026-10-05,C1,100\nL1,2026-10-02,,,\nL3,2026-10-02,2026-10-09,,-5\n",
+    )
+    write(
+        tmp_path,
+        "costs.csv",
+        "period,category,amount\n2026-10,campaigns,-20\n2026-10,salaries,10\n",
+    )
+    write(
+        tmp_path,
+        "orders.csv",
+        "order_id,customer_id,order_date,revenue\nO1,C1,2026-10-05,100\nO1,C1,2026-10-06,50\n",
+    )
+    problems = errors_of(tmp_path)
+    assert problems == [
+        "leads.csv: column amount: 1 row has a negative value (row 4). Amount must be >= 0; record "
+        "refunds or credits as a separate category, or fix the export.",
+        "leads.csv: column lead_id: 2 rows have a duplicate id (rows 2, 3). Each lead_id must appear "
+        "once; remove or merge the duplicates.",
+        "leads.csv: column customer_id: 1 row has a sale without a customer_id (row 4). Fill "
+        "customer_id for every lead with a sale_at (the id of the account that bought).",
+        "costs.csv: column amount: 1 row has a negative value (row 2). Amount must be >= 0; record "
+        "refunds or credits as a separate category, or fix the export.",
+        "orders.csv: column order_id: 2 rows have a duplicate id (rows 2, 3). Each order_id must "
+        "appear once; remove or merge the duplicates.",
+    ]
+
+
+def test_targets_unknown_metric_and_bad_period(tmp_path):
+    write(tmp_path, "leads.csv", LEADS)
+    write(
+        tmp_path,
+        "targets.csv",
+        "period,metric,target\n2026-10,leads,100\nOct 2026,sales,5\n2026-13,revenu,900\n2026-Q4,visits,40\n",
+    )
+    assert errors_of(tmp_path) == [
+        "targets.csv: column period: 2 rows have a period that does not parse (rows 3, 4). "
+        'Write periods as "2026-10" (month), "2026-Q4" (quarter) or "FY2026" (fiscal year).',
+        "targets.csv: column metric: 1 row has an unknown metric (row 4). Accepted metrics: leads, "
+        "new_customers, offers, revenue, sales, visits.",
+    ]
+
+
+def test_costs_period_must_be_a_month(tmp_path):
+    write(tmp_path, "leads.csv", LEADS)
+    write(tmp_path, "costs.csv", "period,category,amount\n2026-Q4,campaigns,20\n")
+    assert errors_of(tmp_path) == [
+        "costs.csv: column period: 1 row has a period that does not parse (row 2). "
+        'Write cost periods as months, "2026-10", or give a date column instead.'
+    ]
+
+
+def test_costs_without_period_or_date(tmp_path):
+    write(tmp_path, "leads.csv", LEADS)
+    write(tmp_path, "costs.csv", "month,category,amount\n2026-10,campaigns,20\n")
+    assert errors_of(tmp_path) == [
+        "costs.csv: missing required column period (or date) (columns found: month, category, "
+        'amount). Give each cost line a month, "2026-10", in a period column, or a date.'
+    ]
+
+
+def test_kpi_toml_unknown_keys_and_bad_values(tmp_path):
+    write(tmp_path, "leads.csv", LEADS)
+    write(
+        tmp_path,
+        "kpi.toml",
+        'curency = "EUR"\nfiscal_year_start = 13\n[status]\non_track = 1.5\nat_rsk = 0.8\n',
+    )
+    assert errors_of(tmp_path) == [
+        "kpi.toml: unknown key 'curency'. Accepted keys: funnel, status, value, company, currency, "
+        "day_first, fiscal_year_start, gross_margin_rate, language, locale; check the spelling or remove it.",
+        "kpi.toml: fiscal_year_start = 13 is invalid; expected a whole month number from 1 to 12.",
+        "kpi.toml: status.on_track = 1.5 is invalid; expected a number from 0 to 1 (0.35 for 35 %).",
+        "kpi.toml: unknown key 'status.at_rsk'. Accepted in [status]: at_risk, on_track.",
+    ]
+
+
+def test_kpi_toml_syntax_error(tmp_path):
+    write(tmp_path, "leads.csv", LEADS)
+    write(tmp_path, "kpi.toml", "currency = EUR\n")
+    with pytest.raises(
+        DataError,
+        match=r"^kpi.toml: not valid TOML \(.*\)\. Fix the syntax; see docs/data-model.md\.$",
+    ):
+        load_dataset(tmp_path)
+
+
+def test_all_problems_reported_together_grouped_per_file(tmp_path):
+    write(tmp_path, "leads.csv", "lead_id,lead_at\nL1,never\n")
+    write(tmp_path, "costs.csv", "period,category,amount\n2026-10,salaries,-1\n")
+    with pytest.raises(DataError) as err:
+        load_dataset(tmp_path)
+    assert str(err.value) == (
+        "The dataset has 2 problems:\n"
+        "leads.csv:\n"
+        "  - column lead_at: 1 row has a date that does not parse (row 2). Write dates as YYYY-MM-DD "
+        "(a time may follow), or set day_first = true in kpi.toml for DD/MM/YYYY.\n"
+        "costs.csv:\n"
+        "  - column amount: 1 row has a negative value (row 2). Amount must be >= 0; record refunds or "
+        "credits as a separate category, or fix the export."
+    )
+
+
+def test_stage_before_earlier_stage_is_a_warning(tmp_path):
+    write(
+        tmp_path,
+        "leads.csv",
+        LEADS.replace(
+            "L1,2026-10-01,paid_search,North,Ann,2026-10-03",
+            "L1,2026-10-01,paid_search,North,Ann,2026-09-28",
+        ),
+    )
+    ds = load_dataset(tmp_path)
+    assert ds.warnings == [
+        "leads.csv: column visit_at: 1 row has a visit_at before its lead_at (row 2). Check the stage "
+        "dates in the CRM; these leads still count as reaching both stages."
+    ]
+
+
+def test_unknown_stage_column_and_missing_source_warn(tmp_path):
+    write(tmp_path, "leads.csv", "lead_id,lead_at,demo_at\nL1,2026-10-01,2026-10-02\n")
+    ds = load_dataset(tmp_path)
+    assert ds.warnings == [
+        "leads.csv: column demo_at ignored: not a stage of kpi.toml [funnel].stages. Add the stage there to use it.",
+        "leads.csv: no source column; every lead counts under source 'unknown'.",
+    ]
+    assert ds.leads["source"].tolist() == ["unknown"]
+
+
+def test_custom_stage_list(tmp_path):
+    write(
+        tmp_path,
+        "leads.csv",
+        "lead_id,lead_at,source,demo_at,sale_at,customer_id\nL1,2026-10-01,web,2026-10-02,2026-10-09,C1\n",
+    )
+    write(tmp_path, "kpi.toml", '[funnel]\nstages = ["lead", "demo", "sale"]\n')
+    ds = load_dataset(tmp_path)
+    assert ds.warnings == []
+    assert ds.leads["demo_at"].tolist() == [pd.Timestamp("2026-10-02")]
+
+
+def test_input_files_are_not_modified(tmp_path):
+    path = write(tmp_path, "leads.csv", LEADS.replace(",", ";"))
+    before = path.read_bytes()
+    load_dataset(tmp_path)
+    assert path.read_bytes() == before
+
+
+def test_two_files_for_one_table(tmp_path):
+    write(tmp_path, "leads.csv", LEADS)
+    expected_leads().to_parquet(tmp_path / "leads.parquet")
+    with pytest.raises(DataError) as err:
+        load_dataset(tmp_path)
+    assert str(err.value) == (
+        f"{tmp_path}: leads is given twice (leads.csv, leads.parquet). Keep one file per table."
+    )

@@ -1,0 +1,68 @@
+"""kpi.toml parsing."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpilib import DataError, Settings
+from kpilib.settings import parse_settings
+
+
+def test_defaults():
+    s = parse_settings({})
+    assert s == Settings()
+    assert s.stage_columns == ["lead_at", "visit_at", "offer_at", "sale_at"]
+
+
+def test_sections_and_language_from_locale():
+    s = parse_settings(
+        {
+            "locale": "fr_FR",
+            "funnel": {"stages": ["lead", "demo", "sale"], "conversion_window_days": 60},
+            "value": {"payback_max_months": 18},
+        }
+    )
+    assert (s.language, s.stages, s.conversion_window_days, s.payback_max_months) == (
+        "fr",
+        ("lead", "demo", "sale"),
+        60,
+        18,
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {"currency": "euro"},
+            "kpi.toml: currency = 'euro' is invalid; expected a three-letter ISO 4217 code such as \"EUR\".",
+        ),
+        ({"language": "de"}, 'kpi.toml: language = \'de\' is invalid; expected "en" or "fr".'),
+        ({"day_first": "yes"}, "kpi.toml: day_first = 'yes' is invalid; expected true or false."),
+        (
+            {"funnel": {"stages": ["visit", "sale"]}},
+            "kpi.toml: funnel.stages = ['visit', 'sale'] is invalid; expected a list of distinct lower-case names starting with \"lead\".",
+        ),
+        (
+            {"funnel": {"conversion_window_days": 0}},
+            "kpi.toml: funnel.conversion_window_days = 0 is invalid; expected a whole number of days above 0.",
+        ),
+        (
+            {"status": {"on_track": 0.8, "at_risk": 0.9}},
+            "kpi.toml: status.at_risk (0.9) is above status.on_track (0.8); at_risk must be the lower threshold.",
+        ),
+        (
+            {"value": {"ltv_to_cac_min": -1}},
+            "kpi.toml: value.ltv_to_cac_min = -1 is invalid; expected a number above 0.",
+        ),
+        ({"company": ""}, "kpi.toml: company = '' is invalid; expected a non-empty text."),
+        (
+            {"locale": "French"},
+            'kpi.toml: locale = \'French\' is invalid; expected a locale such as "fr_FR" or "en_GB".',
+        ),
+    ],
+)
+def test_bad_values(data, message):
+    with pytest.raises(DataError) as err:
+        parse_settings(data)
+    assert str(err.value) == message
