@@ -1,0 +1,22 @@
+"""Predictive customer lifetime value: buy-till-you-die models.
+
+- :func:`rfm_summary` turns orders into frequency, recency, T and monetary_value;
+- :class:`BetaGeo` (BG/NBD) projects purchases and the probability a customer is alive;
+- :class:`GammaGamma` projects the value per purchase and discounted CLV;
+- :func:`projected_cohort_value` extends the observed cohort value curves with both.
+
+Formulas, validation on CDNOW and a holdout check: ``docs/clv-models.md``.
+"""
+
+from kpilib.clv._betageo import BetaGeo
+from kpilib.clv._cohort import ProjectedCohortValue, projected_cohort_value
+from kpilib.clv._gammagamma import GammaGamma
+from kpilib.clv._rfm import rfm_summary
+
+__all__ = [
+    "BetaGeo",
+    "GammaGamma",
+    "ProjectedCohortValue",
+    "projected_cohort_value",
+    "rfm_summary",
+]
