@@ -1,0 +1,270 @@
+"""What every CRM importer shares: options, columns, the stage map, the leads frame."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping as AnyMapping
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kpilib.errors import DataError
+from kpilib.importers._dates import DateOrder
+from kpilib.importers._files import Export
+from kpilib.importers._mapping import Mapping, guess_stage
+from kpilib.importers._text import label_key, match_columns, rows_text, snake
+
+__all__ = [
+    "Imported",
+    "Options",
+    "build_mapping",
+    "closed_dates",
+    "current_canonical",
+    "found_stages",
+    "leads_frame",
+    "require_customers",
+    "resolve_columns",
+    "stage_dates",
+]
+
+_SHOWN_COLUMNS = 12
+
+
+@dataclass
+class Options:
+    """How to read the exports: the user's mapping and the import options."""
+
+    mapping: Mapping | None = None
+    stages: tuple[str, ...] = ("lead", "visit", "offer", "sale")
+    dates: DateOrder = "auto"
+    timezone: str | None = None
+    rates: dict[str, float] | None = None
+    currency: str | None = None
+
+
+@dataclass
+class Imported:
+    """One source's canonical table, the mapping it used, and what to tell the user."""
+
+    table: str
+    frame: pd.DataFrame
+    mapping: Mapping
+    files: list[str]
+    currency: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _listing(columns: Sequence[str]) -> str:
+    shown = ", ".join(columns[:_SHOWN_COLUMNS])
+    return shown + (", …" if len(columns) > _SHOWN_COLUMNS else "")
+
+
+def resolve_columns(
+    export: Export,
+    aliases: AnyMapping[str, Sequence[str]],
+    *,
+    mapping: Mapping | None,
+    required: Sequence[str],
+) -> dict[str, str]:
+    """The export column of each field: its aliases, overridden by ``[columns]``."""
+    found = match_columns(export.frame.columns, aliases)
+    by_key = {label_key(c): c for c in export.frame.columns}
+    for name, label in (mapping.columns if mapping else {}).items():
+        column = by_key.get(label_key(label))
+        if column is None:
+            raise DataError(
+                f"{mapping.name if mapping else 'mapping.toml'}: [columns] {name} = {label!r}: "
+                f"{export.name} has no such column (columns found: "
+                f"{_listing(list(export.frame.columns))}). Fix the label or remove the line."
+            )
+        found[name] = column
+    missing = [f for f in required if f not in found]
+    if missing:
+        wanted = "; ".join(f"{f}: {' or '.join(repr(a) for a in aliases[f][:3])}" for f in missing)
+        raise DataError(
+            f"{export.name}: no column for {', '.join(missing)} (expected {wanted}; columns "
+            f"found: {_listing(list(export.frame.columns))}). Add the column to the export, or "
+            f'name it in mapping.toml [columns], such as {missing[0]} = "My column".'
+        )
+    return found
+
+
+def build_mapping(
+    source: str,
+    found: dict[str, list[str]],
+    source_values: Sequence[str],
+    options: Options,
+    *,
+    default_sources: AnyMapping[str, str] | None = None,
+) -> Mapping:
+    """The mapping to use: the user's, checked against what the export holds, or a guess."""
+    defaults = dict(default_sources or {})
+    guessed_sources = {
+        v: defaults.get(label_key(v)) or str(snake(pd.Series([v], dtype="str"))[0])
+        for v in source_values
+    }
+    given = options.mapping
+    if given is None:
+        stages = {
+            p: {s: guess_stage(s, options.stages) for s in names} for p, names in found.items()
+        }
+        return Mapping(source, include=list(found), stages=stages, sources=guessed_sources)
+    include = given.include if given.include is not None else list(found)
+    unknown = [p for p in include if p not in found]
+    if unknown:
+        raise DataError(
+            f"{given.name}: [pipelines] include names {', '.join(map(repr, unknown))}, not in "
+            f"the export (pipelines found: {', '.join(map(repr, found))}). Fix the names."
+        )
+    missing = [(p, s) for p in include for s in found[p] if s not in given.stages.get(p, {})]
+    if missing:
+        listed = "; ".join(f"{s!r} in {p!r}" for p, s in missing)
+        p, s = missing[0]
+        raise DataError(
+            f"{given.name}: {len(missing)} CRM stage{'s' if len(missing) > 1 else ''} "
+            f"{'have' if len(missing) > 1 else 'has'} no canonical stage ({listed}). Add "
+            f'each under its pipeline, such as [stages."{p}"] "{s}" = "ignore" (or visit, '
+            "offer, sale, qualified, lost)."
+        )
+    sources = guessed_sources | given.sources
+    return Mapping(
+        source,
+        include=include,
+        stages=given.stages,
+        sources=sources,
+        columns=given.columns,
+        campaigns=given.campaigns,
+        path=given.path,
+    )
+
+
+def stage_dates(events: pd.DataFrame, mapping: Mapping, index: pd.Index) -> dict[str, pd.Series]:
+    """Earliest date per lead and canonical stage.
+
+    *events* has one row per (lead position, pipeline, CRM stage, date);
+    each CRM stage becomes its canonical stage through *mapping*.
+
+    Examples
+    --------
+    >>> m = Mapping("hubspot", stages={"P": {"Demo": "visit", "Trial": "visit", "Won": "sale"}})
+    >>> ev = pd.DataFrame({"pos": [0, 0, 1], "pipeline": ["P", "P", "P"],
+    ...                    "stage": ["Trial", "Demo", "Won"],
+    ...                    "at": pd.to_datetime(["2025-03-05", "2025-03-02", "2025-04-01"])})
+    >>> out = stage_dates(ev, m, pd.RangeIndex(2))
+    >>> out["visit"].tolist(), out["sale"].tolist()
+    ([Timestamp('2025-03-02 00:00:00'), NaT], [NaT, Timestamp('2025-04-01 00:00:00')])
+    """
+    table = pd.DataFrame(
+        [(p, s, c) for p, stages in mapping.stages.items() for s, c in stages.items()],
+        columns=["pipeline", "stage", "canonical"],
+    )
+    merged = events.dropna(subset=["at"]).merge(table, on=["pipeline", "stage"], how="inner")
+    merged = merged[merged["canonical"] != "ignore"]
+    firsts = merged.groupby(["canonical", "pos"])["at"].min()
+    out: dict[str, pd.Series] = {}
+    for canonical in firsts.index.get_level_values(0).unique():
+        dates = firsts.loc[canonical]
+        out[str(canonical)] = pd.Series(
+            dates.reindex(np.arange(len(index))).to_numpy(dtype="datetime64[us]"), index=index
+        )
+    return out
+
+
+def leads_frame(parts: dict[str, pd.Series], stages: tuple[str, ...]) -> pd.DataFrame:
+    """The canonical leads frame from its columns, in canonical order.
+
+    Stages the export never reached still get an empty column.
+    """
+    index = parts["lead_id"].index
+    columns = ["lead_id", "lead_at", "source", "team", "owner"]
+    columns += [f"{s}_at" for s in stages[1:]]
+    if "qualified_at" in parts and "qualified" not in stages:
+        columns.append("qualified_at")
+    columns += ["lost_at", "customer_id", "amount"]
+    frame = {}
+    for col in columns:
+        if col in parts:
+            frame[col] = parts[col]
+        elif col.endswith("_at"):
+            frame[col] = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
+        elif col == "amount":
+            frame[col] = pd.Series(np.nan, index=index, dtype="float64")
+        else:
+            frame[col] = pd.Series(pd.NA, index=index, dtype="str")
+    return pd.DataFrame(frame, index=index).reset_index(drop=True)
+
+
+def found_stages(pipelines: pd.Series, stages: pd.Series) -> dict[str, list[str]]:
+    """The CRM stages seen in each pipeline, in order of first appearance.
+
+    Examples
+    --------
+    >>> found_stages(pd.Series(["A", "A", "B", "A"]), pd.Series(["x", "y", "x", "x"]))
+    {'A': ['x', 'y'], 'B': ['x']}
+    """
+    pairs = pd.DataFrame({"p": pipelines.to_numpy(), "s": stages.to_numpy()}).dropna()
+    pairs = pairs.drop_duplicates()
+    found: dict[str, list[str]] = {}
+    for p, s in zip(pairs["p"].tolist(), pairs["s"].tolist(), strict=True):
+        found.setdefault(p, []).append(s)
+    return found
+
+
+def current_canonical(pipelines: pd.Series, stages: pd.Series, mapping: Mapping) -> pd.Series:
+    """The canonical stage of each record's current CRM stage ("ignore" if unmapped)."""
+    table = pd.DataFrame(
+        [(p, s, c) for p, t in mapping.stages.items() for s, c in t.items()],
+        columns=["pipeline", "stage", "canonical"],
+    )
+    keys = pd.DataFrame({"pipeline": pipelines.to_numpy(), "stage": stages.to_numpy()})
+    merged = keys.merge(table, on=["pipeline", "stage"], how="left")
+    return pd.Series(merged["canonical"].fillna("ignore").to_numpy(), index=stages.index)
+
+
+def closed_dates(
+    dates: dict[str, pd.Series],
+    *,
+    won: pd.Series,
+    lost: pd.Series,
+    close: pd.Series | None,
+) -> tuple[pd.Series, pd.Series]:
+    """``sale_at`` and ``lost_at``: the mapped stage date, else the close date.
+
+    The closed flags decide: a deal that is not won has no ``sale_at``, even
+    if it once entered a won stage; an open deal's close date (a forecast) is
+    never used.
+
+    Examples
+    --------
+    >>> idx = pd.RangeIndex(3)
+    >>> sale = pd.Series(pd.to_datetime([None, "2025-01-09", None]), index=idx)
+    >>> close = pd.Series(pd.to_datetime(["2025-01-05", "2025-01-10", "2025-02-01"]), index=idx)
+    >>> s, l = closed_dates({"sale": sale}, won=pd.Series([True, True, False]),
+    ...                     lost=pd.Series([False, False, False]), close=close)
+    >>> s.dt.strftime("%m-%d").tolist(), l.isna().all()
+    (['01-05', '01-09', nan], np.True_)
+    """
+    out = []
+    for name, flag in (("sale", won), ("lost", lost)):
+        mapped = dates.get(name)
+        if mapped is None:
+            mapped = pd.Series(pd.NaT, index=flag.index, dtype="datetime64[us]")
+        if close is not None:
+            mapped = mapped.fillna(close)
+        out.append(mapped.where(flag.to_numpy(dtype=bool)).astype("datetime64[us]"))
+    return out[0], out[1]
+
+
+def require_customers(
+    export: Export, sale_at: pd.Series, customer_id: pd.Series, *, column: str, fix: str
+) -> None:
+    """Every sale needs a customer id: an error naming the rows and *fix* otherwise."""
+    missing = (sale_at.notna() & customer_id.isna()).to_numpy()
+    if missing.any():
+        n, where = rows_text(export.rows, missing)
+        raise DataError(
+            f"{export.name}: column {column}: {n} won "
+            f"{'record has' if n == 1 else 'records have'} no customer ({where}). {fix}"
+        )
