@@ -1,0 +1,319 @@
+"""Private narwhals helpers shared by the KPI modules.
+
+Every KPI function turns its native inputs into narwhals LazyFrames with
+:func:`lazy_inputs`, works lazily, and hands the result back with
+:func:`to_native` in the kind of its main input: pandas in, pandas out; polars
+DataFrame in, polars DataFrame out; polars LazyFrame or DuckDB relation in, the
+same lazy kind out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals as nw
+
+from kpilib.errors import DataError, ParameterError
+
+NONE_KEY = "\x00"  # sentinel for a null join key
+
+# Engine that runs pandas input: "polars" (when installed; the result is converted
+# back to pandas) or "pandas" (narwhals over pandas, several times slower).
+PANDAS_ENGINE = "polars"
+
+
+def _pandas_on_polars(native: Any) -> nw.LazyFrame | None:
+    """A pandas frame as a polars LazyFrame, or None when polars is unavailable."""
+    if PANDAS_ENGINE != "polars":
+        return None
+    try:
+        import polars as pl
+    except ImportError:  # pragma: no cover - polars is an optional engine
+        return None
+    try:
+        return nw.from_native(pl.from_pandas(native).lazy())
+    except (TypeError, ValueError, pl.exceptions.PolarsError):  # pragma: no cover
+        return None  # a column polars cannot type: stay on pandas
+
+
+def lazy_inputs(
+    optional: tuple[str, ...] = (), **frames: Any
+) -> tuple[str, dict[str, nw.LazyFrame | None]]:
+    """Wrap native frames as narwhals LazyFrames; return the output kind and them.
+
+    The kind is the first frame's: "pandas", "polars", "polars-lazy" or "lazy"
+    (any other lazy backend such as DuckDB). All frames must share a backend.
+    pandas frames run on polars when it is installed (see ``PANDAS_ENGINE``).
+    A frame given as None is an error unless its name is in *optional*.
+    """
+    kind = ""
+    impl = None
+    out: dict[str, nw.LazyFrame | None] = {}
+    for name, native in frames.items():
+        if native is None:
+            if name not in optional:
+                raise DataError(
+                    f"{name}: no table given (None). This calculation needs the {name} table; "
+                    "load a dataset that has it or pass the frame."
+                )
+            out[name] = None
+            continue
+        try:
+            obj = nw.from_native(native)
+        except TypeError as exc:
+            raise ParameterError(
+                f"{name}: a {type(native).__name__} is not a data frame kpilib reads. Pass a "
+                "pandas or polars DataFrame, a polars LazyFrame or a DuckDB relation."
+            ) from exc
+        if isinstance(obj, nw.DataFrame):
+            this = "pandas" if obj.implementation.is_pandas() else str(obj.implementation)
+            fast = _pandas_on_polars(native) if this == "pandas" else None
+            lf = fast if fast is not None else obj.lazy()
+        else:
+            this = "polars-lazy" if obj.implementation.is_polars() else "lazy"
+            lf = obj
+        if impl is None:
+            kind, impl = this, lf.implementation
+        elif lf.implementation != impl:
+            raise ParameterError(
+                f"{name} is a {lf.implementation} frame but the first table is {impl}. Pass "
+                "every table from the same engine (convert the small ones first)."
+            )
+        out[name] = lf
+    return kind, out
+
+
+def to_native(lf: nw.LazyFrame, kind: str) -> Any:
+    """The result in the caller's kind (see :func:`lazy_inputs`)."""
+    if kind == "pandas":
+        return lf.collect(backend="pandas").to_native().reset_index(drop=True)
+    if kind == "polars":
+        return lf.collect(backend="polars").to_native()
+    if kind in ("polars-lazy", "lazy"):
+        return lf.to_native()
+    return lf.collect().to_native()
+
+
+def require(lf: nw.LazyFrame, table: str, columns: Sequence[str], what: str) -> None:
+    """Raise a :class:`DataError` naming the *columns* missing from *lf*."""
+    have = lf.collect_schema().names()
+    missing = [c for c in columns if c not in have]
+    if missing:
+        s = "s" if len(missing) > 1 else ""
+        raise DataError(
+            f"{table}: missing column{s} {', '.join(missing)} (columns found: "
+            f"{', '.join(have) or 'none'}). {what}() needs {', '.join(columns)}; rename the "
+            "matching columns as docs/data-model.md shows."
+        )
+
+
+def columns(lf: nw.LazyFrame) -> list[str]:
+    """Column names of *lf*."""
+    return lf.collect_schema().names()
+
+
+def with_optional(lf: nw.LazyFrame, names: Sequence[str]) -> nw.LazyFrame:
+    """Add each missing text column of *names* as all-null String."""
+    have = set(columns(lf))
+    extra = [nw.lit(None, nw.String).alias(n) for n in names if n not in have]
+    return lf.with_columns(*extra) if extra else lf
+
+
+def latest_date(**frames: tuple[nw.LazyFrame | None, Sequence[str]]) -> Any:
+    """Latest value over the given date columns of the given frames (None if none)."""
+    found = []
+    for lf, cols in frames.values():
+        if lf is None:
+            continue
+        present = [c for c in cols if c in columns(lf)]
+        if not present:
+            continue
+        row = lf.select(max_of(present).alias("m"))
+        value = row.collect().item(0, 0)
+        if value is not None and value == value:
+            found.append(value)
+    return max(found) if found else None
+
+
+def max_of(cols: Sequence[str]) -> nw.Expr:
+    """The largest value over the columns *cols* (Spark's greatest wants two or more)."""
+    if len(cols) == 1:
+        return nw.col(cols[0]).max()
+    return nw.max_horizontal(*[nw.col(c).max() for c in cols])
+
+
+def days_between(lf: nw.LazyFrame, later: nw.Expr, earlier: nw.Expr) -> nw.Expr:
+    """Days from *earlier* to *later* as Float64.
+
+    pandas, polars and DuckDB subtract; engines without a duration's
+    ``total_seconds`` (PySpark) count days since 1970 from the calendar fields,
+    to the second.
+    """
+    impl = lf.implementation
+    if impl.is_pandas_like() or impl.is_polars() or impl.is_duckdb():
+        return (later - earlier).dt.total_seconds() / 86400.0
+    return _epoch_days(later) - _epoch_days(earlier)
+
+
+def _epoch_days(e: nw.Expr) -> nw.Expr:
+    y1 = e.dt.year().cast(nw.Int64) - 1
+    # days from 1970-01-01 to 1 January of the year: 365 a year plus the leap days
+    jan1 = (
+        (y1 - 1969) * 365
+        + (y1 // 4 - 1969 // 4)
+        - (y1 // 100 - 1969 // 100)
+        + (y1 // 400 - 1969 // 400)
+    )
+    clock = (
+        e.dt.hour().cast(nw.Float64) * 3600
+        + e.dt.minute().cast(nw.Float64) * 60
+        + e.dt.second().cast(nw.Float64)
+    )
+    return (jan1 + e.dt.ordinal_day().cast(nw.Int64) - 1).cast(nw.Float64) + clock / 86400.0
+
+
+def date_columns(lf: nw.LazyFrame) -> list[str]:
+    """The ``*_at`` columns of a leads frame."""
+    return [c for c in columns(lf) if c.endswith("_at")]
+
+
+def censor(lf: nw.LazyFrame, cols: Sequence[str], cutoff: dt.datetime) -> nw.LazyFrame:
+    """Null every date of *cols* on or after *cutoff* (the day after as_of)."""
+    return lf.with_columns(*[nw.when(nw.col(c) < cutoff).then(nw.col(c)).alias(c) for c in cols])
+
+
+def month_key(expr: nw.Expr) -> nw.Expr:
+    """Month key ``year * 12 + month - 1`` of a datetime expression."""
+    return expr.dt.year().cast(nw.Int64) * 12 + expr.dt.month().cast(nw.Int64) - 1
+
+
+def month_key_or_null(expr: nw.Expr) -> nw.Expr:
+    """:func:`month_key` as Float64, null where the date is null (pandas-safe)."""
+    return expr.dt.year().cast(nw.Float64) * 12 + expr.dt.month().cast(nw.Float64) - 1
+
+
+def period_month_key(expr: nw.Expr) -> nw.Expr:
+    """Month key of a "YYYY-MM" string expression."""
+    year = expr.str.slice(0, 4).cast(nw.Int64)
+    return year * 12 + expr.str.slice(5, 2).cast(nw.Int64) - 1
+
+
+def month_label(key: nw.Expr) -> nw.Expr:
+    """The "YYYY-MM" label of a month-key expression."""
+    month = (key % 12 + 1).cast(nw.Int64)
+    pad = nw.when(month < 10).then(nw.lit("0")).otherwise(nw.lit(""))
+    return nw.concat_str(
+        [(key // 12).cast(nw.Int64).cast(nw.String), nw.lit("-"), pad, month.cast(nw.String)]
+    )
+
+
+def count_if(condition: nw.Expr) -> nw.Expr:
+    """1 where *condition* holds, else 0 (to sum)."""
+    return nw.when(condition).then(nw.lit(1)).otherwise(nw.lit(0))
+
+
+def ratio(num: nw.Expr, den: nw.Expr) -> nw.Expr:
+    """``num / den``, null when the denominator is 0 or null."""
+    return nw.when(den != 0).then(num / den)
+
+
+def first_sales(leads: nw.LazyFrame) -> nw.LazyFrame:
+    """One row per customer: the lead that holds its first sale (ties: lowest lead_id).
+
+    Columns: customer_id, acquired_at, lead_id, source, team, owner.
+    """
+    return (
+        leads.filter(~nw.col("sale_at").is_null(), ~nw.col("customer_id").is_null())
+        .select("customer_id", "sale_at", "lead_id", "source", "team", "owner")
+        .unique(subset=["customer_id"], keep="first", order_by=["sale_at", "lead_id"])
+        .select(
+            "customer_id",
+            nw.col("sale_at").alias("acquired_at"),
+            "lead_id",
+            "source",
+            "team",
+            "owner",
+        )
+    )
+
+
+def wilson(lf: nw.LazyFrame, k: str, n: str, z: float = 1.959963984540054) -> nw.LazyFrame:
+    """Add ci_low and ci_high: the Wilson score interval of k successes in n trials.
+
+    Null when n is 0. Built in small steps (one long expression overflows
+    Spark's code generation).
+    """
+    z2 = z * z
+    p = nw.col("_p")
+    lf = lf.with_columns(
+        _n=nw.col(n).cast(nw.Float64),
+        _p=ratio(nw.col(k).cast(nw.Float64), nw.col(n).cast(nw.Float64)),
+    )
+    lf = lf.with_columns(
+        _c=(p + z2 / (2 * nw.col("_n"))) / (1 + z2 / nw.col("_n")),
+        _h=(z / (1 + z2 / nw.col("_n")))
+        * ((p * (1 - p) / nw.col("_n") + z2 / (4 * nw.col("_n") * nw.col("_n"))).sqrt()),
+    )
+    lf = lf.with_columns(
+        ci_low=nw.when(nw.col("_n") > 0).then(
+            nw.max_horizontal(nw.col("_c") - nw.col("_h"), nw.lit(0.0))
+        ),
+        ci_high=nw.when(nw.col("_n") > 0).then(
+            nw.min_horizontal(nw.col("_c") + nw.col("_h"), nw.lit(1.0))
+        ),
+    )
+    return lf.drop("_n", "_p", "_c", "_h")
+
+
+def stack(frames: Sequence[nw.LazyFrame], cols: Sequence[str]) -> nw.LazyFrame:
+    """Concatenate vertically, each frame first reduced to *cols* in that order.
+
+    Integer columns become Int64 and float columns Float64, so that engines
+    whose counts are unsigned (polars' ``len``) stack with the others.
+    """
+
+    def unify(f: nw.LazyFrame) -> nw.LazyFrame:
+        schema = f.collect_schema()
+        exprs = []
+        for c in cols:
+            dtype = schema[c]
+            if dtype.is_integer():
+                exprs.append(nw.col(c).cast(nw.Int64))
+            elif dtype.is_float():
+                exprs.append(nw.col(c).cast(nw.Float64))
+            else:
+                exprs.append(nw.col(c))
+        return f.select(*exprs)
+
+    return nw.concat([unify(f) for f in frames], how="vertical")
+
+
+def materialise_small(lf: nw.LazyFrame) -> nw.LazyFrame:
+    """Compute a small intermediate once when the engine would recompute it per use.
+
+    DuckDB re-runs a relation's whole plan at every reference (a union of N
+    copies runs it N times), and polars does not always share a sub-plan used
+    several times; the small result is collected and handed back lazy (for
+    DuckDB, as a relation of the default connection). pandas is eager anyway;
+    other engines are left as they are.
+    """
+    if lf.implementation.is_duckdb():
+        return lf.collect(backend="pyarrow").lazy(backend="duckdb")
+    if lf.implementation.is_polars():
+        return lf.collect().lazy()
+    return lf
+
+
+def lookup(col: str, mapping: dict[Any, Any], dtype: Any) -> nw.Expr:
+    """Map the values of *col* through *mapping*; values not in it give null."""
+    if not mapping:  # a placeholder no value matches (a null literal fails on pandas)
+        dummy = {nw.String: "", nw.Boolean: False, nw.Float64: 0.0}.get(dtype, 0)
+        mapping = {NONE_KEY: dummy}
+    keys = list(mapping)
+    return (
+        nw.col(col)
+        .replace_strict(keys, [mapping[k] for k in keys], default=None, return_dtype=dtype)
+        .cast(dtype)
+    )

@@ -1,0 +1,347 @@
+"""Sales objectives: attainment, gap, pace to the period's close, realism of targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals as nw
+
+from kpilib import _frames as F
+from kpilib.errors import DataError, ParameterError
+from kpilib.periods import Period, pace, parse_period, resolve_as_of
+
+__all__ = ["attainment", "ATTAINMENT_COLUMNS", "DEFAULT_STAGES"]
+
+DEFAULT_STAGES = ("lead", "visit", "offer", "sale")
+TRAILING_PERIODS = 3
+ATTAINMENT_COLUMNS = [
+    "period",
+    "metric",
+    "scope",
+    "team",
+    "owner",
+    "target",
+    "actual",
+    "gap",
+    "attainment",
+    "projected",
+    "projected_attainment",
+    "required_per_business_day",
+    "status",
+    "trailing_average",
+    "realism",
+]
+_FLOATS = ATTAINMENT_COLUMNS[5:12] + ["trailing_average", "realism"]
+_N = F.NONE_KEY
+
+
+def _monthly_actuals(leads: nw.LazyFrame, stages: Sequence[str]) -> nw.LazyFrame:
+    """metric, _mk, team, owner, value: each metric's actual per month, team and owner.
+
+    One pass over the leads: they are first grouped by team, owner and the month
+    of each stage (few distinct combinations), and only that small result is
+    unpivoted to one row per stage event month.
+    """
+    have = F.columns(leads)
+    stage_cols = [f"{s}_at" for s in stages if f"{s}_at" in have]
+    keys = {c: f"_m{i}" for i, c in enumerate(stage_cols)}
+    amount = "amount" in have
+    pre = (
+        leads.with_columns(*[F.month_key_or_null(nw.col(c)).alias(k) for c, k in keys.items()])
+        .group_by("team", "owner", *keys.values())
+        .agg(nw.len().alias("_n"), *([nw.col("amount").sum().alias("_amount")] if amount else []))
+    )
+    index = ["team", "owner", "_n", *(["_amount"] if amount else [])]
+    events = (
+        pre.unpivot(on=list(keys.values()), index=index, variable_name="_col", value_name="_mk")
+        .filter(~nw.col("_mk").is_null())
+        .with_columns(nw.col("_mk").cast(nw.Int64))
+        .group_by("_col", "_mk", "team", "owner")
+        .agg(nw.col("_n").sum(), *([nw.col("_amount").sum()] if amount else []))
+    )
+    names = {k: f"{c[:-3]}s" for c, k in keys.items()}
+    parts = [
+        events.with_columns(
+            metric=F.lookup("_col", names, nw.String), value=nw.col("_n").cast(nw.Float64)
+        )
+    ]
+    if amount and "sale_at" in keys:
+        parts.append(
+            events.filter(nw.col("_col") == keys["sale_at"]).with_columns(
+                metric=nw.lit("revenue"), value=nw.col("_amount").cast(nw.Float64)
+            )
+        )
+    if "sale_at" in have and "customer_id" in have:
+        parts.append(
+            F.first_sales(leads)
+            .with_columns(_mk=F.month_key(nw.col("acquired_at")))
+            .group_by("_mk", "team", "owner")
+            .agg(nw.len().alias("_n"))
+            .with_columns(metric=nw.lit("new_customers"), value=nw.col("_n").cast(nw.Float64))
+        )
+    return F.materialise_small(F.stack(parts, ["metric", "_mk", "team", "owner", "value"]))
+
+
+def _scope_levels(monthly: nw.LazyFrame) -> nw.LazyFrame:
+    """Actuals per month at company, team, owner and team+owner level (sentinel = all)."""
+    cols = ["metric", "_mk", "_team", "_owner", "value"]
+    value = nw.col("value").sum().alias("value")
+    levels = [
+        monthly.group_by("metric", "_mk")
+        .agg(value)
+        .with_columns(_team=nw.lit(_N), _owner=nw.lit(_N)),
+        monthly.filter(~nw.col("team").is_null())
+        .group_by("metric", "_mk", "team")
+        .agg(value)
+        .with_columns(_team=nw.col("team"), _owner=nw.lit(_N)),
+        monthly.filter(~nw.col("owner").is_null())
+        .group_by("metric", "_mk", "owner")
+        .agg(value)
+        .with_columns(_team=nw.lit(_N), _owner=nw.col("owner")),
+        monthly.filter(~nw.col("team").is_null(), ~nw.col("owner").is_null()).with_columns(
+            _team=nw.col("team"), _owner=nw.col("owner")
+        ),
+    ]
+    return F.stack(levels, cols)
+
+
+def _parse_periods(labels: list[str], fiscal_year_start: int) -> dict[str, Period]:
+    parsed = {}
+    for label in labels:
+        try:
+            parsed[label] = parse_period(label, fiscal_year_start=fiscal_year_start)
+        except ParameterError as exc:
+            raise DataError(
+                f"targets: period {label!r} does not parse. Write periods as 2026-10 (month), "
+                "2026-Q4 (quarter) or FY2026 (fiscal year)."
+            ) from exc
+    return parsed
+
+
+def attainment(
+    leads: Any,
+    targets: Any,
+    *,
+    as_of: Any = None,
+    period: str | None = None,
+    on_track: float = 0.95,
+    at_risk: float = 0.85,
+    stages: Sequence[str] | None = None,
+    fiscal_year_start: int = 1,
+) -> Any:
+    """Actual against target per period, metric and scope, with pace and realism.
+
+    The actual of a metric counts the stage events dated in the period:
+    ``leads`` by lead_at, ``visits`` by visit_at, ``offers`` by offer_at,
+    ``sales`` by sale_at (any ``<stage>s`` by ``<stage>_at``), ``revenue`` =
+    amount of those sales, ``new_customers`` = customers whose first sale is in
+    the period. A team's or rep's actual comes from the lead's team and owner.
+    Nothing dated after *as_of* counts.
+
+    ``attainment = actual / target``, ``gap = target - actual``. For a period
+    open at *as_of*: ``projected = actual * business days in period / business
+    days elapsed`` (Monday-Friday, from the period's start to as_of
+    inclusive), ``projected_attainment = projected / target``,
+    ``required_per_business_day = max(gap, 0) / business days left`` and a
+    status: "on track" when projected attainment >= *on_track*, "at risk" when
+    >= *at_risk*, else "off track". A period not started yet has only
+    ``required_per_business_day`` (gap over all its business days). A closed
+    period has none of the four. ``trailing_average`` is the mean actual of the
+    3 previous periods of the same length that the data covers (from the month
+    of the first lead); ``realism = target / trailing_average`` (above 1: the
+    target asks for more than history delivered).
+
+    Parameters
+    ----------
+    leads
+        Leads: lead_at, optional team, owner, ``<stage>_at``, customer_id, amount.
+    targets
+        Targets: period, metric, target, optional team and owner (both blank =
+        company; team only = team; owner = rep).
+    as_of
+        Day of the data's view; default the latest ``*_at`` date of *leads*.
+    period
+        Keep target periods overlapping it ("2026-10" keeps 2026-10, 2026-Q4
+        and FY2026 targets); None keeps all.
+    on_track, at_risk
+        Thresholds of projected attainment (fractions).
+    stages
+        Funnel stages; default lead, visit, offer, sale.
+    fiscal_year_start
+        Month that starts the fiscal year, for "2026-Q4" and "FY2026".
+
+    Returns
+    -------
+    Frame of the input's kind, one row per target, sorted by period, metric,
+    scope (company, team, rep), team and owner: period, metric, scope, team,
+    owner, target, actual, gap (in the metric's unit; revenue in currency),
+    attainment (fraction), projected, projected_attainment (fraction),
+    required_per_business_day (metric unit per business day), status,
+    trailing_average, realism (ratio). A metric the data cannot measure (its
+    column is missing, or the team or owner column for a team or rep target)
+    has a null actual; a zero target gives NaN ratios.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> leads = pd.DataFrame({
+    ...     "lead_id": ["L1", "L2", "L3"],
+    ...     "lead_at": pd.to_datetime(["2026-10-01", "2026-10-05", "2026-10-12"]),
+    ... })
+    >>> targets = pd.DataFrame({"period": ["2026-10"], "metric": ["leads"], "target": [6.0]})
+    >>> out = attainment(leads, targets, as_of="2026-10-15")
+    >>> out[["actual", "attainment", "projected", "status"]]
+       actual  attainment  projected    status
+    0     3.0         0.5        6.0  on track
+    """
+    if not at_risk <= on_track:
+        raise ParameterError(
+            f"at_risk ({at_risk}) is above on_track ({on_track}); at_risk must be the lower "
+            "threshold."
+        )
+    kind, lf = F.lazy_inputs(leads=leads, targets=targets)
+    leads_lf, targets_lf = lf["leads"], lf["targets"]
+    assert leads_lf is not None and targets_lf is not None
+    F.require(leads_lf, "leads", ["lead_at"], "attainment")
+    F.require(targets_lf, "targets", ["period", "metric", "target"], "attainment")
+    stages = tuple(stages) if stages is not None else DEFAULT_STAGES
+    has_team, has_owner = (c in F.columns(leads_lf) for c in ("team", "owner"))
+    leads_lf = F.with_optional(leads_lf, ["team", "owner", "source", "lead_id"])
+    targets_lf = F.with_optional(targets_lf, ["team", "owner"])
+    have = F.columns(leads_lf)
+    dates = F.date_columns(leads_lf)
+
+    first_lead, latest = _bounds(leads_lf, dates)
+    day = resolve_as_of(as_of, latest)
+    cutoff = day + dt.timedelta(days=1)
+    leads_lf = F.censor(leads_lf, dates, cutoff).filter(~nw.col("lead_at").is_null())
+
+    labels = targets_lf.select("period").unique().collect().get_column("period").to_list()
+    periods = _parse_periods([v for v in labels if v is not None], fiscal_year_start)
+    if period is not None:
+        wanted = parse_period(period, fiscal_year_start=fiscal_year_start)
+        periods = {k: p for k, p in periods.items() if p.overlaps(wanted)}
+    targets_lf = targets_lf.filter(nw.col("period").is_in(list(periods)))
+
+    measurable = {f"{s}s" for s in stages if f"{s}_at" in have}
+    if "sale_at" in have and "amount" in have:
+        measurable.add("revenue")
+    if "sale_at" in have and "customer_id" in have:
+        measurable.add("new_customers")
+
+    first_key = None if first_lead is None else first_lead.year * 12 + first_lead.month - 1
+    windows = []
+    for k in range(TRAILING_PERIODS + 1):
+        shifted = {lab: p.shift(-k) for lab, p in periods.items()}
+        valid = {
+            lab: k == 0 or (first_key is not None and s.first_month >= first_key)
+            for lab, s in shifted.items()
+        }
+        windows.append(
+            targets_lf.with_columns(
+                _k=nw.lit(k),
+                _first=F.lookup("period", {a: s.first_month for a, s in shifted.items()}, nw.Int64),
+                _last=F.lookup("period", {a: s.last_month for a, s in shifted.items()}, nw.Int64),
+                _valid=F.lookup("period", valid, nw.Boolean),
+            )
+        )
+    key = ["period", "metric", "_team", "_owner"]
+    win = F.stack(
+        windows, ["period", "metric", "team", "owner", "target", "_k", "_first", "_last", "_valid"]
+    )
+    win = win.with_columns(_team=nw.col("team").fill_null(_N), _owner=nw.col("owner").fill_null(_N))
+    levels = _scope_levels(_monthly_actuals(leads_lf, stages))
+    inside = (nw.col("_mk") >= nw.col("_first")) & (nw.col("_mk") <= nw.col("_last"))
+    joined = win.join(levels, on=["metric", "_team", "_owner"], how="left").with_columns(
+        _v=nw.when(inside & ~nw.col("value").is_null()).then(nw.col("value")).otherwise(0.0)
+    )
+    joined = joined.with_columns(
+        _v0=nw.when(nw.col("_k") == 0).then(nw.col("_v")).otherwise(0.0),
+        _vt=nw.when((nw.col("_k") > 0) & nw.col("_valid")).then(nw.col("_v")).otherwise(0.0),
+    )
+    out = joined.group_by(*key).agg(
+        nw.col("target").max(),
+        nw.col("_v0").sum().alias("actual"),
+        nw.col("_vt").sum().alias("_trail"),
+    )
+
+    paces = {lab: pace(p, day) for lab, p in periods.items()}
+    n_trail = {
+        lab: sum(
+            first_key is not None and p.shift(-k).first_month >= first_key
+            for k in range(1, TRAILING_PERIODS + 1)
+        )
+        for lab, p in periods.items()
+    }
+    out = out.with_columns(
+        team=nw.when(nw.col("_team") != _N).then(nw.col("_team")),
+        owner=nw.when(nw.col("_owner") != _N).then(nw.col("_owner")),
+        actual=nw.when(
+            nw.col("metric").is_in(sorted(measurable))
+            & ((nw.col("_team") == _N) | nw.lit(has_team))
+            & ((nw.col("_owner") == _N) | nw.lit(has_owner))
+        ).then(nw.col("actual")),
+        _state=F.lookup("period", {k: p.state for k, p in paces.items()}, nw.String),
+        _total=F.lookup("period", {k: p.total for k, p in paces.items()}, nw.Float64),
+        _elapsed=F.lookup("period", {k: p.elapsed for k, p in paces.items()}, nw.Float64),
+        _ntrail=F.lookup("period", n_trail, nw.Float64),
+        _rank=nw.when(nw.col("_owner") != _N)
+        .then(nw.lit(2))
+        .when(nw.col("_team") != _N)
+        .then(nw.lit(1))
+        .otherwise(nw.lit(0)),
+    )
+    target, actual = nw.col("target"), nw.col("actual")
+    open_ = nw.col("_state") == "open"
+    out = out.with_columns(
+        scope=F.lookup("_rank", {0: "company", 1: "team", 2: "rep"}, nw.String),
+        gap=target - actual,
+        attainment=F.ratio(actual, target),
+        projected=nw.when(open_ & (nw.col("_elapsed") > 0)).then(
+            actual * nw.col("_total") / nw.col("_elapsed")
+        ),
+        _left=nw.col("_total") - nw.col("_elapsed"),
+        trailing_average=F.ratio(nw.col("_trail"), nw.col("_ntrail")),
+    )
+    gap_left = nw.max_horizontal(nw.col("gap"), nw.lit(0.0))
+    out = out.with_columns(
+        projected_attainment=F.ratio(nw.col("projected"), target),
+        required_per_business_day=nw.when(
+            (nw.col("_state") != "closed") & (nw.col("_left") > 0) & ~actual.is_null()
+        ).then(gap_left / nw.col("_left")),
+        realism=F.ratio(target, nw.col("trailing_average")),
+    )
+    pa = nw.col("projected_attainment")
+    out = out.with_columns(
+        status=nw.when(pa.is_null() | pa.is_nan())
+        .then(nw.lit(None, nw.String))
+        .when(pa >= on_track)
+        .then(nw.lit("on track"))
+        .when(pa >= at_risk)
+        .then(nw.lit("at risk"))
+        .otherwise(nw.lit("off track"))
+    )
+    out = out.sort(["period", "metric", "_rank", "team", "owner"], nulls_last=False)
+    out = out.select(
+        *[nw.col(c).cast(nw.String) for c in ATTAINMENT_COLUMNS[:5]],
+        *[nw.col(c).cast(nw.Float64) for c in ATTAINMENT_COLUMNS[5:12]],
+        nw.col("status").cast(nw.String),
+        *[nw.col(c).cast(nw.Float64) for c in ATTAINMENT_COLUMNS[13:]],
+    )
+    return F.to_native(out, kind)
+
+
+def _bounds(leads: nw.LazyFrame, dates: list[str]) -> tuple[Any, Any]:
+    """First lead_at and latest date of any ``*_at`` column (None when empty)."""
+    row = (
+        leads.select(
+            nw.col("lead_at").min().alias("first"),
+            F.max_of(dates).alias("last"),
+        )
+        .collect()
+        .rows()[0]
+    )
+    clean = [None if v is None or v != v else v for v in row]
+    return clean[0], clean[1]

@@ -1,0 +1,118 @@
+"""The same fixtures on pandas, polars and DuckDB give the same tables, in the input's kind."""
+
+import duckdb
+import narwhals as nw
+import pandas as pd
+import polars as pl
+import pytest
+from kpi_fixtures import costs, leads, orders, targets, to_engine, to_pandas
+
+from kpilib import _frames
+from kpilib.acquisition import cac
+from kpilib.errors import ParameterError
+from kpilib.funnel import funnel, funnel_trend, qualified_to_customer, win_rate
+from kpilib.objectives import attainment
+from kpilib.value import cohort_value, payback
+
+CALLS = {
+    "attainment": lambda t: attainment(t["leads"], t["targets"], as_of="2026-10-15"),
+    "attainment_default": lambda t: attainment(t["leads"], t["targets"], period="2026-Q4"),
+    "cac": lambda t: cac(t["leads"], t["costs"]),
+    "cac_leads_lag": lambda t: cac(t["leads"], t["costs"], allocation="leads", lag=1),
+    "cac_empty": lambda t: cac(t["leads"], t["costs"], period="2026-08"),
+    "cohort_value": lambda t: cohort_value(t["leads"], t["orders"], by="channel"),
+    "payback": lambda t: payback(t["leads"], t["orders"], t["costs"], as_of="2026-11-30"),
+    "payback_channel": lambda t: payback(t["leads"], t["orders"], t["costs"], by="channel"),
+    "cohort_empty": lambda t: cohort_value(t["leads"], t["orders"], as_of="2026-09-15"),
+    "funnel": lambda t: funnel(t["leads"], period="2026-10", window_days=5),
+    "funnel_by": lambda t: funnel(t["leads"], by="owner", as_of="2026-10-12"),
+    "funnel_empty": lambda t: funnel(t["leads"], period="2025-01"),
+    "trend": lambda t: funnel_trend(t["leads"], periods=3, window_days=30, by="source"),
+    "win_rate": lambda t: win_rate(t["leads"], by="team"),
+    "qualified": lambda t: qualified_to_customer(t["leads"], period="2026-10"),
+}
+KINDS = {
+    "polars": pl.DataFrame,
+    "polars-lazy": pl.LazyFrame,
+    "duckdb": duckdb.DuckDBPyRelation,
+}
+
+
+def _tables(engine: str) -> dict:
+    frames = {
+        "leads": leads().assign(qualified_at=leads()["visit_at"]),
+        "targets": targets(),
+        "costs": costs(),
+        "orders": orders(),
+    }
+    return {k: to_engine(v, engine) for k, v in frames.items()}
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict:
+    """Results of narwhals over plain pandas (no polars inside)."""
+    saved = _frames.PANDAS_ENGINE
+    _frames.PANDAS_ENGINE = "pandas"
+    try:
+        tables = _tables("pandas")
+        return {name: call(tables) for name, call in CALLS.items()}
+    finally:
+        _frames.PANDAS_ENGINE = saved
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "polars-lazy", "duckdb"])
+@pytest.mark.parametrize("name", list(CALLS))
+def test_same_result_on_every_engine(reference, engine, name):
+    result = CALLS[name](_tables(engine))
+    assert isinstance(result, KINDS.get(engine, pd.DataFrame))
+    expected = reference[name]
+    got = to_pandas(result)
+    if engine == "pandas":
+        # pandas run on polars inside: identical frame, dtypes included
+        pd.testing.assert_frame_equal(result, expected)
+    assert list(got.columns) == list(expected.columns)
+    pd.testing.assert_frame_equal(got, to_pandas(expected), check_dtype=False)
+
+
+def test_mixed_engines_are_refused():
+    with pytest.raises(ParameterError) as err:
+        cac(to_engine(leads(), "duckdb"), to_engine(costs(), "polars"))
+    assert str(err.value) == (
+        "costs is a polars frame but the first table is duckdb. Pass every table from the "
+        "same engine (convert the small ones first)."
+    )
+
+
+def test_not_a_frame():
+    with pytest.raises(ParameterError) as err:
+        funnel([1, 2, 3])
+    assert str(err.value) == (
+        "leads: a list is not a data frame kpilib reads. Pass a pandas or polars DataFrame, "
+        "a polars LazyFrame or a DuckDB relation."
+    )
+
+
+def test_epoch_days_match_durations():
+    # the calendar-field day count used on Spark equals the duration on other engines
+    stamps = pd.Series(
+        pd.to_datetime(
+            [
+                "1970-01-01",
+                "2000-02-29 12:00",
+                "2024-12-31 23:59:59",
+                "2026-10-14 16:30",
+                "2100-03-01",
+            ],
+            format="ISO8601",
+        ),
+        dtype="datetime64[us]",
+    )
+    frame = pl.DataFrame({"a": stamps.iloc[0:1].repeat(5).to_numpy(), "b": stamps.to_numpy()})
+    lf = nw.from_native(frame.lazy())
+    got = lf.select(
+        spark=_frames._epoch_days(nw.col("b")) - _frames._epoch_days(nw.col("a")),
+        native=_frames.days_between(lf, nw.col("b"), nw.col("a")),
+    ).collect()
+    # 2000-02-29 12:00 is 11016.5 days after 1970-01-01
+    assert got["spark"].to_list()[1] == 11016.5
+    assert got["spark"].to_list() == pytest.approx(got["native"].to_list(), abs=1e-9)
