@@ -6,6 +6,7 @@ from kpilib.clv import (
     GammaGamma,
     ProjectedCohortValue,
     projected_cohort_value,
+    projected_payback,
     rfm_summary,
 )
 from kpilib.data import load_dataset
@@ -43,6 +44,7 @@ __all__ = [
     "Settings",
     "load_dataset",
     "projected_cohort_value",
+    "projected_payback",
     "rfm_summary",
 ]
 __version__ = "0.1.0"
