@@ -50,9 +50,9 @@ TEAMS: dict[str, list[str]] = {
 }
 _TEAM_SKILL = {"North": 1.08, "South": 0.90, "West": 1.0}
 _SLOW_MONTHS = {8: 0.55, 12: 0.70}
-_CAMPAIGNS = {"paid_search": 52000, "social_ads": 30000, "events": 21000, "website": 6000}
-_SALARY = 4300.0
-_MANAGER = 6500.0
+_CAMPAIGNS = {"paid_search": 88000, "social_ads": 52000, "events": 34000, "website": 9000}
+_SALARY = 6900.0
+_MANAGER = 9500.0
 
 KPI_TOML = """\
 # Settings of the sample dataset; see docs/data-model.md for every key.
@@ -186,7 +186,7 @@ def _orders(rng: np.random.Generator, leads: pd.DataFrame, as_of: pd.Timestamp) 
     # repeat orders: monthly chance of an order while the customer is alive
     months_left = ((as_of - first["sale_at"]).dt.days // 30).to_numpy()
     repeat_p = np.array([SOURCES[s].repeat for s in first["source"]])
-    lifetime = rng.geometric(0.045, len(first))  # months until churn
+    lifetime = rng.geometric(0.035, len(first))  # months until churn
     horizon = np.minimum(months_left, lifetime)
     for k in range(1, int(horizon.max(initial=0)) + 1):
         active = (horizon >= k) & (rng.random(len(first)) < repeat_p)
@@ -200,7 +200,7 @@ def _orders(rng: np.random.Generator, leads: pd.DataFrame, as_of: pd.Timestamp) 
                     "customer_id": chosen["customer_id"].to_numpy(),
                     "order_date": (chosen["sale_at"] + jitter).to_numpy(),
                     "revenue": np.round(
-                        chosen["amount"].to_numpy() * rng.lognormal(-1.3, 0.4, active.sum()), 2
+                        chosen["amount"].to_numpy() * rng.lognormal(-0.8, 0.4, active.sum()), 2
                     ),
                     "source": chosen["source"].to_numpy(),
                 }
@@ -210,7 +210,10 @@ def _orders(rng: np.random.Generator, leads: pd.DataFrame, as_of: pd.Timestamp) 
     orders = orders.loc[orders["order_date"] <= as_of].sort_values(
         ["order_date", "customer_id"], kind="stable"
     )
-    margin_rate = np.where(orders["source"].isin(["referral", "events"]), 0.42, 0.36)
+    # a first order carries onboarding work at a thin margin; repeat orders earn more
+    first_order = ~orders["customer_id"].duplicated()
+    margin_rate = np.where(orders["source"].isin(["referral", "events"]), 0.48, 0.44)
+    margin_rate = np.where(first_order, 0.22, margin_rate)
     return pd.DataFrame(
         {
             "order_id": [f"O{i:06d}" for i in range(1, len(orders) + 1)],
