@@ -38,7 +38,7 @@ validate: $(BASE_STAMP)
 	$(BIN)/kpi validate $(SAMPLE)
 
 report: $(BASE_STAMP) chromium
-	$(BIN)/kpi validate $(SAMPLE)
+	$(BIN)/kpi report --period latest --data $(SAMPLE)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check kpilib tests

@@ -1,14 +1,11 @@
 """kpilib: sales KPIs for Jupyter — objectives, CAC, lifetime value and the lead funnel."""
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from kpilib.acquisition import cac
-from kpilib.clv import (
-    BetaGeo,
-    GammaGamma,
-    ProjectedCohortValue,
-    projected_cohort_value,
-    projected_payback,
-    rfm_summary,
-)
 from kpilib.data import load_dataset
 from kpilib.dataset import Dataset
 from kpilib.errors import DataError, KpiError, ParameterError
@@ -19,32 +16,51 @@ from kpilib.settings import Settings
 from kpilib.tables import compute_all, write_tables
 from kpilib.value import cohort_value, payback
 
+# The lifetime-value models need scipy (about a second to import): loaded on first use.
+_LAZY = {
+    "BetaGeo": "kpilib.clv",
+    "GammaGamma": "kpilib.clv",
+    "ProjectedCohortValue": "kpilib.clv",
+    "projected_cohort_value": "kpilib.clv",
+    "projected_payback": "kpilib.clv",
+    "rfm_summary": "kpilib.clv",
+    "build_report": "kpilib.report",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'kpilib' has no attribute {name!r}")
+
+
 __all__ = [
-    "Period",
-    "attainment",
-    "business_days",
-    "cac",
-    "cohort_value",
-    "compute_all",
-    "funnel",
-    "funnel_trend",
-    "parse_period",
-    "payback",
-    "qualified_to_customer",
-    "resolve_as_of",
-    "win_rate",
-    "write_tables",
     "BetaGeo",
     "DataError",
     "Dataset",
     "GammaGamma",
     "KpiError",
     "ParameterError",
+    "Period",
     "ProjectedCohortValue",
     "Settings",
+    "attainment",
+    "build_report",
+    "business_days",
+    "cac",
+    "cohort_value",
+    "compute_all",
+    "funnel",
+    "funnel_trend",
     "load_dataset",
+    "parse_period",
+    "payback",
     "projected_cohort_value",
     "projected_payback",
+    "qualified_to_customer",
+    "resolve_as_of",
     "rfm_summary",
+    "win_rate",
+    "write_tables",
 ]
 __version__ = "0.1.0"

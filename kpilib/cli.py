@@ -47,16 +47,22 @@ def _kpis(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from kpilib.report import build_report
+    import warnings
 
-    folder = build_report(
-        period=args.period,
-        data=Path(args.data),
-        lang=args.lang,
-        as_of=args.as_of,
-        out=Path(args.out),
-        progress=None,
-    )
+    from kpilib.report import ReportWarning, build_report
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ReportWarning)
+        folder = build_report(
+            period=args.period,
+            data=Path(args.data),
+            lang=args.lang,
+            as_of=args.as_of,
+            out=Path(args.out),
+            progress=None,
+        )
+    for warning in caught:
+        print(f"note: {warning.message}", file=sys.stderr)
     print(folder)
     return 0
 
@@ -89,7 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_kpis)
 
     p = sub.add_parser("report", help="build the monthly report (HTML and PDF)")
-    p.add_argument("--period", required=True, help="month, YYYY-MM")
+    p.add_argument(
+        "--period", required=True, help='month, YYYY-MM, or "latest" (the month of the latest date)'
+    )
     p.add_argument("--data", default="data/sample", help="dataset folder (default data/sample)")
     p.add_argument(
         "--lang", choices=["en", "fr"], default=None, help="default: kpi.toml's language"

@@ -20,12 +20,3 @@ def _close_figures():
 
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _doctest_cwd():
-    """Doctests name data/sample relative to the repository root."""
-    old = Path.cwd()
-    os.chdir(ROOT)
-    yield
-    os.chdir(old)

@@ -1,0 +1,138 @@
+"""HTML to an A4 PDF through headless Chromium driven by Playwright.
+
+A system Chromium is preferred (``KPILIB_CHROMIUM``, then Debian's and the
+usual names on PATH), else one Playwright has installed. Nothing is ever
+downloaded from here.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import queue
+import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+__all__ = ["find_chromium", "Printer", "CHROMIUM_ARGS", "HOW_TO_GET_PDF"]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
+_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+HOW_TO_GET_PDF = (
+    "No Chromium found, so the PDF was not built (the HTML pages were). Install one "
+    "(Debian/Ubuntu: sudo apt-get install chromium; or: python -m playwright install "
+    "chromium), or point KPILIB_CHROMIUM at a Chromium or Chrome executable, then run "
+    "the report again."
+)
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium executable, or None.
+
+    ``KPILIB_CHROMIUM`` wins when set (an empty value or ``none`` means: no
+    Chromium, HTML only); then Debian's ``/usr/lib/chromium/chromium``, the
+    usual names on PATH, and last the browser Playwright manages, if installed.
+    """
+    forced = os.environ.get("KPILIB_CHROMIUM")
+    if forced is not None:
+        if forced.strip().lower() in ("", "none"):
+            return None
+        return forced if Path(forced).is_file() else shutil.which(forced)
+    for path in _CANDIDATES:
+        if Path(path).is_file() and os.access(path, os.X_OK):
+            return path
+    for name in _NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return _playwright_chromium()
+
+
+def _playwright_chromium() -> str | None:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+
+    def look() -> str | None:
+        with sync_playwright() as p:
+            path = p.chromium.executable_path
+        return path if path and Path(path).is_file() else None
+
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(look).result()
+    except Exception:  # noqa: BLE001 - any Playwright failure means: none available
+        return None
+
+
+def _footer(left: str) -> str:
+    return (
+        '<div style="font-size:8px;width:100%;margin:0 15mm;display:flex;'
+        'justify-content:space-between;color:#555;font-family:DejaVu Sans,Arial,sans-serif">'
+        f"<span>{html.escape(left)}</span>"
+        '<span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>'
+    )
+
+
+class Printer:
+    """A headless Chromium started ahead of time, in its own thread, printing one PDF.
+
+    Starting the browser while the notebooks run takes its start-up off the
+    build's critical path. Playwright's sync API stays in the one thread.
+    """
+
+    def __init__(self, chromium: str) -> None:
+        self.chromium = chromium
+        self._jobs: queue.Queue[tuple[Path, Path, str] | None] = queue.Queue()
+        self._pool = ThreadPoolExecutor(1)
+        self._future: Future[Path | None] = self._pool.submit(self._run)
+
+    def _run(self) -> Path | None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=self.chromium, args=CHROMIUM_ARGS)
+            try:
+                job = self._jobs.get()
+                if job is None:
+                    return None
+                page_html, pdf, footer = job
+                page = browser.new_page()
+                page.goto(page_html.resolve().as_uri(), wait_until="load")
+                page.emulate_media(media="print")
+                page.pdf(
+                    path=str(pdf),
+                    prefer_css_page_size=True,
+                    print_background=True,
+                    display_header_footer=True,
+                    header_template="<span></span>",
+                    footer_template=_footer(footer),
+                )
+                return pdf
+            finally:
+                browser.close()
+
+    def print(self, page_html: Path, pdf: Path, *, footer: str) -> Path:
+        """Print *page_html* to *pdf* (A4 from its CSS) with *footer* and page numbers."""
+        self._jobs.put((Path(page_html), Path(pdf), footer))
+        result = self._future.result()
+        assert result is not None
+        return result
+
+    def close(self) -> None:
+        """Stop the browser (after printing, or without printing)."""
+        self._jobs.put(None)
+        try:
+            self._future.result()
+        except Exception:  # noqa: BLE001, S110 - a failed start was reported by print()
+            pass
+        self._pool.shutdown()

@@ -1,0 +1,171 @@
+"""Shared parts of the charts: palette, figure size, axis formatters, display."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import io
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from kpilib._format import Formatter
+from kpilib._phrases import phrase
+
+__all__ = [
+    "OKABE_ITO",
+    "STATUS_COLOURS",
+    "new_axes",
+    "styled",
+    "empty",
+    "finish",
+    "money_axis",
+    "percent_axis",
+    "show",
+    "to_png",
+    "to_svg",
+    "Picture",
+    "fmt_or_default",
+]
+
+# Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+SERIES = [
+    OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow")
+]
+STATUS_COLOURS = {
+    "good": OKABE_ITO["blue"],
+    "warn": OKABE_ITO["orange"],
+    "bad": OKABE_ITO["vermillion"],
+}
+GREY = "#8C8C8C"
+WIDTH, HEIGHT = 7.2, 3.6  # inches: the text width of an A4 page with 2 cm margins
+
+_STYLE = {
+    "font.size": 9,
+    "axes.titlesize": 10.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#E5E5E5",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "axes.prop_cycle": mpl.cycler(color=SERIES),
+}
+
+
+def fmt_or_default(fmt: Formatter | None) -> Formatter:
+    """*fmt*, or the English default formatter."""
+    return fmt if fmt is not None else Formatter()
+
+
+def new_axes(ax: Axes | None = None, *, height: float = HEIGHT) -> Axes:
+    """*ax*, or the axes of a new A4-width figure (not registered with pyplot)."""
+    if ax is not None:
+        return ax
+    fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_axisbelow(True)
+    return ax
+
+
+def styled(func: Callable[..., Axes]) -> Callable[..., Axes]:
+    """Run a chart function under the kit's style (fonts, grid, palette)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Axes:
+        with mpl.rc_context(_STYLE):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def finish(ax: Axes, title: str) -> Axes:
+    """Set the finding *title*, left-aligned, wrapped to the figure width."""
+    width = ax.figure.get_size_inches()[0]
+    text = textwrap.fill(title, width=max(40, int(width * 11)), break_long_words=False)
+    ax.set_title(text, loc="left", fontsize=10.5, fontweight="bold")
+    return ax
+
+
+def empty(ax: Axes, fmt: Formatter, why: str, title: str) -> Axes:
+    """An axes that says what cannot be shown instead of a chart."""
+    ax.set_axis_off()
+    ax.text(
+        0.5,
+        0.5,
+        phrase("chart.empty", fmt.lang, why=phrase(f"why.{why}", fmt.lang)),
+        ha="center",
+        va="center",
+        fontsize=10,
+        color=GREY,
+        transform=ax.transAxes,
+    )
+    ax.figure.set_size_inches(WIDTH, 1.2)
+    return finish(ax, title)
+
+
+def money_axis(axis: Any, fmt: Formatter) -> None:
+    """Tick labels in the dataset's currency, compact (€250K)."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.money_short(v)))
+
+
+def percent_axis(axis: Any, fmt: Formatter, digits: int = 0) -> None:
+    """Tick labels as percentages of fractions (0.25 → 25%)."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.percent(v, digits)))
+
+
+def to_png(ax: Axes, dpi: int = 160) -> bytes:
+    """The figure of *ax* as PNG bytes."""
+    buf = io.BytesIO()
+    ax.figure.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    return buf.getvalue()
+
+
+def to_svg(ax: Axes) -> bytes:
+    """The figure of *ax* as SVG bytes: vector, sharp in print, text drawn as paths."""
+    buf = io.BytesIO()
+    with mpl.rc_context({"svg.fonttype": "path", "svg.hashsalt": "kpilib"}):
+        ax.figure.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
+    return buf.getvalue()
+
+
+class Picture:
+    """A chart as an ``<img>`` (SVG, inline) whose alt text is its title."""
+
+    def __init__(self, svg: bytes, alt: str) -> None:
+        self.svg, self.alt = svg, alt
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.svg).decode("ascii")
+        alt = html.escape(self.alt)
+        return f'<img class="kpi-chart" alt="{alt}" src="data:image/svg+xml;base64,{data}">'
+
+
+def show(ax: Axes) -> Picture:
+    """The chart of *ax* for display in a notebook: ``display(charts.show(ax))``.
+
+    The image's alt text is the chart's title, the finding it states.
+    """
+    return Picture(to_svg(ax), " ".join(ax.get_title(loc="left").split()))

@@ -1,0 +1,66 @@
+"""The daily path of a metric against its target path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pandas.testing import assert_frame_equal
+
+from kpilib.pacing import PATH_COLUMNS, cumulative_path
+
+# Thu 1 Oct: 2 sales (100 + 300) by North; Fri 2: 1 sale (200) by South; Mon 5: a
+# visit only. October 2026 has 22 business days; the revenue target is 2,200.
+LEADS = pd.DataFrame(
+    {
+        "lead_id": ["L1", "L2", "L3", "L4"],
+        "lead_at": pd.to_datetime(["2026-09-20", "2026-09-21", "2026-09-22", "2026-10-05"]),
+        "team": ["North", "North", "South", "South"],
+        "visit_at": pd.to_datetime([None, None, None, "2026-10-05"]),
+        "sale_at": pd.to_datetime(
+            ["2026-10-01 10:00", "2026-10-01 15:00", "2026-10-02 09:00", None]
+        ),
+        "customer_id": ["C1", "C1", "C2", None],
+        "amount": [100.0, 300.0, 200.0, np.nan],
+    }
+)
+TARGETS = pd.DataFrame(
+    {
+        "period": ["2026-10", "2026-10"],
+        "metric": ["revenue", "revenue"],
+        "team": [None, "North"],
+        "owner": [None, None],
+        "target": [2200.0, 1100.0],
+    }
+)
+
+
+def test_revenue_path_until_as_of():
+    path = cumulative_path(LEADS, TARGETS, period="2026-10", metric="revenue", as_of="2026-10-05")
+    assert list(path.columns) == PATH_COLUMNS and len(path) == 31
+    expected = pd.DataFrame(
+        {
+            "day": pd.to_datetime(
+                ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06"]
+            ).as_unit("us"),
+            "business_day": [1, 2, 2, 2, 3, 4],
+            "actual": [400.0, 200.0, 0.0, 0.0, 0.0, 0.0],
+            "cumulative": [400.0, 600.0, 600.0, 600.0, 600.0, np.nan],  # nothing after as_of
+            "target_path": [100.0, 200.0, 200.0, 200.0, 300.0, 400.0],  # 2,200 × days / 22
+            "target": [2200.0] * 6,
+        }
+    )
+    assert_frame_equal(path.head(6), expected)
+    assert path["target_path"].iloc[-1] == 2200.0
+
+
+def test_team_new_customers_and_missing_target():
+    north = cumulative_path(LEADS, TARGETS, period="2026-10", metric="revenue", team="North")
+    # as_of defaults to the latest date, 5 October: the path stops there
+    assert north["cumulative"].max() == 400.0 and north["cumulative"].iloc[5:].isna().all()
+    assert north["target"].iloc[0] == 1100.0
+    # C1 bought twice on 1 October: one new customer
+    new = cumulative_path(LEADS, TARGETS, period="2026-10", metric="new_customers")
+    assert new.loc[new["actual"] > 0, "actual"].tolist() == [1.0, 1.0]
+    assert new["target_path"].isna().all()
+    visits = cumulative_path(LEADS, None, period="2026-10", metric="visits")
+    assert visits["cumulative"].iloc[4] == 1.0
