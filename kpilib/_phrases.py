@@ -191,10 +191,53 @@ PHRASES: dict[str, dict[str, str]] = {
         "fr": "{n} canaux sur {total} sont",
     },
     "ltv.immature": {
-        "en": "Lifetime value is observed, not projected: young cohorts will still grow.",
-        "fr": "La valeur vie client est observée, non projetée : les cohortes récentes "
-        "vont encore croître.",
+        "en": "These lifetime values are observed, not projected: young cohorts will still "
+        "grow (the projection follows below).",
+        "fr": "Ces valeurs vie client sont observées, non projetées : les cohortes récentes "
+        "vont encore croître (la projection suit plus bas).",
     },
+    "proj.observed": {
+        "en": "Observed: the {cohort} cohort has earned {value} of margin per customer in "
+        "{months}, an LTV:CAC of {ratio} measured so far.",
+        "fr": "Observé : la cohorte {cohort} a rapporté {value} de marge par client en "
+        "{months}, soit un LTV:CAC mesuré de {ratio} à ce jour.",
+    },
+    "proj.projected": {
+        "en": "Projected: the BG/NBD and Gamma-Gamma models, fitted on every order up to "
+        "{as_of}, expect {value} per customer over {horizon}, discounted at {rate} a year: "
+        "an LTV:CAC of {ratio}, a model's expectation, not a measurement.",
+        "fr": "Projeté : les modèles BG/NBD et Gamma-Gamma, ajustés sur toutes les commandes "
+        "jusqu’au {as_of}, prévoient {value} par client sur {horizon}, actualisés à {rate} "
+        "par an : un LTV:CAC de {ratio}, une espérance de modèle, pas une mesure.",
+    },
+    "proj.payback": {
+        "en": "The {cohort} cohort has not covered its CAC yet; the models expect it to "
+        "after {months}.",
+        "fr": "La cohorte {cohort} n’a pas encore couvert son CAC ; les modèles prévoient "
+        "qu’elle le fera après {months}.",
+    },
+    "proj.never": {
+        "en": "The {cohort} cohort has not covered its CAC yet, and the models do not expect "
+        "it to within {horizon}.",
+        "fr": "La cohorte {cohort} n’a pas encore couvert son CAC, et les modèles ne prévoient "
+        "pas qu’elle le fasse sous {horizon}.",
+    },
+    "proj.none": {
+        "en": "No projection: {reason}",
+        "fr": "Pas de projection : {reason}",
+    },
+    "sec.acq.projected": {
+        "en": "Projected against observed value",
+        "fr": "Valeur projetée face à la valeur observée",
+    },
+    "chart.proj": {
+        "en": "{cohort}: {value} per customer expected by month {horizon} (undiscounted), "
+        "{observed} so far",
+        "fr": "{cohort} : {value} par client attendus au mois {horizon} (non actualisés), "
+        "{observed} à ce jour",
+    },
+    "chart.proj.observed": {"en": "observed", "fr": "observé"},
+    "chart.proj.projected": {"en": "projected (model)", "fr": "projeté (modèle)"},
     "ltv.no_orders": {
         "en": "The dataset holds no order yet: customer value and payback cannot be shown.",
         "fr": "Le jeu de données n’a encore aucune commande : valeur client et retour sur CAC "

@@ -456,3 +456,46 @@ def missing_tables(dataset: Dataset) -> list[str]:
     ['targets', 'costs', 'orders']
     """
     return [t for t in ("targets", "costs", "orders") if getattr(dataset, t) is None]
+
+
+def projected_frames(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str, Any]:
+    """What the projected-value section shows, or the reason it cannot.
+
+    Keys: ``result`` (:func:`kpilib.projected_payback`, every cohort),
+    ``curves`` (:func:`kpilib.projected_cohort_value` curves), ``cohort`` (the
+    cohort read after 12 months, as LTV:CAC is elsewhere), ``young`` (the
+    cohort 3 months old), ``notes`` (the fit's caveats) and ``reason`` (why
+    there is nothing, else None).
+    """
+    from kpilib.clv import projected_cohort_value, projected_payback
+    from kpilib.errors import KpiError
+
+    s = dataset.settings
+    day = resolve_as_of(as_of, dataset.as_of)
+    out: dict[str, Any] = dict.fromkeys(("result", "curves", "cohort", "young"), None)
+    out.update(notes=[], reason=None)
+    if dataset.orders is None or not len(dataset.orders):
+        out["reason"] = "no_orders"
+        return out
+    if dataset.costs is None or not len(dataset.costs):
+        out["reason"] = "no_costs"
+        return out
+    opts = {"as_of": day, "horizon_months": s.horizon_months, "discount_rate": s.discount_rate}
+    try:
+        projection = projected_cohort_value(dataset.leads, dataset.orders, **opts)
+        result = projected_payback(
+            dataset.leads,
+            dataset.orders,
+            dataset.costs,
+            ltv_to_cac_min=s.ltv_to_cac_min,
+            payback_max_months=s.payback_max_months,
+            projection=projection,
+            **opts,
+        )
+    except KpiError:
+        out["reason"] = "few"
+        return out
+    out.update(result=result, curves=projection.curves, notes=list(projection.notes))
+    out["cohort"], _ = ltv_cohort(result, period)
+    out["young"] = parse_period(period).shift(-3).label
+    return out

@@ -25,6 +25,7 @@ from kpilib._format import Formatter, formatter
 from kpilib._notes import appendix, definitions
 from kpilib._phrases import CATEGORIES, METRICS, STAGES, phrase
 from kpilib._summary import Tiles, findings, tiles
+from kpilib._value_story import projected_value
 from kpilib.highlights import differs
 from kpilib.periods import parse_period
 
@@ -37,6 +38,7 @@ __all__ = [
     "subheading",
     "objectives",
     "acquisition",
+    "projected_value",
     "funnel",
     "appendix",
     "label",

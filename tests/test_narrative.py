@@ -294,7 +294,8 @@ def test_acquisition_narrative():
         "Ads is the costliest channel at €3,000 per customer; web the cheapest at €1,000. "
         "The September 2026 cohort has not yet covered its CAC of €3,000 after 1 month. "
         "After 1 month, LTV:CAC is 0.8:1 across channels; ads is below the 3.0:1 line. "
-        "Lifetime value is observed, not projected: young cohorts will still grow."
+        "These lifetime values are observed, not projected: young cohorts will still grow "
+        "(the projection follows below)."
     )
 
 

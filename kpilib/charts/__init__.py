@@ -8,7 +8,13 @@ nothing needs closing; :func:`show` turns one into an image for display.
 """
 
 from kpilib.charts._base import OKABE_ITO, Picture, show, to_png, to_svg
-from kpilib.charts.acquisition import cac_trend, cohort_curves, cost_breakdown, ltv_to_cac
+from kpilib.charts.acquisition import (
+    cac_trend,
+    cohort_curves,
+    cost_breakdown,
+    ltv_to_cac,
+    projected_curves,
+)
 from kpilib.charts.funnel import conversion_trend, funnel_stages, source_conversion
 from kpilib.charts.objectives import (
     attainment_bars,
@@ -24,6 +30,7 @@ __all__ = [
     "to_png",
     "to_svg",
     "Picture",
+    "projected_curves",
     "attainment_bars",
     "team_attainment",
     "cumulative_path",

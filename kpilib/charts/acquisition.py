@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from kpilib._format import Formatter
 from kpilib._phrases import CATEGORIES, phrase
@@ -214,6 +215,7 @@ def cohort_curves(
     ax.set_ylim(bottom=0)
     ax.set_xlabel(phrase("chart.curves.x", fmt.lang))
     ax.set_ylabel(phrase("chart.curves.y", fmt.lang, sym=sym))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     title = phrase("chart.curves", fmt.lang, paid=paid, n=len(present))
     return finish(ax, title)
@@ -254,5 +256,68 @@ def ltv_to_cac(
     above = int((rows["ltv_to_cac"] >= minimum).sum())
     title = phrase(
         "chart.ltv", fmt.lang, above=above, n=len(rows), min=fmt.ratio(minimum), months=months
+    )
+    return finish(ax, title)
+
+
+@styled
+def projected_curves(
+    curves: pd.DataFrame,
+    result: pd.DataFrame,
+    *,
+    cohorts: list[str],
+    fmt: Formatter | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Cumulative margin per customer of *cohorts*: observed solid, projected dashed, CAC dotted.
+
+    *curves* is ``projected_cohort_value(...).curves`` (its ``projected`` column
+    says which months are model expectation); *result* is
+    :func:`kpilib.projected_payback` output, for each cohort's CAC and
+    projected CLV. The title reads the first cohort.
+    """
+    fmt = fmt_or_default(fmt)
+    ax = new_axes(ax, height=3.4)
+    sym = fmt.currency_symbol
+    present = [c for c in cohorts if curves is not None and c in set(curves["cohort"])]
+    if not present:
+        return empty(ax, fmt, "no_orders", phrase("chart.curves.y", fmt.lang, sym=sym))
+    info = result.set_index("cohort") if result is not None else pd.DataFrame()
+    col = "projected_cumulative_margin_per_customer"
+    for colour, cohort in zip(SERIES, present, strict=False):
+        rows = curves[curves["cohort"] == cohort].sort_values("months_since")
+        seen = rows[~rows["projected"]]
+        # the projected line starts at the last observed month, so the two join
+        ahead = pd.concat([seen.tail(1), rows[rows["projected"]]])
+        ax.plot(
+            seen["months_since"],
+            seen[col],
+            color=colour,
+            linewidth=2.2,
+            label=fmt.month_short(cohort),
+        )
+        ax.plot(ahead["months_since"], ahead[col], color=colour, linewidth=1.6, linestyle="--")
+        if cohort in info.index and pd.notna(info.loc[cohort, "cac"]):
+            ax.axhline(info.loc[cohort, "cac"], color=colour, linestyle=":", linewidth=1.2)
+    ax.plot([], [], "k-", linewidth=2.2, label=phrase("chart.proj.observed", fmt.lang))
+    ax.plot([], [], "k--", linewidth=1.6, label=phrase("chart.proj.projected", fmt.lang))
+    ax.plot([], [], "k:", linewidth=1.2, label=phrase("chart.curves.cac", fmt.lang))
+    money_axis(ax.yaxis, fmt)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(phrase("chart.curves.x", fmt.lang))
+    ax.set_ylabel(phrase("chart.curves.y", fmt.lang, sym=sym))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    first = curves[curves["cohort"] == present[0]]
+    horizon = int(first["months_since"].max())
+    # "so far" is the margin seen up to as_of, the figure the narrative calls observed
+    so_far = info.loc[present[0], "clv"] if present[0] in info.index else np.nan
+    title = phrase(
+        "chart.proj",
+        fmt.lang,
+        cohort=fmt.month(present[0]),
+        value=fmt.money(first.loc[first["months_since"] == horizon, col].iloc[0]),
+        horizon=horizon,
+        observed=fmt.money(so_far),
     )
     return finish(ax, title)

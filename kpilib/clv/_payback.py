@@ -8,7 +8,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from kpilib.clv._cohort import projected_cohort_value
+from kpilib.clv._cohort import ProjectedCohortValue, projected_cohort_value
 from kpilib.value import payback
 
 __all__ = ["projected_payback"]
@@ -31,6 +31,7 @@ def projected_payback(
     discount_rate: float = 0.10,
     ltv_to_cac_min: float = 3.0,
     payback_max_months: int = 12,
+    projection: ProjectedCohortValue | None = None,
 ) -> pd.DataFrame:
     """:func:`kpilib.payback` per cohort, plus the same figures on projected CLV.
 
@@ -46,6 +47,9 @@ def projected_payback(
     - ``projected_payback_months``: the first month since acquisition at whose
       end the (undiscounted) projected cumulative margin per customer covers
       cac, within the horizon; NaN when it never does or cac is unknown.
+
+    *projection*, a :func:`kpilib.projected_cohort_value` result for the same
+    data, as_of, horizon and rate, saves fitting the models a second time.
 
     Returns a pandas frame whatever the input (the models run on numpy).
 
@@ -73,9 +77,14 @@ def projected_payback(
         if as_of is not None
         else max(leads_pd.filter(like="_at").max().max(), orders_pd["order_date"].max())
     )
-    projection = projected_cohort_value(
-        leads_pd, orders_pd, as_of=day, horizon_months=horizon_months, discount_rate=discount_rate
-    )
+    if projection is None:
+        projection = projected_cohort_value(
+            leads_pd,
+            orders_pd,
+            as_of=day,
+            horizon_months=horizon_months,
+            discount_rate=discount_rate,
+        )
     out = observed.merge(projection.clv[["cohort", "projected_clv"]], on="cohort", how="left")
     cac = out["cac"].where(out["cac"] > 0)
     out["projected_ltv_to_cac"] = out["projected_clv"] / cac
