@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 SAMPLE := data/sample
 export MPLBACKEND := Agg
 
-.PHONY: report test validate chromium lint clean sample
+.PHONY: report test validate chromium lint clean sample bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,15 @@ sample: $(BASE_STAMP)
 
 clean:
 	rm -rf $(VENV) reports
+
+# --- benchmarks (paste into the Makefile; add `bench` to .PHONY) ---------------------------
+# `make bench` times the five KPI tables through kpilib on pandas, polars and DuckDB input
+# against hand-written pandas, polars and DuckDB SQL, checks the tables are equal, and prints
+# the ratios and peak memory. Datasets are generated on first use into benchmarks/data/.
+# Larger runs: make bench BENCH_SIZES=10m BENCH_REPEAT=3   (10M leads: ~3 GB on disk+RAM)
+BENCH_SIZES ?= 100k,1m
+BENCH_REPEAT ?= 5
+
+bench: $(TEST_STAMP)
+	$(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT) \
+		--markdown benchmarks/results.md

@@ -1,0 +1,1 @@
+"""Reproducible speed and memory benchmarks of kpilib against hand-written code."""

@@ -1,0 +1,116 @@
+"""Lazy scans of a Parquet dataset give the same KPI tables as the pandas frames."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pytest
+from kpi_fixtures import costs, leads, orders, targets, to_pandas
+
+from kpilib.acquisition import cac
+from kpilib.errors import DataError, ParameterError
+from kpilib.funnel import funnel
+from kpilib.objectives import attainment
+from kpilib.scan import scan_dataset
+from kpilib.value import cohort_value, payback
+
+CALLS = {
+    "attainment": lambda t: attainment(t["leads"], t["targets"], as_of="2026-10-15"),
+    "cac": lambda t: cac(t["leads"], t["costs"]),
+    "cohort_value": lambda t: cohort_value(t["leads"], t["orders"], by="channel"),
+    "payback": lambda t: payback(t["leads"], t["orders"], t["costs"]),
+    "funnel": lambda t: funnel(t["leads"], by="source"),
+}
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """The KPI fixtures as Parquet: leads in two part files (one in a sub-folder),
+    with an extra column and blank strings where the frames hold missing values."""
+    root = tmp_path_factory.mktemp("scanned")
+    raw = leads().assign(notes="free text the KPIs never read")
+    raw["customer_id"] = raw["customer_id"].fillna("")
+    (root / "leads" / "2026-10").mkdir(parents=True)
+    raw.iloc[:4].to_parquet(root / "leads" / "part-0.parquet", index=False)
+    raw.iloc[4:].to_parquet(root / "leads" / "2026-10" / "part-1.parquet", index=False)
+    targets().to_parquet(root / "targets.parquet", index=False)
+    costs().to_parquet(root / "costs.parquet", index=False)
+    orders().to_parquet(root / "orders.parquet", index=False)
+    return root
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict:
+    tables = {"leads": leads(), "targets": targets(), "costs": costs(), "orders": orders()}
+    return {name: call(tables) for name, call in CALLS.items()}
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_scanned_tables_are_lazy_and_hold_only_canonical_columns(folder, backend):
+    ds = scan_dataset(folder, backend=backend)
+    kind = pl.LazyFrame if backend == "polars" else duckdb.DuckDBPyRelation
+    assert all(isinstance(t, kind) for t in ds.tables().values())
+    assert ds.files["leads"] == "leads/ (2 files)"
+    names = ds.leads.collect_schema().names() if backend == "polars" else ds.leads.columns
+    assert "notes" not in names
+    assert ds.as_of == pd.Timestamp("2026-10-21")
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+@pytest.mark.parametrize("name", list(CALLS))
+def test_kpis_on_a_scan_equal_the_pandas_ones(folder, expected, backend, name):
+    result = CALLS[name](scan_dataset(folder, backend=backend).tables())
+    pd.testing.assert_frame_equal(to_pandas(result), to_pandas(expected[name]), check_dtype=False)
+
+
+def test_larger_than_memory_engines_give_the_same_tables(folder, expected):
+    """polars' streaming engine, and DuckDB capped at 64 MB (it spills to disk past
+    that), run the same lazy plans."""
+    polars_ds = scan_dataset(folder, backend="polars")
+    streamed = CALLS["payback"](polars_ds.tables()).collect(engine="streaming")
+    pd.testing.assert_frame_equal(
+        streamed.to_pandas(), to_pandas(expected["payback"]), check_dtype=False
+    )
+    con = duckdb.default_connection()
+    limit = con.sql("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute("SET memory_limit = '64MB'")
+    try:
+        capped = scan_dataset(folder, backend="duckdb")
+        got = {k: CALLS[k](capped.tables()) for k in ("payback", "funnel")}
+        for k, result in got.items():
+            pd.testing.assert_frame_equal(
+                to_pandas(result), to_pandas(expected[k]), check_dtype=False
+            )
+    finally:
+        con.execute(f"SET memory_limit = '{limit}'")
+
+
+def test_missing_leads_is_an_error(tmp_path):
+    with pytest.raises(DataError) as err:
+        scan_dataset(tmp_path)
+    assert str(err.value) == (
+        f"{tmp_path}: no leads.parquet and no leads/ folder of Parquet files. A dataset needs "
+        "at least its leads; see docs/data-model.md."
+    )
+
+
+def test_text_dates_are_refused_with_a_hint(tmp_path):
+    pd.DataFrame({"lead_id": ["L1"], "lead_at": ["2026-10-01"]}).to_parquet(
+        tmp_path / "leads.parquet"
+    )
+    with pytest.raises(DataError) as err:
+        scan_dataset(tmp_path)
+    assert str(err.value) == (
+        "leads.parquet: column lead_at holds String, not dates. A scanned Parquet dataset "
+        "needs typed dates (Parquet timestamp or date); convert the column when writing the "
+        "files, or load the dataset with kpilib.load_dataset, which parses text dates."
+    )
+
+
+def test_unknown_backend_is_refused(folder):
+    with pytest.raises(ParameterError) as err:
+        scan_dataset(folder, backend="dask")
+    assert str(err.value) == (
+        "backend = 'dask' is invalid; expected 'polars', 'duckdb' or 'spark'."
+    )
