@@ -11,7 +11,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-__all__ = ["parse_text", "parse_number", "parse_date", "DAY_FIRST_FORMATS"]
+__all__ = ["is_blank", "parse_text", "parse_number", "parse_date", "DAY_FIRST_FORMATS"]
 
 DAY_FIRST_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
@@ -37,7 +37,8 @@ def parse_text(values: pd.Series) -> pd.Series:
     return text.astype("str")
 
 
-def _blank(values: pd.Series) -> pd.Series:
+def is_blank(values: pd.Series) -> pd.Series:
+    """Cells holding nothing: missing, or only spaces in a text column."""
     if values.dtype == object or pd.api.types.is_string_dtype(values):
         return values.isna() | (values.astype("str").str.strip() == "")
     return values.isna()
@@ -45,7 +46,7 @@ def _blank(values: pd.Series) -> pd.Series:
 
 def parse_number(values: pd.Series, *, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
     """Parse numbers written 1234.5, 1 234,5 (with ``decimal_comma``) or typed."""
-    blank = _blank(values)
+    blank = is_blank(values)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         out = values.astype("float64")
         return out, pd.Series(False, index=values.index)
@@ -70,7 +71,7 @@ def parse_date(values: pd.Series, *, day_first: bool = False) -> tuple[pd.Series
     """Parse ISO dates (with time, with or without zone: zoned ones go to UTC),
     or day-first dates (31/10/2026) when ``day_first``; typed dates pass through.
     """
-    blank = _blank(values)
+    blank = is_blank(values)
     if pd.api.types.is_datetime64_any_dtype(values):
         return _naive(values), pd.Series(False, index=values.index)
     if values.dtype == object:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpilib._parse import parse_date, parse_number, parse_text
+from kpilib._parse import is_blank, parse_date, parse_number, parse_text
 from kpilib._read import SUFFIXES, RawTable, read_table
 from kpilib.dataset import Dataset
 from kpilib.errors import DataError
@@ -147,7 +147,7 @@ def _leads(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame |
     check.flag(
         raw,
         "lead_at",
-        _blank_mask_of(raw, "lead_at"),
+        is_blank(raw.frame["lead_at"]),
         "no lead_at date",
         "Every lead needs the date it entered the funnel.",
     )
@@ -179,12 +179,6 @@ def _leads(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame |
             warn=True,
         )
     return frame
-
-
-def _blank_mask_of(raw: RawTable, col: str) -> pd.Series:
-    """Cells of *col* holding nothing."""
-    values = raw.frame[col]
-    return values.isna() | (values.astype("str").str.strip() == "")
 
 
 def _metrics(settings: Settings) -> dict[str, str]:
@@ -231,7 +225,7 @@ def _targets(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame
     check.flag(
         raw,
         "target",
-        frame["target"].isna() & _blank_mask_of(raw, "target"),
+        frame["target"].isna() & is_blank(raw.frame["target"]),
         "no target value",
         "Fill the target or remove the row.",
     )
