@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpilib._phrases import METRICS
+from kpilib._phrases import METRICS, phrase
 
 __all__ = ["Narrative", "Heading", "label", "metric_name"]
 
@@ -104,3 +104,8 @@ def metric_name(metric: str, lang: str) -> str:
     'chiffre d’affaires'
     """
     return METRICS[lang].get(metric, label(metric))
+
+
+def months_text(n: float, fmt: Any) -> str:
+    """A number of months with its unit: ``1 month``, ``4 months`` (``4 mois``)."""
+    return phrase("tile.month" if n == 1 else "tile.months", fmt.lang, n=fmt.number(n))

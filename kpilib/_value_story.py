@@ -6,15 +6,11 @@ from typing import Any
 
 import pandas as pd
 
-from kpilib._blocks import Narrative
+from kpilib._blocks import Narrative, months_text
 from kpilib._format import Formatter
 from kpilib._phrases import phrase
 
 __all__ = ["projected_value"]
-
-
-def _months(n: float, fmt: Formatter) -> str:
-    return phrase("tile.month" if n == 1 else "tile.months", fmt.lang, n=fmt.number(n))
 
 
 def projected_value(
@@ -46,7 +42,7 @@ def projected_value(
             lang,
             cohort=fmt.month(cohort),
             value=fmt.money(row["clv"]),
-            months=_months(row["months_observed"], fmt),
+            months=months_text(row["months_observed"], fmt),
             ratio=fmt.ratio(row["ltv_to_cac"]),
         )
     )
@@ -56,7 +52,7 @@ def projected_value(
             lang,
             as_of=fmt.date(as_of),
             value=fmt.money(row["projected_clv"]),
-            horizon=_months(horizon_months, fmt),
+            horizon=months_text(horizon_months, fmt),
             rate=fmt.percent(discount_rate),
             ratio=fmt.ratio(row["projected_ltv_to_cac"]),
         )
@@ -70,7 +66,7 @@ def projected_value(
                         "proj.payback",
                         lang,
                         cohort=fmt.month(young),
-                        months=_months(y["projected_payback_months"], fmt),
+                        months=months_text(y["projected_payback_months"], fmt),
                     )
                 )
             else:
@@ -79,7 +75,7 @@ def projected_value(
                         "proj.never",
                         lang,
                         cohort=fmt.month(young),
-                        horizon=_months(horizon_months, fmt),
+                        horizon=months_text(horizon_months, fmt),
                     )
                 )
     return out

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpilib._blocks import Heading, Narrative, _cap, label, metric_name
+from kpilib._blocks import Heading, Narrative, _cap, label, metric_name, months_text
 from kpilib._format import Formatter, formatter
 from kpilib._notes import appendix, definitions
 from kpilib._phrases import CATEGORIES, METRICS, STAGES, phrase
@@ -49,11 +49,6 @@ __all__ = [
     "findings",
     "Tiles",
 ]
-
-
-def _months(n: float, fmt: Formatter) -> str:
-    """A number of months with its unit: ``1 month``, ``4 months`` (``4 mois``)."""
-    return phrase("tile.month" if n == 1 else "tile.months", fmt.lang, n=fmt.number(n))
 
 
 def _stage(stage: str, lang: str) -> str:
@@ -305,7 +300,7 @@ def acquisition(
                 lang,
                 cohort=fmt.month(cohort),
                 cac=fmt.money(row["cac"]),
-                months=_months(n, fmt),
+                months=months_text(n, fmt),
             )
         )
     if payback_by_channel is not None and len(payback_by_channel):
@@ -325,7 +320,7 @@ def acquisition(
                 phrase(
                     "ltv.channels",
                     lang,
-                    months=_months(months, fmt),
+                    months=months_text(months, fmt),
                     ratio=fmt.ratio(blended["ltv_to_cac"].iloc[0]),
                     below=count,
                     min=fmt.ratio(ltv_to_cac_min),
