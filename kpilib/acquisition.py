@@ -138,12 +138,17 @@ def cac_lazy(
     allocation: Allocation = "new_customers",
     lag: int = 0,
     fiscal_year_start: int = 1,
+    firsts: nw.LazyFrame | None = None,
 ) -> nw.LazyFrame:
-    """:func:`cac` on narwhals LazyFrames with a resolved as-of day."""
+    """:func:`cac` on narwhals LazyFrames with a resolved as-of day.
+
+    *firsts* is ``F.first_sales`` of the same leads at the same day when the
+    caller has computed it already.
+    """
     leads = F.with_optional(leads, ["source", "team", "owner", "lead_id", "customer_id"])
     costs = F.with_optional(costs, ["channel"])
-    dates = F.date_columns(leads)
-    leads = F.censor(leads, dates, day + dt.timedelta(days=1)).filter(~nw.col("lead_at").is_null())
+    cutoff = day + dt.timedelta(days=1)
+    leads = leads.filter(nw.col("lead_at") < cutoff)
     as_of_key = day.year * 12 + day.month - 1
     if period is None:
         months, step = None, 1
@@ -178,9 +183,11 @@ def cac_lazy(
         "period", *[nw.col(c).alias(f"_s{c}") for c in _COST_COLS]
     )
 
+    if firsts is None and "sale_at" in F.columns(leads):
+        firsts = F.first_sales(leads, cutoff)
     customers = labelled(
-        F.first_sales(leads).with_columns(_mk=F.month_key(nw.col("acquired_at")))
-        if "sale_at" in F.columns(leads)
+        firsts.with_columns(_mk=F.month_key(nw.col("acquired_at")))
+        if firsts is not None
         else leads.head(0).select(_mk=nw.lit(0), source=nw.col("source"))
     )
     customers = F.materialise_small(

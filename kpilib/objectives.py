@@ -37,45 +37,48 @@ _FLOATS = ATTAINMENT_COLUMNS[5:12] + ["trailing_average", "realism"]
 _N = F.NONE_KEY
 
 
-def _monthly_actuals(leads: nw.LazyFrame, stages: Sequence[str]) -> nw.LazyFrame:
+def _monthly_actuals(
+    leads: nw.LazyFrame, stages: Sequence[str], cutoff: dt.datetime
+) -> nw.LazyFrame:
     """metric, _mk, team, owner, value: each metric's actual per month, team and owner.
 
-    One pass over the leads: they are first grouped by team, owner and the month
-    of each stage (few distinct combinations), and only that small result is
-    unpivoted to one row per stage event month.
+    *leads* are those created before *cutoff*; a stage counts when dated
+    before it.
+
+    One filtered group-by per stage (the leads that reached it, by the month
+    they did), the sales one also summing the amount: a group-by on one month
+    key is several times cheaper than one on every stage's month at once.
     """
     have = F.columns(leads)
-    stage_cols = [f"{s}_at" for s in stages if f"{s}_at" in have]
-    keys = {c: f"_m{i}" for i, c in enumerate(stage_cols)}
     amount = "amount" in have
-    pre = (
-        leads.with_columns(*[F.month_key_or_null(nw.col(c)).alias(k) for c, k in keys.items()])
-        .group_by("team", "owner", *keys.values())
-        .agg(nw.len().alias("_n"), *([nw.col("amount").sum().alias("_amount")] if amount else []))
-    )
-    index = ["team", "owner", "_n", *(["_amount"] if amount else [])]
-    events = (
-        pre.unpivot(on=list(keys.values()), index=index, variable_name="_col", value_name="_mk")
-        .filter(~nw.col("_mk").is_null())
-        .with_columns(nw.col("_mk").cast(nw.Int64))
-        .group_by("_col", "_mk", "team", "owner")
-        .agg(nw.col("_n").sum(), *([nw.col("_amount").sum()] if amount else []))
-    )
-    names = {k: f"{c[:-3]}s" for c, k in keys.items()}
-    parts = [
-        events.with_columns(
-            metric=F.lookup("_col", names, nw.String), value=nw.col("_n").cast(nw.Float64)
-        )
-    ]
-    if amount and "sale_at" in keys:
-        parts.append(
-            events.filter(nw.col("_col") == keys["sale_at"]).with_columns(
-                metric=nw.lit("revenue"), value=nw.col("_amount").cast(nw.Float64)
+    parts = []
+    for stage in stages:
+        col = f"{stage}_at"
+        if col not in have:
+            continue
+        revenue = amount and stage == "sale"
+        grouped = (
+            leads.filter(nw.col(col) < cutoff)
+            .with_columns(_mk=F.month_key(nw.col(col)))
+            .group_by("_mk", "team", "owner")
+            .agg(
+                nw.len().alias("_n"),
+                *([nw.col("amount").sum().alias("_amount")] if revenue else []),
             )
+        )
+        if revenue:
+            grouped = F.materialise_small(grouped)
+            parts.append(
+                grouped.with_columns(
+                    metric=nw.lit("revenue"), value=nw.col("_amount").cast(nw.Float64)
+                )
+            )
+        parts.append(
+            grouped.with_columns(metric=nw.lit(f"{stage}s"), value=nw.col("_n").cast(nw.Float64))
         )
     if "sale_at" in have and "customer_id" in have:
         parts.append(
-            F.first_sales(leads)
+            F.first_sales(leads, cutoff)
             .with_columns(_mk=F.month_key(nw.col("acquired_at")))
             .group_by("_mk", "team", "owner")
             .agg(nw.len().alias("_n"))
@@ -216,7 +219,7 @@ def attainment(
     first_lead, latest = _bounds(leads_lf, dates)
     day = resolve_as_of(as_of, latest)
     cutoff = day + dt.timedelta(days=1)
-    leads_lf = F.censor(leads_lf, dates, cutoff).filter(~nw.col("lead_at").is_null())
+    leads_lf = leads_lf.filter(nw.col("lead_at") < cutoff)
 
     labels = targets_lf.select("period").unique().collect().get_column("period").to_list()
     periods = _parse_periods([v for v in labels if v is not None], fiscal_year_start)
@@ -232,6 +235,8 @@ def attainment(
         measurable.add("new_customers")
 
     first_key = None if first_lead is None else first_lead.year * 12 + first_lead.month - 1
+    # one row per target, window (k = 0: the period; 1-3: the ones before) and month of it
+    span = max((p.months for p in periods.values()), default=1)
     windows = []
     for k in range(TRAILING_PERIODS + 1):
         shifted = {lab: p.shift(-k) for lab, p in periods.items()}
@@ -239,23 +244,22 @@ def attainment(
             lab: k == 0 or (first_key is not None and s.first_month >= first_key)
             for lab, s in shifted.items()
         }
-        windows.append(
-            targets_lf.with_columns(
-                _k=nw.lit(k),
-                _first=F.lookup("period", {a: s.first_month for a, s in shifted.items()}, nw.Int64),
-                _last=F.lookup("period", {a: s.last_month for a, s in shifted.items()}, nw.Int64),
-                _valid=F.lookup("period", valid, nw.Boolean),
-            )
+        base = targets_lf.with_columns(
+            _k=nw.lit(k),
+            _first=F.lookup("period", {a: s.first_month for a, s in shifted.items()}, nw.Int64),
+            _last=F.lookup("period", {a: s.last_month for a, s in shifted.items()}, nw.Int64),
+            _valid=F.lookup("period", valid, nw.Boolean),
+        )
+        windows.extend(
+            base.with_columns(_mk=nw.col("_first") + j).filter(nw.col("_mk") <= nw.col("_last"))
+            for j in range(span)
         )
     key = ["period", "metric", "_team", "_owner"]
-    win = F.stack(
-        windows, ["period", "metric", "team", "owner", "target", "_k", "_first", "_last", "_valid"]
-    )
+    win = F.stack(windows, ["period", "metric", "team", "owner", "target", "_k", "_mk", "_valid"])
     win = win.with_columns(_team=nw.col("team").fill_null(_N), _owner=nw.col("owner").fill_null(_N))
-    levels = _scope_levels(_monthly_actuals(leads_lf, stages))
-    inside = (nw.col("_mk") >= nw.col("_first")) & (nw.col("_mk") <= nw.col("_last"))
-    joined = win.join(levels, on=["metric", "_team", "_owner"], how="left").with_columns(
-        _v=nw.when(inside & ~nw.col("value").is_null()).then(nw.col("value")).otherwise(0.0)
+    levels = _scope_levels(_monthly_actuals(leads_lf, stages, cutoff))
+    joined = win.join(levels, on=["metric", "_team", "_owner", "_mk"], how="left").with_columns(
+        _v=nw.col("value").fill_null(0.0)
     )
     joined = joined.with_columns(
         _v0=nw.when(nw.col("_k") == 0).then(nw.col("_v")).otherwise(0.0),

@@ -40,6 +40,19 @@ def _keys(by: str | None) -> list[str]:
     return ["cohort"] + (["channel"] if by else [])
 
 
+def first_customers(leads: nw.LazyFrame, day: dt.datetime) -> nw.LazyFrame:
+    """customer_id, acquired_at, source: each customer's first sale as seen at *day*.
+
+    Leads created after *day* and sales dated after it do not count (see
+    :func:`kpilib._frames.first_sales`). The result, one row per customer, is
+    materialised on engines that would otherwise compute it again at each use.
+    """
+    cutoff = day + dt.timedelta(days=1)
+    leads = F.with_optional(leads, ["source", "team", "owner", "lead_id"])
+    firsts = F.first_sales(leads.filter(nw.col("lead_at") < cutoff), cutoff)
+    return F.materialise_small(firsts.select("customer_id", "acquired_at", "source"))
+
+
 def _prepare(leads: Any, orders: Any, as_of: Any, what: str, costs: Any = None) -> tuple:
     optional = ("costs",) if what == "cohort_value" else ()
     kind, lf = F.lazy_inputs(optional, leads=leads, orders=orders, costs=costs)
@@ -54,51 +67,58 @@ def _prepare(leads: Any, orders: Any, as_of: Any, what: str, costs: Any = None) 
 
 
 def cohort_value_lazy(
-    leads: nw.LazyFrame, orders: nw.LazyFrame, *, day: dt.datetime, by: str | None = None
+    leads: nw.LazyFrame,
+    orders: nw.LazyFrame,
+    *,
+    day: dt.datetime,
+    by: str | None = None,
+    firsts: nw.LazyFrame | None = None,
 ) -> nw.LazyFrame:
-    """:func:`cohort_value` on LazyFrames with a resolved as-of day (keeps ``_c``)."""
+    """:func:`cohort_value` on LazyFrames with a resolved as-of day (keeps ``_c``).
+
+    *firsts* is :func:`first_customers` of the same leads and day when the
+    caller has it already (computed once, it serves the CAC as well).
+    """
     keys = _keys(by)
+    group = ["_c", *keys[1:]]  # the month key stands for the cohort label until the end
     cutoff = day + dt.timedelta(days=1)
     as_of_key = day.year * 12 + day.month - 1
-    leads = F.with_optional(leads, ["source", "team", "owner", "lead_id"])
-    leads = F.censor(leads, F.date_columns(leads), cutoff).filter(~nw.col("lead_at").is_null())
-    buyers = (
-        F.first_sales(leads)
-        .with_columns(
-            _c=F.month_key(nw.col("acquired_at")),
-            channel=nw.col("source").fill_null("unknown"),
-        )
-        .with_columns(cohort=F.month_label(nw.col("_c")))
-    )
-    cohorts = F.materialise_small(buyers.group_by("_c", *keys).agg(nw.len().alias("customers")))
+    if firsts is None:
+        firsts = first_customers(leads, day)
+    buyers = firsts.with_columns(
+        _c=F.month_key(nw.col("acquired_at")),
+        channel=nw.col("source").fill_null("unknown"),
+    ).select("customer_id", *group)
+    cohorts = F.materialise_small(buyers.group_by(*group).agg(nw.len().alias("customers")))
     first = cohorts.select(nw.col("_c").min()).collect().item(0, 0)
     span = 0 if first is None or first != first else as_of_key - int(first)
     grid = F.stack(
         [cohorts.with_columns(months_since=nw.lit(i, nw.Int64)) for i in range(span + 1)],
-        ["_c", *keys, "customers", "months_since"],
+        [*group, "customers", "months_since"],
     ).filter(nw.col("months_since") <= as_of_key - nw.col("_c"))
     margins = (
         orders.filter(nw.col("order_date") < cutoff, ~nw.col("customer_id").is_null())
         .select("customer_id", "order_date", "gross_margin")
-        .join(buyers.select("customer_id", "_c", *keys), on="customer_id", how="inner")
+        .join(buyers, on="customer_id", how="inner")
         .with_columns(
             months_since=nw.max_horizontal(
                 F.month_key(nw.col("order_date")) - nw.col("_c"), nw.lit(0)
             ).cast(nw.Int64),
             _m=nw.col("gross_margin").fill_null(0.0).cast(nw.Float64),
         )
-        .group_by("_c", *keys, "months_since")
+        .group_by(*group, "months_since")
         .agg(nw.col("_m").sum())
     )
-    out = grid.join(margins, on=["_c", *keys, "months_since"], how="left").with_columns(
+    out = grid.join(margins, on=[*group, "months_since"], how="left").with_columns(
         margin_per_customer=nw.col("_m").fill_null(0.0) / nw.col("customers").cast(nw.Float64)
     )
     out = out.with_columns(
+        cohort=F.month_label(nw.col("_c")),
         cumulative_margin_per_customer=nw.col("margin_per_customer")
         .cum_sum()
-        .over(*keys, order_by="months_since")
+        .over(*group, order_by="months_since"),
     )
-    return out.sort([*keys, "months_since"], nulls_last=False).select(
+    return out.sort([*group, "months_since"], nulls_last=False).select(
         "_c",
         *[nw.col(k).cast(nw.String) for k in keys],
         nw.col("months_since").cast(nw.Int64),
@@ -248,8 +268,9 @@ def payback(
     kind, leads_lf, orders_lf, costs_lf, day = _prepare(leads, orders, as_of, "payback", costs)
     assert costs_lf is not None
     F.require(costs_lf, "costs", ["period", "category", "amount"], "payback")
-    curve = cohort_value_lazy(leads_lf, orders_lf, day=day, by=by)
-    cacs = cac_lazy(leads_lf, costs_lf, day=day).select(
+    firsts = first_customers(leads_lf, day)
+    curve = cohort_value_lazy(leads_lf, orders_lf, day=day, by=by, firsts=firsts)
+    cacs = cac_lazy(leads_lf, costs_lf, day=day, firsts=firsts).select(
         nw.col("period").alias("cohort"), "channel", "cac"
     )
     if by:
