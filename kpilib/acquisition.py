@@ -25,6 +25,8 @@ CAC_COLUMNS = [
     "cost_other",
 ]
 NO_CUSTOMER = "no new customer in the period"
+# the leads' columns besides the dates that cac reads
+LEAD_COLUMNS = ["source", "lead_id", "customer_id"]
 _COST_COLS = ["cost", *[f"cost_{c}" for c in CATEGORIES], "cost_other"]
 _N = F.NONE_KEY
 Allocation = Literal["new_customers", "leads", "none"]
@@ -111,7 +113,7 @@ def cac(
         raise ParameterError(
             f"lag = {lag!r} is invalid; expected a whole number of periods, 0 or more."
         )
-    kind, lf = F.lazy_inputs(leads=leads, costs=costs)
+    kind, lf = F.lazy_inputs(keep={"leads": LEAD_COLUMNS}, leads=leads, costs=costs)
     leads_lf, costs_lf = lf["leads"], lf["costs"]
     assert leads_lf is not None and costs_lf is not None
     F.require(leads_lf, "leads", ["lead_at"], "cac")
@@ -185,15 +187,23 @@ def cac_lazy(
 
     if firsts is None and "sale_at" in F.columns(leads):
         firsts = F.first_sales(leads, cutoff)
-    customers = labelled(
+    buyers = (
         firsts.with_columns(_mk=F.month_key(nw.col("acquired_at")))
         if firsts is not None
         else leads.head(0).select(_mk=nw.lit(0), source=nw.col("source"))
     )
-    customers = F.materialise_small(
-        customers.with_columns(channel=nw.col("source").fill_null("unknown"))
-        .group_by("period", "channel")
+    # counted per month key first: the period label is made on the small result
+    by_month = (
+        buyers.filter(nw.col("_mk") <= as_of_key)
+        .with_columns(channel=nw.col("source").fill_null("unknown"))
+        .group_by("_mk", "channel")
         .agg(nw.len().alias("new_customers"))
+    )
+    customers = F.materialise_small(
+        labelled(by_month)
+        .group_by("period", "channel")
+        .agg(nw.col("new_customers").sum())
+        .with_columns(nw.col("new_customers").cast(nw.Int64))
     )
     zero = {c: nw.lit(0.0) for c in _COST_COLS}
     parts = [
@@ -201,11 +211,18 @@ def cac_lazy(
         customers.with_columns(**zero, _lb=nw.lit(0)),
     ]
     if allocation == "leads":
-        base = labelled(leads.with_columns(_mk=F.month_key(nw.col("lead_at"))))
         base = (
-            base.with_columns(channel=nw.col("source").fill_null("unknown"))
-            .group_by("period", "channel")
+            leads.with_columns(
+                _mk=F.month_key(nw.col("lead_at")), channel=nw.col("source").fill_null("unknown")
+            )
+            .group_by("_mk", "channel")
             .agg(nw.len().alias("_lb"))
+        )
+        base = (
+            labelled(base)
+            .group_by("period", "channel")
+            .agg(nw.col("_lb").sum())
+            .with_columns(nw.col("_lb").cast(nw.Int64))
         )
         parts.append(base.with_columns(**zero, new_customers=nw.lit(0)))
     keys = ["period", "channel"]

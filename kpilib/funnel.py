@@ -68,9 +68,11 @@ def _cohort(
     extra: Sequence[str] = (),
     required: Sequence[str] = ("lead_at",),
     what: str = "funnel",
+    columns: Sequence[str] | None = None,
 ) -> tuple[str, nw.LazyFrame, list[str], dt.datetime, nw.LazyFrame]:
     """The cohort's leads censored at as_of and the window; the stages present; as_of;
-    and all leads censored at as_of."""
+    and all leads censored at as_of. *columns*: the ones besides the dates the
+    caller reads (None: any)."""
     if window_days is not None and (
         isinstance(window_days, bool) or not isinstance(window_days, int) or window_days <= 0
     ):
@@ -78,7 +80,8 @@ def _cohort(
             f"window_days = {window_days!r} is invalid; expected a whole number of days above 0 "
             "or None."
         )
-    kind, lf = F.lazy_inputs(leads=leads)
+    keep = None if columns is None else {"leads": [*columns, *extra]}
+    kind, lf = F.lazy_inputs(keep=keep, leads=leads)
     lz = lf["leads"]
     assert lz is not None
     F.require(lz, "leads", list(required), what)
@@ -188,6 +191,7 @@ def funnel(
         window_days=window_days,
         stages=stages,
         fiscal_year_start=fiscal_year_start,
+        columns=keys,
     )
     cols = [f"{s}_at" for s in present]
     reached: list[nw.Expr] = []
@@ -325,6 +329,7 @@ def funnel_trend(
         stages=stages,
         fiscal_year_start=1,
         what="funnel_trend",
+        columns=keys,
     )
     end = day.year * 12 + day.month - 1
     converted = ~nw.col(f"{present[-1]}_at").is_null()
@@ -429,6 +434,7 @@ def win_rate(
         fiscal_year_start=fiscal_year_start,
         required=("lead_at", "sale_at", "lost_at"),
         what="win_rate",
+        columns=keys,
     )
     sale = ~nw.col("sale_at").is_null()
     lz = lz.with_columns(

@@ -204,7 +204,11 @@ def attainment(
             f"at_risk ({at_risk}) is above on_track ({on_track}); at_risk must be the lower "
             "threshold."
         )
-    kind, lf = F.lazy_inputs(leads=leads, targets=targets)
+    kind, lf = F.lazy_inputs(
+        keep={"leads": ["team", "owner", "lead_id", "customer_id", "amount"]},
+        leads=leads,
+        targets=targets,
+    )
     leads_lf, targets_lf = lf["leads"], lf["targets"]
     assert leads_lf is not None and targets_lf is not None
     F.require(leads_lf, "leads", ["lead_at"], "attainment")

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import narwhals as nw
 
 from kpilib import _frames as F
-from kpilib.acquisition import cac_lazy
+from kpilib.acquisition import LEAD_COLUMNS, cac_lazy
 from kpilib.errors import ParameterError
 from kpilib.periods import resolve_as_of
 
@@ -55,7 +55,16 @@ def first_customers(leads: nw.LazyFrame, day: dt.datetime) -> nw.LazyFrame:
 
 def _prepare(leads: Any, orders: Any, as_of: Any, what: str, costs: Any = None) -> tuple:
     optional = ("costs",) if what == "cohort_value" else ()
-    kind, lf = F.lazy_inputs(optional, leads=leads, orders=orders, costs=costs)
+    kind, lf = F.lazy_inputs(
+        optional,
+        keep={
+            "leads": LEAD_COLUMNS,
+            "orders": ["customer_id", "order_date", "gross_margin"],
+        },
+        leads=leads,
+        orders=orders,
+        costs=costs,
+    )
     leads_lf, orders_lf = lf["leads"], lf["orders"]
     assert leads_lf is not None and orders_lf is not None
     F.require(leads_lf, "leads", ["lead_at", "sale_at", "customer_id"], what)

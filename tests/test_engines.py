@@ -1,5 +1,8 @@
 """The same fixtures on pandas, polars and DuckDB give the same tables, in the input's kind."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import duckdb
 import narwhals as nw
 import pandas as pd
@@ -116,3 +119,48 @@ def test_epoch_days_match_durations():
     # 2000-02-29 12:00 is 11016.5 days after 1970-01-01
     assert got["spark"].to_list()[1] == 11016.5
     assert got["spark"].to_list() == pytest.approx(got["native"].to_list(), abs=1e-9)
+
+
+def test_pandas_conversion_keeps_values_and_names():
+    """pandas input reaches polars with NaT and NaN as null, in every datetime unit."""
+    frame = pd.DataFrame(
+        {
+            "lead_at": pd.to_datetime(["2026-10-01 09:30", None]).as_unit("ns"),
+            "sale_at": pd.to_datetime(["2026-10-05", "2026-10-06"]).as_unit("ms"),
+            "seen_at": pd.to_datetime(["2026-10-01", None]).tz_localize("Europe/Paris"),
+            "source": ["ads", None],
+            "amount": [1.5, float("nan")],
+        }
+    )
+    got = _frames._pandas_on_polars(frame).collect().to_native()
+    assert got.columns == ["lead_at", "sale_at", "seen_at", "source", "amount"]
+    assert got.schema["lead_at"] == pl.Datetime("ns")
+    assert got.schema["sale_at"] == pl.Datetime("ms")
+    assert got.schema["seen_at"] == pl.Datetime("us", "Europe/Paris")
+    assert got.rows() == [
+        (
+            dt.datetime(2026, 10, 1, 9, 30),
+            dt.datetime(2026, 10, 5),
+            dt.datetime(2026, 10, 1, tzinfo=ZoneInfo("Europe/Paris")),
+            "ads",
+            1.5,
+        ),
+        (None, dt.datetime(2026, 10, 6), None, None, None),
+    ]
+
+
+def test_pandas_conversion_reads_only_the_kept_columns():
+    """Columns a calculation does not read stay in the schema, all null."""
+    frame = pd.DataFrame(
+        {"lead_id": ["L1"], "lead_at": pd.to_datetime(["2026-10-01"]), "team": ["north"]}
+    )
+    got = _frames._pandas_on_polars(frame, keep=["lead_id"]).collect().to_native()
+    assert got.columns == ["lead_id", "lead_at", "team"]
+    assert got.rows() == [("L1", dt.datetime(2026, 10, 1), None)]
+
+
+def test_pandas_column_polars_cannot_type_stays_on_pandas():
+    frame = pd.DataFrame({"lead_at": pd.to_datetime(["2026-10-01"]), "mixed": [object()]})
+    assert _frames._pandas_on_polars(frame) is None
+    kind, lf = _frames.lazy_inputs(leads=frame)
+    assert kind == "pandas" and lf["leads"].implementation.is_pandas()
