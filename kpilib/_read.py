@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,12 +83,12 @@ def _read_csv(path: Path) -> RawTable:
     return RawTable(path.name, frame, 2, decimal_comma=sep == ";")
 
 
-def _read_parquet(path: Path, columns: set[str] | None) -> RawTable:
+def _read_parquet(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
         names = pq.read_schema(path).names
-        keep = [c for c in names if columns is None or c.strip() in columns]
+        keep = [c for c in names if columns is None or columns(c.strip())]
         frame = pq.read_table(path, columns=keep).to_pandas()
     except Exception as exc:  # pyarrow raises several unrelated types
         raise DataError(f"{path.name}: not a readable Parquet file ({exc}).") from exc
@@ -102,8 +103,9 @@ def _read_xlsx(path: Path) -> RawTable:
     return RawTable(path.name, frame, 2)
 
 
-def read_table(path: Path, columns: set[str] | None = None) -> RawTable:
-    """Read *path* (CSV, Parquet or .xlsx); *columns* limits Parquet reads."""
+def read_table(path: Path, columns: Callable[[str], bool] | None = None) -> RawTable:
+    """Read *path* (CSV, Parquet or .xlsx); a Parquet file is read only for the
+    columns whose (stripped) name *columns* accepts, when given."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         raw = _read_csv(path)

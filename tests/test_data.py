@@ -81,6 +81,26 @@ def test_parquet_and_xlsx(tmp_path):
     assert_frame_equal(load_dataset(tmp_path / "xl").leads, expected_leads())
 
 
+def test_parquet_reads_only_the_columns_the_loader_uses(tmp_path, monkeypatch):
+    """Columns the loader never reads stay on disk; an unknown *_at column still warns."""
+    import pyarrow.parquet as pq
+
+    frame = expected_leads().assign(notes="long free text", demo_at=pd.Timestamp("2026-10-02"))
+    frame.to_parquet(tmp_path / "leads.parquet")
+    read = []
+    real = pq.read_table
+    monkeypatch.setattr(
+        pq, "read_table", lambda path, columns: read.append(columns) or real(path, columns=columns)
+    )
+    ds = load_dataset(tmp_path)
+    assert read == [[*expected_leads().columns, "demo_at"]]
+    assert_frame_equal(ds.leads, expected_leads())
+    assert ds.warnings == [
+        "leads.parquet: column demo_at ignored: not a stage of kpi.toml [funnel].stages. Add "
+        "the stage there to use it."
+    ]
+
+
 def test_all_tables_and_margin_rate(tmp_path):
     write(tmp_path, "leads.csv", LEADS)
     write(tmp_path, "kpi.toml", 'currency = "USD"\ngross_margin_rate = 0.4\n')
