@@ -360,6 +360,30 @@ def materialise_small(lf: nw.LazyFrame) -> nw.LazyFrame:
     return lf
 
 
+def small_frame(like: nw.LazyFrame, data: dict[str, list], dtypes: dict[str, Any]) -> nw.LazyFrame:
+    """A small table built in Python, as a LazyFrame of *like*'s engine.
+
+    *data* maps each column to its values, *dtypes* to its narwhals dtype
+    (String, Int64, Float64 or Boolean), which also types an empty table.
+    DuckDB tables go to the default connection (as :func:`materialise_small`);
+    Spark ones to *like*'s session.
+    """
+    import pyarrow as pa
+
+    arrow = {nw.String: pa.string(), nw.Int64: pa.int64(), nw.Float64: pa.float64()}
+    arrow[nw.Boolean] = pa.bool_()
+    schema = pa.schema([(c, arrow[dtypes[c]]) for c in data])
+    table = nw.from_native(pa.table(data, schema=schema))
+    impl = like.implementation
+    if impl.is_polars():
+        return table.lazy(backend="polars")
+    if impl.is_duckdb():
+        return table.lazy(backend="duckdb")
+    if impl.is_pandas_like():
+        return nw.from_native(table.to_pandas()).lazy()
+    return table.lazy(backend=impl, session=like.to_native().sparkSession)
+
+
 def lookup(col: str, mapping: dict[Any, Any], dtype: Any) -> nw.Expr:
     """Map the values of *col* through *mapping*; values not in it give null."""
     if not mapping:  # a placeholder no value matches (a null literal fails on pandas)

@@ -239,27 +239,25 @@ def attainment(
         measurable.add("new_customers")
 
     first_key = None if first_lead is None else first_lead.year * 12 + first_lead.month - 1
-    # one row per target, window (k = 0: the period; 1-3: the ones before) and month of it
-    span = max((p.months for p in periods.values()), default=1)
-    windows = []
-    for k in range(TRAILING_PERIODS + 1):
-        shifted = {lab: p.shift(-k) for lab, p in periods.items()}
-        valid = {
-            lab: k == 0 or (first_key is not None and s.first_month >= first_key)
-            for lab, s in shifted.items()
-        }
-        base = targets_lf.with_columns(
-            _k=nw.lit(k),
-            _first=F.lookup("period", {a: s.first_month for a, s in shifted.items()}, nw.Int64),
-            _last=F.lookup("period", {a: s.last_month for a, s in shifted.items()}, nw.Int64),
-            _valid=F.lookup("period", valid, nw.Boolean),
-        )
-        windows.extend(
-            base.with_columns(_mk=nw.col("_first") + j).filter(nw.col("_mk") <= nw.col("_last"))
-            for j in range(span)
-        )
+    # one row per period, window (k = 0: the period; 1-3: the ones before) and month of
+    # it, joined to the targets: a small table rather than per-row lookups
+    months: dict[str, list] = {"period": [], "_k": [], "_mk": [], "_valid": []}
+    for lab, p in periods.items():
+        for k in range(TRAILING_PERIODS + 1):
+            shifted = p.shift(-k)
+            ok = k == 0 or (first_key is not None and shifted.first_month >= first_key)
+            for mk in range(shifted.first_month, shifted.last_month + 1):
+                for col, value in zip(months, (lab, k, mk, ok), strict=True):
+                    months[col].append(value)
+    windows = F.small_frame(
+        leads_lf,
+        months,
+        {"period": nw.String, "_k": nw.Int64, "_mk": nw.Int64, "_valid": nw.Boolean},
+    )
     key = ["period", "metric", "_team", "_owner"]
-    win = F.stack(windows, ["period", "metric", "team", "owner", "target", "_k", "_mk", "_valid"])
+    win = targets_lf.select("period", "metric", "team", "owner", "target").join(
+        windows, on="period", how="inner"
+    )
     win = win.with_columns(_team=nw.col("team").fill_null(_N), _owner=nw.col("owner").fill_null(_N))
     levels = _scope_levels(_monthly_actuals(leads_lf, stages, cutoff))
     joined = win.join(levels, on=["metric", "_team", "_owner", "_mk"], how="left").with_columns(
@@ -276,13 +274,32 @@ def attainment(
     )
 
     paces = {lab: pace(p, day) for lab, p in periods.items()}
-    n_trail = {
-        lab: sum(
-            first_key is not None and p.shift(-k).first_month >= first_key
-            for k in range(1, TRAILING_PERIODS + 1)
-        )
-        for lab, p in periods.items()
-    }
+    info = F.small_frame(
+        leads_lf,
+        {
+            "period": list(paces),
+            "_state": [p.state for p in paces.values()],
+            "_total": [float(p.total) for p in paces.values()],
+            "_elapsed": [float(p.elapsed) for p in paces.values()],
+            "_ntrail": [
+                float(
+                    sum(
+                        first_key is not None and p.shift(-k).first_month >= first_key
+                        for k in range(1, TRAILING_PERIODS + 1)
+                    )
+                )
+                for p in periods.values()
+            ],
+        },
+        {
+            "period": nw.String,
+            "_state": nw.String,
+            "_total": nw.Float64,
+            "_elapsed": nw.Float64,
+            "_ntrail": nw.Float64,
+        },
+    )
+    out = out.join(info, on="period", how="left")
     out = out.with_columns(
         team=nw.when(nw.col("_team") != _N).then(nw.col("_team")),
         owner=nw.when(nw.col("_owner") != _N).then(nw.col("_owner")),
@@ -291,10 +308,6 @@ def attainment(
             & ((nw.col("_team") == _N) | nw.lit(has_team))
             & ((nw.col("_owner") == _N) | nw.lit(has_owner))
         ).then(nw.col("actual")),
-        _state=F.lookup("period", {k: p.state for k, p in paces.items()}, nw.String),
-        _total=F.lookup("period", {k: p.total for k, p in paces.items()}, nw.Float64),
-        _elapsed=F.lookup("period", {k: p.elapsed for k, p in paces.items()}, nw.Float64),
-        _ntrail=F.lookup("period", n_trail, nw.Float64),
         _rank=nw.when(nw.col("_owner") != _N)
         .then(nw.lit(2))
         .when(nw.col("_team") != _N)
