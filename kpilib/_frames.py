@@ -349,12 +349,12 @@ def materialise_small(lf: nw.LazyFrame) -> nw.LazyFrame:
 
     DuckDB re-runs a relation's whole plan at every reference (a union of N
     copies runs it N times), and polars does not always share a sub-plan used
-    several times; the small result is collected and handed back lazy (for
-    DuckDB, as a relation of the default connection). pandas is eager anyway;
-    other engines are left as they are.
+    several times. DuckDB relations are materialised on their own connection
+    (so relations of any connection work), polars frames collected and handed
+    back lazy. pandas is eager anyway; other engines are left as they are.
     """
     if lf.implementation.is_duckdb():
-        return lf.collect(backend="pyarrow").lazy(backend="duckdb")
+        return nw.from_native(lf.to_native().materialize())
     if lf.implementation.is_polars():
         return lf.collect().lazy()
     return lf
@@ -365,8 +365,7 @@ def small_frame(like: nw.LazyFrame, data: dict[str, list], dtypes: dict[str, Any
 
     *data* maps each column to its values, *dtypes* to its narwhals dtype
     (String, Int64, Float64 or Boolean), which also types an empty table.
-    DuckDB tables go to the default connection (as :func:`materialise_small`);
-    Spark ones to *like*'s session.
+    DuckDB and Spark tables are made on *like*'s connection or session.
     """
     import pyarrow as pa
 
@@ -378,10 +377,39 @@ def small_frame(like: nw.LazyFrame, data: dict[str, list], dtypes: dict[str, Any
     if impl.is_polars():
         return table.lazy(backend="polars")
     if impl.is_duckdb():
-        return table.lazy(backend="duckdb")
+        return nw.from_native(like.to_native().query("_kpilib_like", _values_sql(data, dtypes)))
     if impl.is_pandas_like():
         return nw.from_native(table.to_pandas()).lazy()
     return table.lazy(backend=impl, session=like.to_native().sparkSession)
+
+
+def _values_sql(data: dict[str, list], dtypes: dict[str, Any]) -> str:
+    """A DuckDB ``SELECT`` of *data* as literal rows, typed by *dtypes*."""
+    sql_type = {nw.String: "VARCHAR", nw.Int64: "BIGINT", nw.Float64: "DOUBLE"}
+    sql_type[nw.Boolean] = "BOOLEAN"
+
+    def literal(value: Any, dtype: Any) -> str:
+        if value is None:
+            return f"CAST(NULL AS {sql_type[dtype]})"
+        if dtype == nw.String:
+            return "'" + str(value).replace("'", "''") + "'"
+        if dtype == nw.Boolean:
+            return "TRUE" if value else "FALSE"
+        if dtype == nw.Float64 and (value != value or value in (float("inf"), float("-inf"))):
+            return f"CAST('{value}' AS DOUBLE)"  # nan, inf, -inf
+        return f"CAST({value!r} AS {sql_type[dtype]})"
+
+    names = list(data)
+    quoted = ", ".join('"' + n.replace('"', '""') + '"' for n in names)
+    rows = list(zip(*data.values(), strict=True))
+    if not rows:
+        empty = ", ".join(f"CAST(NULL AS {sql_type[dtypes[n]]})" for n in names)
+        return f"SELECT * FROM (SELECT {empty}) AS t({quoted}) WHERE FALSE"
+    values = ", ".join(
+        "(" + ", ".join(literal(v, dtypes[n]) for v, n in zip(row, names, strict=True)) + ")"
+        for row in rows
+    )
+    return f"SELECT * FROM (VALUES {values}) AS t({quoted})"
 
 
 def lookup(col: str, mapping: dict[Any, Any], dtype: Any) -> nw.Expr:

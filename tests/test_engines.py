@@ -164,3 +164,29 @@ def test_pandas_column_polars_cannot_type_stays_on_pandas():
     assert _frames._pandas_on_polars(frame) is None
     kind, lf = _frames.lazy_inputs(leads=frame)
     assert kind == "pandas" and lf["leads"].implementation.is_pandas()
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_duckdb_relations_of_any_connection(reference, name):
+    """Tables on a connection other than DuckDB's default one work as well."""
+    con = duckdb.connect()
+    tables = {}
+    for key, frame in _tables("polars").items():
+        con.register(f"_{key}", frame.to_arrow())
+        tables[key] = con.table(f"_{key}")
+    got = CALLS[name](tables)
+    assert isinstance(got, duckdb.DuckDBPyRelation)
+    pd.testing.assert_frame_equal(to_pandas(got), to_pandas(reference[name]), check_dtype=False)
+
+
+def test_small_frame_literals_on_duckdb():
+    like = nw.from_native(duckdb.connect().sql("SELECT 1 AS x"))
+    data = {"p": ["it's", None], "n": [1, 2], "f": [float("nan"), 0.5], "b": [True, False]}
+    dtypes = {"p": nw.String, "n": nw.Int64, "f": nw.Float64, "b": nw.Boolean}
+    got = _frames.small_frame(like, data, dtypes).to_native()
+    assert got.types == ["VARCHAR", "BIGINT", "DOUBLE", "BOOLEAN"]
+    rows = got.fetchall()
+    assert rows[0][0] == "it's" and rows[0][1] == 1 and rows[0][2] != rows[0][2]
+    assert rows[1] == (None, 2, 0.5, False)
+    empty = _frames.small_frame(like, {k: [] for k in data}, dtypes).to_native()
+    assert empty.fetchall() == [] and empty.types == ["VARCHAR", "BIGINT", "DOUBLE", "BOOLEAN"]
