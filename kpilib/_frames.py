@@ -56,10 +56,10 @@ def _pandas_on_polars(native: Any, keep: Sequence[str] | None = None) -> nw.Lazy
 def _polars_columns(native: Any, used: list[Any], pl: Any, pa: Any) -> list[Any]:
     """The columns *used* of a pandas frame as polars Series, in order.
 
-    numpy datetimes are read as their int64 values with NaT made null (ten
-    times faster than through Arrow, which builds the null mask value by
-    value); the other columns go through Arrow, where pandas' Arrow-backed
-    strings pass without a copy.
+    numpy datetimes keep their int64 values (shared with pandas, not copied)
+    under a null mask built from NaT: several times faster than through Arrow's
+    pandas conversion, which copies them. The other columns go through Arrow,
+    where pandas' Arrow-backed strings pass without a copy.
     """
     nat = np.iinfo(np.int64).min
     dates: dict[Any, Any] = {}
@@ -74,11 +74,17 @@ def _polars_columns(native: Any, used: list[Any], pl: Any, pa: Any) -> list[Any]
         else:
             continue
         if unit in ("ns", "us", "ms"):
-            ints = pl.lit(pl.Series(str(c), values))
-            stamp = pl.when(ints != nat).then(ints).cast(pl.Datetime(unit, "UTC" if zone else None))
-            if zone:
-                stamp = stamp.dt.convert_time_zone(zone)
-            dates[c] = pl.select(stamp.alias(str(c))).to_series()
+            # the int64 values are shared, not copied; only the null mask is built
+            values = np.ascontiguousarray(values)  # a view unless strided
+            valid = values != nat
+            stamps = pa.Array.from_buffers(
+                pa.timestamp(unit, "UTC" if zone else None),
+                len(values),
+                [pa.py_buffer(np.packbits(valid, bitorder="little")), pa.py_buffer(values)],
+                null_count=len(values) - int(valid.sum()),
+            )
+            series = pl.from_arrow(stamps).alias(str(c))
+            dates[c] = series.dt.convert_time_zone(zone) if zone else series
     rest = [c for c in used if c not in dates]
     table = pa.Table.from_pandas(native[rest], preserve_index=False) if rest else None
     converted = pl.from_arrow(table) if table is not None else None

@@ -190,3 +190,16 @@ def test_small_frame_literals_on_duckdb():
     assert rows[1] == (None, 2, 0.5, False)
     empty = _frames.small_frame(like, {k: [] for k in data}, dtypes).to_native()
     assert empty.fetchall() == [] and empty.types == ["VARCHAR", "BIGINT", "DOUBLE", "BOOLEAN"]
+
+
+def test_pandas_conversion_of_a_strided_slice():
+    """Every other row of a frame: the datetimes are not contiguous in memory."""
+    frame = pd.DataFrame(
+        {"lead_at": pd.to_datetime(["2026-10-01", "2026-10-02", None, "2026-10-04", "2026-10-05"])}
+    )
+    got = _frames._pandas_on_polars(frame.iloc[::2]).collect().to_native()
+    assert got.get_column("lead_at").to_list() == [
+        dt.datetime(2026, 10, 1),
+        None,
+        dt.datetime(2026, 10, 5),
+    ]
