@@ -199,19 +199,30 @@ def funnel(
         reached.insert(
             0, ~nw.col(c).is_null() if not reached else ~nw.col(c).is_null() | reached[0]
         )
-    lz = lz.with_columns(
-        *[F.count_if(r).alias(f"_r{i}") for i, r in enumerate(reached)],
-        *[
-            F.days_between(lz, nw.col(c), nw.col(p)).alias(f"_d{i + 1}")
-            for i, (p, c) in enumerate(zip(cols, cols[1:], strict=False))
-        ],
-    )
-    aggs = [
-        *[nw.col(f"_r{i}").sum() for i in range(len(cols))],
-        *[nw.col(f"_d{i}").median() for i in range(1, len(cols))],
-        nw.col("_young").sum(),
+    lz = lz.with_columns(*[F.count_if(r).alias(f"_r{i}") for i, r in enumerate(reached)])
+    days = [
+        F.days_between(lz, nw.col(c), nw.col(p)).alias(f"_d{i}")
+        for i, (p, c) in enumerate(zip(cols, cols[1:], strict=False), 1)
     ]
-    wide = F.materialise_small(lz.group_by(*keys).agg(*aggs) if keys else lz.select(*aggs))
+    aggs = [*[nw.col(f"_r{i}").sum() for i in range(len(cols))], nw.col("_young").sum()]
+    if lz.implementation.is_polars():
+        # polars: each median over the leads that reached the stage, in its own query.
+        # A median holds its values, and in one group-by with the counts it held the
+        # whole leads table (10M leads: 1.15 GB against 0.30 GB, and slower).
+        wide = lz.group_by(*keys).agg(*aggs) if keys else lz.select(*aggs)
+        for i, d in enumerate(days, 1):
+            reached_days = lz.select(*keys, d).filter(~nw.col(f"_d{i}").is_null())
+            median = nw.col(f"_d{i}").median()
+            if keys:
+                wide = wide.join(reached_days.group_by(*keys).agg(median), on=keys, how="left")
+            else:
+                wide = wide.join(reached_days.select(median), how="cross")
+    else:
+        # one scan: DuckDB and Spark aggregate medians out of core
+        medians = [nw.col(f"_d{i}").median() for i in range(1, len(cols))]
+        lz = lz.with_columns(*days)
+        wide = lz.group_by(*keys).agg(*aggs, *medians) if keys else lz.select(*aggs, *medians)
+    wide = F.materialise_small(wide)
     last = len(cols) - 1
     blocks = []
     for i, stage in enumerate(present):
