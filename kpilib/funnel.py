@@ -213,10 +213,12 @@ def funnel(
         for i, d in enumerate(days, 1):
             reached_days = lz.select(*keys, d).filter(~nw.col(f"_d{i}").is_null())
             median = nw.col(f"_d{i}").median()
+            # computed one at a time, so that only one stage's days are held at once
             if keys:
-                wide = wide.join(reached_days.group_by(*keys).agg(median), on=keys, how="left")
+                one = F.materialise_small(reached_days.group_by(*keys).agg(median))
+                wide = wide.join(one, on=keys, how="left")
             else:
-                wide = wide.join(reached_days.select(median), how="cross")
+                wide = wide.join(F.materialise_small(reached_days.select(median)), how="cross")
     else:
         # one scan: DuckDB and Spark aggregate medians out of core
         medians = [nw.col(f"_d{i}").median() for i in range(1, len(cols))]
