@@ -101,10 +101,14 @@ def cohort_value_lazy(
     cohorts = F.materialise_small(buyers.group_by(*group).agg(nw.len().alias("customers")))
     first = cohorts.select(nw.col("_c").min()).collect().item(0, 0)
     span = 0 if first is None or first != first else as_of_key - int(first)
-    grid = F.stack(
-        [cohorts.with_columns(months_since=nw.lit(i, nw.Int64)) for i in range(span + 1)],
-        [*group, "customers", "months_since"],
-    ).filter(nw.col("months_since") <= as_of_key - nw.col("_c"))
+    months = F.small_frame(
+        cohorts, {"months_since": list(range(span + 1))}, {"months_since": nw.Int64}
+    )
+    grid = (
+        cohorts.join(months, how="cross")
+        .filter(nw.col("months_since") <= as_of_key - nw.col("_c"))
+        .select(*group, nw.col("customers").cast(nw.Int64), "months_since")
+    )
     margins = (
         orders.filter(nw.col("order_date") < cutoff, ~nw.col("customer_id").is_null())
         .select("customer_id", "order_date", "gross_margin")
