@@ -136,8 +136,8 @@ def _scan(files: list[Path], backend: Backend, session: Any) -> nw.LazyFrame:
         return nw.from_native(spark.read.parquet(*names))
     import duckdb
 
-    # the default connection: kpilib's calculations hold their small intermediate
-    # results there, and DuckDB joins relations of one connection only
+    # the default connection, so that every table of the dataset shares one (DuckDB
+    # joins relations of one connection only)
     return nw.from_native(duckdb.default_connection().read_parquet(names))
 
 
@@ -224,9 +224,9 @@ def scan_dataset(
         ``duckdb.DuckDBPyRelation``) or "spark" (``pyspark.sql.DataFrame``).
     session
         For Spark, the SparkSession (default: the active one). DuckDB scans
-        use DuckDB's default connection, the one kpilib's calculations hold
-        their intermediate results on; set its memory limit and spill folder
-        with ``duckdb.execute("SET memory_limit = '4GB'")``.
+        use DuckDB's default connection (kpilib's calculations keep their
+        intermediate results on the input's connection); set its memory
+        limit and spill folder with ``duckdb.execute("SET memory_limit = '4GB'")``.
 
     Returns
     -------
