@@ -247,11 +247,6 @@ def month_key(expr: nw.Expr) -> nw.Expr:
     return expr.dt.year().cast(nw.Int64) * 12 + expr.dt.month().cast(nw.Int64) - 1
 
 
-def month_key_or_null(expr: nw.Expr) -> nw.Expr:
-    """:func:`month_key` as Float64, null where the date is null (pandas-safe)."""
-    return expr.dt.year().cast(nw.Float64) * 12 + expr.dt.month().cast(nw.Float64) - 1
-
-
 def period_month_key(expr: nw.Expr) -> nw.Expr:
     """Month key of a "YYYY-MM" string expression."""
     year = expr.str.slice(0, 4).cast(nw.Int64)

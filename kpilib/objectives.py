@@ -33,7 +33,6 @@ ATTAINMENT_COLUMNS = [
     "trailing_average",
     "realism",
 ]
-_FLOATS = ATTAINMENT_COLUMNS[5:12] + ["trailing_average", "realism"]
 _N = F.NONE_KEY
 
 
@@ -239,20 +238,21 @@ def attainment(
         measurable.add("new_customers")
 
     first_key = None if first_lead is None else first_lead.year * 12 + first_lead.month - 1
-    # one row per period, window (k = 0: the period; 1-3: the ones before) and month of
-    # it, joined to the targets: a small table rather than per-row lookups
-    months: dict[str, list] = {"period": [], "_k": [], "_mk": [], "_valid": []}
+    # one row per period, window (k = 0: the period; 1-3: the ones before that the data
+    # covers) and month of it, joined to the targets: a small table, not per-row lookups
+    months: dict[str, list] = {"period": [], "_k": [], "_mk": []}
+    n_trail = dict.fromkeys(periods, 0)
     for lab, p in periods.items():
         for k in range(TRAILING_PERIODS + 1):
             shifted = p.shift(-k)
-            ok = k == 0 or (first_key is not None and shifted.first_month >= first_key)
+            if k and (first_key is None or shifted.first_month < first_key):
+                continue  # a trailing window before the first lead does not count
+            n_trail[lab] += k > 0
             for mk in range(shifted.first_month, shifted.last_month + 1):
-                for col, value in zip(months, (lab, k, mk, ok), strict=True):
+                for col, value in zip(months, (lab, k, mk), strict=True):
                     months[col].append(value)
     windows = F.small_frame(
-        leads_lf,
-        months,
-        {"period": nw.String, "_k": nw.Int64, "_mk": nw.Int64, "_valid": nw.Boolean},
+        leads_lf, months, {"period": nw.String, "_k": nw.Int64, "_mk": nw.Int64}
     )
     key = ["period", "metric", "_team", "_owner"]
     win = targets_lf.select("period", "metric", "team", "owner", "target").join(
@@ -265,7 +265,7 @@ def attainment(
     )
     joined = joined.with_columns(
         _v0=nw.when(nw.col("_k") == 0).then(nw.col("_v")).otherwise(0.0),
-        _vt=nw.when((nw.col("_k") > 0) & nw.col("_valid")).then(nw.col("_v")).otherwise(0.0),
+        _vt=nw.when(nw.col("_k") > 0).then(nw.col("_v")).otherwise(0.0),
     )
     out = joined.group_by(*key).agg(
         nw.col("target").max(),
@@ -281,15 +281,7 @@ def attainment(
             "_state": [p.state for p in paces.values()],
             "_total": [float(p.total) for p in paces.values()],
             "_elapsed": [float(p.elapsed) for p in paces.values()],
-            "_ntrail": [
-                float(
-                    sum(
-                        first_key is not None and p.shift(-k).first_month >= first_key
-                        for k in range(1, TRAILING_PERIODS + 1)
-                    )
-                )
-                for p in periods.values()
-            ],
+            "_ntrail": [float(n_trail[lab]) for lab in paces],
         },
         {
             "period": nw.String,
