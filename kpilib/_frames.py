@@ -368,17 +368,17 @@ def small_frame(like: nw.LazyFrame, data: dict[str, list], dtypes: dict[str, Any
     (String, Int64, Float64 or Boolean), which also types an empty table.
     DuckDB and Spark tables are made on *like*'s connection or session.
     """
+    impl = like.implementation
+    if impl.is_duckdb():
+        return nw.from_native(like.to_native().query("_kpilib_like", _values_sql(data, dtypes)))
     import pyarrow as pa
 
     arrow = {nw.String: pa.string(), nw.Int64: pa.int64(), nw.Float64: pa.float64()}
     arrow[nw.Boolean] = pa.bool_()
     schema = pa.schema([(c, arrow[dtypes[c]]) for c in data])
     table = nw.from_native(pa.table(data, schema=schema))
-    impl = like.implementation
     if impl.is_polars():
         return table.lazy(backend="polars")
-    if impl.is_duckdb():
-        return nw.from_native(like.to_native().query("_kpilib_like", _values_sql(data, dtypes)))
     if impl.is_pandas_like():
         return nw.from_native(table.to_pandas()).lazy()
     return table.lazy(backend=impl, session=like.to_native().sparkSession)
