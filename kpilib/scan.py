@@ -24,6 +24,8 @@ from typing import Any, Literal
 import narwhals as nw
 import pandas as pd
 
+from kpilib import _frames as F
+from kpilib.dataset import Dataset
 from kpilib.errors import DataError, ParameterError
 from kpilib.settings import Settings, load_settings
 
@@ -72,30 +74,17 @@ class ScannedDataset:
 
     @property
     def as_of(self) -> pd.Timestamp:
-        """The latest date recorded in leads and orders (one small aggregate query)."""
-        found = []
-        for native in (self.leads, self.orders):
-            if native is None:
-                continue
-            lf = nw.from_native(native)
-            cols = [
-                c for c in lf.collect_schema().names() if c.endswith("_at") or c == "order_date"
-            ]
-            for col in cols:
-                value = lf.select(nw.col(col).max()).collect().item(0, 0)
-                if value is not None and value == value:
-                    found.append(pd.Timestamp(value))
-        return max(found) if found else pd.NaT
+        """The latest date recorded in leads and orders (one aggregate query a table)."""
+        frames = {}
+        for name, native in (("leads", self.leads), ("orders", self.orders)):
+            if native is not None:
+                lf = nw.from_native(native)
+                cols = [c for c in F.columns(lf) if c.endswith("_at") or c == "order_date"]
+                frames[name] = (lf, cols)
+        latest = F.latest_date(**frames)
+        return pd.NaT if latest is None else pd.Timestamp(latest)
 
-    def tables(self) -> dict[str, Any]:
-        """The tables present, by name."""
-        named = {
-            "leads": self.leads,
-            "targets": self.targets,
-            "costs": self.costs,
-            "orders": self.orders,
-        }
-        return {k: v for k, v in named.items() if v is not None}
+    tables = Dataset.tables
 
 
 def _files(folder: Path, table: str) -> list[Path]:
