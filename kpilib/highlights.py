@@ -16,8 +16,8 @@ import pandas as pd
 from kpilib.acquisition import cac
 from kpilib.dataset import Dataset
 from kpilib.funnel import funnel_trend
-from kpilib.objectives import attainment
 from kpilib.periods import parse_period, resolve_as_of
+from kpilib.tables import dataset_attainment
 from kpilib.value import cohort_value, payback
 
 __all__ = [
@@ -174,11 +174,10 @@ def headline(
 
     att = pd.DataFrame(columns=["period", "metric", "scope"])
     if dataset.targets is not None:
-        opts = {"as_of": day, "on_track": s.on_track, "at_risk": s.at_risk, "stages": s.stages}
         now_att = frames.get("attainment")
         if now_att is None:
-            now_att = attainment(leads, dataset.targets, period=period, **opts)
-        prev_att = attainment(leads, dataset.targets, period=prev, **opts)
+            now_att = dataset_attainment(dataset, period=period, as_of=day)
+        prev_att = dataset_attainment(dataset, period=prev, as_of=day)
         att = pd.concat([now_att, prev_att], ignore_index=True)
     for metric in ("new_customers", "revenue"):
         now, before = _company(att, period, metric), _company(att, prev, metric)
@@ -420,24 +419,10 @@ def objectives_frames(dataset: Dataset, *, period: str, as_of: Any = None) -> di
     daily :func:`kpilib.pacing.cumulative_path` of revenue and new customers
     for the company.
     """
-    from kpilib.objectives import ATTAINMENT_COLUMNS
     from kpilib.pacing import cumulative_path
 
-    s = dataset.settings
     day = resolve_as_of(as_of, dataset.as_of)
-    if dataset.targets is not None and len(dataset.targets):
-        att = attainment(
-            dataset.leads,
-            dataset.targets,
-            as_of=day,
-            period=period,
-            on_track=s.on_track,
-            at_risk=s.at_risk,
-            stages=s.stages,
-            fiscal_year_start=s.fiscal_year_start,
-        )
-    else:
-        att = pd.DataFrame({c: pd.Series([], dtype="object") for c in ATTAINMENT_COLUMNS})
+    att = dataset_attainment(dataset, period=period, as_of=day)
     paths = {
         metric: cumulative_path(
             dataset.leads, dataset.targets, period=period, metric=metric, as_of=day

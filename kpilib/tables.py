@@ -15,7 +15,7 @@ from kpilib.objectives import ATTAINMENT_COLUMNS, attainment
 from kpilib.periods import parse_period, resolve_as_of
 from kpilib.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS, cohort_value, payback
 
-__all__ = ["compute_all", "write_tables", "neutralise", "TABLE_NAMES"]
+__all__ = ["compute_all", "dataset_attainment", "write_tables", "neutralise", "TABLE_NAMES"]
 
 TABLE_NAMES = ("attainment", "cac", "funnel", "cohort_value", "payback")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -23,6 +23,25 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
+
+
+def dataset_attainment(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFrame:
+    """:func:`kpilib.objectives.attainment` of the dataset's leads and targets, with
+    its settings (thresholds, stages, fiscal year); empty with its columns when
+    the dataset has no targets."""
+    if dataset.targets is None or not len(dataset.targets):
+        return _empty(ATTAINMENT_COLUMNS)
+    s = dataset.settings
+    return attainment(
+        dataset.leads,
+        dataset.targets,
+        as_of=as_of,
+        period=period,
+        on_track=s.on_track,
+        at_risk=s.at_risk,
+        stages=s.stages,
+        fiscal_year_start=s.fiscal_year_start,
+    )
 
 
 def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str, pd.DataFrame]:
@@ -51,19 +70,7 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     day = resolve_as_of(as_of, dataset.as_of)
     leads = dataset.leads
     out: dict[str, pd.DataFrame] = {}
-    if dataset.targets is not None:
-        out["attainment"] = attainment(
-            leads,
-            dataset.targets,
-            as_of=day,
-            period=period,
-            on_track=s.on_track,
-            at_risk=s.at_risk,
-            stages=s.stages,
-            fiscal_year_start=s.fiscal_year_start,
-        )
-    else:
-        out["attainment"] = _empty(ATTAINMENT_COLUMNS)
+    out["attainment"] = dataset_attainment(dataset, period=period, as_of=day)
     if dataset.costs is not None:
         out["cac"] = cac(
             leads, dataset.costs, as_of=day, period=period, fiscal_year_start=s.fiscal_year_start
