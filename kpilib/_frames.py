@@ -154,6 +154,32 @@ def to_native(lf: nw.LazyFrame, kind: str) -> Any:
     return lf.collect().to_native()
 
 
+def to_pandas(native: Any) -> Any:
+    """*native* (a result of any engine, small) as a pandas DataFrame; None stays None.
+
+    Other engines' results go through polars, as pandas input's do (it runs on
+    polars), so they come out with the same dtypes: DuckDB's own conversion
+    would give object columns where polars gives pandas strings.
+    """
+    if native is None or type(native).__module__.startswith("pandas"):
+        return native
+    obj = nw.from_native(native)
+    lf = obj.lazy() if isinstance(obj, nw.DataFrame) else obj
+    if not lf.implementation.is_polars():
+        lf = lf.collect(backend="polars").lazy()
+    return to_native(lf, "pandas")
+
+
+def has_rows(native: Any) -> bool:
+    """Whether *native* is a table with at least one row (one row read on lazy engines)."""
+    if native is None:
+        return False
+    obj = nw.from_native(native)
+    if isinstance(obj, nw.DataFrame):
+        return len(obj) > 0
+    return len(obj.head(1).collect()) > 0
+
+
 def require(lf: nw.LazyFrame, table: str, columns: Sequence[str], what: str) -> None:
     """Raise a :class:`DataError` naming the *columns* missing from *lf*."""
     have = lf.collect_schema().names()

@@ -7,18 +7,21 @@ no calculation.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from kpilib import _frames as F
 from kpilib.acquisition import cac
 from kpilib.dataset import Dataset
 from kpilib.funnel import funnel_trend
 from kpilib.periods import parse_period, resolve_as_of
-from kpilib.tables import dataset_attainment
-from kpilib.value import cohort_value, payback
+from kpilib.tables import dataset_attainment, dataset_payback
+from kpilib.value import cohort_value
 
 __all__ = [
     "headline",
@@ -213,8 +216,8 @@ def headline(
 
     trend = frames.get("trend")
     if trend is None:
-        trend = funnel_trend(
-            leads, as_of=day, window_days=s.conversion_window_days, stages=s.stages
+        trend = F.to_pandas(
+            funnel_trend(leads, as_of=day, window_days=s.conversion_window_days, stages=s.stages)
         )
     pick = latest_mature(trend, period)
     conv = {"tile": "conversion", "change_kind": "points"}
@@ -235,7 +238,9 @@ def headline(
     if dataset.costs is not None:
         frame = frames.get("cac")
         if frame is None:
-            frame = cac(leads, dataset.costs, as_of=day, fiscal_year_start=s.fiscal_year_start)
+            frame = F.to_pandas(
+                cac(leads, dataset.costs, as_of=day, fiscal_year_start=s.fiscal_year_start)
+            )
         blended = frame[frame["channel"].isna()].set_index("period")["cac"]
         costs.update(value=blended.get(period, np.nan), previous=blended.get(prev, np.nan))
         costs.update(previous_reference=prev, change=_relative(costs["value"], costs["previous"]))
@@ -246,20 +251,10 @@ def headline(
     if dataset.orders is not None and dataset.costs is not None:
         values = frames.get("cohort_value")
         if values is None:
-            values = cohort_value(leads, dataset.orders, as_of=day)
+            values = F.to_pandas(cohort_value(leads, dataset.orders, as_of=day))
         paid = frames.get("payback")
-        paid = (
-            paid
-            if paid is not None
-            else payback(
-                leads,
-                dataset.orders,
-                dataset.costs,
-                as_of=day,
-                ltv_to_cac_min=s.ltv_to_cac_min,
-                payback_max_months=s.payback_max_months,
-            )
-        )
+        if paid is None:
+            paid = dataset_payback(dataset, as_of=day)
         paid = paid[paid["cohort"] <= period]
         observed = int(paid["months_observed"].max()) if len(paid) else 0
         months = min(horizon, observed)
@@ -309,11 +304,26 @@ def lost_value(funnel_by: pd.DataFrame, leads: pd.DataFrame, *, by: str = "sourc
     frame = funnel_by.copy()
     last = frame.groupby(by, sort=False)["reached"].transform("last")
     frame["sale_rate"] = (last / frame["reached"].where(frame["reached"] > 0)).astype("float64")
-    deals = leads.loc[leads["amount"].notna()] if "amount" in leads else leads.iloc[:0]
-    average = deals.groupby(by)["amount"].mean() if len(deals) else pd.Series(dtype="float64")
+    average = _average_deal(leads, by)
     frame["average_deal"] = frame[by].map(average).astype("float64")
     frame["lost_value"] = (frame["lost"] * frame["sale_rate"] * frame["average_deal"]).fillna(0.0)
     return frame[[by, "stage", "lost", "sale_rate", "average_deal", "lost_value"]]
+
+
+def _average_deal(leads: Any, by: str) -> pd.Series:
+    """Mean amount of the leads that have one, per *by* value (on the leads' engine)."""
+    _, frames = F.lazy_inputs(keep={"leads": [by, "amount"]}, leads=leads)
+    lf = frames["leads"]
+    assert lf is not None
+    if "amount" not in F.columns(lf):
+        return pd.Series(dtype="float64")
+    means = F.to_pandas(
+        lf.filter(~nw.col("amount").is_null())
+        .group_by(by)
+        .agg(nw.col("amount").cast(nw.Float64).mean())
+        .to_native()
+    )
+    return means.set_index(by)["amount"]
 
 
 def mature_cohort(trend: pd.DataFrame, period: str) -> str:
@@ -365,18 +375,16 @@ def acquisition_frames(
         ("cac", "payback", "payback_by_channel", "cohort_value", "ltv_cohort"), None
     )
     out["ltv_months"] = 0
-    if costs is not None and len(costs):
-        out["cac"] = cac(leads, costs, as_of=day, fiscal_year_start=s.fiscal_year_start)
-    if orders is not None and len(orders):
-        out["cohort_value"] = cohort_value(leads, orders, as_of=day)
-        if costs is not None and len(costs):
-            opts = {
-                "as_of": day,
-                "ltv_to_cac_min": s.ltv_to_cac_min,
-                "payback_max_months": s.payback_max_months,
-            }
-            out["payback"] = payback(leads, orders, costs, **opts)
-            out["payback_by_channel"] = payback(leads, orders, costs, by="channel", **opts)
+    has_costs = F.has_rows(costs)
+    if has_costs:
+        out["cac"] = F.to_pandas(
+            cac(leads, costs, as_of=day, fiscal_year_start=s.fiscal_year_start)
+        )
+    if F.has_rows(orders):
+        out["cohort_value"] = F.to_pandas(cohort_value(leads, orders, as_of=day))
+        if has_costs:
+            out["payback"] = dataset_payback(dataset, as_of=day)
+            out["payback_by_channel"] = dataset_payback(dataset, as_of=day, by="channel")
             out["ltv_cohort"], out["ltv_months"] = ltv_cohort(
                 out["payback"], period, horizon=horizon
             )
@@ -398,16 +406,16 @@ def funnel_frames(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[s
     day = resolve_as_of(as_of, dataset.as_of)
     opts = {"as_of": day, "window_days": s.conversion_window_days, "stages": s.stages}
     leads = dataset.leads
-    trend = funnel_trend(leads, **opts)
+    trend = F.to_pandas(funnel_trend(leads, **opts))
     cohort = mature_cohort(trend, period)
-    by_source = funnel_trend(leads, by="source", **opts)
+    by_source = F.to_pandas(funnel_trend(leads, by="source", **opts))
     return {
-        "current": funnel(leads, period=period, **opts),
+        "current": F.to_pandas(funnel(leads, period=period, **opts)),
         "trend": trend,
         "mature_cohort": cohort,
-        "mature": funnel(leads, period=cohort, **opts),
+        "mature": F.to_pandas(funnel(leads, period=cohort, **opts)),
         "by_source": by_source[by_source["cohort"] == cohort].reset_index(drop=True),
-        "lost": lost_value(funnel(leads, period=cohort, by="source", **opts), leads),
+        "lost": lost_value(F.to_pandas(funnel(leads, period=cohort, by="source", **opts)), leads),
     }
 
 
@@ -443,6 +451,31 @@ def missing_tables(dataset: Dataset) -> list[str]:
     return [t for t in ("targets", "costs", "orders") if getattr(dataset, t) is None]
 
 
+def _model_inputs(dataset: Dataset, day: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Leads and orders as :func:`kpilib.projected_cohort_value` reads them, in pandas.
+
+    pandas tables are passed as they are. Others (a scanned dataset) are reduced
+    on their engine first: each customer's first sale up to *day* (what the
+    cohorts are made of) and the orders' four columns the models fit on.
+    """
+    leads, orders = dataset.leads, dataset.orders
+    if isinstance(leads, pd.DataFrame):
+        return leads, orders
+    cutoff = day + dt.timedelta(days=1)
+    firsts = (
+        F.with_optional(nw.from_native(leads), ["customer_id"])
+        .filter(
+            ~nw.col("customer_id").is_null(),
+            ~nw.col("sale_at").is_null(),
+            nw.col("sale_at") < cutoff,
+        )
+        .group_by("customer_id")
+        .agg(nw.col("sale_at").min())
+    )
+    cols = ["order_id", "customer_id", "order_date", "gross_margin"]
+    return F.to_pandas(firsts), F.to_pandas(nw.from_native(orders).select(cols))
+
+
 def projected_frames(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str, Any]:
     """What the projected-value section shows, or the reason it cannot.
 
@@ -459,15 +492,15 @@ def projected_frames(dataset: Dataset, *, period: str, as_of: Any = None) -> dic
     day = resolve_as_of(as_of, dataset.as_of)
     out: dict[str, Any] = dict.fromkeys(("result", "curves", "cohort", "young"), None)
     out.update(notes=[], reason=None)
-    if dataset.orders is None or not len(dataset.orders):
+    if not F.has_rows(dataset.orders):
         out["reason"] = "no_orders"
         return out
-    if dataset.costs is None or not len(dataset.costs):
+    if not F.has_rows(dataset.costs):
         out["reason"] = "no_costs"
         return out
     opts = {"as_of": day, "horizon_months": s.horizon_months, "discount_rate": s.discount_rate}
     try:
-        projection = projected_cohort_value(dataset.leads, dataset.orders, **opts)
+        projection = projected_cohort_value(*_model_inputs(dataset, day), **opts)
         result = projected_payback(
             dataset.leads,
             dataset.orders,

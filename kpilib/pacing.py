@@ -7,11 +7,14 @@ the cumulative actual against a target that accrues evenly over business days.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from kpilib import _frames as F
 from kpilib.periods import parse_period, resolve_as_of
 
 __all__ = ["cumulative_path", "PATH_COLUMNS"]
@@ -19,22 +22,45 @@ __all__ = ["cumulative_path", "PATH_COLUMNS"]
 PATH_COLUMNS = ["day", "business_day", "actual", "cumulative", "target_path", "target"]
 
 
-def _events(leads: pd.DataFrame, metric: str) -> tuple[pd.Series, pd.Series]:
-    """Dates of the metric's events and the weight of each (1, or the amount)."""
-    if metric == "revenue":
-        if "sale_at" not in leads or "amount" not in leads:
-            return pd.Series([], dtype="datetime64[us]"), pd.Series([], dtype="float64")
-        return leads["sale_at"], leads["amount"].fillna(0.0).astype("float64")
-    if metric == "new_customers":
-        if "sale_at" not in leads or "customer_id" not in leads:
-            return pd.Series([], dtype="datetime64[us]"), pd.Series([], dtype="float64")
-        sales = leads.loc[leads["sale_at"].notna(), ["customer_id", "sale_at"]]
-        first = sales.sort_values("sale_at", kind="stable").drop_duplicates("customer_id")
-        return first["sale_at"], pd.Series(1.0, index=first.index)
+def _daily(
+    leads: Any, metric: str, team: str | None, start: dt.datetime, cutoff: dt.datetime
+) -> pd.Series:
+    """The metric's total per day for events dated in [*start*, *cutoff*), by day.
+
+    Computed on the leads' own engine (pandas input runs on polars); only the
+    daily totals, at most a period's days, come back as pandas.
+    """
+    _, frames = F.lazy_inputs(keep={"leads": ["team", "customer_id", "amount"]}, leads=leads)
+    lf = frames["leads"]
+    assert lf is not None
+    have = set(F.columns(lf))
     column = f"{metric[:-1]}_at" if metric.endswith("s") else f"{metric}_at"
-    if column not in leads:
-        return pd.Series([], dtype="datetime64[us]"), pd.Series([], dtype="float64")
-    return leads[column], pd.Series(1.0, index=leads.index)
+    total = nw.len().cast(nw.Float64)
+    if metric == "revenue":
+        need, column = {"sale_at", "amount"}, "sale_at"
+        total = nw.col("amount").cast(nw.Float64).fill_null(0.0).sum()
+    elif metric == "new_customers":
+        need, column = {"sale_at", "customer_id"}, "sale_at"
+    else:
+        need = {column}
+    if not need <= have:
+        return pd.Series([], dtype="float64")
+    if team is not None and "team" in have:
+        lf = lf.filter(nw.col("team") == team)
+    if metric == "new_customers":
+        # each customer once, on its first sale, as attainment counts new customers
+        firsts = F.first_sales(F.with_optional(lf, ["lead_id", "source", "team", "owner"]))
+        lf = firsts.select(nw.col("acquired_at").alias(column))
+    daily = F.to_pandas(
+        lf.filter(nw.col(column) >= start, nw.col(column) < cutoff)
+        .group_by(nw.col(column).dt.truncate("1d").alias("day"))
+        .agg(total.alias("actual"))
+        .to_native()
+    )
+    day = pd.to_datetime(daily["day"])
+    if day.dt.tz is not None:  # Spark's timestamps carry the session's zone, UTC
+        day = day.dt.tz_convert("UTC").dt.tz_localize(None)
+    return daily.set_index(day.dt.as_unit("us"))["actual"]
 
 
 def cumulative_path(
@@ -92,17 +118,17 @@ def cumulative_path(
     2             2         NaN          4.0
     """
     span = parse_period(period)
-    dates, weights = _events(leads, metric)
-    if team is not None and "team" in leads:
-        keep = leads.loc[dates.index, "team"] == team
-        dates, weights = dates[keep.fillna(False)], weights[keep.fillna(False)]
-    latest = leads[[c for c in leads.columns if c.endswith("_at")]].max().max()
-    day_of = resolve_as_of(as_of, latest if pd.notna(latest) else None)
+    if as_of is None:
+        _, frames = F.lazy_inputs(leads=leads)
+        lf = frames["leads"]
+        assert lf is not None
+        latest = F.latest_date(leads=(lf, F.date_columns(lf)))
+        day_of = resolve_as_of(None, latest if latest is not None and pd.notna(latest) else None)
+    else:
+        day_of = resolve_as_of(as_of, None)
     days = pd.date_range(span.start, span.end - pd.Timedelta(days=1), freq="D").as_unit("us")
-    day_index = dates.dt.floor("D")
-    inside = day_index.notna() & (day_index >= span.start) & (day_index < span.end)
-    inside &= day_index <= day_of
-    daily = weights[inside].groupby(day_index[inside]).sum()
+    cutoff = min(span.end, day_of + dt.timedelta(days=1))
+    daily = _daily(leads, metric, team, span.start, cutoff)
     actual = daily.reindex(days, fill_value=0.0).to_numpy(dtype="float64")
     cumulative = np.cumsum(actual)
     cumulative[days > day_of] = np.nan
@@ -110,6 +136,7 @@ def cumulative_path(
     elapsed = np.cumsum(is_business)
     total = max(int(elapsed[-1]), 1)
     target = np.nan
+    targets = F.to_pandas(targets)
     if targets is not None and len(targets):
         rows = targets[(targets["period"] == span.label) & (targets["metric"] == metric)]
         rows = rows[rows["owner"].isna()] if "owner" in rows else rows

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from kpilib import _frames as F
 from kpilib.acquisition import CAC_COLUMNS, cac
 from kpilib.dataset import Dataset
 from kpilib.errors import ParameterError
@@ -15,7 +16,14 @@ from kpilib.objectives import ATTAINMENT_COLUMNS, attainment
 from kpilib.periods import parse_period, resolve_as_of
 from kpilib.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS, cohort_value, payback
 
-__all__ = ["compute_all", "dataset_attainment", "write_tables", "neutralise", "TABLE_NAMES"]
+__all__ = [
+    "compute_all",
+    "dataset_attainment",
+    "dataset_payback",
+    "write_tables",
+    "neutralise",
+    "TABLE_NAMES",
+]
 
 TABLE_NAMES = ("attainment", "cac", "funnel", "cohort_value", "payback")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -29,10 +37,10 @@ def dataset_attainment(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataF
     """:func:`kpilib.objectives.attainment` of the dataset's leads and targets, with
     its settings (thresholds, stages, fiscal year); empty with its columns when
     the dataset has no targets."""
-    if dataset.targets is None or not len(dataset.targets):
+    if not F.has_rows(dataset.targets):
         return _empty(ATTAINMENT_COLUMNS)
     s = dataset.settings
-    return attainment(
+    result = attainment(
         dataset.leads,
         dataset.targets,
         as_of=as_of,
@@ -42,10 +50,28 @@ def dataset_attainment(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataF
         stages=s.stages,
         fiscal_year_start=s.fiscal_year_start,
     )
+    return F.to_pandas(result)
+
+
+def dataset_payback(dataset: Dataset, *, as_of: Any, by: str | None = None) -> pd.DataFrame:
+    """:func:`kpilib.value.payback` of the dataset's leads, orders and costs, with its
+    thresholds, as pandas (the dataset must have orders and costs)."""
+    s = dataset.settings
+    result = payback(
+        dataset.leads,
+        dataset.orders,
+        dataset.costs,
+        by=by,
+        as_of=as_of,
+        ltv_to_cac_min=s.ltv_to_cac_min,
+        payback_max_months=s.payback_max_months,
+    )
+    return F.to_pandas(result)
 
 
 def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str, pd.DataFrame]:
-    """Every KPI table of *period*, as pandas frames.
+    """Every KPI table of *period*, as pandas frames (whatever engine the
+    dataset's tables are on: a :func:`kpilib.scan.scan_dataset` computes there).
 
     - attainment: targets of periods overlapping *period* (so 2026-10 also
       gives 2026-Q4 and FY2026), at company, team and rep level;
@@ -72,8 +98,14 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     out: dict[str, pd.DataFrame] = {}
     out["attainment"] = dataset_attainment(dataset, period=period, as_of=day)
     if dataset.costs is not None:
-        out["cac"] = cac(
-            leads, dataset.costs, as_of=day, period=period, fiscal_year_start=s.fiscal_year_start
+        out["cac"] = F.to_pandas(
+            cac(
+                leads,
+                dataset.costs,
+                as_of=day,
+                period=period,
+                fiscal_year_start=s.fiscal_year_start,
+            )
         )
     else:
         out["cac"] = _empty(CAC_COLUMNS)
@@ -84,22 +116,17 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
         "stages": s.stages,
         "fiscal_year_start": s.fiscal_year_start,
     }
-    overall = funnel(leads, **options)
+    overall = F.to_pandas(funnel(leads, **options))
     overall.insert(0, "source", pd.Series(pd.NA, index=overall.index, dtype="str"))
-    out["funnel"] = pd.concat([overall, funnel(leads, by="source", **options)], ignore_index=True)
+    out["funnel"] = pd.concat(
+        [overall, F.to_pandas(funnel(leads, by="source", **options))], ignore_index=True
+    )
     if dataset.orders is not None:
-        out["cohort_value"] = cohort_value(leads, dataset.orders, as_of=day)
+        out["cohort_value"] = F.to_pandas(cohort_value(leads, dataset.orders, as_of=day))
     else:
         out["cohort_value"] = _empty(COHORT_VALUE_COLUMNS)
     if dataset.orders is not None and dataset.costs is not None:
-        out["payback"] = payback(
-            leads,
-            dataset.orders,
-            dataset.costs,
-            as_of=day,
-            ltv_to_cac_min=s.ltv_to_cac_min,
-            payback_max_months=s.payback_max_months,
-        )
+        out["payback"] = dataset_payback(dataset, as_of=day)
     else:
         out["payback"] = _empty(PAYBACK_COLUMNS)
     assert list(out["funnel"].columns) == ["source", *FUNNEL_COLUMNS]

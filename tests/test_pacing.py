@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from pandas.testing import assert_frame_equal
 
 from kpilib.pacing import PATH_COLUMNS, cumulative_path
@@ -64,3 +65,23 @@ def test_team_new_customers_and_missing_target():
     assert new["target_path"].isna().all()
     visits = cumulative_path(LEADS, None, period="2026-10", metric="visits")
     assert visits["cumulative"].iloc[4] == 1.0
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_paths_on_lazy_frames_equal_the_pandas_ones(engine):
+    # the events are counted on the frames' engine; targets may be lazy too
+    import duckdb
+    import polars as pl
+
+    if engine == "polars":
+        leads, targets = pl.LazyFrame(LEADS), pl.LazyFrame(TARGETS)
+    else:
+        con = duckdb.connect()
+        leads, targets = (
+            con.from_arrow(pl.from_pandas(LEADS)),
+            con.from_arrow(pl.from_pandas(TARGETS)),
+        )
+    for metric, team in (("revenue", "North"), ("new_customers", None), ("visits", None)):
+        want = cumulative_path(LEADS, TARGETS, period="2026-10", metric=metric, team=team)
+        got = cumulative_path(leads, targets, period="2026-10", metric=metric, team=team)
+        assert_frame_equal(got, want)

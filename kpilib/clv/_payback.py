@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from kpilib import _frames as F
 from kpilib.clv._cohort import ProjectedCohortValue, projected_cohort_value
 from kpilib.value import payback
 
 __all__ = ["projected_payback"]
-
-
-def _pandas(frame: Any) -> pd.DataFrame:
-    native = nw.from_native(frame)
-    if isinstance(native, nw.LazyFrame):
-        native = native.collect(backend="pandas")
-    return native.to_pandas()
 
 
 def projected_payback(
@@ -61,7 +54,7 @@ def projected_payback(
     >>> list(out.columns[-4:])
     ['projected_clv', 'projected_ltv_to_cac', 'flag_projected_ltv_to_cac', 'projected_payback_months']
     """
-    observed = _pandas(
+    observed = F.to_pandas(
         payback(
             leads,
             orders,
@@ -71,13 +64,14 @@ def projected_payback(
             payback_max_months=payback_max_months,
         )
     )
-    leads_pd, orders_pd = _pandas(leads), _pandas(orders)
-    day = (
-        as_of
-        if as_of is not None
-        else max(leads_pd.filter(like="_at").max().max(), orders_pd["order_date"].max())
-    )
     if projection is None:
+        # the models read every order: the tables come to pandas (on any engine)
+        leads_pd, orders_pd = F.to_pandas(leads), F.to_pandas(orders)
+        day = (
+            as_of
+            if as_of is not None
+            else max(leads_pd.filter(like="_at").max().max(), orders_pd["order_date"].max())
+        )
         projection = projected_cohort_value(
             leads_pd,
             orders_pd,
