@@ -35,10 +35,10 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _kpis(args: argparse.Namespace) -> int:
-    from kpilib.data import load_dataset
+    from kpilib.scan import open_dataset
     from kpilib.tables import write_tables
 
-    dataset = load_dataset(args.data)
+    dataset = open_dataset(args.data, engine=args.engine)
     for path in write_tables(
         dataset, period=args.period, as_of=args.as_of, out=Path(args.out), fmt=args.format
     ):
@@ -60,11 +60,22 @@ def _report(args: argparse.Namespace) -> int:
             as_of=args.as_of,
             out=Path(args.out),
             progress=None,
+            engine=args.engine,
         )
     for warning in caught:
         print(f"note: {warning.message}", file=sys.stderr)
     print(folder)
     return 0
+
+
+def _engine_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--engine",
+        choices=["pandas", "polars", "duckdb", "spark"],
+        default="pandas",
+        help="pandas loads the dataset (default); polars, duckdb or spark compute on its "
+        "Parquet files without loading them (docs/performance.md)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, help="folder to write the tables into")
     p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    _engine_option(p)
     p.set_defaults(func=_kpis)
 
     p = sub.add_parser("report", help="build the monthly report (HTML and PDF)")
@@ -106,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", dest="as_of", default=None, help="YYYY-MM-DD; default: latest date in the data"
     )
     p.add_argument("--out", default="reports", help="output folder (default reports)")
+    _engine_option(p)
     p.set_defaults(func=_report)
 
     try:

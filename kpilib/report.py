@@ -27,6 +27,7 @@ from typing import Any
 from kpilib._format import formatter
 from kpilib._pdf import HOW_TO_GET_PDF, Printer, find_chromium
 from kpilib.errors import KpiError, ParameterError
+from kpilib.scan import ENGINES
 from kpilib.settings import load_settings
 
 __all__ = [
@@ -105,15 +106,15 @@ def _validate(period: str, lang: str | None, as_of: str | None, data: Path) -> N
         )
 
 
-def _latest_period(data: Path) -> str:
-    """The month of the latest date in the dataset at *data*."""
-    from kpilib.data import load_dataset
+def _latest_period(data: Path, engine: str) -> str:
+    """The month of the latest date in the dataset at *data*, read on *engine*."""
+    from kpilib.scan import open_dataset
 
     if not data.is_dir():
         raise ParameterError(
             f"{data}: no such folder. Give --data the dataset folder (leads.csv, kpi.toml, …)."
         )
-    latest = load_dataset(data).as_of
+    latest = open_dataset(data, engine=engine).as_of
     if latest is None or latest != latest:  # NaT: no date at all
         raise ParameterError(f"{data}: the data holds no date, so there is no latest period.")
     return f"{latest:%Y-%m}"
@@ -150,6 +151,7 @@ def build_report(
     parameters: Mapping[str, Any] | None = None,
     notebooks: str | Path | None = None,
     workers: int | None = None,
+    engine: str = "pandas",
 ) -> Path:
     """Build the report of *period* from the dataset *data* into ``out/<period>/``.
 
@@ -173,6 +175,13 @@ def build_report(
         Folder of the notebooks; default the kit's ``notebooks/``.
     workers
         Notebooks run at once; default the number of CPUs, at most 2.
+    engine
+        Where the KPIs are computed: "pandas" loads the dataset folder (CSV or
+        Parquet) in each notebook; "polars", "duckdb" or "spark" scan its
+        Parquet files there (:func:`kpilib.scan.open_dataset`), for data too
+        large to load. Spark starts a session in each notebook's kernel from
+        Spark's configuration (``SPARK_REMOTE``, ``SPARK_CONF_DIR``; see
+        :func:`kpilib.scan.spark_session`).
 
     Returns
     -------
@@ -190,13 +199,19 @@ def build_report(
     """
     _skip_iri_grammar()
     data = Path(data).resolve()
+    if engine not in ENGINES:
+        raise ParameterError(
+            f"engine {engine!r} is not supported. Accepted engines: {', '.join(ENGINES)}."
+        )
     if period == "latest":
-        period = _latest_period(data)
+        period = _latest_period(data, engine)
     _validate(period, lang, as_of, data)
     settings = load_settings(data / "kpi.toml")
     lang = lang or settings.language
     nb_dir = Path(notebooks) if notebooks is not None else NOTEBOOK_DIR
     values = {"period": period, "data": str(data), "as_of": as_of or "", "lang": lang}
+    if engine != "pandas":
+        values["engine"] = engine  # notebooks that predate the parameter still run on pandas
     values.update(parameters or {})
     sources = {name: nb_dir / f"{name}.ipynb" for name in NOTEBOOKS}
     for path in sources.values():

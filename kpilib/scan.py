@@ -29,9 +29,11 @@ from kpilib.dataset import Dataset
 from kpilib.errors import DataError, ParameterError
 from kpilib.settings import Settings, load_settings
 
-__all__ = ["ScannedDataset", "scan_dataset"]
+__all__ = ["ENGINES", "ScannedDataset", "open_dataset", "scan_dataset", "spark_session"]
 
 Backend = Literal["polars", "duckdb", "spark"]
+# where the report's KPIs run: pandas loads the folder (CSV or Parquet), the others scan it
+ENGINES = ("pandas", "polars", "duckdb", "spark")
 _TEXT = {
     "leads": ["lead_id", "source", "team", "owner", "customer_id"],
     "targets": ["period", "metric", "team", "owner"],
@@ -261,9 +263,16 @@ def scan_dataset(
         found = _files(folder, table)
         if not found:
             if table == "leads":
+                text = sorted(p.name for p in folder.glob("leads.*") if p.suffix != ".parquet")
+                hint = (
+                    f" {text[0]} is there, but a scan reads Parquet only: load the folder "
+                    "with kpilib.load_dataset (the report's --engine pandas), or write the "
+                    "tables as Parquet."
+                    if text
+                    else " A dataset needs at least its leads; see docs/data-model.md."
+                )
                 raise DataError(
-                    f"{folder}: no leads.parquet and no leads/ folder of Parquet files. A "
-                    "dataset needs at least its leads; see docs/data-model.md."
+                    f"{folder}: no leads.parquet and no leads/ folder of Parquet files.{hint}"
                 )
             tables[table] = None
             continue
@@ -276,3 +285,58 @@ def scan_dataset(
     return ScannedDataset(
         **tables, settings=settings, warnings=warnings, path=folder, files=files, backend=backend
     )
+
+
+def spark_session() -> Any:
+    """The active SparkSession, else one built from Spark's own configuration.
+
+    A new session follows what PySpark reads from the environment:
+    ``SPARK_REMOTE`` (a Spark Connect server, ``sc://host:15002``),
+    ``spark-defaults.conf`` in ``SPARK_CONF_DIR`` (``spark.master`` and the
+    rest), or ``PYSPARK_SUBMIT_ARGS``; with none of them, local mode on every
+    core. Its time zone is set to UTC: kpilib compares dates as UTC.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ParameterError(
+            "engine 'spark' needs PySpark: pip install \"kpilib[spark]\" (PySpark 4, Java 17+)."
+        ) from exc
+    spark = SparkSession.getActiveSession()
+    if spark is None:
+        spark = SparkSession.builder.appName("kpilib").getOrCreate()
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    return spark
+
+
+def open_dataset(
+    path: str | Path, *, engine: str = "pandas", session: Any = None
+) -> Dataset | ScannedDataset:
+    """The dataset at *path*, loaded into pandas or scanned on *engine*.
+
+    ``engine="pandas"`` is :func:`kpilib.load_dataset` (CSV or Parquet, every
+    row validated); "polars", "duckdb" and "spark" are :func:`scan_dataset`
+    (Parquet, read lazily: the KPIs run on that engine and only their results,
+    small, come to pandas in :mod:`kpilib.highlights`). For Spark, *session*
+    defaults to :func:`spark_session`.
+
+    Examples
+    --------
+    >>> open_dataset("data/sample").leads.shape[0] > 0
+    True
+    >>> open_dataset("data/sample", engine="spreadsheet")
+    Traceback (most recent call last):
+    ...
+    kpilib.errors.ParameterError: engine = 'spreadsheet' is invalid; expected 'pandas', 'polars', 'duckdb' or 'spark'.
+    """
+    if engine not in ENGINES:
+        raise ParameterError(
+            f"engine = {engine!r} is invalid; expected 'pandas', 'polars', 'duckdb' or 'spark'."
+        )
+    if engine == "pandas":
+        from kpilib.data import load_dataset
+
+        return load_dataset(path)
+    if engine == "spark" and session is None:
+        session = spark_session()
+    return scan_dataset(path, backend=engine, session=session)  # type: ignore[arg-type]

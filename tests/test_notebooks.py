@@ -19,6 +19,7 @@ PARAMETERS = {
     "data": ('"../data/sample"', "str"),
     "as_of": ('""', "str"),
     "lang": ('""', "str"),
+    "engine": ('"pandas"', "str"),
 }
 
 

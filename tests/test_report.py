@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+from test_report_engines import write_parquet_sample
 
 from kpilib._export import external_urls
 from kpilib._format import formatter
@@ -133,6 +134,10 @@ def test_a_notebook_without_parameters_cell_is_refused(tmp_path):
         ),
         ({"lang": "de"}, "lang 'de' is not supported. Accepted languages: en, fr."),
         ({"as_of": "31/10/2026"}, "as_of '31/10/2026' is not a date. Write it as YYYY-MM-DD."),
+        (
+            {"engine": "excel"},
+            "engine 'excel' is not supported. Accepted engines: pandas, polars, duckdb, spark.",
+        ),
     ],
 )
 def test_bad_options_are_refused_before_any_run(tmp_path, options, message):
@@ -233,6 +238,26 @@ def test_narrative_figures_equal_the_kpi_tables(sample_report):
     )
     summary = _text((sample_report / "summary.html").read_text("utf-8"))
     assert f"Blended CAC {fmt.money(blended['cac'])} October 2026" in summary
+
+
+def test_a_parquet_dataset_reported_on_duckdb_reads_as_the_pandas_report(
+    sample_report, tmp_path, monkeypatch
+):
+    # the KPIs run on DuckDB over the Parquet files; every page must read the same
+    monkeypatch.setenv("KPILIB_CHROMIUM", "none")  # the HTML is what is compared
+    data = write_parquet_sample(tmp_path / "parquet")
+    with pytest.warns(ReportWarning):
+        folder = build_report(
+            period="latest", data=data, out=tmp_path / "out", progress=False, engine="duckdb"
+        )
+    assert folder.name == "2026-10"
+    nb = nbformat.read(folder / "summary.ipynb", as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'engine = "duckdb"' in injected.source
+    for page in PAGES:
+        got = _text((folder / f"{page}.html").read_text("utf-8"))
+        assert got == _text((sample_report / f"{page}.html").read_text("utf-8")), page
+    assert "Blended CAC €3,739 October 2026" in _text((folder / "summary.html").read_text("utf-8"))
 
 
 @pytest.mark.skipif(not HAS_CHROMIUM, reason="needs Chromium")

@@ -89,3 +89,23 @@ def test_scanned_parquet_dataset_on_spark(spark, tables, tmp_path):
     assert isinstance(ds.leads, pyspark.sql.DataFrame)
     got = CALLS["cac"](ds.tables()).toArrow().to_pandas()
     pd.testing.assert_frame_equal(got, to_pandas(CALLS["cac"](tables)), check_dtype=False)
+
+
+@pytest.mark.slow
+def test_the_report_frames_on_spark_equal_the_pandas_ones(spark, tmp_path):
+    # what the report's notebooks read when run with engine = "spark" (the KPIs on
+    # Spark, their results in pandas); headline and compute_all repeat the same calls
+    from test_report_engines import assert_same, report_frames, write_parquet_sample
+
+    from kpilib.data import load_dataset
+    from kpilib.scan import open_dataset
+
+    folder = write_parquet_sample(tmp_path / "parquet")
+    dataset = open_dataset(folder, engine="spark", session=spark)
+    assert isinstance(dataset.leads, pyspark.sql.DataFrame)
+    got = report_frames(dataset, full=False)
+    table = got["acquisition.cac"]
+    blended = table[(table["period"] == "2026-10") & table["channel"].isna()]
+    assert blended["cost"].tolist() == [pytest.approx(456180.07)]  # summed in Spark's order
+    assert blended["new_customers"].tolist() == [122]
+    assert_same(got, report_frames(load_dataset(folder), full=False))
