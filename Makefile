@@ -52,7 +52,7 @@ sample: $(BASE_STAMP)
 clean:
 	rm -rf $(VENV) reports
 
-# --- benchmarks (paste into the Makefile; add `bench` to .PHONY) ---------------------------
+# --- benchmarks ---------------------------------------------------------------------------
 # `make bench` times the five KPI tables through kpilib on pandas, polars and DuckDB input
 # against hand-written pandas, polars and DuckDB SQL, checks the tables are equal, and prints
 # the ratios and peak memory. Datasets are generated on first use into benchmarks/data/.
