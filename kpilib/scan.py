@@ -294,7 +294,8 @@ def spark_session() -> Any:
     ``SPARK_REMOTE`` (a Spark Connect server, ``sc://host:15002``),
     ``spark-defaults.conf`` in ``SPARK_CONF_DIR`` (``spark.master`` and the
     rest), or ``PYSPARK_SUBMIT_ARGS``; with none of them, local mode on every
-    core. Its time zone is set to UTC: kpilib compares dates as UTC.
+    core; it draws no console progress bar. Its time zone is set to UTC: kpilib
+    compares dates as UTC.
     """
     try:
         from pyspark.sql import SparkSession
@@ -304,7 +305,10 @@ def spark_session() -> Any:
         ) from exc
     spark = SparkSession.getActiveSession()
     if spark is None:
-        spark = SparkSession.builder.appName("kpilib").getOrCreate()
+        # no console progress bars: each notebook's kernel would draw them over the
+        # terminal running kpi report
+        builder = SparkSession.builder.appName("kpilib")
+        spark = builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     return spark
 

@@ -109,3 +109,14 @@ def test_the_report_frames_on_spark_equal_the_pandas_ones(spark, tmp_path):
     assert blended["cost"].tolist() == [pytest.approx(456180.07)]  # summed in Spark's order
     assert blended["new_customers"].tolist() == [122]
     assert_same(got, report_frames(load_dataset(folder), full=False))
+
+
+def test_spark_session_is_the_active_one_set_to_utc(spark):
+    from kpilib.scan import spark_session
+
+    spark.conf.set("spark.sql.session.timeZone", "Europe/Paris")
+    try:
+        assert spark_session() is spark
+        assert spark.conf.get("spark.sql.session.timeZone") == "UTC"
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
