@@ -36,6 +36,14 @@ class RawTable:
     frame: pd.DataFrame
     first_row: int = 2
     decimal_comma: bool = False
+    # every column of the file (names stripped), when only some were read into frame
+    file_columns: list[str] | None = None
+
+    @property
+    def columns_found(self) -> str:
+        """The file's column names for a message, "none" when it has none."""
+        names = self.file_columns if self.file_columns is not None else self.frame.columns
+        return ", ".join(str(c) for c in names) or "none"
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -92,7 +100,7 @@ def _read_parquet(path: Path, columns: Callable[[str], bool] | None) -> RawTable
         frame = pq.read_table(path, columns=keep).to_pandas()
     except Exception as exc:  # pyarrow raises several unrelated types
         raise DataError(f"{path.name}: not a readable Parquet file ({exc}).") from exc
-    return RawTable(path.name, frame, 2)
+    return RawTable(path.name, frame, 2, file_columns=[str(c).strip() for c in names])
 
 
 def _read_xlsx(path: Path) -> RawTable:

@@ -71,7 +71,7 @@ def _find_file(folder: Path, table: str) -> Path | None:
 def _require(check: _Checker, raw: RawTable, required: list[str]) -> bool:
     missing = [c for c in required if c not in raw.frame.columns]
     if missing:
-        have = ", ".join(raw.frame.columns) or "none"
+        have = raw.columns_found
         check.errors.append(
             f"{raw.name}: missing required column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)} (columns found: {have}). Rename the matching columns as "
@@ -238,7 +238,7 @@ def _costs(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame |
     has_date = "date" in raw.frame.columns
     if not _require(check, raw, ["category", "amount"]) or not (has_period or has_date):
         if not (has_period or has_date):
-            have = ", ".join(raw.frame.columns) or "none"
+            have = raw.columns_found
             check.errors.append(
                 f"{raw.name}: missing required column period (or date) (columns found: {have}). "
                 'Give each cost line a month, "2026-10", in a period column, or a date.'

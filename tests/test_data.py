@@ -248,6 +248,20 @@ def test_costs_without_period_or_date(tmp_path):
     ]
 
 
+def test_a_parquet_table_missing_columns_lists_every_column_of_the_file(tmp_path):
+    # the loader reads only the columns it uses, but the message names all of them
+    write(tmp_path, "leads.csv", LEADS)
+    pd.DataFrame({" month ": ["2026-10"], "category": ["campaigns"], "cost": [20.0]}).to_parquet(
+        tmp_path / "costs.parquet"
+    )
+    assert errors_of(tmp_path) == [
+        "costs.parquet: missing required column amount (columns found: month, category, cost). "
+        "Rename the matching columns as docs/data-model.md shows.",
+        "costs.parquet: missing required column period (or date) (columns found: month, "
+        'category, cost). Give each cost line a month, "2026-10", in a period column, or a date.',
+    ]
+
+
 def test_kpi_toml_unknown_keys_and_bad_values(tmp_path):
     write(tmp_path, "leads.csv", LEADS)
     write(
