@@ -30,7 +30,8 @@ def _daily(
     Computed on the leads' own engine (pandas input runs on polars); only the
     daily totals, at most a period's days, come back as pandas.
     """
-    _, frames = F.lazy_inputs(keep={"leads": ["team", "customer_id", "amount"]}, leads=leads)
+    keep = ["team", "customer_id", "lead_id", "amount"]  # lead_id: first-sale ties
+    _, frames = F.lazy_inputs(keep={"leads": keep}, leads=leads)
     lf = frames["leads"]
     assert lf is not None
     have = set(F.columns(lf))
@@ -45,12 +46,12 @@ def _daily(
         need = {column}
     if not need <= have:
         return pd.Series([], dtype="float64")
+    if metric == "new_customers":
+        # each customer once, on its first sale, in that lead's team: as attainment counts
+        firsts = F.first_sales(F.with_optional(lf, ["lead_id", "source", "team", "owner"]))
+        lf = firsts.select("team", nw.col("acquired_at").alias(column))
     if team is not None and "team" in have:
         lf = lf.filter(nw.col("team") == team)
-    if metric == "new_customers":
-        # each customer once, on its first sale, as attainment counts new customers
-        firsts = F.first_sales(F.with_optional(lf, ["lead_id", "source", "team", "owner"]))
-        lf = firsts.select(nw.col("acquired_at").alias(column))
     daily = F.to_pandas(
         lf.filter(nw.col(column) >= start, nw.col(column) < cutoff)
         .group_by(nw.col(column).dt.truncate("1d").alias("day"))

@@ -85,3 +85,22 @@ def test_paths_on_lazy_frames_equal_the_pandas_ones(engine):
         want = cumulative_path(LEADS, TARGETS, period="2026-10", metric=metric, team=team)
         got = cumulative_path(leads, targets, period="2026-10", metric=metric, team=team)
         assert_frame_equal(got, want)
+
+
+def test_a_customer_sold_twice_at_once_counts_for_the_lowest_lead_id():
+    # as attainment counts it: C1's first sale is L1's (North), whatever the row order
+    leads = pd.DataFrame(
+        {
+            "lead_id": ["L2", "L1"],
+            "lead_at": pd.to_datetime(["2026-09-01", "2026-09-02"]),
+            "team": ["South", "North"],
+            "sale_at": pd.to_datetime(["2026-10-06 11:00", "2026-10-06 11:00"]),
+            "customer_id": ["C1", "C1"],
+        }
+    )
+    paths = {
+        team: cumulative_path(leads, None, period="2026-10", metric="new_customers", team=team)
+        for team in ("North", "South")
+    }
+    assert paths["North"]["actual"].sum() == 1.0 and paths["North"]["actual"].iloc[5] == 1.0
+    assert paths["South"]["actual"].sum() == 0.0
