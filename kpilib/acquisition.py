@@ -166,18 +166,25 @@ def cac_lazy(
             period=nw.lit(period)
         )
 
-    # cost lines: month + lag, category sums per period and channel (sentinel = shared)
+    # cost lines: category sums per period text and channel (sentinel = shared), then
+    # month + lag and the period label on those few rows, summed again per label. Parsing
+    # and labelling every cost line instead took most of a DuckDB call's cost statement.
     amount = nw.col("amount").fill_null(0.0).cast(nw.Float64)
     category = nw.col("category")
+    lines = (
+        costs.with_columns(
+            channel=nw.col("channel").fill_null(_N),
+            cost=amount,
+            **{f"cost_{c}": nw.when(category == c).then(amount).otherwise(0.0) for c in CATEGORIES},
+            cost_other=nw.when(category.is_in(list(CATEGORIES))).then(0.0).otherwise(amount),
+        )
+        .group_by("period", "channel")
+        .agg(*[nw.col(c).sum() for c in _COST_COLS])
+    )
     lines = labelled(
-        costs.filter(F.period_month_key(nw.col("period")) <= as_of_key).with_columns(
+        lines.filter(F.period_month_key(nw.col("period")) <= as_of_key).with_columns(
             _mk=F.period_month_key(nw.col("period")) + lag * step
         )
-    ).with_columns(
-        channel=nw.col("channel").fill_null(_N),
-        cost=amount,
-        **{f"cost_{c}": nw.when(category == c).then(amount).otherwise(0.0) for c in CATEGORIES},
-        cost_other=nw.when(category.is_in(list(CATEGORIES))).then(0.0).otherwise(amount),
     )
     lines = lines.group_by("period", "channel").agg(*[nw.col(c).sum() for c in _COST_COLS])
     blended_cost = lines.group_by("period").agg(*[nw.col(c).sum() for c in _COST_COLS])
