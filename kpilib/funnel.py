@@ -93,7 +93,9 @@ def _cohort(
     present = [s for s in stages if f"{s}_at" in have]
     day = resolve_as_of(as_of, F.latest_date(leads=(lz, F.date_columns(lz))))
     cutoff = day + dt.timedelta(days=1)
-    lz = F.censor(lz, F.date_columns(lz), cutoff).filter(~nw.col("lead_at").is_null())
+    # leads created before the cutoff, filtered on the stored lead_at (an engine reading
+    # the table can skip rows there) before the dates are censored
+    lz = F.censor(lz.filter(nw.col("lead_at") < cutoff), F.date_columns(lz), cutoff)
     everyone = lz
     # a lead without source, team or owner is grouped under "unknown" (as in cac)
     lz = lz.with_columns(*[nw.col(c).fill_null("unknown") for c in ("source", "team", "owner")])
