@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Literal
 
 import narwhals as nw
@@ -141,11 +142,13 @@ def cac_lazy(
     lag: int = 0,
     fiscal_year_start: int = 1,
     firsts: nw.LazyFrame | None = None,
+    channels: bool = True,
 ) -> nw.LazyFrame:
     """:func:`cac` on narwhals LazyFrames with a resolved as-of day.
 
     *firsts* is ``F.first_sales`` of the same leads at the same day when the
-    caller has computed it already.
+    caller has computed it already. With *channels* False, only the blended
+    rows (channel null) are made, without the allocation of shared costs.
     """
     leads = F.with_optional(leads, ["source", "team", "owner", "lead_id", "customer_id"])
     costs = F.with_optional(costs, ["channel"])
@@ -188,9 +191,6 @@ def cac_lazy(
     )
     lines = lines.group_by("period", "channel").agg(*[nw.col(c).sum() for c in _COST_COLS])
     blended_cost = lines.group_by("period").agg(*[nw.col(c).sum() for c in _COST_COLS])
-    shared = lines.filter(nw.col("channel") == _N).select(
-        "period", *[nw.col(c).alias(f"_s{c}") for c in _COST_COLS]
-    )
 
     if firsts is None and "sale_at" in F.columns(leads):
         firsts = F.first_sales(leads, cutoff)
@@ -206,11 +206,56 @@ def cac_lazy(
         .group_by("_mk", "channel")
         .agg(nw.len().alias("new_customers"))
     )
-    customers = F.materialise_small(
+    customers = (
         labelled(by_month)
         .group_by("period", "channel")
         .agg(nw.col("new_customers").sum())
         .with_columns(nw.col("new_customers").cast(nw.Int64))
+    )
+    if channels:
+        customers = F.materialise_small(customers)  # read by the channel and blended rows
+    blended_nc = customers.group_by("period").agg(nw.col("new_customers").sum())
+    out = blended_cost.join(blended_nc, on="period", how="left").with_columns(
+        channel=nw.lit(None, nw.String), new_customers=nw.col("new_customers").fill_null(0)
+    )
+    if channels:
+        rows = _channel_rows(
+            leads, lines, blended_cost, customers, labelled=labelled, allocation=allocation
+        )
+        out = F.stack([out, rows], ["period", "channel", *_COST_COLS, "new_customers"])
+    out = out.with_columns(
+        cac=F.ratio(nw.col("cost"), nw.col("new_customers").cast(nw.Float64)),
+        cac_note=nw.when(nw.col("new_customers") == 0).then(nw.lit(NO_CUSTOMER)),
+    )
+    return out.sort(["period", "channel"], nulls_last=False).select(
+        nw.col("period").cast(nw.String),
+        nw.col("channel").cast(nw.String),
+        nw.col("cost").cast(nw.Float64),
+        nw.col("new_customers").cast(nw.Int64),
+        nw.col("cac").cast(nw.Float64),
+        nw.col("cac_note").cast(nw.String),
+        *[nw.col(c).cast(nw.Float64) for c in _COST_COLS[1:]],
+    )
+
+
+def _channel_rows(
+    leads: nw.LazyFrame,
+    lines: nw.LazyFrame,
+    blended_cost: nw.LazyFrame,
+    customers: nw.LazyFrame,
+    *,
+    labelled: Callable[[nw.LazyFrame], nw.LazyFrame],
+    allocation: Allocation,
+) -> nw.LazyFrame:
+    """The channel rows of :func:`cac_lazy`: direct costs plus a share of the shared ones.
+
+    *lines* are the cost sums per period and channel (sentinel = shared),
+    *blended_cost* the periods with costs, *customers* the new customers per
+    period and channel, *labelled* keeps and labels the month keys a call
+    reports. Columns: period, channel, the cost columns, new_customers.
+    """
+    shared = lines.filter(nw.col("channel") == _N).select(
+        "period", *[nw.col(c).alias(f"_s{c}") for c in _COST_COLS]
     )
     zero = {c: nw.lit(0.0) for c in _COST_COLS}
     parts = [
@@ -234,7 +279,7 @@ def cac_lazy(
         parts.append(base.with_columns(**zero, new_customers=nw.lit(0)))
     keys = ["period", "channel"]
     cols = [*keys, *_COST_COLS, "new_customers", "_lb"]
-    channels = (
+    rows = (
         F.stack(
             [
                 p.with_columns(nw.col("new_customers").cast(nw.Int64), nw.col("_lb").cast(nw.Int64))
@@ -249,36 +294,13 @@ def cac_lazy(
     )
     base_col = {"new_customers": "new_customers", "leads": "_lb", "none": None}[allocation]
     if base_col is None:
-        channels = channels.with_columns(_share=nw.lit(0.0))
+        rows = rows.with_columns(_share=nw.lit(0.0))
     else:
         b = nw.col(base_col).cast(nw.Float64)
-        channels = channels.with_columns(_total=b.sum().over("period")).with_columns(
+        rows = rows.with_columns(_total=b.sum().over("period")).with_columns(
             _share=nw.when(nw.col("_total") > 0).then(b / nw.col("_total")).otherwise(0.0)
         )
-    channels = channels.with_columns(
-        **{c: nw.col(c) + nw.col("_share") * nw.col(f"_s{c}").fill_null(0.0) for c in _COST_COLS}
-    )
-    blended_nc = customers.group_by("period").agg(nw.col("new_customers").sum())
-    blended = blended_cost.join(blended_nc, on="period", how="left").with_columns(
-        channel=nw.lit(None, nw.String), new_customers=nw.col("new_customers").fill_null(0)
-    )
-    out = F.stack(
-        [
-            blended,
-            channels.with_columns(channel=nw.when(nw.col("channel") != _N).then(nw.col("channel"))),
-        ],
-        [*keys, *_COST_COLS, "new_customers"],
-    )
-    out = out.with_columns(
-        cac=F.ratio(nw.col("cost"), nw.col("new_customers").cast(nw.Float64)),
-        cac_note=nw.when(nw.col("new_customers") == 0).then(nw.lit(NO_CUSTOMER)),
-    )
-    return out.sort(keys, nulls_last=False).select(
-        nw.col("period").cast(nw.String),
-        nw.col("channel").cast(nw.String),
-        nw.col("cost").cast(nw.Float64),
-        nw.col("new_customers").cast(nw.Int64),
-        nw.col("cac").cast(nw.Float64),
-        nw.col("cac_note").cast(nw.String),
-        *[nw.col(c).cast(nw.Float64) for c in _COST_COLS[1:]],
+    return rows.with_columns(
+        **{c: nw.col(c) + nw.col("_share") * nw.col(f"_s{c}").fill_null(0.0) for c in _COST_COLS},
+        channel=nw.when(nw.col("channel") != _N).then(nw.col("channel")),
     )

@@ -283,7 +283,8 @@ def payback(
     F.require(costs_lf, "costs", ["period", "category", "amount"], "payback")
     firsts = first_customers(leads_lf, day)
     curve = cohort_value_lazy(leads_lf, orders_lf, day=day, by=by, firsts=firsts)
-    cacs = cac_lazy(leads_lf, costs_lf, day=day, firsts=firsts).select(
+    # without by, only the blended CAC is read: its channel rows are not made
+    cacs = cac_lazy(leads_lf, costs_lf, day=day, firsts=firsts, channels=bool(by)).select(
         nw.col("period").alias("cohort"), "channel", "cac"
     )
     if by:
