@@ -254,6 +254,27 @@ def attainment(
     windows = F.small_frame(
         leads_lf, months, {"period": nw.String, "_k": nw.Int64, "_mk": nw.Int64}
     )
+    # each period's pace: made before the plan below, as the windows are. On DuckDB a small
+    # table is made by a statement that changes the catalog, after which every step built
+    # before it is bound again when next used (40 binds of this plan at any size)
+    paces = {lab: pace(p, day) for lab, p in periods.items()}
+    info = F.small_frame(
+        leads_lf,
+        {
+            "period": list(paces),
+            "_state": [p.state for p in paces.values()],
+            "_total": [float(p.total) for p in paces.values()],
+            "_elapsed": [float(p.elapsed) for p in paces.values()],
+            "_ntrail": [float(n_trail[lab]) for lab in paces],
+        },
+        {
+            "period": nw.String,
+            "_state": nw.String,
+            "_total": nw.Float64,
+            "_elapsed": nw.Float64,
+            "_ntrail": nw.Float64,
+        },
+    )
     key = ["period", "metric", "_team", "_owner"]
     win = targets_lf.select("period", "metric", "team", "owner", "target").join(
         windows, on="period", how="inner"
@@ -273,24 +294,6 @@ def attainment(
         nw.col("_vt").sum().alias("_trail"),
     )
 
-    paces = {lab: pace(p, day) for lab, p in periods.items()}
-    info = F.small_frame(
-        leads_lf,
-        {
-            "period": list(paces),
-            "_state": [p.state for p in paces.values()],
-            "_total": [float(p.total) for p in paces.values()],
-            "_elapsed": [float(p.elapsed) for p in paces.values()],
-            "_ntrail": [float(n_trail[lab]) for lab in paces],
-        },
-        {
-            "period": nw.String,
-            "_state": nw.String,
-            "_total": nw.Float64,
-            "_elapsed": nw.Float64,
-            "_ntrail": nw.Float64,
-        },
-    )
     out = out.join(info, on="period", how="left")
     out = out.with_columns(
         team=nw.when(nw.col("_team") != _N).then(nw.col("_team")),
