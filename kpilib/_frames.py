@@ -240,8 +240,7 @@ def _latest_by_statistics(lf: nw.LazyFrame, cols: Sequence[str]) -> Any:
     if bound is None or len({schema[c] for c in cols}) > 1:
         return lf.select(max_of(cols).alias("m")).collect().item(0, 0)
     later = [
-        lf.filter(nw.col(c) >= bound).select(nw.col(c).max()).collect().item(0, 0)
-        for c in cols[1:]
+        lf.filter(nw.col(c) >= bound).select(nw.col(c).max()).collect().item(0, 0) for c in cols[1:]
     ]
     return max([bound, *[v for v in later if v is not None]])
 
