@@ -108,7 +108,7 @@ def test_an_unknown_parameter_is_named_with_the_accepted_ones(tmp_path):
         build_report(period="2026-10", data=SAMPLE, out=tmp_path, parameters={"perido": "x"})
     assert str(info.value) == (
         "summary.ipynb: unknown parameter 'perido'. Did you mean 'period'? Accepted "
-        "parameters: as_of, data, lang, period."
+        "parameters: as_of, data, engine, lang, period."
     )
     assert list(tmp_path.iterdir()) == []
 
