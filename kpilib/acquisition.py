@@ -114,12 +114,25 @@ def cac(
         raise ParameterError(
             f"lag = {lag!r} is invalid; expected a whole number of periods, 0 or more."
         )
-    kind, lf = F.lazy_inputs(keep={"leads": LEAD_COLUMNS}, leads=leads, costs=costs)
+    # the leads are counted per source; on pandas input, what their first sales read is
+    # converted for the rows with a sale only
+    kind, lf = F.lazy_inputs(
+        ("sales",),
+        keep={"leads": ["source"], "sales": F.SALE_COLUMNS},
+        leads=leads,
+        costs=costs,
+        sales=F.sale_rows(leads),
+    )
     leads_lf, costs_lf = lf["leads"], lf["costs"]
     assert leads_lf is not None and costs_lf is not None
     F.require(leads_lf, "leads", ["lead_at"], "cac")
     F.require(costs_lf, "costs", ["period", "category", "amount"], "cac")
     day = resolve_as_of(as_of, F.latest_date(leads=(leads_lf, F.date_columns(leads_lf))))
+    firsts = None
+    if "sale_at" in F.columns(leads_lf):
+        cutoff = day + dt.timedelta(days=1)
+        sales = F.with_optional(F.sales_of(lf), LEAD_COLUMNS + ["team", "owner"])
+        firsts = F.first_sales(sales.filter(nw.col("lead_at") < cutoff), cutoff)
     out = cac_lazy(
         leads_lf,
         costs_lf,
@@ -128,6 +141,7 @@ def cac(
         allocation=allocation,
         lag=lag,
         fiscal_year_start=fiscal_year_start,
+        firsts=firsts,
     )
     return F.to_native(out, kind)
 

@@ -37,12 +37,13 @@ _N = F.NONE_KEY
 
 
 def _monthly_actuals(
-    leads: nw.LazyFrame, stages: Sequence[str], cutoff: dt.datetime
+    leads: nw.LazyFrame, sales: nw.LazyFrame, stages: Sequence[str], cutoff: dt.datetime
 ) -> nw.LazyFrame:
     """metric, _mk, team, owner, value: each metric's actual per month, team and owner.
 
     *leads* are those created before *cutoff*; a stage counts when dated
-    before it.
+    before it. *sales* holds at least the leads' rows with a sale (the new
+    customers are counted on it).
 
     One filtered group-by per stage (the leads that reached it, by the month
     they did), the sales one also summing the amount: a group-by on one month
@@ -77,7 +78,7 @@ def _monthly_actuals(
         )
     if "sale_at" in have and "customer_id" in have:
         parts.append(
-            F.first_sales(leads, cutoff)
+            F.first_sales(sales, cutoff)
             .with_columns(_mk=F.month_key(nw.col("acquired_at")))
             .group_by("_mk", "team", "owner")
             .agg(nw.len().alias("_n"))
@@ -203,18 +204,23 @@ def attainment(
             f"at_risk ({at_risk}) is above on_track ({on_track}); at_risk must be the lower "
             "threshold."
         )
+    # on pandas input, the first sales' columns are converted for the rows with a sale only
     kind, lf = F.lazy_inputs(
-        keep={"leads": ["team", "owner", "lead_id", "customer_id", "amount"]},
+        ("sales",),
+        keep={"leads": ["team", "owner", "amount"], "sales": F.SALE_COLUMNS},
         leads=leads,
         targets=targets,
+        sales=F.sale_rows(leads),
     )
     leads_lf, targets_lf = lf["leads"], lf["targets"]
     assert leads_lf is not None and targets_lf is not None
+    sales_lf = F.sales_of(lf)
     F.require(leads_lf, "leads", ["lead_at"], "attainment")
     F.require(targets_lf, "targets", ["period", "metric", "target"], "attainment")
     stages = tuple(stages) if stages is not None else DEFAULT_STAGES
     has_team, has_owner = (c in F.columns(leads_lf) for c in ("team", "owner"))
     leads_lf = F.with_optional(leads_lf, ["team", "owner", "source", "lead_id"])
+    sales_lf = F.with_optional(sales_lf, ["team", "owner", "source", "lead_id"])
     targets_lf = F.with_optional(targets_lf, ["team", "owner"])
     have = F.columns(leads_lf)
     dates = F.date_columns(leads_lf)
@@ -223,6 +229,7 @@ def attainment(
     day = resolve_as_of(as_of, latest)
     cutoff = day + dt.timedelta(days=1)
     leads_lf = leads_lf.filter(nw.col("lead_at") < cutoff)
+    sales_lf = sales_lf.filter(nw.col("lead_at") < cutoff)
 
     labels = targets_lf.select("period").unique().collect().get_column("period").to_list()
     periods = _parse_periods([v for v in labels if v is not None], fiscal_year_start)
@@ -280,7 +287,7 @@ def attainment(
         windows, on="period", how="inner"
     )
     win = win.with_columns(_team=nw.col("team").fill_null(_N), _owner=nw.col("owner").fill_null(_N))
-    levels = _scope_levels(_monthly_actuals(leads_lf, stages, cutoff))
+    levels = _scope_levels(_monthly_actuals(leads_lf, sales_lf, stages, cutoff))
     joined = win.join(levels, on=["metric", "_team", "_owner", "_mk"], how="left").with_columns(
         _v=nw.col("value").fill_null(0.0)
     )

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import narwhals as nw
 
 from kpilib import _frames as F
-from kpilib.acquisition import LEAD_COLUMNS, cac_lazy
+from kpilib.acquisition import cac_lazy
 from kpilib.errors import ParameterError
 from kpilib.periods import resolve_as_of
 
@@ -55,15 +55,20 @@ def first_customers(leads: nw.LazyFrame, day: dt.datetime) -> nw.LazyFrame:
 
 def _prepare(leads: Any, orders: Any, as_of: Any, what: str, costs: Any = None) -> tuple:
     optional = ("costs",) if what == "cohort_value" else ()
+    # the leads are read for their first sales only (and their dates, for as_of): on
+    # pandas input, the text columns are converted for the rows with a sale only
     kind, lf = F.lazy_inputs(
-        optional,
+        (*optional, "sales"),
         keep={
-            "leads": LEAD_COLUMNS,
+            # payback's CAC counts the leads per source, for the channels it reports
+            "leads": ["source"] if what == "payback" else [],
+            "sales": F.SALE_COLUMNS,
             "orders": ["customer_id", "order_date", "gross_margin"],
         },
         leads=leads,
         orders=orders,
         costs=costs,
+        sales=F.sale_rows(leads),
     )
     leads_lf, orders_lf = lf["leads"], lf["orders"]
     assert leads_lf is not None and orders_lf is not None
@@ -72,7 +77,9 @@ def _prepare(leads: Any, orders: Any, as_of: Any, what: str, costs: Any = None) 
     latest = F.latest_date(
         leads=(leads_lf, F.date_columns(leads_lf)), orders=(orders_lf, ["order_date"])
     )
-    return kind, leads_lf, orders_lf, lf["costs"], resolve_as_of(as_of, latest)
+    day = resolve_as_of(as_of, latest)
+    firsts = first_customers(F.sales_of(lf), day)
+    return kind, leads_lf, firsts, orders_lf, lf["costs"], day
 
 
 def cohort_value_lazy(
@@ -199,8 +206,8 @@ def cohort_value(
     >>> out["cumulative_margin_per_customer"].tolist()
     [200.0, 200.0, 225.0]
     """
-    kind, leads_lf, orders_lf, _, day = _prepare(leads, orders, as_of, "cohort_value")
-    out = cohort_value_lazy(leads_lf, orders_lf, day=day, by=by).drop("_c")
+    kind, leads_lf, firsts, orders_lf, _, day = _prepare(leads, orders, as_of, "cohort_value")
+    out = cohort_value_lazy(leads_lf, orders_lf, day=day, by=by, firsts=firsts).drop("_c")
     return F.to_native(out, kind)
 
 
@@ -278,10 +285,11 @@ def payback(
     Name: 0, dtype: object
     """
     keys = _keys(by)
-    kind, leads_lf, orders_lf, costs_lf, day = _prepare(leads, orders, as_of, "payback", costs)
+    kind, leads_lf, firsts, orders_lf, costs_lf, day = _prepare(
+        leads, orders, as_of, "payback", costs
+    )
     assert costs_lf is not None
     F.require(costs_lf, "costs", ["period", "category", "amount"], "payback")
-    firsts = first_customers(leads_lf, day)
     curve = cohort_value_lazy(leads_lf, orders_lf, day=day, by=by, firsts=firsts)
     # without by, only the blended CAC is read: its channel rows are not made
     cacs = cac_lazy(leads_lf, costs_lf, day=day, firsts=firsts, channels=bool(by)).select(

@@ -203,3 +203,28 @@ def test_pandas_conversion_of_a_strided_slice():
         None,
         dt.datetime(2026, 10, 5),
     ]
+
+
+def test_pandas_leads_give_their_first_sale_columns_for_sale_rows_only():
+    # on pandas input the ids are converted for the leads with a sale only (memory)
+    frame = pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L3"],
+            "lead_at": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-03"]),
+            "source": ["ads", "web", "ads"],
+            "notes": ["a", "b", "c"],
+            "sale_at": pd.to_datetime([None, "2026-10-09", None]),
+            "customer_id": [None, "C2", "C9"],  # C9 has no sale: never read
+        }
+    )
+    rows = _frames.sale_rows(frame)
+    assert list(rows.columns) == ["sale_at", "lead_at", "source", "lead_id", "customer_id"]
+    assert rows["lead_id"].tolist() == ["L2"]
+    assert _frames.sale_rows(pl.from_pandas(frame)) is None
+    assert _frames.sale_rows(frame.drop(columns="sale_at")) is None
+    costs = pd.DataFrame({"period": ["2026-10"], "category": ["campaigns"], "amount": [90.0]})
+    got = cac(frame, costs)
+    # blended (channel empty), then web: L2's sale, which carries all the cost
+    assert got["channel"].isna().tolist() == [True, False] and got["channel"].iloc[1] == "web"
+    assert got[["new_customers", "cac"]].values.tolist() == [[1, 90.0], [1, 90.0]]
+    pd.testing.assert_frame_equal(got, to_pandas(cac(pl.from_pandas(frame), pl.from_pandas(costs))))
