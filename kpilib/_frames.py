@@ -94,6 +94,7 @@ def _polars_columns(native: Any, used: list[Any], pl: Any, pa: Any) -> list[Any]
 def lazy_inputs(
     optional: tuple[str, ...] = (),
     keep: dict[str, Sequence[str]] | None = None,
+    sales: Sequence[str] | None = None,
     **frames: Any,
 ) -> tuple[str, dict[str, nw.LazyFrame | None]]:
     """Wrap native frames as narwhals LazyFrames; return the output kind and them.
@@ -105,7 +106,22 @@ def lazy_inputs(
     *keep* names, per frame, the columns besides ``*_at`` the calculation can
     read: a pandas frame is converted with only those (see
     :func:`_pandas_on_polars`).
+    *sales* names the leads' columns a customer's first sale reads: pandas
+    leads with a sale_at then also give a frame "sales" of the rows with a
+    sale (:func:`sale_rows`), and those columns are converted for it only; in
+    any other case they are kept in "leads". Read it with :func:`sales_of`.
     """
+    if sales is not None:
+        keep = dict(keep or {})
+        subset = sale_rows(frames.get("leads"), sales)
+        if subset is not None:
+            frames, keep["sales"], optional = (
+                {**frames, "sales": subset},
+                sales,
+                (*optional, "sales"),
+            )
+        elif "leads" in keep:
+            keep["leads"] = [*keep["leads"], *sales]
     kind = ""
     impl = None
     out: dict[str, nw.LazyFrame | None] = {}
@@ -143,16 +159,12 @@ def lazy_inputs(
     return kind, out
 
 
-# what a customer's first sale reads of the leads (see first_sales), besides sale_at
-SALE_COLUMNS = ["lead_at", "team", "owner", "source", "lead_id", "customer_id"]
-
-
-def sale_rows(native: Any, columns: Sequence[str] = SALE_COLUMNS) -> Any:
+def sale_rows(native: Any, columns: Sequence[str]) -> Any:
     """The rows of a pandas leads frame that hold a sale, with *columns* (those present)
     and ``sale_at``; None for any other input, or without a sale_at column.
 
-    Pass it to :func:`lazy_inputs` as the optional frame "sales" (keep:
-    SALE_COLUMNS) and count first sales on :func:`sales_of` the result.
+    :func:`lazy_inputs` makes it when given *sales*. Each column costs about
+    0.03 s to select at 10M leads: name only those read.
 
     What a customer's first sale reads (ids, team, owner) is then converted for
     these rows only (about 5% of the leads), not for every lead: each text

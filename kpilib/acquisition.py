@@ -28,6 +28,8 @@ CAC_COLUMNS = [
 NO_CUSTOMER = "no new customer in the period"
 # the leads' columns besides the dates that cac reads
 LEAD_COLUMNS = ["source", "lead_id", "customer_id"]
+# what the new customers are counted on: first sales (lead_id breaks ties) by source
+SALE_COLUMNS = ["lead_at", "source", "lead_id", "customer_id"]
 _COST_COLS = ["cost", *[f"cost_{c}" for c in CATEGORIES], "cost_other"]
 _N = F.NONE_KEY
 Allocation = Literal["new_customers", "leads", "none"]
@@ -117,11 +119,7 @@ def cac(
     # the leads are counted per source; on pandas input, what their first sales read is
     # converted for the rows with a sale only
     kind, lf = F.lazy_inputs(
-        ("sales",),
-        keep={"leads": ["source"], "sales": F.SALE_COLUMNS},
-        leads=leads,
-        costs=costs,
-        sales=F.sale_rows(leads),
+        keep={"leads": ["source"]}, sales=SALE_COLUMNS, leads=leads, costs=costs
     )
     leads_lf, costs_lf = lf["leads"], lf["costs"]
     assert leads_lf is not None and costs_lf is not None

@@ -34,6 +34,8 @@ ATTAINMENT_COLUMNS = [
     "realism",
 ]
 _N = F.NONE_KEY
+# what the new customers are counted on: first sales (lead_id breaks ties) by team, owner
+_SALE_COLUMNS = ["lead_at", "team", "owner", "lead_id", "customer_id"]
 
 
 def _monthly_actuals(
@@ -206,11 +208,10 @@ def attainment(
         )
     # on pandas input, the first sales' columns are converted for the rows with a sale only
     kind, lf = F.lazy_inputs(
-        ("sales",),
-        keep={"leads": ["team", "owner", "amount"], "sales": F.SALE_COLUMNS},
+        keep={"leads": ["team", "owner", "amount"]},
+        sales=_SALE_COLUMNS,
         leads=leads,
         targets=targets,
-        sales=F.sale_rows(leads),
     )
     leads_lf, targets_lf = lf["leads"], lf["targets"]
     assert leads_lf is not None and targets_lf is not None

@@ -8,7 +8,7 @@ from typing import Any, Literal
 import narwhals as nw
 
 from kpilib import _frames as F
-from kpilib.acquisition import cac_lazy
+from kpilib.acquisition import SALE_COLUMNS, cac_lazy
 from kpilib.errors import ParameterError
 from kpilib.periods import resolve_as_of
 
@@ -58,17 +58,16 @@ def _prepare(leads: Any, orders: Any, as_of: Any, what: str, costs: Any = None) 
     # the leads are read for their first sales only (and their dates, for as_of): on
     # pandas input, the text columns are converted for the rows with a sale only
     kind, lf = F.lazy_inputs(
-        (*optional, "sales"),
+        optional,
         keep={
             # payback's CAC counts the leads per source, for the channels it reports
             "leads": ["source"] if what == "payback" else [],
-            "sales": F.SALE_COLUMNS,
             "orders": ["customer_id", "order_date", "gross_margin"],
         },
+        sales=SALE_COLUMNS,
         leads=leads,
         orders=orders,
         costs=costs,
-        sales=F.sale_rows(leads),
     )
     leads_lf, orders_lf = lf["leads"], lf["orders"]
     assert leads_lf is not None and orders_lf is not None

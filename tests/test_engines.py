@@ -217,11 +217,11 @@ def test_pandas_leads_give_their_first_sale_columns_for_sale_rows_only():
             "customer_id": [None, "C2", "C9"],  # C9 has no sale: never read
         }
     )
-    rows = _frames.sale_rows(frame)
+    rows = _frames.sale_rows(frame, ["lead_at", "source", "lead_id", "customer_id"])
     assert list(rows.columns) == ["sale_at", "lead_at", "source", "lead_id", "customer_id"]
     assert rows["lead_id"].tolist() == ["L2"]
-    assert _frames.sale_rows(pl.from_pandas(frame)) is None
-    assert _frames.sale_rows(frame.drop(columns="sale_at")) is None
+    assert _frames.sale_rows(pl.from_pandas(frame), ["lead_id"]) is None
+    assert _frames.sale_rows(frame.drop(columns="sale_at"), ["lead_id"]) is None
     costs = pd.DataFrame({"period": ["2026-10"], "category": ["campaigns"], "amount": [90.0]})
     got = cac(frame, costs)
     # blended (channel empty), then web: L2's sale, which carries all the cost
