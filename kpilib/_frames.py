@@ -369,12 +369,16 @@ def ratio(num: nw.Expr, den: nw.Expr) -> nw.Expr:
 def first_sales(leads: nw.LazyFrame, cutoff: dt.datetime | None = None) -> nw.LazyFrame:
     """One row per customer: the lead that holds its first sale (ties: lowest lead_id).
 
-    With *cutoff*, only sales dated before it count (for leads not censored).
+    With *cutoff*, the data as seen then: only leads created and sales dated
+    before it count. lead_id, source, team and owner may be absent (null).
     Columns: customer_id, acquired_at, lead_id, source, team, owner.
     """
-    sold = ~nw.col("sale_at").is_null() if cutoff is None else nw.col("sale_at") < cutoff
+    leads = with_optional(leads, ["lead_id", "source", "team", "owner"])
+    sold = [~nw.col("sale_at").is_null()]
+    if cutoff is not None:
+        sold = [nw.col("lead_at") < cutoff, nw.col("sale_at") < cutoff]
     return (
-        leads.filter(sold, ~nw.col("customer_id").is_null())
+        leads.filter(*sold, ~nw.col("customer_id").is_null())
         .select("customer_id", "sale_at", "lead_id", "source", "team", "owner")
         .unique(subset=["customer_id"], keep="first", order_by=["sale_at", "lead_id"])
         .select(

@@ -128,9 +128,8 @@ def cac(
     day = resolve_as_of(as_of, F.latest_date(leads=(leads_lf, F.date_columns(leads_lf))))
     firsts = None
     if "sale_at" in F.columns(leads_lf):
-        cutoff = day + dt.timedelta(days=1)
-        sales = F.with_optional(F.sales_of(lf), LEAD_COLUMNS + ["team", "owner"])
-        firsts = F.first_sales(sales.filter(nw.col("lead_at") < cutoff), cutoff)
+        sales = F.with_optional(F.sales_of(lf), ["customer_id"])
+        firsts = F.first_sales(sales, day + dt.timedelta(days=1))
     out = cac_lazy(
         leads_lf,
         costs_lf,
@@ -158,11 +157,11 @@ def cac_lazy(
 ) -> nw.LazyFrame:
     """:func:`cac` on narwhals LazyFrames with a resolved as-of day.
 
-    *firsts* is ``F.first_sales`` of the same leads at the same day when the
-    caller has computed it already. With *channels* False, only the blended
+    *firsts* is ``F.first_sales`` of the same leads at the same day (None when
+    the leads have no sale_at): the callers read it from the rows with a sale. With *channels* False, only the blended
     rows (channel null) are made, without the allocation of shared costs.
     """
-    leads = F.with_optional(leads, ["source", "team", "owner", "lead_id", "customer_id"])
+    leads = F.with_optional(leads, ["source"])  # counted per source
     costs = F.with_optional(costs, ["channel"])
     cutoff = day + dt.timedelta(days=1)
     leads = leads.filter(nw.col("lead_at") < cutoff)
@@ -204,8 +203,6 @@ def cac_lazy(
     lines = lines.group_by("period", "channel").agg(*[nw.col(c).sum() for c in _COST_COLS])
     blended_cost = lines.group_by("period").agg(*[nw.col(c).sum() for c in _COST_COLS])
 
-    if firsts is None and "sale_at" in F.columns(leads):
-        firsts = F.first_sales(leads, cutoff)
     buyers = (
         firsts.with_columns(_mk=F.month_key(nw.col("acquired_at")))
         if firsts is not None

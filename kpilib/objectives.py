@@ -45,7 +45,7 @@ def _monthly_actuals(
 
     *leads* are those created before *cutoff*; a stage counts when dated
     before it. *sales* holds at least the leads' rows with a sale (the new
-    customers are counted on it).
+    customers are counted on it, as seen at *cutoff*).
 
     One filtered group-by per stage (the leads that reached it, by the month
     they did), the sales one also summing the amount: a group-by on one month
@@ -221,7 +221,6 @@ def attainment(
     stages = tuple(stages) if stages is not None else DEFAULT_STAGES
     has_team, has_owner = (c in F.columns(leads_lf) for c in ("team", "owner"))
     leads_lf = F.with_optional(leads_lf, ["team", "owner", "source", "lead_id"])
-    sales_lf = F.with_optional(sales_lf, ["team", "owner", "source", "lead_id"])
     targets_lf = F.with_optional(targets_lf, ["team", "owner"])
     have = F.columns(leads_lf)
     dates = F.date_columns(leads_lf)
@@ -230,7 +229,6 @@ def attainment(
     day = resolve_as_of(as_of, latest)
     cutoff = day + dt.timedelta(days=1)
     leads_lf = leads_lf.filter(nw.col("lead_at") < cutoff)
-    sales_lf = sales_lf.filter(nw.col("lead_at") < cutoff)
 
     labels = targets_lf.select("period").unique().collect().get_column("period").to_list()
     periods = _parse_periods([v for v in labels if v is not None], fiscal_year_start)

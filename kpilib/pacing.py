@@ -48,7 +48,7 @@ def _daily(
         return pd.Series([], dtype="float64")
     if metric == "new_customers":
         # each customer once, on its first sale, in that lead's team: as attainment counts
-        firsts = F.first_sales(F.with_optional(lf, ["lead_id", "source", "team", "owner"]))
+        firsts = F.first_sales(lf)
         lf = firsts.select("team", nw.col("acquired_at").alias(column))
     if team is not None and "team" in have:
         lf = lf.filter(nw.col("team") == team)

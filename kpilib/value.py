@@ -47,9 +47,7 @@ def first_customers(leads: nw.LazyFrame, day: dt.datetime) -> nw.LazyFrame:
     :func:`kpilib._frames.first_sales`). The result, one row per customer, is
     materialised on engines that would otherwise compute it again at each use.
     """
-    cutoff = day + dt.timedelta(days=1)
-    leads = F.with_optional(leads, ["source", "team", "owner", "lead_id"])
-    firsts = F.first_sales(leads.filter(nw.col("lead_at") < cutoff), cutoff)
+    firsts = F.first_sales(leads, day + dt.timedelta(days=1))
     return F.materialise_small(firsts.select("customer_id", "acquired_at", "source"))
 
 
