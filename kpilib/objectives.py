@@ -357,17 +357,6 @@ def attainment(
 
 def _bounds(leads: nw.LazyFrame, dates: list[str]) -> tuple[Any, Any]:
     """First lead_at and latest date of any ``*_at`` column (None when empty)."""
-    if leads.implementation.is_duckdb():
-        # the latest date read from few rows (see F.latest_date), the first in a query of its own
-        first = leads.select(nw.col("lead_at").min()).collect().item(0, 0)
-        return first, F.latest_date(leads=(leads, dates))
-    row = (
-        leads.select(
-            nw.col("lead_at").min().alias("first"),
-            F.max_of(dates).alias("last"),
-        )
-        .collect()
-        .rows()[0]
-    )
-    clean = [None if v is None or v != v else v for v in row]
-    return clean[0], clean[1]
+    first = leads.select(nw.col("lead_at").min()).collect().item(0, 0)
+    latest = F.latest_date(leads=(leads, dates))  # on DuckDB, from the last row groups
+    return (None if first is None or first != first else first), latest
