@@ -69,9 +69,11 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _engine_option(p: argparse.ArgumentParser) -> None:
+    from kpilib.scan import ENGINES
+
     p.add_argument(
         "--engine",
-        choices=["pandas", "polars", "duckdb", "spark"],
+        choices=ENGINES,
         default="pandas",
         help="pandas loads the dataset (default); polars, duckdb or spark compute on its "
         "Parquet files without loading them (docs/performance.md)",
