@@ -23,17 +23,13 @@ PATH_COLUMNS = ["day", "business_day", "actual", "cumulative", "target_path", "t
 
 
 def _daily(
-    leads: Any, metric: str, team: str | None, start: dt.datetime, cutoff: dt.datetime
+    lf: nw.LazyFrame, metric: str, team: str | None, start: dt.datetime, cutoff: dt.datetime
 ) -> pd.Series:
     """The metric's total per day for events dated in [*start*, *cutoff*), by day.
 
     Computed on the leads' own engine (pandas input runs on polars); only the
     daily totals, at most a period's days, come back as pandas.
     """
-    keep = ["team", "customer_id", "lead_id", "amount"]  # lead_id: first-sale ties
-    _, frames = F.lazy_inputs(keep={"leads": keep}, leads=leads)
-    lf = frames["leads"]
-    assert lf is not None
     have = set(F.columns(lf))
     column = f"{metric[:-1]}_at" if metric.endswith("s") else f"{metric}_at"
     total = nw.len().cast(nw.Float64)
@@ -119,17 +115,15 @@ def cumulative_path(
     2             2         NaN          4.0
     """
     span = parse_period(period)
-    if as_of is None:
-        _, frames = F.lazy_inputs(leads=leads)
-        lf = frames["leads"]
-        assert lf is not None
-        latest = F.latest_date(leads=(lf, F.date_columns(lf)))
-        day_of = resolve_as_of(None, latest if latest is not None and pd.notna(latest) else None)
-    else:
-        day_of = resolve_as_of(as_of, None)
+    keep = ["team", "customer_id", "lead_id", "amount"]  # lead_id: first-sale ties
+    _, frames = F.lazy_inputs(keep={"leads": keep}, leads=leads)
+    lf = frames["leads"]
+    assert lf is not None
+    latest = F.latest_date(leads=(lf, F.date_columns(lf))) if as_of is None else None
+    day_of = resolve_as_of(as_of, latest)
     days = pd.date_range(span.start, span.end - pd.Timedelta(days=1), freq="D").as_unit("us")
     cutoff = min(span.end, day_of + dt.timedelta(days=1))
-    daily = _daily(leads, metric, team, span.start, cutoff)
+    daily = _daily(lf, metric, team, span.start, cutoff)
     actual = daily.reindex(days, fill_value=0.0).to_numpy(dtype="float64")
     cumulative = np.cumsum(actual)
     cumulative[days > day_of] = np.nan
