@@ -14,81 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import narwhals as nw
-import numpy as np
 
+from kpilib import _pandas_input as P
 from kpilib.errors import DataError, ParameterError
 
 NONE_KEY = "\x00"  # sentinel for a null join key
-
-# Engine that runs pandas input: "polars" (when installed; the result is converted
-# back to pandas) or "pandas" (narwhals over pandas, several times slower).
-PANDAS_ENGINE = "polars"
-
-
-def _pandas_on_polars(native: Any, keep: Sequence[str] | None = None) -> nw.LazyFrame | None:
-    """A pandas frame as a polars LazyFrame, or None when polars is unavailable.
-
-    With *keep*, only the ``*_at`` columns and those named in *keep* are
-    converted; the others stay in the schema as all-null columns (so that
-    messages still list every column found) and cost nothing.
-    """
-    if PANDAS_ENGINE != "polars":
-        return None
-    try:
-        import polars as pl
-    except ImportError:  # pragma: no cover - polars is an optional engine
-        return None
-    import pyarrow as pa
-
-    names = list(native.columns)
-    used = names
-    if keep is not None and all(isinstance(c, str) for c in names):
-        used = [c for c in names if c.endswith("_at") or c in keep]
-    try:
-        columns = _polars_columns(native, used, pl, pa)
-    except (TypeError, ValueError, pa.ArrowException, pl.exceptions.PolarsError):
-        return None  # a column Arrow or polars cannot type: stay on pandas
-    nulls = [pl.lit(None).alias(c) for c in names if c not in used]
-    lf = pl.DataFrame(columns).lazy()
-    return nw.from_native(lf.with_columns(nulls).select(names) if nulls else lf)
-
-
-def _polars_columns(native: Any, used: list[Any], pl: Any, pa: Any) -> list[Any]:
-    """The columns *used* of a pandas frame as polars Series, in order.
-
-    numpy datetimes keep their int64 values (shared with pandas, not copied)
-    under a null mask built from NaT: several times faster than through Arrow's
-    pandas conversion, which copies them. The other columns go through Arrow,
-    where pandas' Arrow-backed strings pass without a copy.
-    """
-    nat = np.iinfo(np.int64).min
-    dates: dict[Any, Any] = {}
-    for c in used:
-        dtype = native[c].dtype
-        if isinstance(dtype, np.dtype) and dtype.kind == "M":
-            unit, zone = np.datetime_data(dtype)[0], None
-            values = native[c].to_numpy().view("int64")
-        elif getattr(dtype, "kind", None) == "M" and hasattr(native[c].array, "asi8"):
-            unit, zone = dtype.unit, str(dtype.tz)  # pandas' time-zone aware datetimes
-            values = native[c].array.asi8  # UTC instants
-        else:
-            continue
-        if unit in ("ns", "us", "ms"):
-            # the int64 values are shared, not copied; only the null mask is built
-            values = np.ascontiguousarray(values)  # a view unless strided
-            valid = values != nat
-            stamps = pa.Array.from_buffers(
-                pa.timestamp(unit, "UTC" if zone else None),
-                len(values),
-                [pa.py_buffer(np.packbits(valid, bitorder="little")), pa.py_buffer(values)],
-                null_count=len(values) - int(valid.sum()),
-            )
-            series = pl.from_arrow(stamps).alias(str(c))
-            dates[c] = series.dt.convert_time_zone(zone) if zone else series
-    rest = [c for c in used if c not in dates]
-    table = pa.Table.from_pandas(native[rest], preserve_index=False) if rest else None
-    converted = pl.from_arrow(table) if table is not None else None
-    return [dates[c] if c in dates else converted.get_column(str(c)) for c in used]
 
 
 def lazy_inputs(
@@ -101,30 +31,21 @@ def lazy_inputs(
 
     The kind is the first frame's: "pandas", "polars", "polars-lazy" or "lazy"
     (any other lazy backend such as DuckDB). All frames must share a backend.
-    pandas frames run on polars when it is installed (see ``PANDAS_ENGINE``).
-    A frame given as None is an error unless its name is in *optional*.
-    *keep* names, per frame, the columns besides ``*_at`` the calculation can
-    read: a pandas frame is converted with only those (see
-    :func:`_pandas_on_polars`).
+    pandas frames run on polars when it is installed (see
+    :mod:`kpilib._pandas_input`), all of them or, if one column cannot be
+    converted, none. A frame given as None is an error unless its name is in
+    *optional*. *keep* names, per frame, the columns besides ``*_at`` the
+    calculation can read: a pandas frame is converted with only those.
     *sales* names the leads' columns a customer's first sale reads: pandas
     leads with a sale_at then also give a frame "sales" of the rows with a
-    sale (:func:`sale_rows`), and those columns are converted for it only; in
-    any other case they are kept in "leads". Read it with :func:`sales_of`.
+    sale, and those columns are converted for it only; in any other case they
+    are kept in "leads". Read it with :func:`sales_of`.
     """
-    if sales is not None:
-        keep = dict(keep or {})
-        subset = sale_rows(frames.get("leads"), sales)
-        if subset is not None:
-            frames, keep["sales"], optional = (
-                {**frames, "sales": subset},
-                sales,
-                (*optional, "sales"),
-            )
-        elif "leads" in keep:
-            keep["leads"] = [*keep["leads"], *sales]
+    keep = dict(keep or {})
     kind = ""
     impl = None
     out: dict[str, nw.LazyFrame | None] = {}
+    natives: dict[str, Any] = {}
     for name, native in frames.items():
         if native is None:
             if name not in optional:
@@ -143,8 +64,9 @@ def lazy_inputs(
             ) from exc
         if isinstance(obj, nw.DataFrame):
             this = "pandas" if obj.implementation.is_pandas() else str(obj.implementation)
-            fast = _pandas_on_polars(native, (keep or {}).get(name)) if this == "pandas" else None
-            lf = fast if fast is not None else obj.lazy()
+            lf = obj.lazy()
+            if this == "pandas":
+                natives[name] = native
         else:
             this = "polars-lazy" if obj.implementation.is_polars() else "lazy"
             lf = obj
@@ -156,27 +78,17 @@ def lazy_inputs(
                 "every table from the same engine (convert the small ones first)."
             )
         out[name] = lf
+    rows = None
+    if sales is not None and "leads" in natives:
+        rows = P.sale_rows_on_polars(natives["leads"], sales)
+    if sales is not None and rows is None and "leads" in keep:
+        keep["leads"] = [*keep["leads"], *sales]
+    converted = {name: P.on_polars(native, keep.get(name)) for name, native in natives.items()}
+    if natives and all(lf is not None for lf in converted.values()):
+        out.update(converted)
+        if rows is not None:
+            out["sales"] = rows
     return kind, out
-
-
-def sale_rows(native: Any, columns: Sequence[str]) -> Any:
-    """The rows of a pandas leads frame that hold a sale, with *columns* (those present)
-    and ``sale_at``; None for any other input, or without a sale_at column.
-
-    :func:`lazy_inputs` makes it when given *sales*. Each column costs about
-    0.03 s to select at 10M leads: name only those read.
-
-    What a customer's first sale reads (ids, team, owner) is then converted for
-    these rows only (about 5% of the leads), not for every lead: each text
-    column of 10M leads costs about 160 MB in polars. Other engines filter the
-    leads lazily instead.
-    """
-    if not type(native).__module__.startswith("pandas") or "sale_at" not in native.columns:
-        return None
-    if not all(isinstance(c, str) for c in native.columns):
-        return None
-    cols = ["sale_at", *[c for c in columns if c in native.columns and c != "sale_at"]]
-    return native.loc[native["sale_at"].notna().to_numpy(), cols]
 
 
 def sales_of(frames: dict[str, nw.LazyFrame | None]) -> nw.LazyFrame:

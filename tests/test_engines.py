@@ -7,10 +7,11 @@ import duckdb
 import narwhals as nw
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 import pytest
 from kpi_fixtures import costs, leads, orders, targets, to_engine, to_pandas
 
-from kpilib import _frames
+from kpilib import _frames, _pandas_input
 from kpilib.acquisition import cac
 from kpilib.errors import ParameterError
 from kpilib.funnel import funnel, funnel_trend, qualified_to_customer, win_rate
@@ -54,13 +55,13 @@ def _tables(engine: str) -> dict:
 @pytest.fixture(scope="module")
 def reference() -> dict:
     """Results of narwhals over plain pandas (no polars inside)."""
-    saved = _frames.PANDAS_ENGINE
-    _frames.PANDAS_ENGINE = "pandas"
+    saved = _pandas_input.PANDAS_ENGINE
+    _pandas_input.PANDAS_ENGINE = "pandas"
     try:
         tables = _tables("pandas")
         return {name: call(tables) for name, call in CALLS.items()}
     finally:
-        _frames.PANDAS_ENGINE = saved
+        _pandas_input.PANDAS_ENGINE = saved
 
 
 @pytest.mark.parametrize("engine", ["pandas", "polars", "polars-lazy", "duckdb"])
@@ -132,7 +133,7 @@ def test_pandas_conversion_keeps_values_and_names():
             "amount": [1.5, float("nan")],
         }
     )
-    got = _frames._pandas_on_polars(frame).collect().to_native()
+    got = _pandas_input.on_polars(frame).collect().to_native()
     assert got.columns == ["lead_at", "sale_at", "seen_at", "source", "amount"]
     assert got.schema["lead_at"] == pl.Datetime("ns")
     assert got.schema["sale_at"] == pl.Datetime("ms")
@@ -154,16 +155,75 @@ def test_pandas_conversion_reads_only_the_kept_columns():
     frame = pd.DataFrame(
         {"lead_id": ["L1"], "lead_at": pd.to_datetime(["2026-10-01"]), "team": ["north"]}
     )
-    got = _frames._pandas_on_polars(frame, keep=["lead_id"]).collect().to_native()
+    got = _pandas_input.on_polars(frame, keep=["lead_id"]).collect().to_native()
     assert got.columns == ["lead_id", "lead_at", "team"]
     assert got.rows() == [("L1", dt.datetime(2026, 10, 1), None)]
 
 
 def test_pandas_column_polars_cannot_type_stays_on_pandas():
     frame = pd.DataFrame({"lead_at": pd.to_datetime(["2026-10-01"]), "mixed": [object()]})
-    assert _frames._pandas_on_polars(frame) is None
+    assert _pandas_input.on_polars(frame) is None
     kind, lf = _frames.lazy_inputs(leads=frame)
     assert kind == "pandas" and lf["leads"].implementation.is_pandas()
+
+
+def test_one_pandas_table_polars_cannot_type_keeps_every_table_on_pandas(reference):
+    """All pandas tables run on one engine: a column polars cannot type in the
+    targets keeps the leads on pandas too (not a mix of engines)."""
+    tables = _tables("pandas")
+    odd = tables["targets"].assign(note=[object()] * len(tables["targets"]))
+    kind, lf = _frames.lazy_inputs(leads=tables["leads"], targets=odd)
+    assert kind == "pandas"
+    assert lf["leads"].implementation.is_pandas() and lf["targets"].implementation.is_pandas()
+    got = CALLS["attainment"]({**tables, "targets": odd})
+    pd.testing.assert_frame_equal(got, reference["attainment"], check_dtype=False)
+
+
+def test_pandas_conversion_of_arrow_categorical_and_nullable_columns():
+    """Arrow-backed, categorical and nullable pandas columns keep values and nulls."""
+    frame = pd.DataFrame(
+        {
+            "lead_at": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-03"]),
+            "source": pd.Series(["ads", None, "web"], dtype="str"),
+            "team": pd.Series(["north", "south", None], dtype="category"),
+            "visits": pd.Series([1, None, 3], dtype="Int64"),
+            "amount": pd.Series([1.5, None, 2.0], dtype=pd.ArrowDtype(pa.float64())),
+            "sale_at": pd.Series(
+                [None, dt.datetime(2026, 10, 9), dt.datetime(2026, 10, 8)],
+                dtype=pd.ArrowDtype(pa.timestamp("us")),
+            ),
+        }
+    )
+    got = _pandas_input.on_polars(frame).collect().to_native()
+    assert got.schema["sale_at"] == pl.Datetime("us")
+    assert got.select("source", "team", "visits", "amount", "sale_at").rows() == [
+        ("ads", "north", 1, 1.5, None),
+        (None, "south", None, None, dt.datetime(2026, 10, 9)),
+        ("web", None, 3, 2.0, dt.datetime(2026, 10, 8)),
+    ]
+    rows = _pandas_input.sale_rows_on_polars(frame.iloc[::-1], ["source", "team", "visits"])
+    assert rows.collect().to_native().rows() == [
+        (dt.datetime(2026, 10, 8), "web", None, 3),
+        (dt.datetime(2026, 10, 9), None, "south", None),
+    ]
+
+
+def test_sale_rows_of_a_strided_frame_with_time_zones():
+    frame = pd.DataFrame(
+        {
+            "sale_at": pd.to_datetime(["2026-10-05", None, "2026-10-06", "2026-10-07"]).tz_localize(
+                "Europe/Paris"
+            ),
+            "lead_id": ["L1", "L2", "L3", "L4"],
+        }
+    )
+    rows = _pandas_input.sale_rows_on_polars(frame.iloc[::2], ["lead_id"]).collect().to_native()
+    paris = ZoneInfo("Europe/Paris")
+    assert rows.schema["sale_at"] == pl.Datetime("us", "Europe/Paris")
+    assert rows.rows() == [
+        (dt.datetime(2026, 10, 5, tzinfo=paris), "L1"),
+        (dt.datetime(2026, 10, 6, tzinfo=paris), "L3"),
+    ]
 
 
 @pytest.mark.parametrize("name", list(CALLS))
@@ -197,7 +257,7 @@ def test_pandas_conversion_of_a_strided_slice():
     frame = pd.DataFrame(
         {"lead_at": pd.to_datetime(["2026-10-01", "2026-10-02", None, "2026-10-04", "2026-10-05"])}
     )
-    got = _frames._pandas_on_polars(frame.iloc[::2]).collect().to_native()
+    got = _pandas_input.on_polars(frame.iloc[::2]).collect().to_native()
     assert got.get_column("lead_at").to_list() == [
         dt.datetime(2026, 10, 1),
         None,
@@ -217,11 +277,20 @@ def test_pandas_leads_give_their_first_sale_columns_for_sale_rows_only():
             "customer_id": [None, "C2", "C9"],  # C9 has no sale: never read
         }
     )
-    rows = _frames.sale_rows(frame, ["lead_at", "source", "lead_id", "customer_id"])
-    assert list(rows.columns) == ["sale_at", "lead_at", "source", "lead_id", "customer_id"]
-    assert rows["lead_id"].tolist() == ["L2"]
-    assert _frames.sale_rows(pl.from_pandas(frame), ["lead_id"]) is None
-    assert _frames.sale_rows(frame.drop(columns="sale_at"), ["lead_id"]) is None
+    wanted = ["lead_at", "source", "lead_id", "customer_id"]
+    rows = _pandas_input.sale_rows_on_polars(frame, wanted).collect().to_native()
+    assert rows.columns == ["sale_at", "lead_at", "source", "lead_id", "customer_id"]
+    assert rows.rows() == [(dt.datetime(2026, 10, 9), dt.datetime(2026, 10, 2), "web", "L2", "C2")]
+    assert _pandas_input.sale_rows_on_polars(pl.from_pandas(frame), ["lead_id"]) is None
+    assert _pandas_input.sale_rows_on_polars(frame.drop(columns="sale_at"), ["lead_id"]) is None
+    kind, lf = _frames.lazy_inputs(keep={"leads": ["source"]}, sales=wanted, leads=frame)
+    assert kind == "pandas" and lf["sales"].collect().to_native().equals(rows)
+    # the leads keep the columns read for every lead; the ids are null there
+    assert lf["leads"].select("source", "lead_id").collect().rows() == [
+        ("ads", None),
+        ("web", None),
+        ("ads", None),
+    ]
     costs = pd.DataFrame({"period": ["2026-10"], "category": ["campaigns"], "amount": [90.0]})
     got = cac(frame, costs)
     # blended (channel empty), then web: L2's sale, which carries all the cost
