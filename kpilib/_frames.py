@@ -25,6 +25,7 @@ def lazy_inputs(
     optional: tuple[str, ...] = (),
     keep: dict[str, Sequence[str]] | None = None,
     sales: Sequence[str] | None = None,
+    categories: dict[str, Sequence[str]] | None = None,
     **frames: Any,
 ) -> tuple[str, dict[str, nw.LazyFrame | None]]:
     """Wrap native frames as narwhals LazyFrames; return the output kind and them.
@@ -40,6 +41,9 @@ def lazy_inputs(
     leads with a sale_at then also give a frame "sales" of the rows with a
     sale, and those columns are converted for it only; in any other case they
     are kept in "leads". Read it with :func:`sales_of`.
+    *categories* names, per frame, text columns the calculation only groups on,
+    stacking the groups with :func:`stack` (which makes them text again): a
+    pandas frame hands them to polars as Categorical, a quarter of the memory.
     """
     keep = dict(keep or {})
     kind = ""
@@ -83,7 +87,10 @@ def lazy_inputs(
         rows = P.sale_rows_on_polars(natives["leads"], sales)
     if sales is not None and rows is None and "leads" in keep:
         keep["leads"] = [*keep["leads"], *sales]
-    converted = {name: P.on_polars(native, keep.get(name)) for name, native in natives.items()}
+    converted = {
+        name: P.on_polars(native, keep.get(name), (categories or {}).get(name, ()))
+        for name, native in natives.items()
+    }
     if natives and all(lf is not None for lf in converted.values()):
         out.update(converted)
         if rows is not None:
@@ -336,7 +343,8 @@ def stack(frames: Sequence[nw.LazyFrame], cols: Sequence[str]) -> nw.LazyFrame:
     """Concatenate vertically, each frame first reduced to *cols* in that order.
 
     Integer columns become Int64 and float columns Float64, so that engines
-    whose counts are unsigned (polars' ``len``) stack with the others.
+    whose counts are unsigned (polars' ``len``) stack with the others; group
+    keys converted as categories (``lazy_inputs(categories=...)``) become text.
     """
 
     def unify(f: nw.LazyFrame) -> nw.LazyFrame:
@@ -348,6 +356,8 @@ def stack(frames: Sequence[nw.LazyFrame], cols: Sequence[str]) -> nw.LazyFrame:
                 exprs.append(nw.col(c).cast(nw.Int64))
             elif dtype.is_float():
                 exprs.append(nw.col(c).cast(nw.Float64))
+            elif dtype == nw.Categorical:
+                exprs.append(nw.col(c).cast(nw.String))
             else:
                 exprs.append(nw.col(c))
         return f.select(*exprs)

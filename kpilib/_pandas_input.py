@@ -57,12 +57,17 @@ def _modules() -> tuple[Any, Any] | None:
     return pl, pa
 
 
-def on_polars(native: Any, keep: Sequence[str] | None = None) -> nw.LazyFrame | None:
+def on_polars(
+    native: Any, keep: Sequence[str] | None = None, categories: Sequence[str] = ()
+) -> nw.LazyFrame | None:
     """A pandas frame as a polars LazyFrame, or None when it must stay on pandas.
 
     With *keep*, only the ``*_at`` columns and those named in *keep* are
     converted; the others stay in the schema as all-null columns (so that
-    messages still list every column found) and cost nothing. None when polars
+    messages still list every column found) and cost nothing. Text columns
+    named in *categories* come as polars Categorical: 4 bytes a row instead of
+    16 (160 MB a column at 10M rows), for about 0.2 s more a column; the
+    calculation must only group on them (see ``lazy_inputs``). None when polars
     is unavailable or a column cannot be typed by Arrow or polars.
     """
     modules = _modules()
@@ -73,7 +78,7 @@ def on_polars(native: Any, keep: Sequence[str] | None = None) -> nw.LazyFrame | 
     used = names
     if keep is not None and all(isinstance(c, str) for c in names):
         used = [c for c in names if c.endswith("_at") or c in keep]
-    frame = _polars_frame(native, used, None, *modules)
+    frame = _polars_frame(native, used, None, *modules, categories=categories)
     if frame is None:
         return None
     nulls = [pl.lit(None).alias(c) for c in names if c not in used]
@@ -101,10 +106,13 @@ def sale_rows_on_polars(native: Any, columns: Sequence[str]) -> nw.LazyFrame | N
     return None if frame is None else nw.from_native(frame.lazy())
 
 
-def _polars_frame(native: Any, used: list[Any], rows: Any, pl: Any, pa: Any) -> Any:
+def _polars_frame(
+    native: Any, used: list[Any], rows: Any, pl: Any, pa: Any, categories: Sequence[str] = ()
+) -> Any:
     """The columns *used* of a pandas frame (rows where the mask *rows* holds) in polars.
 
-    None when a column cannot be typed by Arrow or polars.
+    Text columns named in *categories* are dictionary-encoded. None when a
+    column cannot be typed by Arrow or polars.
     """
     positions = None if rows is None else np.flatnonzero(rows)
     mask = None if rows is None else pa.array(rows)
@@ -115,10 +123,13 @@ def _polars_frame(native: Any, used: list[Any], rows: Any, pl: Any, pa: Any) -> 
             return stamps
         if _arrow_backed(series):
             values = series.array.__arrow_array__()  # Arrow's own buffers: no copy
-            return values if mask is None else values.filter(mask)
-        if positions is not None:
-            series = series.iloc[positions]
-        return pa.Array.from_pandas(series)
+            values = values if mask is None else values.filter(mask)
+        else:
+            values = pa.array(
+                series if positions is None else series.iloc[positions], from_pandas=True
+            )
+        text = pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+        return values.dictionary_encode() if text and series.name in categories else values
 
     try:
         arrays = list(_pool().map(column, [native[c] for c in used]))

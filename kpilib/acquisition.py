@@ -116,10 +116,14 @@ def cac(
         raise ParameterError(
             f"lag = {lag!r} is invalid; expected a whole number of periods, 0 or more."
         )
-    # the leads are counted per source; on pandas input, what their first sales read is
-    # converted for the rows with a sale only
+    # on pandas input, what the first sales read is converted for the rows with a sale
+    # only, and every lead's source only when the leads share the costs (grouped on only)
     kind, lf = F.lazy_inputs(
-        keep={"leads": ["source"]}, sales=SALE_COLUMNS, leads=leads, costs=costs
+        keep={"leads": ["source"] if allocation == "leads" else []},
+        sales=SALE_COLUMNS,
+        categories={"leads": ["source"]},
+        leads=leads,
+        costs=costs,
     )
     leads_lf, costs_lf = lf["leads"], lf["costs"]
     assert leads_lf is not None and costs_lf is not None

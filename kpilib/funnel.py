@@ -69,10 +69,12 @@ def _cohort(
     required: Sequence[str] = ("lead_at",),
     what: str = "funnel",
     columns: Sequence[str] | None = None,
+    grouped: Sequence[str] = (),
 ) -> tuple[str, nw.LazyFrame, list[str], dt.datetime, nw.LazyFrame]:
     """The cohort's leads censored at as_of and the window; the stages present; as_of;
     and all leads censored at as_of. *columns*: the ones besides the dates the
-    caller reads (None: any)."""
+    caller reads (None: any); *grouped*: those it only groups on, stacking the
+    groups with ``F.stack`` (pandas input hands them over as categories)."""
     if window_days is not None and (
         isinstance(window_days, bool) or not isinstance(window_days, int) or window_days <= 0
     ):
@@ -81,7 +83,7 @@ def _cohort(
             "or None."
         )
     keep = None if columns is None else {"leads": [*columns, *extra]}
-    kind, lf = F.lazy_inputs(keep=keep, leads=leads)
+    kind, lf = F.lazy_inputs(keep=keep, categories={"leads": grouped}, leads=leads)
     lz = lf["leads"]
     assert lz is not None
     F.require(lz, "leads", list(required), what)
@@ -194,6 +196,7 @@ def funnel(
         stages=stages,
         fiscal_year_start=fiscal_year_start,
         columns=keys,
+        grouped=keys,
     )
     cols = [f"{s}_at" for s in present]
     reached: list[nw.Expr] = []

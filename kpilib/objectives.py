@@ -210,6 +210,7 @@ def attainment(
     kind, lf = F.lazy_inputs(
         keep={"leads": ["team", "owner", "amount"]},
         sales=_SALE_COLUMNS,
+        categories={"leads": ["team", "owner"]},  # only grouped on (_monthly_actuals)
         leads=leads,
         targets=targets,
     )

@@ -57,11 +57,8 @@ def _prepare(leads: Any, orders: Any, as_of: Any, what: str, costs: Any = None) 
     # pandas input, the text columns are converted for the rows with a sale only
     kind, lf = F.lazy_inputs(
         optional,
-        keep={
-            # payback's CAC counts the leads per source, for the channels it reports
-            "leads": ["source"] if what == "payback" else [],
-            "orders": ["customer_id", "order_date", "gross_margin"],
-        },
+        # payback's CAC shares costs by new customers: no column of every lead is read
+        keep={"leads": [], "orders": ["customer_id", "order_date", "gross_margin"]},
         sales=SALE_COLUMNS,
         leads=leads,
         orders=orders,
