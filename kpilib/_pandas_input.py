@@ -31,17 +31,20 @@ import numpy as np
 PANDAS_ENGINE = "polars"
 
 _NAT = np.iinfo(np.int64).min
-_POOL: ThreadPoolExecutor | None = None
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
 
 
 def _pool() -> ThreadPoolExecutor:
-    """The threads that prepare columns (up to four, no more than the cores)."""
+    """The threads that prepare columns (up to four, no more than the cores).
+
+    One pool per process: a child forked after the pool was made (multiprocessing
+    on Linux) has none of its threads, and would wait forever on it.
+    """
     global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(
-            max_workers=max(1, min(4, os.cpu_count() or 1)), thread_name_prefix="kpilib"
-        )
-    return _POOL
+    if _POOL is None or _POOL[0] != os.getpid():
+        workers = max(1, min(4, os.cpu_count() or 1))
+        _POOL = (os.getpid(), ThreadPoolExecutor(workers, thread_name_prefix="kpilib"))
+    return _POOL[1]
 
 
 def _modules() -> tuple[Any, Any] | None:

@@ -228,6 +228,21 @@ def test_pandas_group_keys_come_as_categories_and_stack_as_text():
     assert got.rows() == [(None, "bob", 1), ("north", "ann", 2)]
 
 
+def _pool_answer() -> int:
+    return _pandas_input._pool().submit(int, "7").result(timeout=20)
+
+
+def test_a_forked_child_gets_conversion_threads_of_its_own():
+    """A child forked after the parent made its conversion threads (multiprocessing's
+    default on Linux) makes its own instead of waiting on the parent's, which it does
+    not have. (polars' own threads have the same problem: see docs/kpis.md.)"""
+    import multiprocessing
+
+    assert _pool_answer() == 7  # the parent's pool exists from here
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(_pool_answer).get(timeout=60) == 7
+
+
 def test_sale_rows_of_a_strided_frame_with_time_zones():
     frame = pd.DataFrame(
         {
