@@ -140,10 +140,12 @@ def _polars_frame(
         frame = pl.from_arrow(table)
     except (TypeError, ValueError, pa.ArrowException, pl.exceptions.PolarsError):
         return None  # a column Arrow or polars cannot type: stay on pandas
+    # time-zone aware datetimes came as UTC instants (Arrow-typed ones keep their zone:
+    # converting them to it changes nothing)
     zones = {
         str(c): str(native[c].dtype.tz)
         for c in used
-        if getattr(native[c].dtype, "tz", None) is not None and _timestamps_kind(native[c])
+        if getattr(native[c].dtype, "tz", None) is not None
     }
     if zones:
         frame = frame.with_columns(pl.col(c).dt.convert_time_zone(z) for c, z in zones.items())
@@ -156,14 +158,6 @@ def _arrow_backed(series: Any) -> bool:
     return getattr(dtype, "storage", None) == "pyarrow" or type(dtype).__name__ == "ArrowDtype"
 
 
-def _timestamps_kind(series: Any) -> bool:
-    """Whether a pandas column holds numpy-backed datetimes (naive or time-zone aware)."""
-    dtype = series.dtype
-    if isinstance(dtype, np.dtype):
-        return dtype.kind == "M"
-    return getattr(dtype, "kind", None) == "M" and hasattr(series.array, "asi8")
-
-
 def _timestamps(series: Any, positions: Any, pa: Any) -> Any:
     """A numpy-backed datetime column as an Arrow timestamp array, else None.
 
@@ -172,15 +166,15 @@ def _timestamps(series: Any, positions: Any, pa: Any) -> Any:
     Arrow's own pandas conversion, which copies them. Time-zone aware columns
     come as UTC instants; :func:`_polars_frame` converts them back to their zone.
     """
-    if not _timestamps_kind(series):
-        return None
     dtype = series.dtype
-    if isinstance(dtype, np.dtype):
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
         unit, zone = np.datetime_data(dtype)[0], None
         values = series.to_numpy().view("int64")
-    else:
-        unit, zone = dtype.unit, "UTC"
+    elif getattr(dtype, "kind", None) == "M" and hasattr(series.array, "asi8"):
+        unit, zone = dtype.unit, "UTC"  # pandas' time-zone aware datetimes, as instants
         values = series.array.asi8
+    else:
+        return None
     if unit not in ("ns", "us", "ms"):
         return None
     values = np.ascontiguousarray(values if positions is None else values[positions])

@@ -26,8 +26,6 @@ CAC_COLUMNS = [
     "cost_other",
 ]
 NO_CUSTOMER = "no new customer in the period"
-# the leads' columns besides the dates that cac reads
-LEAD_COLUMNS = ["source", "lead_id", "customer_id"]
 # what the new customers are counted on: first sales (lead_id breaks ties) by source
 SALE_COLUMNS = ["lead_at", "source", "lead_id", "customer_id"]
 _COST_COLS = ["cost", *[f"cost_{c}" for c in CATEGORIES], "cost_other"]

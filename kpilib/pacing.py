@@ -20,13 +20,21 @@ from kpilib.periods import parse_period, resolve_as_of
 __all__ = ["cumulative_path", "PATH_COLUMNS"]
 
 PATH_COLUMNS = ["day", "business_day", "actual", "cumulative", "target_path", "target"]
+# what a new customer is counted on: its first sale (lead_id breaks ties), in that team
+_SALE_COLUMNS = ["team", "lead_id", "customer_id"]
 
 
 def _daily(
-    lf: nw.LazyFrame, metric: str, team: str | None, start: dt.datetime, cutoff: dt.datetime
+    lf: nw.LazyFrame,
+    sales: nw.LazyFrame,
+    metric: str,
+    team: str | None,
+    start: dt.datetime,
+    cutoff: dt.datetime,
 ) -> pd.Series:
     """The metric's total per day for events dated in [*start*, *cutoff*), by day.
 
+    *sales* holds at least the leads' rows with a sale (``F.sales_of``).
     Computed on the leads' own engine (pandas input runs on polars); only the
     daily totals, at most a period's days, come back as pandas.
     """
@@ -44,7 +52,7 @@ def _daily(
         return pd.Series([], dtype="float64")
     if metric == "new_customers":
         # each customer once, on its first sale, in that lead's team: as attainment counts
-        firsts = F.first_sales(lf)
+        firsts = F.first_sales(sales)
         lf = firsts.select("team", nw.col("acquired_at").alias(column))
     if team is not None and "team" in have:
         lf = lf.filter(nw.col("team") == team)
@@ -115,15 +123,15 @@ def cumulative_path(
     2             2         NaN          4.0
     """
     span = parse_period(period)
-    keep = ["team", "customer_id", "lead_id", "amount"]  # lead_id: first-sale ties
-    _, frames = F.lazy_inputs(keep={"leads": keep}, leads=leads)
+    # on pandas input, what the first sales read is converted for the rows with a sale only
+    _, frames = F.lazy_inputs(keep={"leads": ["team", "amount"]}, sales=_SALE_COLUMNS, leads=leads)
     lf = frames["leads"]
     assert lf is not None
     latest = F.latest_date(leads=(lf, F.date_columns(lf))) if as_of is None else None
     day_of = resolve_as_of(as_of, latest)
     days = pd.date_range(span.start, span.end - pd.Timedelta(days=1), freq="D").as_unit("us")
     cutoff = min(span.end, day_of + dt.timedelta(days=1))
-    daily = _daily(lf, metric, team, span.start, cutoff)
+    daily = _daily(lf, F.sales_of(frames), metric, team, span.start, cutoff)
     actual = daily.reindex(days, fill_value=0.0).to_numpy(dtype="float64")
     cumulative = np.cumsum(actual)
     cumulative[days > day_of] = np.nan
