@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpilib.clv import BetaGeo, GammaGamma, rfm_summary
+from kpilib.kpis.clv import BetaGeo, GammaGamma, rfm_summary
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "cdnow" / "CDNOW_sample.txt"
 CALIBRATION_END = pd.Timestamp("1997-09-30")

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         folder, total = Path(args.report), None
     else:
-        from kpilib.report import build_report
+        from kpilib.report.build import build_report
 
         out = Path(tempfile.mkdtemp(prefix="kpi-profile-"))
         start = time.perf_counter()

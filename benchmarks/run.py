@@ -97,12 +97,12 @@ def load(engine: str, folder: Path) -> tuple[dict[str, Any], int]:
 
 def kpilib_calls() -> dict[str, Callable[[dict], Any]]:
     """The five KPI tables through kpilib, default options, as in a report."""
-    from kpilib.acquisition import cac
-    from kpilib.objectives import attainment
-    from kpilib.value import cohort_value, payback
+    from kpilib.kpis.acquisition import cac
+    from kpilib.kpis.objectives import attainment
+    from kpilib.kpis.value import cohort_value, payback
 
     def funnel(leads: Any, **options: Any) -> Any:
-        from kpilib.funnel import funnel
+        from kpilib.kpis.funnel import funnel
 
         return funnel(leads, **options)
 
@@ -140,7 +140,7 @@ def memory_worker(size: str, engine: str, impl: str, kpis: list[str]) -> dict:
     import duckdb  # noqa: F401  (libraries loaded before the baseline: kpilib may run
     import polars  # noqa: F401   pandas input on polars; their code is not working memory)
 
-    import kpilib.acquisition  # noqa: F401
+    import kpilib.kpis.acquisition  # noqa: F401
 
     calls = _calls(engine, impl, kpis)
     rss_start = _status("VmRSS")

@@ -5,26 +5,26 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from kpilib.acquisition import cac
-from kpilib.data import load_dataset
-from kpilib.dataset import Dataset
+from kpilib.data.dataset import Dataset
+from kpilib.data.load import load_dataset
+from kpilib.data.periods import Period, business_days, parse_period, resolve_as_of
+from kpilib.data.settings import Settings
 from kpilib.errors import DataError, KpiError, ParameterError
-from kpilib.funnel import funnel, funnel_trend, qualified_to_customer, win_rate
-from kpilib.objectives import attainment
-from kpilib.periods import Period, business_days, parse_period, resolve_as_of
-from kpilib.settings import Settings
-from kpilib.tables import compute_all, write_tables
-from kpilib.value import cohort_value, payback
+from kpilib.kpis.acquisition import cac
+from kpilib.kpis.funnel import funnel, funnel_trend, qualified_to_customer, win_rate
+from kpilib.kpis.objectives import attainment
+from kpilib.kpis.tables import compute_all, write_tables
+from kpilib.kpis.value import cohort_value, payback
 
 # The lifetime-value models need scipy (about a second to import): loaded on first use.
 _LAZY = {
-    "BetaGeo": "kpilib.clv",
-    "GammaGamma": "kpilib.clv",
-    "ProjectedCohortValue": "kpilib.clv",
-    "projected_cohort_value": "kpilib.clv",
-    "projected_payback": "kpilib.clv",
-    "rfm_summary": "kpilib.clv",
-    "build_report": "kpilib.report",
+    "BetaGeo": "kpilib.kpis.clv",
+    "GammaGamma": "kpilib.kpis.clv",
+    "ProjectedCohortValue": "kpilib.kpis.clv",
+    "projected_cohort_value": "kpilib.kpis.clv",
+    "projected_payback": "kpilib.kpis.clv",
+    "rfm_summary": "kpilib.kpis.clv",
+    "build_report": "kpilib.report.build",
 }
 
 

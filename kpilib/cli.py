@@ -18,7 +18,7 @@ __all__ = ["main"]
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from kpilib.data import load_dataset
+    from kpilib.data.load import load_dataset
 
     dataset = load_dataset(args.dir)
     print(dataset.summary())
@@ -35,8 +35,8 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _kpis(args: argparse.Namespace) -> int:
-    from kpilib.scan import open_dataset
-    from kpilib.tables import write_tables
+    from kpilib.engine.scan import open_dataset
+    from kpilib.kpis.tables import write_tables
 
     dataset = open_dataset(args.data, engine=args.engine)
     for path in write_tables(
@@ -49,7 +49,7 @@ def _kpis(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     import warnings
 
-    from kpilib.report import ReportWarning, build_report
+    from kpilib.report.build import ReportWarning, build_report
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ReportWarning)
@@ -69,7 +69,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _engine_option(p: argparse.ArgumentParser) -> None:
-    from kpilib.scan import ENGINES
+    from kpilib.engine.scan import ENGINES
 
     p.add_argument(
         "--engine",

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import polars as pl
 
-from kpilib.dataset import Dataset
+from kpilib.data.dataset import Dataset
 
 
 def _dates(values: list[str | None]) -> pd.Series:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from kpi_fixtures import costs, leads
 
-from kpilib.acquisition import CAC_COLUMNS, NO_CUSTOMER, cac
 from kpilib.errors import DataError, ParameterError
+from kpilib.kpis.acquisition import CAC_COLUMNS, NO_CUSTOMER, cac
 
 NAN = math.nan
 

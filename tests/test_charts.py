@@ -10,8 +10,8 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from kpilib import charts
-from kpilib._format import Formatter
 from kpilib.charts._base import OKABE_ITO
+from kpilib.story.format import Formatter
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")

@@ -1,4 +1,4 @@
-"""Tests of kpilib.clv: RFM summary, BG/NBD, Gamma-Gamma, projected cohort value.
+"""Tests of kpilib.kpis.clv: RFM summary, BG/NBD, Gamma-Gamma, projected cohort value.
 
 Published values: Fader, Hardie & Lee (2005) on the CDNOW sample (tests/data/cdnow).
 """
@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal, assert_series_equal
 
-from kpilib.clv import BetaGeo, GammaGamma, projected_cohort_value, rfm_summary
 from kpilib.errors import DataError, KpiError, ParameterError
+from kpilib.kpis.clv import BetaGeo, GammaGamma, projected_cohort_value, rfm_summary
 
 CDNOW = Path(__file__).parent / "data" / "cdnow"
 WEEKS = dict(r=0.243, alpha=4.414, a=0.793, b=2.426)  # FHL (2005), CDNOW, weeks

@@ -11,12 +11,13 @@ import pyarrow as pa
 import pytest
 from kpi_fixtures import costs, leads, orders, targets, to_engine, to_pandas
 
-from kpilib import _frames, _pandas_input
-from kpilib.acquisition import cac
+from kpilib.engine import frames as _frames
+from kpilib.engine import pandas_input as _pandas_input
 from kpilib.errors import ParameterError
-from kpilib.funnel import funnel, funnel_trend, qualified_to_customer, win_rate
-from kpilib.objectives import attainment
-from kpilib.value import cohort_value, payback
+from kpilib.kpis.acquisition import cac
+from kpilib.kpis.funnel import funnel, funnel_trend, qualified_to_customer, win_rate
+from kpilib.kpis.objectives import attainment
+from kpilib.kpis.value import cohort_value, payback
 
 CALLS = {
     "attainment": lambda t: attainment(t["leads"], t["targets"], as_of="2026-10-15"),

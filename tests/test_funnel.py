@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from kpi_fixtures import leads
 
 from kpilib.errors import DataError, ParameterError
-from kpilib.funnel import (
+from kpilib.kpis.funnel import (
     FUNNEL_COLUMNS,
     TREND_COLUMNS,
     funnel,

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpilib import highlights
-from kpilib.acquisition import cac
-from kpilib.data import load_dataset
-from kpilib.dataset import Dataset
-from kpilib.funnel import funnel_trend
-from kpilib.objectives import attainment
+from kpilib.data.dataset import Dataset
+from kpilib.data.load import load_dataset
+from kpilib.kpis.acquisition import cac
+from kpilib.kpis.funnel import funnel_trend
+from kpilib.kpis.objectives import attainment
+from kpilib.sections import highlights
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from kpilib.cli import main
+from kpilib.data.settings import load_settings
 from kpilib.errors import DataError
 from kpilib.importers import import_exports, init_templates
-from kpilib.settings import load_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 

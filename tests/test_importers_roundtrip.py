@@ -19,7 +19,7 @@ import pytest
 
 from kpilib import load_dataset
 from kpilib.importers import import_exports
-from kpilib.tables import compute_all
+from kpilib.kpis.tables import compute_all
 
 SAMPLE = Path("data/sample")
 PERIOD = "2026-10"

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpilib import narrative
-from kpilib._format import Formatter, formatter
-from kpilib._phrases import PHRASES, fields
-from kpilib._summary import FINDINGS
-from kpilib.settings import Settings
+from kpilib.data.settings import Settings
+from kpilib.story import narrative
+from kpilib.story.format import Formatter, formatter
+from kpilib.story.phrases import PHRASES, fields
+from kpilib.story.summary import FINDINGS
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")

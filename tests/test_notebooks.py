@@ -11,7 +11,7 @@ import nbformat
 import papermill
 import pytest
 
-from kpilib.report import NOTEBOOK_DIR, NOTEBOOKS
+from kpilib.report.build import NOTEBOOK_DIR, NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMETERS = {

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from kpi_fixtures import leads, targets
 
 from kpilib.errors import DataError, ParameterError
-from kpilib.objectives import ATTAINMENT_COLUMNS, attainment
+from kpilib.kpis.objectives import ATTAINMENT_COLUMNS, attainment
 
 NAN = math.nan
 

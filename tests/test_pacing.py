@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from kpilib.pacing import PATH_COLUMNS, cumulative_path
+from kpilib.kpis.pacing import PATH_COLUMNS, cumulative_path
 
 # Thu 1 Oct: 2 sales (100 + 300) by North; Fri 2: 1 sale (200) by South; Mon 5: a
 # visit only. October 2026 has 22 business days; the revenue target is 2,200.

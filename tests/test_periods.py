@@ -3,8 +3,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kpilib.errors import ParameterError
-from kpilib.periods import (
+from kpilib.data.periods import (
     Pace,
     business_days,
     month_key,
@@ -13,6 +12,7 @@ from kpilib.periods import (
     parse_period,
     resolve_as_of,
 )
+from kpilib.errors import ParameterError
 
 
 @pytest.mark.parametrize(

@@ -12,14 +12,14 @@ import pandas as pd
 import pytest
 from test_report_engines import write_parquet_sample
 
-from kpilib._export import external_urls
-from kpilib._format import formatter
-from kpilib._pdf import HOW_TO_GET_PDF, find_chromium
-from kpilib.acquisition import cac
-from kpilib.data import load_dataset
+from kpilib.data.load import load_dataset
 from kpilib.errors import ParameterError
-from kpilib.funnel import funnel
-from kpilib.report import ReportError, ReportWarning, build_report, check_parameters
+from kpilib.kpis.acquisition import cac
+from kpilib.kpis.funnel import funnel
+from kpilib.report.build import ReportError, ReportWarning, build_report, check_parameters
+from kpilib.report.export import external_urls
+from kpilib.report.pdf import HOW_TO_GET_PDF, find_chromium
+from kpilib.story.format import formatter
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

@@ -1,8 +1,8 @@
 """The report's figures computed on polars and DuckDB scans equal the pandas ones.
 
-The sample dataset is written as Parquet; :func:`kpilib.scan.open_dataset`
+The sample dataset is written as Parquet; :func:`kpilib.engine.scan.open_dataset`
 opens it on each engine, and every frame the notebooks read
-(:mod:`kpilib.highlights`, :func:`kpilib.tables.compute_all`) must equal the
+(:mod:`kpilib.sections.highlights`, :func:`kpilib.kpis.tables.compute_all`) must equal the
 frame computed from the same folder loaded into pandas: same columns, dtypes,
 rows and values. Spark is in ``test_spark.py``.
 """
@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpilib import highlights
-from kpilib.data import load_dataset
+from kpilib.data.load import load_dataset
+from kpilib.engine.scan import ScannedDataset, open_dataset, spark_session
 from kpilib.errors import DataError, ParameterError
-from kpilib.scan import ScannedDataset, open_dataset, spark_session
-from kpilib.tables import compute_all
+from kpilib.kpis.tables import compute_all
+from kpilib.sections import highlights
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 PERIOD = "2026-10"

@@ -8,12 +8,12 @@ import polars as pl
 import pytest
 from kpi_fixtures import costs, leads, orders, targets, to_pandas
 
-from kpilib.acquisition import cac
+from kpilib.engine.scan import scan_dataset
 from kpilib.errors import DataError, ParameterError
-from kpilib.funnel import funnel
-from kpilib.objectives import attainment
-from kpilib.scan import scan_dataset
-from kpilib.value import cohort_value, payback
+from kpilib.kpis.acquisition import cac
+from kpilib.kpis.funnel import funnel
+from kpilib.kpis.objectives import attainment
+from kpilib.kpis.value import cohort_value, payback
 
 CALLS = {
     "attainment": lambda t: attainment(t["leads"], t["targets"], as_of="2026-10-15"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kpilib import DataError, Settings
-from kpilib.settings import parse_settings
+from kpilib.data.settings import parse_settings
 
 
 def test_defaults():

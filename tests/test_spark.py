@@ -10,10 +10,10 @@ import pyarrow as pa
 import pytest
 from kpi_fixtures import costs, leads, orders, targets, to_pandas
 
-from kpilib.acquisition import cac
-from kpilib.funnel import funnel
-from kpilib.objectives import attainment
-from kpilib.value import cohort_value, payback
+from kpilib.kpis.acquisition import cac
+from kpilib.kpis.funnel import funnel
+from kpilib.kpis.objectives import attainment
+from kpilib.kpis.value import cohort_value, payback
 
 pyspark = pytest.importorskip(
     "pyspark", reason="pyspark is not installed: pip install 'kpilib[spark]'"
@@ -79,7 +79,7 @@ def test_kpi_on_spark_equals_pandas(spark, tables, name):
 
 
 def test_scanned_parquet_dataset_on_spark(spark, tables, tmp_path):
-    from kpilib.scan import scan_dataset
+    from kpilib.engine.scan import scan_dataset
 
     (tmp_path / "leads").mkdir()
     tables["leads"].iloc[:4].to_parquet(tmp_path / "leads" / "part-0.parquet", index=False)
@@ -97,8 +97,8 @@ def test_the_report_frames_on_spark_equal_the_pandas_ones(spark, tmp_path):
     # Spark, their results in pandas); headline and compute_all repeat the same calls
     from test_report_engines import assert_same, report_frames, write_parquet_sample
 
-    from kpilib.data import load_dataset
-    from kpilib.scan import open_dataset
+    from kpilib.data.load import load_dataset
+    from kpilib.engine.scan import open_dataset
 
     folder = write_parquet_sample(tmp_path / "parquet")
     dataset = open_dataset(folder, engine="spark", session=spark)
@@ -112,7 +112,7 @@ def test_the_report_frames_on_spark_equal_the_pandas_ones(spark, tmp_path):
 
 
 def test_spark_session_is_the_active_one_set_to_utc(spark):
-    from kpilib.scan import spark_session
+    from kpilib.engine.scan import spark_session
 
     spark.conf.set("spark.sql.session.timeZone", "Europe/Paris")
     try:

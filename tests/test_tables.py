@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 from kpi_fixtures import dataset, leads
 
-from kpilib.acquisition import CAC_COLUMNS
-from kpilib.dataset import Dataset
+from kpilib.data.dataset import Dataset
 from kpilib.errors import ParameterError
-from kpilib.funnel import FUNNEL_COLUMNS
-from kpilib.objectives import ATTAINMENT_COLUMNS
-from kpilib.tables import TABLE_NAMES, compute_all, neutralise, write_tables
-from kpilib.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS
+from kpilib.kpis.acquisition import CAC_COLUMNS
+from kpilib.kpis.funnel import FUNNEL_COLUMNS
+from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
+from kpilib.kpis.tables import TABLE_NAMES, compute_all, neutralise, write_tables
+from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 COLUMNS = {
@@ -101,7 +101,7 @@ def test_bad_format(tmp_path):
 
 @pytest.mark.skipif(not (SAMPLE / "leads.csv").exists(), reason="data/sample not there")
 def test_sample_smoke():
-    from kpilib.data import load_dataset
+    from kpilib.data.load import load_dataset
 
     ds = load_dataset(SAMPLE)
     start = time.perf_counter()

@@ -5,7 +5,7 @@ import pytest
 from kpi_fixtures import costs, leads, orders
 
 from kpilib.errors import DataError, ParameterError
-from kpilib.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS, cohort_value, payback
+from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS, cohort_value, payback
 
 NAN = math.nan
 

@@ -6,9 +6,11 @@ import re
 
 import pandas as pd
 
-from kpilib import charts, highlights, narrative
-from kpilib._format import Formatter
-from kpilib.dataset import Dataset
+from kpilib import charts
+from kpilib.data.dataset import Dataset
+from kpilib.sections import highlights
+from kpilib.story import narrative
+from kpilib.story.format import Formatter
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")

@@ -15,8 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from kpilib._format import Formatter
-from kpilib._phrases import phrase
+from kpilib.story.format import Formatter
+from kpilib.story.phrases import phrase
 
 __all__ = [
     "OKABE_ITO",

@@ -7,8 +7,6 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from kpilib._format import Formatter
-from kpilib._phrases import CATEGORIES, phrase
 from kpilib.charts._base import (
     OKABE_ITO,
     SERIES,
@@ -19,8 +17,10 @@ from kpilib.charts._base import (
     new_axes,
     styled,
 )
-from kpilib.narrative import label
-from kpilib.periods import parse_period
+from kpilib.data.periods import parse_period
+from kpilib.story.format import Formatter
+from kpilib.story.narrative import label
+from kpilib.story.phrases import CATEGORIES, phrase
 
 __all__ = ["cac_trend", "cost_breakdown", "cohort_curves", "ltv_to_cac"]
 

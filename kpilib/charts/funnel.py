@@ -6,8 +6,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from kpilib._format import Formatter
-from kpilib._phrases import STAGES, phrase
 from kpilib.charts._base import (
     GREY,
     OKABE_ITO,
@@ -18,7 +16,9 @@ from kpilib.charts._base import (
     percent_axis,
     styled,
 )
-from kpilib.narrative import differs, label
+from kpilib.story.format import Formatter
+from kpilib.story.narrative import differs, label
+from kpilib.story.phrases import STAGES, phrase
 
 __all__ = ["funnel_stages", "source_conversion", "conversion_trend"]
 
@@ -85,7 +85,7 @@ def source_conversion(
 
     *by_source* has one row per source: source, leads, converted,
     overall_conversion, ci_low, ci_high (one cohort of
-    :func:`kpilib.funnel.funnel_trend` by source).
+    :func:`kpilib.kpis.funnel.funnel_trend` by source).
     """
     fmt = fmt_or_default(fmt)
     ax = new_axes(ax, height=2.8)

@@ -9,8 +9,6 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
 from matplotlib.ticker import FuncFormatter
 
-from kpilib._format import Formatter
-from kpilib._phrases import METRICS, phrase
 from kpilib.charts._base import (
     GREY,
     OKABE_ITO,
@@ -23,7 +21,9 @@ from kpilib.charts._base import (
     percent_axis,
     styled,
 )
-from kpilib.narrative import label, metric_name
+from kpilib.story.format import Formatter
+from kpilib.story.narrative import label, metric_name
+from kpilib.story.phrases import METRICS, phrase
 
 __all__ = ["attainment_bars", "team_attainment", "cumulative_path", "gap_ranking", "target_realism"]
 
@@ -162,7 +162,7 @@ def cumulative_path(
     fmt: Formatter | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """The cumulative actual day by day against the target path (:func:`kpilib.pacing.cumulative_path`)."""
+    """The cumulative actual day by day against the target path (:func:`kpilib.kpis.pacing.cumulative_path`)."""
     fmt = fmt_or_default(fmt)
     ax = new_axes(ax, height=3.0)
     name = metric_name(metric, fmt.lang)

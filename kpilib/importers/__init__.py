@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpilib.dataset import Dataset
+from kpilib.data.dataset import Dataset
 from kpilib.errors import DataError, ParameterError
 from kpilib.importers._crm import Imported, Options
 from kpilib.importers._dates import DateOrder
@@ -224,8 +224,8 @@ def import_exports(
     pass back. Input files are never modified; a failed import leaves *out*
     unchanged. Options are those of :func:`read_exports`.
     """
+    from kpilib.data.settings import load_settings
     from kpilib.importers._output import write_dataset
-    from kpilib.settings import load_settings
 
     out = Path(out)
     settings = load_settings(out / "kpi.toml")

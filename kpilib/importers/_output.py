@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpilib.dataset import Dataset
+from kpilib.data.dataset import Dataset
 from kpilib.errors import DataError
 
 __all__ = ["merge_costs", "write_dataset"]
@@ -59,7 +59,7 @@ def _settings_text(currency: str | None) -> str:
 
 
 def _check_currency(folder: Path, currency: str | None) -> None:
-    from kpilib.settings import load_settings
+    from kpilib.data.settings import load_settings
 
     toml = folder / "kpi.toml"
     if currency and toml.exists():
@@ -83,7 +83,7 @@ def write_dataset(
 
     *extra* holds more files to write (name → text), such as the mapping.
     """
-    from kpilib.data import load_dataset
+    from kpilib.data.load import load_dataset
 
     out = Path(out)
     if out.exists() and not out.is_dir():

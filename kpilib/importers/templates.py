@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpilib.data.settings import Settings
 from kpilib.errors import DataError
-from kpilib.settings import Settings
 
 __all__ = ["IMPORT_MARKER", "init_templates", "targets_template"]
 
@@ -87,7 +87,7 @@ def init_templates(path: str | Path, *, force: bool = False) -> list[Path]:
     are kept unless *force*, except a ``kpi.toml`` that ``kpi import``
     wrote. Returns the paths written.
     """
-    from kpilib.data import load_dataset
+    from kpilib.data.load import load_dataset
 
     folder = Path(path)
     if not folder.is_dir() or not any(folder.glob("leads.*")):

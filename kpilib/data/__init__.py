@@ -1,0 +1,1 @@
+"""The data layer: schema, reading, parsing, validation, settings, periods, Dataset."""

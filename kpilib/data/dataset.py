@@ -1,0 +1,85 @@
+"""The :class:`Dataset`: the four canonical tables and their settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kpilib.data.settings import Settings
+
+__all__ = ["Dataset"]
+
+
+@dataclass
+class Dataset:
+    """A loaded, validated dataset.
+
+    Tables are pandas frames with canonical, normalised columns:
+    ids and texts as strings (missing = NA), dates as naive ``datetime64[us]``,
+    measures as ``float64``. ``targets``, ``costs`` and ``orders`` are ``None``
+    when the folder has no such file.
+
+    - leads: lead_id, lead_at, source, team, owner, <stage>_at for every later
+      stage of ``settings.stages``, qualified_at and lost_at when present,
+      customer_id, amount.
+    - targets: period ("2026-10", "2026-Q4", "FY2026"), metric, team, owner, target.
+    - costs: period ("YYYY-MM"), category, channel, team, amount.
+    - orders: order_id, customer_id, order_date, revenue, gross_margin
+      (filled from ``settings.gross_margin_rate`` where the file has none).
+    """
+
+    leads: pd.DataFrame
+    targets: pd.DataFrame | None = None
+    costs: pd.DataFrame | None = None
+    orders: pd.DataFrame | None = None
+    settings: Settings = field(default_factory=Settings)
+    warnings: list[str] = field(default_factory=list)
+    path: Path | None = None
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The latest date recorded anywhere in the dataset."""
+        dates: list[Any] = []
+        for frame in (self.leads, self.orders):
+            if frame is None:
+                continue
+            for col in frame.columns:
+                if col.endswith("_at") or col == "order_date":
+                    dates.append(frame[col].max())
+        valid = [d for d in dates if pd.notna(d)]
+        return max(valid) if valid else pd.NaT
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables present, by name."""
+        named = {
+            "leads": self.leads,
+            "targets": self.targets,
+            "costs": self.costs,
+            "orders": self.orders,
+        }
+        return {k: v for k, v in named.items() if v is not None}
+
+    def summary(self) -> str:
+        """A few lines for a terminal: rows per table, date span, sources, teams, warnings."""
+        leads = self.leads
+        name = self.path.name if self.path else "dataset"
+        lines = [f"{name}: {self.settings.company}, amounts in {self.settings.currency}"]
+        for table, frame in self.tables().items():
+            lines.append(f"  {table:<8} {len(frame):>9,} rows  ({self.files.get(table, '-')})")
+        missing = [t for t in ("targets", "costs", "orders") if getattr(self, t) is None]
+        if missing:
+            lines.append(f"  not given: {', '.join(missing)}")
+        first, last = leads["lead_at"].min(), self.as_of
+        if pd.notna(first):
+            lines.append(f"  dates    {first:%Y-%m-%d} to {last:%Y-%m-%d} (as of {last:%Y-%m-%d})")
+        for col, label in (("source", "sources"), ("team", "teams")):
+            if col in leads:
+                values = sorted(leads[col].dropna().unique())
+                lines.append(f"  {label:<8} {len(values)}: {', '.join(values)}")
+        lines.append(f"  warnings {len(self.warnings)}")
+        lines.extend(f"    - {w}" for w in self.warnings)
+        return "\n".join(lines)

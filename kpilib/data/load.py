@@ -1,0 +1,379 @@
+"""Loading and validating a dataset folder.
+
+A dataset is a folder with ``leads`` (required), ``targets``, ``costs`` and
+``orders`` (each optional), each as ``.csv``, ``.parquet`` or ``.xlsx``, and an
+optional ``kpi.toml``. :func:`load_dataset` reads them, parses every column,
+and checks everything in one pass: all errors are raised together as one
+:class:`~kpilib.errors.DataError`, grouped per file; oddities that do not
+stop a calculation become warnings on the :class:`~kpilib.data.dataset.Dataset`.
+No input file is ever modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpilib.data.dataset import Dataset
+from kpilib.data.parse import is_blank, parse_date, parse_number, parse_text
+from kpilib.data.read import SUFFIXES, RawTable, read_table
+from kpilib.data.settings import Settings, load_settings
+from kpilib.errors import DataError
+
+__all__ = ["load_dataset", "TABLES", "PERIOD_PATTERN"]
+
+TABLES = ("leads", "targets", "costs", "orders")
+PERIOD_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|FY\d{4})$"
+_MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+_SHOWN_ROWS = 5
+
+
+@dataclass
+class _Checker:
+    """Collects the problems of one load, per file."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def rows(self, raw: RawTable, mask: pd.Series) -> tuple[int, str]:
+        positions = np.flatnonzero(mask.to_numpy(dtype=bool))
+        shown = ", ".join(str(raw.first_row + int(i)) for i in positions[:_SHOWN_ROWS])
+        more = ", …" if len(positions) > _SHOWN_ROWS else ""
+        return len(positions), f"{'row' if len(positions) == 1 else 'rows'} {shown}{more}"
+
+    def flag(
+        self, raw: RawTable, column: str, mask: pd.Series, what: str, hint: str, *, warn=False
+    ) -> None:
+        if not mask.any():
+            return
+        n, where = self.rows(raw, mask)
+        noun = "row has" if n == 1 else "rows have"
+        message = f"{raw.name}: column {column}: {n} {noun} {what} ({where}). {hint}"
+        (self.warnings if warn else self.errors).append(message)
+
+
+_DATE_HINT = "Write dates as YYYY-MM-DD (a time may follow), or set day_first = true in kpi.toml for DD/MM/YYYY."
+_NUMBER_HINT = "Write plain numbers such as 1234.56 (or 1234,56 in a semicolon-separated file), without currency signs."
+
+
+def _find_file(folder: Path, table: str) -> Path | None:
+    found = [folder / f"{table}{s}" for s in SUFFIXES if (folder / f"{table}{s}").exists()]
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise DataError(f"{folder}: {table} is given twice ({names}). Keep one file per table.")
+    return found[0] if found else None
+
+
+def _require(check: _Checker, raw: RawTable, required: list[str]) -> bool:
+    missing = [c for c in required if c not in raw.frame.columns]
+    if missing:
+        have = raw.columns_found
+        check.errors.append(
+            f"{raw.name}: missing required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (columns found: {have}). Rename the matching columns as "
+            "docs/data-model.md shows."
+        )
+    return not missing
+
+
+def _dates(check: _Checker, raw: RawTable, cols: list[str], settings: Settings) -> dict:
+    out = {}
+    for col in cols:
+        if col in raw.frame.columns:
+            out[col], bad = parse_date(raw.frame[col], day_first=settings.day_first)
+            check.flag(raw, col, bad, "a date that does not parse", _DATE_HINT)
+    return out
+
+
+def _numbers(check: _Checker, raw: RawTable, cols: list[str], non_negative: list[str]) -> dict:
+    out = {}
+    for col in cols:
+        if col in raw.frame.columns:
+            out[col], bad = parse_number(raw.frame[col], decimal_comma=raw.decimal_comma)
+            check.flag(raw, col, bad, "a number that does not parse", _NUMBER_HINT)
+            if col in non_negative:
+                check.flag(
+                    raw,
+                    col,
+                    out[col] < 0,
+                    "a negative value",
+                    f"{col.capitalize()} must be >= 0; record refunds or credits as a separate "
+                    "category, or fix the export.",
+                )
+    return out
+
+
+def _texts(raw: RawTable, cols: list[str]) -> dict:
+    return {c: parse_text(raw.frame[c]) for c in cols if c in raw.frame.columns}
+
+
+def _unique(check: _Checker, raw: RawTable, values: pd.Series, column: str) -> None:
+    dup = values.notna() & values.duplicated(keep=False)
+    check.flag(
+        raw,
+        column,
+        dup,
+        "a duplicate id",
+        f"Each {column} must appear once; remove or merge the duplicates.",
+    )
+
+
+def _extra_columns(check: _Checker, raw: RawTable, known: list[str]) -> None:
+    extra = [c for c in raw.frame.columns if c not in known]
+    stage_like = [c for c in extra if c.endswith("_at")]
+    if stage_like:
+        check.warnings.append(
+            f"{raw.name}: column{'s' if len(stage_like) > 1 else ''} {', '.join(stage_like)} "
+            "ignored: not a stage of kpi.toml [funnel].stages. Add the stage there to use it."
+        )
+
+
+def _leads(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
+    stage_cols = settings.stage_columns
+    date_cols = stage_cols + ["qualified_at", "lost_at"]
+    text_cols = ["lead_id", "source", "team", "owner", "customer_id"]
+    known = text_cols + date_cols + ["amount"]
+    _extra_columns(check, raw, known)
+    if not _require(check, raw, ["lead_id", "lead_at"]):
+        return None
+    cols = {**_texts(raw, text_cols), **_dates(check, raw, date_cols, settings)}
+    cols.update(_numbers(check, raw, ["amount"], ["amount"]))
+    frame = pd.DataFrame({c: cols[c] for c in known if c in cols})
+    _unique(check, raw, frame["lead_id"], "lead_id")
+    check.flag(raw, "lead_id", frame["lead_id"].isna(), "no lead_id", "Every lead needs an id.")
+    check.flag(
+        raw,
+        "lead_at",
+        is_blank(raw.frame["lead_at"]),
+        "no lead_at date",
+        "Every lead needs the date it entered the funnel.",
+    )
+    if "source" not in frame:
+        check.warnings.append(
+            f"{raw.name}: no source column; every lead counts under source 'unknown'."
+        )
+        frame["source"] = pd.Series("unknown", index=frame.index, dtype="str")
+    if "sale_at" in frame:
+        no_customer = frame["sale_at"].notna()
+        if "customer_id" in frame:
+            no_customer &= frame["customer_id"].isna()
+        check.flag(
+            raw,
+            "customer_id",
+            no_customer,
+            "a sale without a customer_id",
+            "Fill customer_id for every lead with a sale_at (the id of the account that bought).",
+        )
+    present = [c for c in stage_cols if c in frame]
+    for prev, col in zip(present, present[1:], strict=False):
+        early = frame[col] < frame[prev]
+        check.flag(
+            raw,
+            col,
+            early,
+            f"a {col} before its {prev}",
+            "Check the stage dates in the CRM; these leads still count as reaching both stages.",
+            warn=True,
+        )
+    return frame
+
+
+def _metrics(settings: Settings) -> dict[str, str]:
+    names = {"new_customers": "new_customers", "revenue": "revenue"}
+    for stage in settings.stages:
+        names[stage] = names[f"{stage}s"] = f"{stage}s"
+    return names
+
+
+def _targets(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
+    if not _require(check, raw, ["period", "metric", "target"]):
+        return None
+    frame = pd.DataFrame(_texts(raw, ["period", "metric", "team", "owner"]))
+    for col in ("team", "owner"):
+        if col not in frame:
+            frame[col] = pd.Series(pd.NA, index=frame.index, dtype="str")
+    frame["target"] = _numbers(check, raw, ["target"], ["target"])["target"]
+    bad_period = ~frame["period"].fillna("").str.match(PERIOD_PATTERN)
+    check.flag(
+        raw,
+        "period",
+        bad_period,
+        "a period that does not parse",
+        'Write periods as "2026-10" (month), "2026-Q4" (quarter) or "FY2026" (fiscal year).',
+    )
+    names = _metrics(settings)
+    unknown = ~frame["metric"].isin(list(names))
+    check.flag(
+        raw,
+        "metric",
+        unknown,
+        "an unknown metric",
+        f"Accepted metrics: {', '.join(sorted(set(names.values())))}.",
+    )
+    frame["metric"] = frame["metric"].map(names).astype("str").where(~unknown, frame["metric"])
+    key = frame[["period", "metric", "team", "owner"]].fillna("\0")
+    check.flag(
+        raw,
+        "period",
+        key.duplicated(keep=False),
+        "a duplicate target (same period, metric, team and owner)",
+        "Keep one target per period, metric, team and owner.",
+    )
+    check.flag(
+        raw,
+        "target",
+        frame["target"].isna() & is_blank(raw.frame["target"]),
+        "no target value",
+        "Fill the target or remove the row.",
+    )
+    return frame[["period", "metric", "team", "owner", "target"]]
+
+
+def _costs(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
+    has_period = "period" in raw.frame.columns
+    has_date = "date" in raw.frame.columns
+    if not _require(check, raw, ["category", "amount"]) or not (has_period or has_date):
+        if not (has_period or has_date):
+            have = raw.columns_found
+            check.errors.append(
+                f"{raw.name}: missing required column period (or date) (columns found: {have}). "
+                'Give each cost line a month, "2026-10", in a period column, or a date.'
+            )
+        return None
+    frame = pd.DataFrame(_texts(raw, ["period", "category", "channel", "team"]))
+    if has_period:
+        bad = ~frame["period"].fillna("").str.match(_MONTH_PATTERN)
+        check.flag(
+            raw,
+            "period",
+            bad,
+            "a period that does not parse",
+            'Write cost periods as months, "2026-10", or give a date column instead.',
+        )
+    else:
+        dates = _dates(check, raw, ["date"], settings)["date"]
+        frame["period"] = dates.dt.strftime("%Y-%m").astype("str")
+    for col in ("channel", "team"):
+        if col not in frame:
+            frame[col] = pd.Series(pd.NA, index=frame.index, dtype="str")
+    frame["amount"] = _numbers(check, raw, ["amount"], ["amount"])["amount"]
+    check.flag(
+        raw,
+        "category",
+        frame["category"].isna(),
+        "no category",
+        "Fill category: salaries, bonuses, expenses, campaigns or another name.",
+    )
+    return frame[["period", "category", "channel", "team", "amount"]]
+
+
+def _orders(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
+    if not _require(check, raw, ["order_id", "customer_id", "order_date", "revenue"]):
+        return None
+    frame = pd.DataFrame(_texts(raw, ["order_id", "customer_id"]))
+    frame["order_date"] = _dates(check, raw, ["order_date"], settings)["order_date"]
+    frame = frame.assign(**_numbers(check, raw, ["revenue", "gross_margin"], ["revenue"]))
+    _unique(check, raw, frame["order_id"], "order_id")
+    check.flag(
+        raw,
+        "customer_id",
+        frame["customer_id"].isna(),
+        "no customer_id",
+        "Every order needs the id of the customer who placed it.",
+    )
+    if "gross_margin" not in frame:
+        frame["gross_margin"] = frame["revenue"] * settings.gross_margin_rate
+    else:
+        frame["gross_margin"] = frame["gross_margin"].fillna(
+            frame["revenue"] * settings.gross_margin_rate
+        )
+    return frame[["order_id", "customer_id", "order_date", "revenue", "gross_margin"]]
+
+
+_BUILDERS = {"leads": _leads, "targets": _targets, "costs": _costs, "orders": _orders}
+
+
+def _reads(table: str, settings: Settings) -> Callable[[str], bool]:
+    """Which columns of *table* the loader reads (a Parquet file skips the others).
+
+    Every ``*_at`` column of the leads is read, so that one not among the
+    stages still gets its warning.
+    """
+    names = {
+        "leads": {"lead_id", "source", "team", "owner", "customer_id", "amount", "lead_at"},
+        "targets": {"period", "metric", "team", "owner", "target"},
+        "costs": {"period", "date", "category", "channel", "team", "amount"},
+        "orders": {"order_id", "customer_id", "order_date", "revenue", "gross_margin"},
+    }[table]
+    if table == "leads":
+        return lambda c: c in names or c.endswith("_at")
+    return names.__contains__
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """Load and validate the dataset folder at *path*.
+
+    Returns a :class:`~kpilib.data.dataset.Dataset` of pandas frames. Raises
+    :class:`~kpilib.errors.DataError` listing every problem found, per file.
+
+    Examples
+    --------
+    >>> ds = load_dataset("data/sample")
+    >>> sorted(ds.tables())
+    ['costs', 'leads', 'orders', 'targets']
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DataError(
+            f"{folder}: no such folder. Give the folder that holds leads.csv and kpi.toml."
+        )
+    settings = load_settings(folder / "kpi.toml")
+    check = _Checker()
+    frames: dict[str, pd.DataFrame | None] = {}
+    files: dict[str, str] = {}
+    for table in TABLES:
+        file = _find_file(folder, table)
+        if file is None:
+            if table == "leads":
+                raise DataError(
+                    f"{folder}: no leads file (leads.csv, leads.parquet or leads.xlsx). "
+                    "A dataset needs at least its leads; see docs/data-model.md."
+                )
+            frames[table] = None
+            continue
+        files[table] = file.name
+        try:
+            raw = read_table(file, columns=_reads(table, settings))
+        except DataError as exc:
+            check.errors.extend(exc.problems)
+            continue
+        frames[table] = _BUILDERS[table](check, raw, settings)
+    if check.errors:
+        raise DataError(_grouped(check.errors), check.errors)
+    return Dataset(
+        leads=frames["leads"],
+        targets=frames.get("targets"),
+        costs=frames.get("costs"),
+        orders=frames.get("orders"),
+        settings=settings,
+        warnings=check.warnings,
+        path=folder,
+        files=files,
+    )
+
+
+def _grouped(problems: list[str]) -> str:
+    by_file: dict[str, list[str]] = {}
+    for p in problems:
+        name, _, rest = p.partition(": ")
+        by_file.setdefault(name, []).append(rest)
+    n = len(problems)
+    lines = [f"The dataset has {n} problem{'s' if n > 1 else ''}:"]
+    for name, items in by_file.items():
+        lines.append(f"{name}:")
+        lines.extend(f"  - {item}" for item in items)
+    return "\n".join(lines)

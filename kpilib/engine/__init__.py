@@ -1,0 +1,1 @@
+"""The engine layer: the only place that asks which backend a frame is."""

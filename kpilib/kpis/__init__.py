@@ -1,0 +1,1 @@
+"""The KPI calculations: pure frame-in, frame-out functions over narwhals."""

@@ -1,0 +1,422 @@
+"""The monthly report: run the notebooks, export HTML, print one A4 PDF.
+
+:func:`build_report` checks the parameters against each notebook's tagged
+``parameters`` cell, runs the notebooks with papermill (two at a time on two
+cores), exports each to a self-contained HTML page, assembles the PDF pack
+(summary first) through headless Chromium, and writes ``OUT/<period>/``
+with the executed notebooks, the pages, the PDF and an ``index.html``. The
+folder appears only once everything succeeded; a failure leaves any earlier
+report untouched and names the notebook, the cell and the error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import uuid
+import warnings
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from kpilib.data.settings import load_settings
+from kpilib.engine.scan import ENGINES
+from kpilib.errors import KpiError, ParameterError
+from kpilib.report.pdf import HOW_TO_GET_PDF, Printer, find_chromium
+from kpilib.story.format import formatter
+
+__all__ = [
+    "build_report",
+    "check_parameters",
+    "ReportError",
+    "ReportWarning",
+    "NOTEBOOKS",
+    "PAGES",
+    "NOTEBOOK_DIR",
+]
+
+NOTEBOOKS = ("summary", "objectives", "acquisition", "funnel")
+# pages of the report, in the PDF's order; the appendix is the summary's cells tagged "appendix"
+PAGES = ("summary", "objectives", "acquisition", "funnel", "appendix")
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TITLES = {
+    "summary": "title.summary",
+    "objectives": "title.objectives",
+    "acquisition": "title.acquisition",
+    "funnel": "title.funnel",
+    "appendix": "title.appendix",
+}
+
+
+class ReportError(KpiError):
+    """The report could not be built: a notebook failed, or the output could not be written."""
+
+
+class ReportWarning(UserWarning):
+    """The report was built, with something missing (the PDF when no Chromium is found)."""
+
+
+def check_parameters(notebook: str | Path, parameters: Mapping[str, Any]) -> None:
+    """Raise :class:`~kpilib.errors.ParameterError` unless every name in
+    *parameters* is declared in *notebook*'s tagged ``parameters`` cell.
+
+    The message names the unknown parameter, the closest accepted one and
+    all the accepted ones.
+    """
+    import papermill
+
+    path = Path(notebook)
+    accepted = papermill.inspect_notebook(str(path))
+    if not accepted:
+        raise ParameterError(
+            f"{path.name}: no cell tagged 'parameters'. Tag the cell holding the notebook's "
+            "parameters with 'parameters' so that the report can set them."
+        )
+    names = sorted(accepted)
+    for name in parameters:
+        if name not in accepted:
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ParameterError(
+                f"{path.name}: unknown parameter {name!r}.{hint} Accepted parameters: "
+                f"{', '.join(names)}."
+            )
+
+
+def _validate(period: str, lang: str | None, as_of: str | None, data: Path) -> None:
+    if not isinstance(period, str) or not _MONTH.match(period):
+        raise ParameterError(
+            f"period {period!r} is not a month. The report is monthly: write the period as "
+            "YYYY-MM, e.g. 2026-10."
+        )
+    if lang not in (None, "", "en", "fr"):
+        raise ParameterError(f"lang {lang!r} is not supported. Accepted languages: en, fr.")
+    if as_of not in (None, "") and not (isinstance(as_of, str) and _DATE.match(as_of)):
+        raise ParameterError(f"as_of {as_of!r} is not a date. Write it as YYYY-MM-DD.")
+    if not data.is_dir():
+        raise ParameterError(
+            f"{data}: no such folder. Give --data the dataset folder (leads.csv, kpi.toml, …)."
+        )
+
+
+def _latest_period(data: Path, engine: str) -> str:
+    """The month of the latest date in the dataset at *data*, read on *engine*."""
+    from kpilib.engine.scan import open_dataset
+
+    if not data.is_dir():
+        raise ParameterError(
+            f"{data}: no such folder. Give --data the dataset folder (leads.csv, kpi.toml, …)."
+        )
+    latest = open_dataset(data, engine=engine).as_of
+    if latest is None or latest != latest:  # NaT: no date at all
+        raise ParameterError(f"{data}: the data holds no date, so there is no latest period.")
+    return f"{latest:%Y-%m}"
+
+
+def _failure(name: str, target: Path, exc: BaseException) -> ReportError:
+    """A ReportError naming the notebook, the cell and the error."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        first = next((ln.strip() for ln in str(exc.source).splitlines() if ln.strip()), "")
+        cell = f"cell {exc.exec_count}" if exc.exec_count else f"cell #{exc.cell_index + 1}"
+        return ReportError(
+            f"{name}.ipynb failed at {cell} ({first[:80]}): {exc.ename}: {exc.evalue}"
+        )
+    return ReportError(f"{name}.ipynb failed: {type(exc).__name__}: {exc}")
+
+
+def _progress_bar(progress: bool | None, total: int) -> Any:
+    from tqdm.auto import tqdm
+
+    show = sys.stderr.isatty() if progress is None else bool(progress)
+    return tqdm(total=total, disable=not show, desc="report", unit="step", leave=False)
+
+
+def build_report(
+    *,
+    period: str,
+    data: str | Path,
+    lang: str | None = None,
+    as_of: str | None = None,
+    out: str | Path = "reports",
+    progress: bool | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    notebooks: str | Path | None = None,
+    workers: int | None = None,
+    engine: str = "pandas",
+) -> Path:
+    """Build the report of *period* from the dataset *data* into ``out/<period>/``.
+
+    Parameters
+    ----------
+    period
+        The month, "YYYY-MM", or "latest" for the month of the latest date in the data.
+    data
+        The dataset folder.
+    lang
+        "en" or "fr"; default the dataset's language (kpi.toml).
+    as_of
+        "YYYY-MM-DD"; default the latest date in the data.
+    out
+        The folder receiving ``<period>/``.
+    progress
+        Show a progress bar; default only when stderr is a terminal.
+    parameters
+        Extra notebook parameters; each must be declared by every notebook.
+    notebooks
+        Folder of the notebooks; default the kit's ``notebooks/``.
+    workers
+        Notebooks run at once; default the number of CPUs, at most 2.
+    engine
+        Where the KPIs are computed: "pandas" loads the dataset folder (CSV or
+        Parquet) in each notebook; "polars", "duckdb" or "spark" scan its
+        Parquet files there (:func:`kpilib.engine.scan.open_dataset`), for data too
+        large to load. Spark starts a session in each notebook's kernel from
+        Spark's configuration (``SPARK_REMOTE``, ``SPARK_CONF_DIR``; see
+        :func:`kpilib.engine.scan.spark_session`).
+
+    Returns
+    -------
+    pathlib.Path
+        ``out/<period>``, holding the executed notebooks (``*.ipynb``), their
+        pages (``*.html``), ``report-<period>.pdf`` and ``index.html``.
+
+    Raises
+    ------
+    kpilib.errors.ParameterError
+        A bad period, language, date or folder, or an unknown parameter.
+    ReportError
+        A notebook failed (the message names it, the cell and the error), or
+        the output folder could not be written.
+    """
+    _skip_iri_grammar()
+    data = Path(data).resolve()
+    if engine not in ENGINES:
+        raise ParameterError(
+            f"engine {engine!r} is not supported. Accepted engines: {', '.join(ENGINES)}."
+        )
+    if period == "latest":
+        period = _latest_period(data, engine)
+    _validate(period, lang, as_of, data)
+    settings = load_settings(data / "kpi.toml")
+    lang = lang or settings.language
+    nb_dir = Path(notebooks) if notebooks is not None else NOTEBOOK_DIR
+    values = {"period": period, "data": str(data), "as_of": as_of or "", "lang": lang}
+    if engine != "pandas":
+        values["engine"] = engine  # notebooks that predate the parameter still run on pandas
+    values.update(parameters or {})
+    sources = {name: nb_dir / f"{name}.ipynb" for name in NOTEBOOKS}
+    for path in sources.values():
+        if not path.is_file():
+            raise ReportError(
+                f"{path}: notebook not found. The report needs "
+                f"{', '.join(n + '.ipynb' for n in NOTEBOOKS)}."
+            )
+
+    out = Path(out).resolve()  # papermill changes the working directory while it runs
+    out.mkdir(parents=True, exist_ok=True)
+    final = out / period
+    staging = Path(tempfile.mkdtemp(prefix=f".{period}.", suffix=".building", dir=out))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)
+    bar = _progress_bar(progress, len(NOTEBOOKS) + len(PAGES) + 1)
+    # import the exporter while the kernels start: the parent is idle then
+    warm = threading.Thread(target=_warm_imports, daemon=True)
+    warm.start()
+    chromium = find_chromium()
+    printer = Printer(chromium) if chromium else None  # Chromium starts meanwhile too
+    pages = _Pages(staging, settings, period, lang, bar)
+    try:
+        # kernels start while the parameters are checked against each notebook;
+        # each page is exported as soon as its notebook has run
+        _execute(
+            sources, staging, values, nb_dir, bar, workers, _checker(sources, values), pages.export
+        )
+        _finish(pages, printer)
+        _swap(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        if printer is not None:
+            printer.close()
+        bar.close()
+    return final
+
+
+def _skip_iri_grammar() -> None:
+    """Spare the build ~2 s of start-up spent on a grammar nothing here uses.
+
+    nbformat (through papermill and nbconvert) imports jsonschema, whose format
+    checkers import ``rfc3987_syntax`` when installed; that compiles a Lark
+    grammar (~2 s on these machines) for the "iri" formats, which notebook
+    schemas never use. When jsonschema is not imported yet, it is told the
+    package is absent (the ``None`` entry is removed once papermill and
+    nbconvert are in, so an explicit import elsewhere still works); only
+    jsonschema's "iri" checks are lost, in this process.
+    """
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        return
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+    try:
+        import nbformat  # noqa: F401
+        import papermill  # noqa: F401
+    finally:
+        if "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None:
+            del sys.modules["rfc3987_syntax"]
+
+
+def _warm_imports() -> None:
+    import kpilib.report.export  # noqa: F401  (nbconvert, jinja2, mistune)
+
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pass
+
+
+def _checker(sources: dict[str, Path], values: dict[str, Any]) -> Callable[[], None]:
+    def check() -> None:
+        for path in sources.values():
+            check_parameters(path, values)
+
+    return check
+
+
+def _execute(
+    sources: dict[str, Path],
+    staging: Path,
+    values: dict[str, Any],
+    cwd: Path,
+    bar: Any,
+    workers: int | None,
+    check: Callable[[], None],
+    on_done: Callable[[str], None],
+) -> None:
+    """Run the notebooks (see :func:`kpilib.report.run.run_notebooks`), failures as ReportError."""
+    from kpilib.report.run import NotebookFailed, run_notebooks
+
+    lock = threading.Lock()
+
+    def done(name: str) -> None:
+        with lock:
+            bar.set_postfix_str(f"{name}.ipynb run")
+            bar.update(1)
+        on_done(name)
+
+    try:
+        run_notebooks(sources, staging, values, cwd, workers=workers, check=check, on_done=done)
+    except NotebookFailed as exc:
+        if exc.name not in sources:  # a kernel did not start
+            error = f"{type(exc.error).__name__}: {exc.error}"
+            raise ReportError(f"the notebooks could not be run: {error}") from exc
+        raise _failure(exc.name, staging / f"{exc.name}.ipynb", exc.error) from exc
+
+
+class _Pages:
+    """The HTML pages of one build, exported as their notebooks finish."""
+
+    def __init__(self, staging: Path, settings: Any, period: str, lang: str, bar: Any) -> None:
+        self.staging, self.settings, self.period, self.lang, self.bar = (
+            staging,
+            settings,
+            period,
+            lang,
+            bar,
+        )
+        self.month = formatter(settings, lang).month(period)
+        self.html: dict[str, str] = {}
+        self.lock = threading.Lock()
+
+    def title(self, name: str) -> str:
+        from kpilib.story.phrases import phrase
+
+        return phrase(_TITLES[name], self.lang, month=self.month)
+
+    def export(self, name: str) -> None:
+        """Export the executed notebook *name* (the summary also gives the appendix)."""
+        import nbformat
+
+        from kpilib.report.export import export_html, select
+
+        nb = nbformat.read(self.staging / f"{name}.ipynb", as_version=4)
+        parts = {name: nb}
+        if name == "summary":
+            parts = {
+                "summary": select(nb, "appendix", keep=False),
+                "appendix": select(nb, "appendix", keep=True),
+            }
+        for page, part in parts.items():
+            title = f"{self.title(page)} — {self.settings.company}"
+            text = export_html(part, title=title, lang=self.lang)
+            (self.staging / f"{page}.html").write_text(text, "utf-8")
+            with self.lock:
+                self.html[page] = text
+                self.bar.set_postfix_str(f"{page}.html")
+                self.bar.update(1)
+
+
+def _finish(pages: _Pages, printer: Printer | None) -> None:
+    """Print the PDF pack (summary first) and write index.html."""
+    from kpilib.report.export import assemble, index_page
+    from kpilib.story.phrases import phrase
+
+    settings, lang, month, staging = pages.settings, pages.lang, pages.month, pages.staging
+    pdf_name, note = f"report-{pages.period}.pdf", None
+    if printer is None:
+        pdf_name, note = None, HOW_TO_GET_PDF
+        warnings.warn(HOW_TO_GET_PDF, ReportWarning, stacklevel=3)
+    else:
+        pack = assemble([pages.html[n] for n in PAGES], title=f"{settings.company} — {month}")
+        with tempfile.TemporaryDirectory() as tmp:
+            pack_path = Path(tmp) / "pack.html"
+            pack_path.write_text(pack, "utf-8")
+            try:
+                printer.print(pack_path, staging / pdf_name, footer=f"{settings.company} · {month}")
+            except Exception as exc:  # noqa: BLE001 - any browser failure is reported whole
+                raise ReportError(
+                    f"the PDF could not be printed with {printer.chromium}: "
+                    f"{type(exc).__name__}: {exc}. Check that this Chromium starts "
+                    "(chromium --headless --version) or set KPILIB_CHROMIUM to another one."
+                ) from exc
+    pages.bar.set_postfix_str("PDF" if pdf_name else "no PDF")
+    pages.bar.update(1)
+    links = [
+        (phrase("page.summary" if n == "summary" else _TITLES[n], lang, month=month), f"{n}.html")
+        for n in PAGES
+    ]
+    index = index_page(
+        title=phrase("title.summary", lang, month=month),
+        subtitle=f"{settings.company} · {month}",
+        pages=links,
+        pdf=pdf_name,
+        pdf_note=note,
+        lang=lang,
+        pdf_label=phrase("page.pdf", lang),
+    )
+    (staging / "index.html").write_text(index, "utf-8")
+
+
+def _swap(staging: Path, final: Path) -> None:
+    """Put *staging* in place of *final*, keeping the old one until the new one is in."""
+    old = None
+    try:
+        if final.exists():
+            old = final.with_name(f".{final.name}.{uuid.uuid4().hex[:8]}.old")
+            final.rename(old)
+        staging.rename(final)
+    except OSError as exc:
+        if old is not None and not final.exists():
+            old.rename(final)
+        raise ReportError(f"{final}: could not write the report folder ({exc}).") from exc
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,152 @@
+"""Executed notebooks to self-contained HTML: no code, no prompts, no external URL."""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from importlib import resources as importlib_resources
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+
+__all__ = [
+    "export_html",
+    "assemble",
+    "select",
+    "external_urls",
+    "index_page",
+    "TEMPLATES",
+]
+
+TEMPLATES = Path(str(importlib_resources.files("kpilib.report") / "templates"))
+REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
+# src/href pointing outside the page (data: URIs and in-page anchors are fine)
+_EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+_SCRIPT_SRC = re.compile(r"<script[^>]*\bsrc\s*=", re.IGNORECASE)
+# comments of the stock CSS cite web pages; a self-contained page names none
+_STYLE = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+class _DropStderr(Preprocessor):
+    """Remove stderr streams (warnings, logs): they are not part of the report."""
+
+    def preprocess_cell(self, cell, resources, index):  # type: ignore[no-untyped-def]
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")
+            ]
+        return cell, resources
+
+
+def _exporter() -> HTMLExporter:
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="kpi.html.j2",
+        extra_template_paths=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(
+            remove_cell_tags=REMOVE_CELL_TAGS,
+            remove_input_tags={"remove-input"},
+            enabled=True,
+        ),
+        enabled=True,
+    )
+    exporter.register_preprocessor(_DropStderr(), enabled=True)
+    return exporter
+
+
+def export_html(nb: nbformat.NotebookNode, *, title: str, lang: str = "en") -> str:
+    """The HTML page of an executed notebook: outputs only, CSS inline, no script.
+
+    Markdown cells are dropped too (the report's text comes from code
+    outputs, in the report's language); so are cells tagged ``remove-cell``,
+    ``parameters`` or ``injected-parameters`` and every stderr stream.
+    """
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if c.cell_type == "code"]
+    nb.metadata["title"] = title
+    nb.metadata.pop("widgets", None)
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    body, _ = _exporter().from_notebook_node(
+        nb, resources={"kpi_css": css, "language_code": lang, "metadata": {"name": title}}
+    )
+    body = _STYLE.sub(lambda m: _CSS_COMMENT.sub("", m.group(0)), body)
+    found = external_urls(body)
+    if found:  # pragma: no cover - guarded by the tests on the template
+        raise RuntimeError(f"exported page references outside resources: {found[:3]}")
+    return body
+
+
+def external_urls(page: str) -> list[str]:
+    """Every script source or src/href pointing outside *page*.
+
+    Examples
+    --------
+    >>> external_urls('<img src="data:image/png;base64,AA"><a href="#x">x</a>')
+    []
+    >>> external_urls('<script src="https://cdn.example/x.js"></script>')
+    ['src="https://', '<script src=']
+    """
+    return _EXTERNAL.findall(page) + _SCRIPT_SRC.findall(page)
+
+
+def select(nb: nbformat.NotebookNode, tag: str, *, keep: bool) -> nbformat.NotebookNode:
+    """A copy of *nb* with only the cells tagged *tag* (``keep``) or without them."""
+    out = copy.deepcopy(nb)
+    out.cells = [c for c in out.cells if (tag in c.metadata.get("tags", [])) == keep]
+    return out
+
+
+def assemble(pages: list[str], *, title: str) -> str:
+    """One HTML document holding the ``<main>`` of each page, in order (the PDF pack).
+
+    The pages come from :func:`export_html`, so they share one head (CSS); the
+    first page's is kept, with *title*.
+    """
+    head, _, _ = pages[0].partition("<main>")
+    tail = pages[0].rpartition("</main>")[2]
+    bodies = [p.partition("<main>")[2].rpartition("</main>")[0] for p in pages]
+    head = re.sub(
+        r"<title>.*?</title>",
+        f"<title>{html.escape(title)}</title>",
+        head,
+        count=1,
+        flags=re.DOTALL,
+    )
+    return head + "<main>" + "".join(bodies) + "</main>" + tail
+
+
+def index_page(
+    *,
+    title: str,
+    subtitle: str,
+    pages: list[tuple[str, str]],
+    pdf: str | None,
+    pdf_note: str | None,
+    lang: str,
+    pdf_label: str = "PDF",
+) -> str:
+    """The report folder's index.html: links to each page and to the PDF."""
+    esc = html.escape
+    items = "".join(f'<li><a href="{esc(href)}">{esc(text)}</a></li>' for text, href in pages)
+    if pdf:
+        items = f'<li><a href="{esc(pdf)}"><strong>{esc(pdf_label)}</strong></a></li>' + items
+    note = f'<p class="note">{esc(pdf_note)}</p>' if pdf_note else ""
+    return (
+        f'<!DOCTYPE html><html lang="{esc(lang)}"><head><meta charset="utf-8">'
+        f"<title>{esc(title)}</title><style>body{{font-family:'DejaVu Sans',Arial,sans-serif;"
+        "max-width:720px;margin:40px auto;padding:0 16px;color:#1a1a1a}"
+        "li{margin:6px 0;font-size:17px}.sub{color:#6b6b6b}.note{background:#fff4dd;"
+        "border-left:5px solid #E69F00;padding:8px 12px}</style></head><body>"
+        f'<h1>{esc(title)}</h1><p class="sub">{esc(subtitle)}</p>{note}<ul>{items}</ul>'
+        "</body></html>"
+    )

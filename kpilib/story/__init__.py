@@ -1,0 +1,1 @@
+"""The story layer: narrative, phrases and formatting, rendered from sections."""
