@@ -1,0 +1,130 @@
+"""The report model: every section of the pack computed once, from one dataset view.
+
+:func:`build` computes the objectives, acquisition and value, funnel, summary
+and appendix sections of one period as seen on one day; :func:`save` and
+:func:`load` hand the result to the notebooks (the report build computes it
+once; a notebook run alone in JupyterLab computes it itself).
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kpilib.data.dataset import Dataset
+from kpilib.data.periods import parse_period, resolve_as_of
+from kpilib.data.settings import Settings
+from kpilib.errors import ParameterError
+
+__all__ = ["Report", "build", "save", "load", "MODEL_FILE"]
+
+MODEL_FILE = "model.pickle"
+_FORMAT = 1  # bumped when the model's classes change shape
+
+
+@dataclass
+class Report:
+    """The pack's facts for one period as seen on one day.
+
+    ``state`` is "closed" (as_of on or after the period's last day), "open"
+    (as_of inside it) or "future". Each section is a typed object whose fields
+    are the facts that page states (see :mod:`kpilib.sections`).
+    """
+
+    company: str
+    period: str
+    as_of: pd.Timestamp
+    state: str
+    settings: Settings
+    objectives: Any
+    acquisition: Any
+    funnel: Any
+    summary: Any
+    appendix: Any
+
+    @property
+    def closed(self) -> bool:
+        """Whether the period is over at as_of."""
+        return self.state == "closed"
+
+
+def period_state(period: str, as_of: pd.Timestamp, fiscal_year_start: int = 1) -> str:
+    """ "closed", "open" or "future": where *as_of* falls against *period*.
+
+    Examples
+    --------
+    >>> period_state("2026-10", pd.Timestamp("2026-10-31")), period_state("2026-10", pd.Timestamp("2026-10-15"))
+    ('closed', 'open')
+    >>> period_state("2026-10", pd.Timestamp("2026-09-30"))
+    'future'
+    """
+    span = parse_period(period, fiscal_year_start=fiscal_year_start)
+    day = pd.Timestamp(as_of).normalize()
+    if day < pd.Timestamp(span.start):
+        return "future"
+    return "closed" if day >= pd.Timestamp(span.end) - pd.Timedelta(days=1) else "open"
+
+
+def build(dataset: Dataset, *, period: str, as_of: Any = None) -> Report:
+    """Compute every section of the pack of *period* as seen on *as_of* (default:
+    the latest date in the data)."""
+    from kpilib.sections.acquisition import build_acquisition
+    from kpilib.sections.appendix import build_appendix
+    from kpilib.sections.funnel import build_funnel
+    from kpilib.sections.objectives import build_objectives
+    from kpilib.sections.summary import build_summary
+
+    s = dataset.settings
+    day = pd.Timestamp(resolve_as_of(as_of, dataset.as_of))
+    state = period_state(period, day, s.fiscal_year_start)
+    objectives = build_objectives(dataset, period=period, as_of=day)
+    acquisition = build_acquisition(dataset, period=period, as_of=day)
+    funnel = build_funnel(dataset, period=period, as_of=day)
+    summary = build_summary(
+        objectives=objectives, acquisition=acquisition, funnel=funnel, period=period, state=state
+    )
+    appendix = build_appendix(
+        dataset, period=period, as_of=day, objectives=objectives, funnel=funnel
+    )
+    return Report(
+        company=s.company,
+        period=period,
+        as_of=day,
+        state=state,
+        settings=s,
+        objectives=objectives,
+        acquisition=acquisition,
+        funnel=funnel,
+        summary=summary,
+        appendix=appendix,
+    )
+
+
+def save(report: Report, folder: str | Path) -> Path:
+    """Write *report* to ``folder/model.pickle`` (for the notebooks of one build)."""
+    path = Path(folder) / MODEL_FILE
+    with open(path, "wb") as f:
+        pickle.dump({"format": _FORMAT, "report": report}, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def load(path: str | Path) -> Report:
+    """The :class:`Report` saved by :func:`save` at *path* (a file or its folder)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / MODEL_FILE
+    try:
+        with open(path, "rb") as f:
+            saved = pickle.load(f)  # noqa: S301 - written by this build, in its own folder
+    except OSError as exc:
+        raise ParameterError(f"{path}: the report model cannot be read ({exc}).") from exc
+    if not isinstance(saved, dict) or saved.get("format") != _FORMAT:
+        raise ParameterError(
+            f"{path}: not a report model of this kpilib version. Build it again with "
+            "kpilib.sections.build."
+        )
+    return saved["report"]
