@@ -11,6 +11,7 @@ from matplotlib.patches import Rectangle
 
 from kpilib import charts
 from kpilib.charts._base import OKABE_ITO
+from kpilib.sections.objectives import objectives_section
 from kpilib.story.format import Formatter
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
@@ -50,29 +51,49 @@ def _att() -> pd.DataFrame:
     )
 
 
+def _closed(att: pd.DataFrame):
+    return objectives_section(att, period="2026-10", closed=True)
+
+
 def test_attainment_bars_colour_by_status_and_state_the_finding():
-    ax = charts.attainment_bars(_att(), period="2026-10", fmt=EN)
+    ax = charts.attainment_bars(_closed(_att()), fmt=EN)
     assert _title(ax) == "Met 1 of 2 targets; leads furthest behind at 90%"
     assert ax.get_xlabel() == "Attainment (% of target)"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["revenue", "leads"]
     bars = _bars(ax)
     assert [round(b.get_width(), 2) for b in bars] == [1.2, 0.9]
+    # the month is closed: 90% is missed (vermillion), never coloured as met
     assert [b.get_facecolor()[:3] for b in bars] == [
         pytest.approx(tuple(int(OKABE_ITO["blue"][i : i + 2], 16) / 255 for i in (1, 3, 5))),
-        pytest.approx(tuple(int(OKABE_ITO["orange"][i : i + 2], 16) / 255 for i in (1, 3, 5))),
+        pytest.approx(tuple(int(OKABE_ITO["vermillion"][i : i + 2], 16) / 255 for i in (1, 3, 5))),
     ]
     labels = [t.get_text() for t in ax.texts]
-    assert "90%  (90 / 100)" in labels and "120%  (€12,000 / €10,000)" in labels
+    assert "90% (90 / 100)" in labels and "120% (€12,000 / €10,000)" in labels
+
+
+def test_attainment_bars_open_month_labels_actual_and_projection_apart():
+    # 40 of 100 leads so far (40%), projected 80 (80%): behind
+    att = _att().iloc[:1].assign(
+        projected=80.0, projected_attainment=0.8, actual=40.0, attainment=0.4, gap=60.0
+    )
+    ax = charts.attainment_bars(objectives_section(att, period="2026-10", closed=False), fmt=EN)
+    assert _title(ax) == "0 of 1 objectives on track; leads projected at 80%"
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["40% (40 / 100) · projected 80%"]
+    assert [round(b.get_width(), 2) for b in _bars(ax)] == [0.8, 0.4]
 
 
 def test_team_heatmap_and_gaps_and_realism():
-    ax = charts.team_attainment(_att(), period="2026-10", fmt=FR)
-    assert _title(ax) == "North mène en chiffre d’affaires à 120 % ; South suit à 75 %"
-    ax = charts.gap_ranking(_att(), period="2026-10", fmt=EN)
+    section = _closed(_att())
+    ax = charts.team_attainment(section, fmt=FR)
+    assert _title(ax) == (
+        "North mène en chiffre d’affaires à 120 % de l’objectif ; South le plus bas à 75 %"
+    )
+    ax = charts.gap_ranking(section, fmt=EN)
     # South revenue 25% short (1,000), company leads 10% short (10)
     assert _title(ax) == "Largest shortfall: South revenue, 25% below target"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["company · leads", "South · revenue"]
-    ax = charts.target_realism(_att(), period="2026-10", fmt=EN)
+    ax = charts.target_realism(section, fmt=EN)
     assert _title(ax) == "Leads target asks 125% of the last three months’ average"
     assert ax.get_xlabel() == "Target ÷ average of previous 3 months (%)"
 
@@ -91,8 +112,17 @@ def test_cumulative_path_projects_an_open_month():
             "target": 220.0,
         }
     )
-    ax = charts.cumulative_path(path, metric="sales", period="2026-10", fmt=EN)
-    # 110 after 11 of 22 business days projects to 220 = 100% of 220
+    # 110 after 11 of 22 business days projects to 220 = 100% of 220 (the objective's figures)
+    att = _att().iloc[:1].assign(
+        metric="sales",
+        target=220.0,
+        actual=110.0,
+        attainment=0.5,
+        projected=220.0,
+        projected_attainment=1.0,
+    )
+    goal = objectives_section(att, period="2026-10", closed=False).get("sales")
+    ax = charts.cumulative_path(path, metric="sales", period="2026-10", objective=goal, fmt=EN)
     assert _title(ax) == "Sales projected at 220, 100% of its 220 target"
     assert ax.get_ylabel() == "Cumulative sales"
     assert ax.get_xlabel() == "Day of October 2026"
@@ -202,7 +232,7 @@ def test_funnel_charts():
     ("draw", "message"),
     [
         (
-            lambda: charts.attainment_bars(_att().iloc[:0], period="2026-10", fmt=EN),
+            lambda: charts.attainment_bars(_closed(_att().iloc[:0]), fmt=EN),
             "Nothing to show: no target for this period",
         ),
         (lambda: charts.cac_trend(None, period="2026-10", fmt=EN), "Nothing to show: no cost data"),

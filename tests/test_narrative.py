@@ -10,7 +10,8 @@ from kpilib.data.settings import Settings
 from kpilib.story import narrative
 from kpilib.story.format import Formatter, formatter
 from kpilib.story.phrases import PHRASES, fields
-from kpilib.story.summary import FINDINGS
+from kpilib.sections.objectives import objectives_section
+from kpilib.story.objectives import objectives_text
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")
@@ -130,19 +131,23 @@ def test_formatter_language_overrides_the_locale():
 
 
 def test_every_phrase_has_both_languages_with_the_same_fields():
-    for key, texts in {**PHRASES, **FINDINGS}.items():
+    for key, texts in PHRASES.items():
         assert set(texts) == {"en", "fr"}, key
         lower = {f.lower() for f in fields(texts["en"])}
         assert lower == {f.lower() for f in fields(texts["fr"])}, key
 
 
+def _closed(att: pd.DataFrame):
+    return objectives_section(att, period="2026-10", closed=True)
+
+
 def test_objectives_closed_period_in_english():
-    text = narrative.objectives(CLOSED, EN, period="2026-10").text
+    text = objectives_text(_closed(CLOSED), EN, as_of="2026-10-31").text
     assert text == (
         "In October 2026 the company met 1 of its 2 targets. "
-        "Leads reached 90 against a target of 100 (90%), a gap of 10. "
+        "Leads missed its target by 10: 90 of 100 (90%). "
         "Revenue did best at 120% of target (€12,000 for €10,000). "
-        "By team (revenue), North leads at 120% of target; South lags at 75%. "
+        "By team (revenue), North reached 120% of its target; South 75%. "
         "The leads target asks 125% of what the previous three months delivered: it looks "
         "ambitious. "
         "No target is set for visits, offers, sales, new customers. "
@@ -151,12 +156,12 @@ def test_objectives_closed_period_in_english():
 
 
 def test_objectives_closed_period_in_french():
-    text = _plain(narrative.objectives(CLOSED, FR, period="2026-10").text)
+    text = _plain(objectives_text(_closed(CLOSED), FR, as_of="2026-10-31").text)
     assert text == (
         "En octobre 2026, l’entreprise a atteint 1 de ses 2 objectifs. "
-        "Leads : 90 pour un objectif de 100 (90 %), soit un écart de 10. "
+        "Leads : objectif manqué de 10, 90 sur 100 (90 %). "
         "Chiffre d’affaires fait le mieux avec 120 % de l’objectif (12 000 € pour 10 000 €). "
-        "Par équipe (chiffre d’affaires), North mène avec 120 % de l’objectif ; South suit à 75 %. "
+        "Par équipe (chiffre d’affaires), North atteint 120 % de son objectif ; South, 75 %. "
         "L’objectif de leads demande 125 % de ce que les trois mois précédents ont produit : "
         "il paraît ambitieux. "
         "Aucun objectif n’est fixé pour visites, offres, ventes, nouveaux clients. "
@@ -165,8 +170,8 @@ def test_objectives_closed_period_in_french():
 
 
 def test_objectives_open_period_tells_projection_and_status():
-    # 11 of 22 business days: 40 leads projects to 80 (80% of 100): off track,
-    # 60 left over 11 days = 5.45 a day.
+    # 11 of 22 business days: 40 leads projects to 80 (80% of 100): behind (below the
+    # 85% of at risk), 60 left over 11 days = 5.45 a day.
     att = _att(
         [
             dict(
@@ -212,18 +217,21 @@ def test_objectives_open_period_tells_projection_and_status():
             ),
         ]
     )
-    text = narrative.objectives(att, EN, period="2026-10", as_of="2026-10-15").text
+    section = objectives_section(att, period="2026-10", closed=False)
+    text = objectives_text(section, EN, as_of="2026-10-15").text
     assert text == (
         "On 15 October 2026, 1 of the company’s 2 objectives are on track for October 2026. "
-        "Leads: 40 of 100 so far, projected to close at 80 (80%): off track; 5 a business day "
+        "Leads: 40 of 100 so far, projected to close at 80 (80%): behind; 5 a business day "
         "are needed from here. "
+        "Whether the targets are realistic cannot be judged: no month of the data before "
+        "October 2026 has an actual to compare them with. "
         "No target is set for visits, offers, new customers, revenue."
     )
 
 
 def test_objectives_without_targets_says_so():
     empty = _att([])
-    assert narrative.objectives(empty, EN, period="2026-10").sentences == [
+    assert objectives_text(_closed(empty), EN, as_of="2026-10-31").sentences == [
         "The dataset holds no target for October 2026: attainment cannot be shown. Add "
         "targets.csv to follow objectives."
     ]
@@ -414,43 +422,3 @@ def test_heading_escapes_company():
     )
 
 
-def test_findings_pick_one_per_family_by_size():
-    trend = _trend([100, 50], leads=1000, immature=[False, False])
-    found = narrative.findings(
-        EN, period="2026-10", att=CLOSED, cac_frame=_cac(), trend=trend
-    ).sentences
-    # objectives: South 75% (score 0.5); CAC −33% (0.33) beats ads 1.5× (0.125);
-    # funnel: a real fall (0.8)
-    assert found == [
-        "Lead-to-sale conversion fell from 10.0% to 5.0% over 2 mature cohorts, beyond chance.",
-        "South reached 75% of its revenue target (€3,000 of €4,000): the largest shortfall "
-        "this month.",
-        "Blended CAC fell 33% to €2,000 while new customers went from 3 to 4.",
-    ]
-
-
-def test_tiles_render_values_changes_and_status():
-    frame = pd.DataFrame(
-        {
-            "tile": ["new_customers", "conversion", "payback"],
-            "value": [122.0, 0.052, 0.0],
-            "previous": [81.0, 0.047, 0.0],
-            "change": [122 / 81 - 1, 0.005, 0.0],
-            "change_kind": ["relative", "points", "absolute"],
-            "target": [128.0, np.nan, np.nan],
-            "attainment": [122 / 128, np.nan, np.nan],
-            "status": ["good", None, "good"],
-            "reference": ["2026-10", "2026-07", "2026-10"],
-            "previous_reference": ["2026-09", "2026-06", "2026-09"],
-            "months": [np.nan, np.nan, 0.0],
-            "immature": [False, False, False],
-            "significant": [None, False, None],
-        }
-    )
-    tiles = narrative.tiles(frame, EN)
-    assert tiles.text.splitlines() == [
-        "New customers | 122 | 95% of 128 | +51% vs September 2026 | on target",
-        "Lead-to-sale conversion | 5.2% | cohort July 2026 | +0.5\xa0pts vs June 2026 · within noise",
-        "CAC payback | < 1 month | cohort October 2026 | same as September 2026 | on target",
-    ]
-    assert tiles._repr_html_().count('class="kpi-tile kpi-good"') == 2

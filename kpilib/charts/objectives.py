@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
@@ -21,9 +23,11 @@ from kpilib.charts._base import (
     percent_axis,
     styled,
 )
+from kpilib.sections.objectives import Objective, ObjectivesSection
 from kpilib.story.format import Formatter
 from kpilib.story.narrative import label, metric_name
 from kpilib.story.phrases import METRICS, phrase
+from kpilib.story.render import fact_text
 
 __all__ = ["attainment_bars", "team_attainment", "cumulative_path", "gap_ranking", "target_realism"]
 
@@ -33,99 +37,96 @@ _DIVERGING = LinearSegmentedColormap.from_list(
 )
 
 
-def _period_rows(att: pd.DataFrame, period: str, scope: str) -> pd.DataFrame:
-    if att is None or not len(att):
-        return pd.DataFrame(columns=["metric", "attainment"])
-    rows = att[(att["period"] == period) & (att["scope"] == scope)].copy()
-    rows["ratio"] = rows["projected_attainment"].fillna(rows["attainment"]).astype("float64")
-    return rows
+_LEVEL = {"met": "good", "on_track": "good", "at_risk": "warn", "missed": "bad", "behind": "bad"}
 
 
-def _status(ratio: float, on_track: float, at_risk: float) -> str:
-    return "good" if ratio >= on_track else "warn" if ratio >= at_risk else "bad"
-
-
-def _order(metrics: pd.Series) -> list[str]:
+def _order(metrics: Any) -> list[str]:
     known = list(METRICS["en"])
     return sorted(metrics, key=lambda m: (known.index(m) if m in known else len(known), m))
 
 
+def _sorted(rows: list[Objective]) -> list[Objective]:
+    order = _order([o.metric for o in rows])
+    return sorted(rows, key=lambda o: order.index(o.metric))
+
+
 @styled
 def attainment_bars(
-    att: pd.DataFrame,
-    *,
-    period: str,
-    fmt: Formatter | None = None,
-    on_track: float = 0.95,
-    at_risk: float = 0.85,
-    ax: Axes | None = None,
+    section: ObjectivesSection, *, fmt: Formatter | None = None, ax: Axes | None = None
 ) -> Axes:
-    """Company attainment per metric against the 100% line (projection while open).
+    """Company attainment per metric against the 100% line, coloured by status word.
 
-    Bars are coloured by status (blue on track, orange at risk, vermillion
-    off track) and labelled with the actual against the target.
+    A closed month shows attainment (blue met, vermillion missed); an open one
+    the actual so far, darker, inside its projection to the close, lighter,
+    coloured on track / at risk / behind. Each bar is labelled with its
+    attainment, actual and target (and the projection while open).
     """
     fmt = fmt_or_default(fmt)
-    rows = _period_rows(att, period, "company")
+    rows = [o for o in _sorted(section.company) if o.ratio.known][::-1]
     ax = new_axes(ax, height=2.9)
-    if not len(rows):
+    if not rows:
         return empty(ax, fmt, "no_targets", phrase("title.objectives", fmt.lang))
-    rows = rows.set_index("metric").loc[_order(rows["metric"])[::-1]]
-    is_open = rows["projected"].notna().any()
     y = np.arange(len(rows))
-    colours = [STATUS_COLOURS[_status(r, on_track, at_risk)] for r in rows["ratio"]]
-    if is_open:
-        ax.barh(
-            y,
-            rows["ratio"],
-            color=colours,
-            alpha=0.35,
-            label=phrase("chart.att.projected", fmt.lang),
-        )
-        ax.barh(y, rows["attainment"], color=colours, label=phrase("chart.att.actual", fmt.lang))
+    colours = [STATUS_COLOURS[_LEVEL[o.status]] for o in rows]
+    actual = [o.attainment.value if o.attainment.known else 0.0 for o in rows]
+    ratio = [o.ratio.value for o in rows]
+    if not section.closed:
+        ax.barh(y, ratio, color=colours, alpha=0.35, label=phrase("chart.att.projected", fmt.lang))
+        ax.barh(y, actual, color=colours, label=phrase("chart.att.actual", fmt.lang))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     else:
-        ax.barh(y, rows["ratio"], color=colours)
+        ax.barh(y, actual, color=colours)
     ax.axvline(1.0, color=OKABE_ITO["black"], linewidth=1)
-    for yi, (metric, row) in zip(y, rows.iterrows(), strict=True):
-        unit = fmt.money if metric == "revenue" else fmt.number
-        text = f"{fmt.percent(row['ratio'])}  ({unit(row['actual'])} / {unit(row['target'])})"
-        ax.text(max(row["ratio"], 1.0) + 0.015, yi, text, va="center", fontsize=8)
-    ax.set_yticks(y, [metric_name(m, fmt.lang) for m in rows.index])
-    ax.set_xlim(0, max(1.0, float(rows["ratio"].max())) * 1.5)
+    for yi, o in zip(y, rows, strict=True):
+        values = {
+            "att": fact_text(o.attainment, fmt),
+            "actual": fact_text(o.actual, fmt),
+            "target": fact_text(o.target, fmt),
+        }
+        if section.closed:
+            text = phrase("chart.att.bar.closed", fmt.lang, **values)
+        else:
+            text = phrase(
+                "chart.att.bar.open",
+                fmt.lang,
+                patt=fact_text(o.projected_attainment, fmt),
+                **values,
+            )
+        ax.text(max(o.ratio.value, 1.0) + 0.015, yi, text, va="center", fontsize=8)
+    ax.set_yticks(y, [metric_name(o.metric, fmt.lang) for o in rows])
+    ax.set_xlim(0, max(1.0, max(ratio)) * 1.6)
     percent_axis(ax.xaxis, fmt)
     ax.set_xlabel(phrase("chart.att.x", fmt.lang))
     ax.grid(axis="y", visible=False)
-    worst = rows["ratio"].idxmin()
+    worst = section.worst()
+    assert worst is not None
     values = {
         "n": len(rows),
-        "metric": metric_name(worst, fmt.lang),
-        "att": fmt.percent(rows.loc[worst, "ratio"]),
+        "metric": metric_name(worst.metric, fmt.lang),
+        "att": fact_text(worst.ratio, fmt),
     }
-    if is_open:
-        title = phrase(
-            "chart.att.open", fmt.lang, ok=int((rows["ratio"] >= on_track).sum()), **values
-        )
-    elif (rows["attainment"] >= 1).all():
+    if not section.closed:
+        title = phrase("chart.att.open", fmt.lang, ok=section.met, **values)
+    elif section.met == len(rows):
         title = phrase("chart.att.all", fmt.lang, **values)
     else:
-        title = phrase(
-            "chart.att.closed", fmt.lang, met=int((rows["attainment"] >= 1).sum()), **values
-        )
+        title = phrase("chart.att.closed", fmt.lang, met=section.met, **values)
     return finish(ax, title)
 
 
 @styled
 def team_attainment(
-    att: pd.DataFrame, *, period: str, fmt: Formatter | None = None, ax: Axes | None = None
+    section: ObjectivesSection, *, fmt: Formatter | None = None, ax: Axes | None = None
 ) -> Axes:
-    """Attainment of each team on each metric, as an annotated heatmap centred on 100%."""
+    """Attainment of each team on each metric (projected while open), a heatmap centred on 100%."""
     fmt = fmt_or_default(fmt)
-    rows = _period_rows(att, period, "team")
+    rows = [o for o in section.teams if o.ratio.known]
     ax = new_axes(ax, height=2.6)
-    if not len(rows):
+    if not rows:
         return empty(ax, fmt, "no_targets", phrase("title.objectives", fmt.lang))
-    grid = rows.pivot_table(index="team", columns="metric", values="ratio", aggfunc="first")
+    frame = pd.DataFrame({"team": [o.team for o in rows], "metric": [o.metric for o in rows]})
+    frame["ratio"] = [o.ratio.value for o in rows]
+    grid = frame.pivot_table(index="team", columns="metric", values="ratio", aggfunc="first")
     grid = grid[_order(grid.columns)]
     low, high = float(np.nanmin(grid.to_numpy())), float(np.nanmax(grid.to_numpy()))
     norm = TwoSlopeNorm(vcenter=1.0, vmin=min(low, 0.99), vmax=max(high, 1.01))
@@ -137,18 +138,21 @@ def team_attainment(
     ax.set_yticks(range(grid.shape[0]), [label(t) for t in grid.index])
     ax.grid(False)
     ax.tick_params(length=0)
-    metric = "revenue" if "revenue" in grid.columns else grid.columns[0]
-    col = grid[metric].dropna()
+    metrics = [o.metric for o in rows]
+    metric = "revenue" if "revenue" in metrics else metrics[0]
+    of_metric = [o for o in rows if o.metric == metric]
     title = phrase("chart.att.x", fmt.lang)
-    if len(col) >= 2:
+    if len(of_metric) >= 2:
+        best, worst = section.best(of_metric), section.worst(of_metric)
+        assert best is not None and worst is not None
         title = phrase(
-            "chart.teams",
+            "chart.teams.closed" if section.closed else "chart.teams.open",
             fmt.lang,
-            best=label(col.idxmax()),
-            worst=label(col.idxmin()),
+            best=label(best.team),
+            worst=label(worst.team),
             metric=metric_name(metric, fmt.lang),
-            att_best=fmt.percent(col.max()),
-            att_worst=fmt.percent(col.min()),
+            att_best=fact_text(best.ratio, fmt),
+            att_worst=fact_text(worst.ratio, fmt),
         )
     return finish(ax, title)
 
@@ -159,10 +163,13 @@ def cumulative_path(
     *,
     metric: str,
     period: str,
+    objective: Objective | None = None,
     fmt: Formatter | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """The cumulative actual day by day against the target path (:func:`kpilib.kpis.pacing.cumulative_path`)."""
+    """The cumulative actual day by day (:func:`kpilib.kpis.pacing.cumulative_path`)
+    against the target path; *objective*, the company objective of *metric*,
+    gives the title's figures and the projection drawn to the close."""
     fmt = fmt_or_default(fmt)
     ax = new_axes(ax, height=3.0)
     name = metric_name(metric, fmt.lang)
@@ -176,10 +183,8 @@ def cumulative_path(
         linewidth=2.2,
         label=phrase("chart.path.actual", fmt.lang),
     )
-    target = float(path["target"].iloc[0])
-    unit = fmt.money if metric == "revenue" else fmt.number
-    actual = float(seen["cumulative"].iloc[-1])
-    if not np.isnan(target):
+    Metric = name[:1].upper() + name[1:]
+    if objective is not None and objective.target.known:
         ax.plot(
             path["day"],
             path["target_path"],
@@ -188,38 +193,34 @@ def cumulative_path(
             linewidth=1.4,
             label=phrase("chart.path.target", fmt.lang),
         )
-        closed = len(seen) == len(path)
-        if closed:
-            end, verb = actual, phrase("chart.path.closed", fmt.lang)
+        if objective.closed:
+            end, att, verb = objective.actual, objective.attainment, "chart.path.closed"
         else:
-            done = max(int(seen["business_day"].iloc[-1]), 1)
-            end, verb = (
-                actual * int(path["business_day"].iloc[-1]) / done,
-                phrase("chart.path.open", fmt.lang),
-            )
-            ax.plot(
-                [seen["day"].iloc[-1], path["day"].iloc[-1]],
-                [actual, end],
-                color=OKABE_ITO["blue"],
-                linestyle=":",
-                linewidth=1.4,
-            )
+            end, att, verb = objective.projected, objective.projected_attainment, "chart.path.open"
+            if end.known:
+                ax.plot(
+                    [seen["day"].iloc[-1], path["day"].iloc[-1]],
+                    [float(seen["cumulative"].iloc[-1]), end.value],
+                    color=OKABE_ITO["blue"],
+                    linestyle=":",
+                    linewidth=1.4,
+                )
         title = phrase(
             "chart.path",
             fmt.lang,
-            Metric=name[:1].upper() + name[1:],
-            verb=verb,
-            actual=unit(end),
-            att=fmt.percent(end / target if target else np.nan),
-            target=unit(target),
+            Metric=Metric,
+            verb=phrase(verb, fmt.lang),
+            actual=fact_text(end, fmt),
+            att=fact_text(att, fmt),
+            target=fact_text(objective.target, fmt),
         )
     else:
-        title = phrase(
-            "chart.path.nt", fmt.lang, Metric=name[:1].upper() + name[1:], actual=unit(actual)
-        )
+        unit = fmt.money if metric == "revenue" else fmt.number
+        actual = unit(float(seen["cumulative"].iloc[-1]))
+        title = phrase("chart.path.nt", fmt.lang, Metric=Metric, actual=actual)
     if metric == "revenue":
         money_axis(ax.yaxis, fmt)
-    ax.set_ylabel(phrase("chart.path.y", fmt.lang, metric=name, Metric=name[:1].upper() + name[1:]))
+    ax.set_ylabel(phrase("chart.path.y", fmt.lang, metric=name, Metric=Metric))
     ax.set_xlabel(phrase("chart.path.x", fmt.lang, month=fmt.month(period)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(mdates.num2date(v).day)))
     ax.set_ylim(bottom=0)
@@ -230,54 +231,47 @@ def cumulative_path(
 
 @styled
 def gap_ranking(
-    att: pd.DataFrame,
+    section: ObjectivesSection,
     *,
-    period: str,
     fmt: Formatter | None = None,
     top: int = 8,
     ax: Axes | None = None,
 ) -> Axes:
-    """Objectives below target, company and teams, ranked by shortfall (% of target)."""
+    """Targets below 100% (projected while open), company, teams and reps, by shortfall."""
     fmt = fmt_or_default(fmt)
-    rows = pd.concat([_period_rows(att, period, s) for s in ("company", "team", "rep")])
+    rows = [o for o in section.company + section.teams + section.reps if o.ratio.known]
     ax = new_axes(ax, height=2.9)
-    if not len(rows):
+    if not rows:
         return empty(ax, fmt, "no_targets", phrase("title.objectives", fmt.lang))
-    rows = rows.assign(short=1 - rows["ratio"]).dropna(subset=["short"])
-    behind = rows[rows["short"] > 0].nlargest(top, "short").iloc[::-1]
-    if not len(behind):
+    behind = sorted((o for o in rows if o.shortfall.value > 0), key=lambda o: o.shortfall.value)
+    behind = behind[-top:]
+    if not behind:
         return finish(_none_behind(ax, fmt), phrase("chart.gaps.none", fmt.lang))
-    names = [f"{_who(r, fmt)} · {metric_name(r['metric'], fmt.lang)}" for _, r in behind.iterrows()]
+    names = [f"{_who(o, fmt)} · {metric_name(o.metric, fmt.lang)}" for o in behind]
     y = np.arange(len(behind))
-    ax.barh(y, behind["short"], color=OKABE_ITO["vermillion"])
-    for yi, (_, r) in zip(y, behind.iterrows(), strict=True):
-        unit = fmt.money if r["metric"] == "revenue" else fmt.number
-        gap = r["target"] - (r["projected"] if pd.notna(r["projected"]) else r["actual"])
-        ax.text(
-            r["short"], yi, f"  {fmt.percent(r['short'])} ({unit(gap)})", va="center", fontsize=8
-        )
+    ax.barh(y, [o.shortfall.value for o in behind], color=OKABE_ITO["vermillion"])
+    for yi, o in zip(y, behind, strict=True):
+        ax.text(o.shortfall.value, yi, f"  {fact_text(o.shortfall, fmt)}", va="center", fontsize=8)
     ax.set_yticks(y, names)
-    ax.set_xlim(0, float(behind["short"].max()) * 1.5)
+    ax.set_xlim(0, behind[-1].shortfall.value * 1.5)
     percent_axis(ax.xaxis, fmt)
-    ax.set_xlabel(phrase("chart.gaps.x", fmt.lang))
+    ax.set_xlabel(phrase("chart.gaps.x" if section.closed else "chart.gaps.x.open", fmt.lang))
     ax.grid(axis="y", visible=False)
-    worst = behind.iloc[-1]
+    worst = behind[-1]
     title = phrase(
-        "chart.gaps",
+        "chart.gaps" if section.closed else "chart.gaps.open",
         fmt.lang,
         who=_who(worst, fmt),
-        metric=metric_name(worst["metric"], fmt.lang),
-        short=fmt.percent(worst["short"]),
+        metric=metric_name(worst.metric, fmt.lang),
+        short=fact_text(worst.shortfall, fmt),
     )
     return finish(ax, title)
 
 
-def _who(row: pd.Series, fmt: Formatter) -> str:
-    if row["scope"] == "company":
+def _who(o: Objective, fmt: Formatter) -> str:
+    if o.scope == "company":
         return phrase("chart.company", fmt.lang)
-    if row["scope"] == "team":
-        return label(row["team"])
-    return label(row["owner"])
+    return label(o.team if o.scope == "team" else o.owner)
 
 
 def _none_behind(ax: Axes, fmt: Formatter) -> Axes:
@@ -288,34 +282,34 @@ def _none_behind(ax: Axes, fmt: Formatter) -> Axes:
 
 @styled
 def target_realism(
-    att: pd.DataFrame, *, period: str, fmt: Formatter | None = None, ax: Axes | None = None
+    section: ObjectivesSection, *, fmt: Formatter | None = None, ax: Axes | None = None
 ) -> Axes:
     """Each company target against the average actual of the previous three periods."""
     fmt = fmt_or_default(fmt)
-    rows = _period_rows(att, period, "company")
+    rows = [o for o in _sorted(section.company) if o.realism.known][::-1]
     ax = new_axes(ax, height=2.6)
-    rows = rows.dropna(subset=["realism"]) if len(rows) else rows
-    if not len(rows):
+    if not rows:
         return empty(ax, fmt, "few", phrase("chart.realism.x", fmt.lang))
-    rows = rows.set_index("metric").loc[_order(rows["metric"])[::-1]]
     y = np.arange(len(rows))
-    colours = [OKABE_ITO["orange"] if r > 1.15 else OKABE_ITO["sky"] for r in rows["realism"]]
-    ax.barh(y, rows["realism"], color=colours)
+    values = [o.realism.value for o in rows]
+    colours = [OKABE_ITO["orange"] if r > 1.15 else OKABE_ITO["sky"] for r in values]
+    ax.barh(y, values, color=colours)
     ax.axvline(1.0, color=OKABE_ITO["black"], linewidth=1)
-    for yi, r in zip(y, rows["realism"], strict=True):
-        ax.text(r, yi, f"  {fmt.percent(r)}", va="center", fontsize=8)
-    ax.set_yticks(y, [metric_name(m, fmt.lang) for m in rows.index])
-    ax.set_xlim(0, max(1.2, float(rows["realism"].max()) * 1.25))
+    for yi, o in zip(y, rows, strict=True):
+        ax.text(o.realism.value, yi, f"  {fact_text(o.realism, fmt)}", va="center", fontsize=8)
+    ax.set_yticks(y, [metric_name(o.metric, fmt.lang) for o in rows])
+    ax.set_xlim(0, max(1.2, max(values) * 1.25))
     percent_axis(ax.xaxis, fmt)
     ax.set_xlabel(phrase("chart.realism.x", fmt.lang))
     ax.grid(axis="y", visible=False)
-    top = rows["realism"].idxmax()
-    name = metric_name(top, fmt.lang)
+    top = section.realism()
+    assert top is not None
+    name = metric_name(top.metric, fmt.lang)
     title = phrase(
         "chart.realism",
         fmt.lang,
         Metric=name[:1].upper() + name[1:],
         metric=name,
-        ratio=fmt.percent(rows.loc[top, "realism"]),
+        ratio=fact_text(top.realism, fmt),
     )
     return finish(ax, title)

@@ -236,6 +236,8 @@ def build_report(
     printer = Printer(chromium) if chromium else None  # Chromium starts meanwhile too
     pages = _Pages(staging, settings, period, lang, bar)
     try:
+        # the report model: every figure of the pack computed once, read by each notebook
+        values["model"] = str(_model(data, engine, period, as_of, staging))
         # kernels start while the parameters are checked against each notebook;
         # each page is exported as soon as its notebook has run
         _execute(
@@ -251,6 +253,15 @@ def build_report(
             printer.close()
         bar.close()
     return final
+
+
+def _model(data: Path, engine: str, period: str, as_of: str | None, staging: Path) -> Path:
+    """Compute the report model of *period* once and save it in the build folder."""
+    from kpilib.engine.scan import open_dataset
+    from kpilib.sections.build import build, save
+
+    dataset = open_dataset(data, engine=engine)
+    return save(build(dataset, period=period, as_of=as_of or None), staging)
 
 
 def _skip_iri_grammar() -> None:

@@ -85,7 +85,12 @@ def build(dataset: Dataset, *, period: str, as_of: Any = None) -> Report:
     acquisition = build_acquisition(dataset, period=period, as_of=day)
     funnel = build_funnel(dataset, period=period, as_of=day)
     summary = build_summary(
-        objectives=objectives, acquisition=acquisition, funnel=funnel, period=period, state=state
+        objectives=objectives,
+        acquisition=acquisition,
+        funnel=funnel,
+        period=period,
+        state=state,
+        settings=s,
     )
     appendix = build_appendix(
         dataset, period=period, as_of=day, objectives=objectives, funnel=funnel

@@ -11,7 +11,8 @@ Jupyter and in the report. All text is escaped when rendered, so a source
 named ``<script>`` shows as text.
 
 The sentences themselves live in :mod:`kpilib.story.phrases`; the summary page's
-tiles and findings in :mod:`kpilib._summary_text`.
+tiles and findings in :mod:`kpilib.story.summary`, the objectives page in
+:mod:`kpilib.story.objectives`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from kpilib.sections.highlights import differs
 from kpilib.story.blocks import Heading, Narrative, _cap, label, metric_name, months_text
 from kpilib.story.format import Formatter, formatter
 from kpilib.story.notes import appendix, definitions
-from kpilib.story.phrases import CATEGORIES, METRICS, STAGES, phrase
+from kpilib.story.objectives import objectives_text
+from kpilib.story.phrases import CATEGORIES, STAGES, phrase
 from kpilib.story.summary import Tiles, findings, tiles
 from kpilib.story.value import projected_value
 
@@ -36,7 +38,7 @@ __all__ = [
     "formatter",
     "heading",
     "subheading",
-    "objectives",
+    "objectives_text",
     "acquisition",
     "projected_value",
     "funnel",
@@ -85,112 +87,6 @@ def heading(
 def subheading(key: str, fmt: Formatter) -> Heading:
     """A level-2 heading from the phrase catalogue (e.g. "findings")."""
     return Heading(phrase(key, fmt.lang), 2)
-
-
-# --- objectives ---------------------------------------------------------------
-
-
-def _ratio_col(rows: pd.DataFrame) -> pd.Series:
-    """Projected attainment where the period is open, else attainment."""
-    return rows["projected_attainment"].fillna(rows["attainment"])
-
-
-def objectives(att: pd.DataFrame, fmt: Formatter, *, period: str, as_of: Any = None) -> Narrative:
-    """What the objectives say: targets met or on track, the worst gap, teams, realism.
-
-    *att* is :func:`kpilib.kpis.objectives.attainment` output (rows of other
-    periods are ignored). A closed period is told by attainment, an open one
-    by projection and status.
-    """
-    lang, out = fmt.lang, Narrative()
-    month = fmt.month(period)
-    rows = att[att["period"] == period] if len(att) else att
-    company = rows[rows["scope"] == "company"] if len(rows) else rows
-    if not len(company):
-        out.sentences.append(phrase("obj.no_targets", lang, month=month))
-        return out
-    company = company.assign(ratio=_ratio_col(company)).reset_index(drop=True)
-    is_open = company["status"].notna().any()
-    n = len(company)
-    if is_open:
-        ok = int((company["status"] == "on track").sum())
-        out.sentences.append(
-            phrase("obj.open", lang, ok=ok, n=n, month=month, date=fmt.date(as_of))
-        )
-    else:
-        met = int((company["attainment"] >= 1).sum())
-        out.sentences.append(phrase("obj.closed", lang, met=met, n=n, month=month))
-    valid = company[company["ratio"].notna()]
-    if len(valid):
-        worst = valid.loc[valid["ratio"].idxmin()]
-        values = {
-            "Metric": _cap(metric_name(worst["metric"], lang)),
-            "actual": _value(fmt, worst["metric"], worst["actual"]),
-            "target": _value(fmt, worst["metric"], worst["target"]),
-            "att": fmt.percent(worst["attainment"]),
-            "gap": _value(fmt, worst["metric"], worst["gap"]),
-        }
-        if is_open:
-            values.update(
-                projected=_value(fmt, worst["metric"], worst["projected"]),
-                patt=fmt.percent(worst["projected_attainment"]),
-                status=phrase(f"status.{worst['status']}", lang),
-                required=_value(fmt, worst["metric"], worst["required_per_business_day"]),
-            )
-            out.sentences.append(phrase("obj.worst.open", lang, **values))
-        else:
-            out.sentences.append(phrase("obj.worst.closed", lang, **values))
-            best = valid.loc[valid["ratio"].idxmax()]
-            if best["metric"] != worst["metric"]:
-                out.sentences.append(
-                    phrase(
-                        "obj.best.closed",
-                        lang,
-                        Metric=_cap(metric_name(best["metric"], lang)),
-                        att=fmt.percent(best["attainment"]),
-                        actual=_value(fmt, best["metric"], best["actual"]),
-                        target=_value(fmt, best["metric"], best["target"]),
-                    )
-                )
-    teams = rows[(rows["scope"] == "team")]
-    if len(teams):
-        teams = teams.assign(ratio=_ratio_col(teams)).dropna(subset=["ratio"])
-        metric = "revenue" if (teams["metric"] == "revenue").any() else teams["metric"].iloc[0]
-        mt = teams[teams["metric"] == metric]
-        if len(mt) >= 2:
-            best, worst = mt.loc[mt["ratio"].idxmax()], mt.loc[mt["ratio"].idxmin()]
-            out.sentences.append(
-                phrase(
-                    "obj.teams",
-                    lang,
-                    best=label(best["team"]),
-                    worst=label(worst["team"]),
-                    metric=metric_name(metric, lang),
-                    att_best=fmt.percent(best["ratio"]),
-                    att_worst=fmt.percent(worst["ratio"]),
-                )
-            )
-    realism = company.dropna(subset=["realism"])
-    if len(realism):
-        top = realism.loc[realism["realism"].idxmax()]
-        if top["realism"] > 1.15:
-            out.sentences.append(
-                phrase(
-                    "obj.realism.high",
-                    lang,
-                    metric=metric_name(top["metric"], lang),
-                    ratio=fmt.percent(top["realism"]),
-                )
-            )
-        else:
-            out.sentences.append(phrase("obj.realism.ok", lang, ratio=fmt.percent(top["realism"])))
-    missing = [m for m in METRICS["en"] if m not in set(company["metric"])]
-    if missing:
-        names = ", ".join(metric_name(m, lang) for m in missing)
-        out.sentences.append(phrase("obj.missing", lang, what=names))
-    if not (rows["scope"] == "rep").any():
-        out.sentences.append(phrase("obj.missing", lang, what=phrase("obj.reps", lang)))
-    return out
 
 
 # --- acquisition and value ----------------------------------------------------

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import Any
 
+from kpilib.sections.appendix import AppendixSection
 from kpilib.story.blocks import Narrative, metric_name
 from kpilib.story.format import Formatter
-from kpilib.story.phrases import DEFINITIONS, METRICS, phrase
+from kpilib.story.phrases import DEFINITIONS, phrase
 
-__all__ = ["definitions", "appendix", "objectives_missing"]
+__all__ = ["definitions", "appendix"]
 
 
 def definitions(fmt: Formatter) -> Narrative:
@@ -16,53 +17,49 @@ def definitions(fmt: Formatter) -> Narrative:
     return Narrative([f"{name}: {text}" for name, text in DEFINITIONS[fmt.lang]], style="list")
 
 
-def appendix(
-    fmt: Formatter,
-    *,
-    warnings: list[str],
-    trend: pd.DataFrame | None = None,
-    att: pd.DataFrame | None = None,
-    period: str,
-    window_days: int | None = None,
-    missing_tables: list[str] | None = None,
-) -> Narrative:
-    """The data notes: validation warnings, immature cohorts, missing targets and tables."""
+def appendix(section: AppendixSection, fmt: Formatter, *, settings: Any) -> Narrative:
+    """The data notes: validation warnings, missing tables, the conversion window and
+    immature cohorts, how targets were read, missing targets, and the status words."""
     lang, notes = fmt.lang, Narrative(style="list", css="kpi-notes")
-    notes.sentences.extend(warnings or [phrase("notes.none", lang)])
+    say = notes.sentences.append
+    notes.sentences.extend(section.warnings or [phrase("notes.none", lang)])
     what = {
         "targets": phrase("title.objectives", lang),
         "costs": phrase("tile.cac", lang),
         "orders": phrase("tile.ltv_to_cac", lang),
     }
-    for table in missing_tables or []:
-        notes.sentences.append(
-            phrase("notes.missing_table", lang, table=table, what=what.get(table, table))
+    for table in section.missing_tables:
+        say(phrase("notes.missing_table", lang, table=table, what=what.get(table, table)))
+    if section.window is not None and section.window.known:
+        days = fmt.number(section.window.value)
+        say(
+            phrase(
+                "notes.window.derived" if section.window_derived else "notes.window.set",
+                lang,
+                days=days,
+            )
         )
-    if trend is not None and len(trend) and trend["immature"].any():
-        cohorts = ", ".join(
-            fmt.month(c) for c in trend.loc[trend["immature"].astype(bool), "cohort"]
+    if section.immature_cohorts:
+        cohorts = ", ".join(fmt.month(c) for c in section.immature_cohorts)
+        days = fmt.number(section.window.value) if section.window is not None else "—"
+        say(phrase("notes.immature", lang, days=days, cohorts=cohorts))
+    if "targets" not in section.missing_tables:
+        if section.target_level == "none":
+            say(phrase("obj.no_targets", lang, month=fmt.month(section.period)))
+        if section.derived_targets:
+            names = ", ".join(metric_name(m, lang) for m in section.derived_targets)
+            say(phrase("obj.from_teams", lang, metrics=names))
+        if section.missing_metrics:
+            names = ", ".join(metric_name(m, lang) for m in section.missing_metrics)
+            say(phrase("obj.missing", lang, what=names))
+        if section.no_rep_targets:
+            say(phrase("obj.missing", lang, what=phrase("obj.reps", lang)))
+    say(
+        phrase(
+            "notes.status",
+            lang,
+            on_track=fmt.percent(settings.on_track),
+            at_risk=fmt.percent(settings.at_risk),
         )
-        notes.sentences.append(
-            phrase("notes.immature", lang, days=window_days or 0, cohorts=cohorts)
-        )
-    if att is not None:
-        notes.sentences.extend(objectives_missing(att, fmt, period=period))
+    )
     return notes
-
-
-def objectives_missing(att: pd.DataFrame, fmt: Formatter, *, period: str) -> list[str]:
-    """Sentences naming the metrics (and levels) without a target in *period*."""
-    lang = fmt.lang
-    rows = att[att["period"] == period] if len(att) else att
-    company = set(rows.loc[rows["scope"] == "company", "metric"]) if len(rows) else set()
-    if not company:
-        return [phrase("obj.no_targets", lang, month=fmt.month(period))]
-    out = []
-    missing = [m for m in METRICS["en"] if m not in company]
-    if missing:
-        out.append(
-            phrase("obj.missing", lang, what=", ".join(metric_name(m, lang) for m in missing))
-        )
-    if not (rows["scope"] == "rep").any():
-        out.append(phrase("obj.missing", lang, what=phrase("obj.reps", lang)))
-    return out

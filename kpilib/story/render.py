@@ -69,6 +69,8 @@ def name_text(kind: str, code: str, fmt: Formatter) -> str:
         return STAGES[fmt.lang].get(code, label(code))
     if kind == "month":
         return fmt.month(code)
+    if kind == "company":
+        return phrase("who.company", fmt.lang)
     return label(code)
 
 
@@ -76,13 +78,14 @@ def finding_text(f: Finding, fmt: Formatter) -> str:
     """The sentence of finding *f* in *fmt*'s language, capitalised.
 
     Name fields are given as ``kind:code`` (``metric:revenue``, ``stage:offer``,
-    ``month:2026-07``, ``team:South``); a field name starting with a capital
-    is capitalised.
+    ``month:2026-07``, ``team:South``); each is also given capitalised, as
+    ``Who`` for ``who``.
     """
     digits = f.digits
     values: dict[str, Any] = {k: fact_text(v, fmt, digits.get(k)) for k, v in f.facts.items()}
     for key, spec in f.names.items():
         kind, _, code = spec.partition(":")
         text = name_text(kind, code, fmt)
-        values[key] = _cap(text) if key[:1].isupper() else text
+        values[key] = text
+        values[_cap(key)] = _cap(text)
     return _cap(phrase(f.key, fmt.lang, **values))

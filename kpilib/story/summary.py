@@ -1,76 +1,23 @@
-"""The summary page's narrative: the six headline tiles and the three findings."""
+"""The summary page's text: the six headline tiles and the findings, from the summary section.
+
+Every figure is a fact of :class:`kpilib.sections.summary.SummarySection`,
+formatted by :mod:`kpilib.story.render`: a tile never puts a projected
+percentage beside an actual count, and says "month to date" where the month
+is still open.
+"""
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
-
-from kpilib.sections.highlights import differs
-from kpilib.story.blocks import Narrative, label, metric_name
+from kpilib.sections.summary import SummarySection, Tile
+from kpilib.story.blocks import Narrative
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import phrase
+from kpilib.story.render import fact_text, finding_text
 
-__all__ = ["Tiles", "tiles", "findings", "FINDINGS"]
-
-FINDINGS = {
-    "obj.miss": {
-        "en": "{Who} reached {att} of its {metric} target ({actual} of {target}): the "
-        "largest shortfall this month.",
-        "fr": "{Who} atteint {att} de son objectif de {metric} ({actual} sur {target}) : "
-        "le plus gros écart du mois.",
-    },
-    "obj.all": {
-        "en": "Every target was met; {metric} led at {att} of target.",
-        "fr": "Tous les objectifs sont atteints ; {metric} en tête à {att} de l’objectif.",
-    },
-    "cac.change": {
-        "en": "Blended CAC {verb} {change} to {cac} while new customers went from {n0} to {n1}.",
-        "fr": "Le CAC global {verb} de {change} à {cac}, les nouveaux clients passant de {n0} à {n1}.",
-    },
-    "cac.channel": {
-        "en": "{Channel} costs {cac} per new customer, {times} the blended {blended}.",
-        "fr": "{Channel} coûte {cac} par nouveau client, {times} le CAC global de {blended}.",
-    },
-    "ltv.low": {
-        "en": "{Channel} returns {ratio} on its acquisition cost after {months} months, "
-        "below the {min} line.",
-        "fr": "{Channel} rapporte {ratio} de son coût d’acquisition après {months} mois, "
-        "sous la ligne {min}.",
-    },
-    "fun.sources": {
-        "en": "Leads from {best_name} convert to sales at {best} against {worst} for {worst_name} "
-        "(cohort {month}): a real gap, outside the 95% intervals.",
-        "fr": "Les leads {best_name} convertissent à {best} contre {worst} pour {worst_name} "
-        "(cohorte {month}) : un écart réel, hors des intervalles à 95 %.",
-    },
-    "fun.trend": {
-        "en": "Lead-to-sale conversion {verb} from {first} to {last} over {n} mature cohorts, "
-        "beyond chance.",
-        "fr": "La conversion lead → vente {verb} de {first} à {last} sur {n} cohortes mûres, "
-        "au-delà du hasard.",
-    },
-    "fun.leak": {
-        "en": "{share} of lost leads drop out between {a} and {b}: the funnel’s biggest leak.",
-        "fr": "{share} des leads perdus sortent entre {a} et {b} : la plus grosse fuite.",
-    },
-    "verb.up": {"en": "rose", "fr": "monte"},
-    "verb.down": {"en": "fell", "fr": "baisse"},
-    "status.good": {"en": "on target", "fr": "dans l’objectif"},
-    "status.warn": {"en": "watch", "fr": "à surveiller"},
-    "status.bad": {"en": "behind", "fr": "en retard"},
-    "noise": {"en": "within noise", "fr": "dans la marge d’erreur"},
-}
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    return FINDINGS[key][lang].format(**values)
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+__all__ = ["Tiles", "tiles", "findings", "tile_item"]
 
 
 @dataclass
@@ -101,241 +48,101 @@ class Tiles:
         )
 
 
-def tiles(frame: pd.DataFrame, fmt: Formatter) -> Tiles:
-    """Format :func:`kpilib.sections.highlights.headline` as tiles."""
-    lang, items = fmt.lang, []
-    for _, row in frame.iterrows():
-        tile = row["tile"]
-        level = row["status"] if isinstance(row["status"], str) else ""
-        item = {"label": phrase(f"tile.{tile}", lang), "level": level}
-        value = row["value"]
-        if tile == "revenue":
-            item["value"] = fmt.money(value)
-        elif tile == "new_customers":
-            item["value"] = fmt.number(value)
-        elif tile == "conversion":
-            item["value"] = fmt.percent(value, 1)
-        elif tile == "cac":
-            item["value"] = fmt.money(value)
-        elif tile == "ltv_to_cac":
-            item["value"] = fmt.ratio(value)
-        else:
-            item["value"] = (
-                phrase("tile.not_yet", lang)
-                if pd.isna(value)
-                else ("< 1 " + ("month" if lang == "en" else "mois"))
-                if value == 0
-                else phrase("tile.months", lang, n=fmt.number(value))
-            )
-        if pd.isna(value) and tile != "payback":
-            item["value"] = phrase("tile.na", lang)
-        if tile in ("new_customers", "revenue"):
-            if pd.notna(row["target"]):
-                unit = fmt.money if tile == "revenue" else fmt.number
-                item["detail"] = phrase(
-                    "tile.of_target",
-                    lang,
-                    att=fmt.percent(row["attainment"]),
-                    target=unit(row["target"]),
-                )
-            else:
-                item["detail"] = phrase("tile.no_target", lang)
-        elif tile == "ltv_to_cac" and pd.notna(row["months"]):
-            item["detail"] = phrase(
-                "tile.at_months", lang, n=int(row["months"]), month=fmt.month(row["reference"])
-            )
-        elif isinstance(row["reference"], str):
-            item["detail"] = phrase("tile.cohort", lang, month=fmt.month(row["reference"]))
-            if tile == "cac":
-                item["detail"] = fmt.month(row["reference"])
-            if row["immature"]:
-                item["detail"] += " · " + phrase("tile.immature", lang)
-        if pd.notna(row["change"]) and isinstance(row["previous_reference"], str):
-            kind = row["change_kind"]
-            change = (
-                fmt.points(row["change"])
-                if kind == "points"
-                else fmt.change(row["change"])
-                if kind == "relative"
-                else ("+" if row["change"] >= 0 else "−")
-                + phrase("tile.months", lang, n=fmt.number(abs(row["change"])))
-            )
-            prev = fmt.month(row["previous_reference"])
-            text = phrase("tile.vs_prev", lang, change=change, prev=prev)
-            if kind == "absolute" and row["change"] == 0:
-                text = phrase("tile.same", lang, prev=prev)
-            if row.get("significant") is False or row.get("significant") is np.False_:
-                text += " · " + _t("noise", lang)
-            item["change"] = text
-        if item["level"]:
-            item["status"] = _t(f"status.{item['level']}", lang)
-        items.append(item)
-    return Tiles(items)
+def _value(tile: Tile, fmt: Formatter) -> str:
+    lang, v = fmt.lang, tile.value
+    if tile.key == "payback":
+        if not v.known:
+            return phrase("tile.not_yet", lang)
+        return phrase("tile.under_one", lang) if v.value == 0 else fact_text(v, fmt)
+    if not v.known:
+        return phrase("tile.na", lang)
+    return fact_text(v, fmt, 1 if tile.key == "conversion" else None)
 
 
-def findings(
-    fmt: Formatter,
-    *,
-    period: str,
-    att: pd.DataFrame | None = None,
-    cac_frame: pd.DataFrame | None = None,
-    payback_by_channel: pd.DataFrame | None = None,
-    ltv_cohort: str | None = None,
-    ltv_months: int = 12,
-    ltv_to_cac_min: float = 3.0,
-    funnel_frame: pd.DataFrame | None = None,
-    by_source: pd.DataFrame | None = None,
-    source_cohort: str | None = None,
-    trend: pd.DataFrame | None = None,
-    top: int = 3,
-) -> Narrative:
-    """The *top* findings that matter most, one per family where possible.
-
-    Candidates, each scored by size: the largest shortfall against a target
-    (1 − attainment), the blended CAC change (its size) or the costliest
-    channel (times the blended CAC), the channel furthest below the LTV:CAC
-    line, a significant gap between sources or over the trend of mature
-    cohorts, and the biggest leak of the funnel. The best of each family
-    (objectives, acquisition, funnel) is kept, then the best remaining ones,
-    ordered by score.
-    """
+def _detail(tile: Tile, fmt: Formatter) -> str:
     lang = fmt.lang
-    cand: list[tuple[str, float, str]] = []
-    if att is not None and len(att):
-        rows = att[(att["period"] == period)].copy()
-        rows["ratio"] = rows["projected_attainment"].fillna(rows["attainment"])
-        rows = rows.dropna(subset=["ratio"])
-        if len(rows):
-            worst = rows.loc[rows["ratio"].idxmin()]
-            unit = fmt.money if worst["metric"] == "revenue" else fmt.number
-            who = label(worst["team"]) if worst["scope"] == "team" else label(worst["owner"])
-            if worst["scope"] == "company":
-                who = phrase("chart.company", lang)
-                who = "the company" if lang == "en" else "l’entreprise"
-            if worst["ratio"] < 1:
-                text = _t(
-                    "obj.miss",
+    if tile.key in ("new_customers", "revenue"):
+        if tile.target is None:
+            return phrase("tile.no_target", lang)
+        parts = []
+        values = {"att": fact_text(tile.attainment, fmt), "target": fact_text(tile.target, fmt)}
+        if tile.projected is not None:
+            parts.append(phrase("tile.so_far", lang, **values))
+            parts.append(
+                phrase(
+                    "tile.projected",
                     lang,
-                    Who=_cap(who) if worst["scope"] == "company" else who,
-                    att=fmt.percent(worst["ratio"]),
-                    metric=metric_name(worst["metric"], lang),
-                    actual=unit(worst["actual"]),
-                    target=unit(worst["target"]),
+                    projected=fact_text(tile.projected, fmt),
+                    patt=fact_text(tile.projected_attainment, fmt),
                 )
-                cand.append(("objectives", float(1 - worst["ratio"]) * 2, text))
-            else:
-                company = rows[rows["scope"] == "company"]
-                best = company.loc[company["ratio"].idxmax()] if len(company) else worst
-                text = _t(
-                    "obj.all",
-                    lang,
-                    metric=metric_name(best["metric"], lang),
-                    att=fmt.percent(best["ratio"]),
-                )
-                cand.append(("objectives", 0.05, text))
-    if cac_frame is not None and len(cac_frame):
-        blended = cac_frame[cac_frame["channel"].isna()].set_index("period")
-        prev = blended.index[blended.index < period]
-        if period in blended.index and len(prev) and pd.notna(blended.loc[period, "cac"]):
-            now, before = blended.loc[period], blended.loc[prev[-1]]
-            if pd.notna(before["cac"]) and before["cac"] > 0:
-                change = now["cac"] / before["cac"] - 1
-                text = _t(
-                    "cac.change",
-                    lang,
-                    verb=_t("verb.up" if change > 0 else "verb.down", lang),
-                    change=fmt.percent(abs(change)),
-                    cac=fmt.money(now["cac"]),
-                    n0=fmt.number(before["new_customers"]),
-                    n1=fmt.number(now["new_customers"]),
-                )
-                cand.append(("acquisition", abs(float(change)), text))
-            channels = cac_frame[
-                (cac_frame["period"] == period) & cac_frame["channel"].notna()
-            ].dropna(subset=["cac"])
-            if len(channels):
-                high = channels.loc[channels["cac"].idxmax()]
-                times = high["cac"] / now["cac"]
-                text = _t(
-                    "cac.channel",
-                    lang,
-                    Channel=_cap(label(high["channel"])),
-                    cac=fmt.money(high["cac"]),
-                    times=fmt.number(times, 1) + "×",
-                    blended=fmt.money(now["cac"]),
-                )
-                cand.append(("acquisition", float(times - 1) / 4, text))
-    if payback_by_channel is not None and len(payback_by_channel) and ltv_cohort:
-        rows = payback_by_channel[payback_by_channel["cohort"] == ltv_cohort].dropna(
-            subset=["ltv_to_cac"]
-        )
-        if len(rows):
-            low = rows.loc[rows["ltv_to_cac"].idxmin()]
-            if low["ltv_to_cac"] < ltv_to_cac_min:
-                text = _t(
-                    "ltv.low",
-                    lang,
-                    Channel=_cap(label(low["channel"])),
-                    ratio=fmt.ratio(low["ltv_to_cac"]),
-                    months=ltv_months,
-                    min=fmt.ratio(ltv_to_cac_min),
-                )
-                cand.append(("acquisition", float(1 - low["ltv_to_cac"] / ltv_to_cac_min), text))
-    if by_source is not None and len(by_source.dropna(subset=["overall_conversion"])) >= 2:
-        src = by_source.dropna(subset=["overall_conversion"])
-        best = src.loc[src["overall_conversion"].idxmax()]
-        worst = src.loc[src["overall_conversion"].idxmin()]
-        if differs(best["converted"], best["leads"], worst["converted"], worst["leads"]):
-            text = _t(
-                "fun.sources",
-                lang,
-                best_name=label(best["source"]),
-                best=fmt.percent(best["overall_conversion"], 1),
-                worst=fmt.percent(worst["overall_conversion"], 1),
-                worst_name=label(worst["source"]),
-                month=fmt.month(source_cohort or period),
             )
-            cand.append(("funnel", 0.5, text))
-    if trend is not None and len(trend):
-        ripe = trend[~trend["immature"].astype(bool)]
-        if len(ripe) >= 2:
-            a, b = ripe.iloc[0], ripe.iloc[-1]
-            if differs(a["converted"], a["leads"], b["converted"], b["leads"]):
-                up = b["overall_conversion"] > a["overall_conversion"]
-                text = _t(
-                    "fun.trend",
-                    lang,
-                    verb=_t("verb.up" if up else "verb.down", lang),
-                    first=fmt.percent(a["overall_conversion"], 1),
-                    last=fmt.percent(b["overall_conversion"], 1),
-                    n=len(ripe),
-                )
-                cand.append(("funnel", 0.8, text))
-    if funnel_frame is not None and len(funnel_frame) > 1 and funnel_frame["lost"].sum() > 0:
-        i = int(funnel_frame["lost"].to_numpy().argmax())
-        from kpilib.story.phrases import STAGES
+        else:
+            parts.append(phrase("tile.of_target", lang, **values))
+            if tile.status == "missed" and tile.gap is not None:
+                parts.append(phrase("tile.missed_by", lang, gap=fact_text(tile.gap, fmt)))
+        return " · ".join(parts)
+    period = tile.value.period
+    if tile.key == "cac":
+        text = fmt.month(period) if period else ""
+        if "month_to_date" in tile.notes:
+            text += " · " + phrase("tile.month_to_date", lang)
+        return text
+    if tile.key == "ltv_to_cac" and tile.months is not None and period:
+        return phrase("tile.at_months", lang, n=tile.months, month=fmt.month(period))
+    if not period:
+        return ""
+    text = phrase("tile.cohort", lang, month=fmt.month(period))
+    if "immature" in tile.notes:
+        text += " · " + phrase("tile.immature", lang)
+    return text
 
-        stages = STAGES[lang]
-        text = _t(
-            "fun.leak",
-            lang,
-            share=fmt.percent(funnel_frame["lost_share"].iloc[i]),
-            a=stages.get(funnel_frame["stage"].iloc[i], funnel_frame["stage"].iloc[i]),
-            b=stages.get(funnel_frame["stage"].iloc[i + 1], funnel_frame["stage"].iloc[i + 1])
-            if i + 1 < len(funnel_frame)
-            else "",
-        )
-        cand.append(("funnel", float(funnel_frame["lost_share"].iloc[i]) / 3, text))
-    cand.sort(key=lambda c: -c[1])
-    chosen, families = [], set()
-    for family, score, text in cand:
-        if family not in families:
-            chosen.append((score, text))
-            families.add(family)
-    for _family, score, text in cand:
-        if len(chosen) >= top:
-            break
-        if (score, text) not in chosen:
-            chosen.append((score, text))
-    chosen.sort(key=lambda c: -c[0])
-    return Narrative([_cap(t) for _, t in chosen[:top]], style="numbered", css="kpi-findings")
+
+def _like(f, value: float):  # noqa: ANN001, ANN202 - a Fact of the same unit
+    from kpilib.sections.model import fact
+
+    return fact(value, f.unit, f.basis, f.period, f.source)
+
+
+def _change(tile: Tile, fmt: Formatter) -> str:
+    lang = fmt.lang
+    if tile.change is None or not tile.change.known or tile.previous is None:
+        return ""
+    prev = tile.previous.period
+    when = fmt.month(prev) if prev else ""
+    if tile.change.unit == "months" and tile.change.value == 0:
+        return phrase("tile.same", lang, prev=when)
+    if tile.change.unit == "months":
+        sign = "+" if tile.change.value > 0 else "−"
+        text = sign + fact_text(_like(tile.change, abs(tile.change.value)), fmt)
+    else:
+        text = fact_text(tile.change, fmt)
+    out = phrase("tile.vs_prev", lang, change=text, prev=when)
+    if tile.significant is False:
+        out += " · " + phrase("noise", lang)
+    return out
+
+
+def tile_item(tile: Tile, fmt: Formatter) -> dict[str, str]:
+    """One tile's texts: label, value, detail, change, status and colour level."""
+    item = {
+        "label": phrase(f"tile.{tile.key}", fmt.lang),
+        "value": _value(tile, fmt),
+        "detail": _detail(tile, fmt),
+        "change": _change(tile, fmt),
+        "level": tile.level,
+    }
+    if tile.status and tile.status != "no_target":
+        item["status"] = phrase(f"status.{tile.status}", fmt.lang)
+    return item
+
+
+def tiles(section: SummarySection, fmt: Formatter) -> Tiles:
+    """The summary section's tiles as displayable HTML."""
+    return Tiles([tile_item(t, fmt) for t in section.tiles])
+
+
+def findings(section: SummarySection, fmt: Formatter) -> Narrative:
+    """The summary's findings, one numbered sentence each."""
+    return Narrative(
+        [finding_text(f, fmt) for f in section.findings], style="numbered", css="kpi-findings"
+    )
