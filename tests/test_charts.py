@@ -73,8 +73,10 @@ def test_attainment_bars_colour_by_status_and_state_the_finding():
 
 def test_attainment_bars_open_month_labels_actual_and_projection_apart():
     # 40 of 100 leads so far (40%), projected 80 (80%): behind
-    att = _att().iloc[:1].assign(
-        projected=80.0, projected_attainment=0.8, actual=40.0, attainment=0.4, gap=60.0
+    att = (
+        _att()
+        .iloc[:1]
+        .assign(projected=80.0, projected_attainment=0.8, actual=40.0, attainment=0.4, gap=60.0)
     )
     ax = charts.attainment_bars(objectives_section(att, period="2026-10", closed=False), fmt=EN)
     assert _title(ax) == "0 of 1 objectives on track; leads projected at 80%"
@@ -113,13 +115,17 @@ def test_cumulative_path_projects_an_open_month():
         }
     )
     # 110 after 11 of 22 business days projects to 220 = 100% of 220 (the objective's figures)
-    att = _att().iloc[:1].assign(
-        metric="sales",
-        target=220.0,
-        actual=110.0,
-        attainment=0.5,
-        projected=220.0,
-        projected_attainment=1.0,
+    att = (
+        _att()
+        .iloc[:1]
+        .assign(
+            metric="sales",
+            target=220.0,
+            actual=110.0,
+            attainment=0.5,
+            projected=220.0,
+            projected_attainment=1.0,
+        )
     )
     goal = objectives_section(att, period="2026-10", closed=False).get("sales")
     ax = charts.cumulative_path(path, metric="sales", period="2026-10", objective=goal, fmt=EN)

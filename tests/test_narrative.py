@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from kpilib.data.settings import Settings
+from kpilib.sections.objectives import objectives_section
 from kpilib.story import narrative
 from kpilib.story.format import Formatter, formatter
-from kpilib.story.phrases import PHRASES, fields
-from kpilib.sections.objectives import objectives_section
 from kpilib.story.objectives import objectives_text
+from kpilib.story.phrases import PHRASES, fields
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")
@@ -420,5 +420,3 @@ def test_heading_escapes_company():
         '<h1 class="kpi-heading">Objectifs</h1>'
         '<p class="kpi-subtitle">A&amp;B &lt;i&gt; · octobre 2026 · données au 31 octobre 2026</p>'
     )
-
-

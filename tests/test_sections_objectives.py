@@ -78,7 +78,11 @@ def test_open_month_projects_and_labels(dataset):
     assert nc.actual.basis == "month_to_date"
     assert (nc.projected.value, nc.projected_attainment.value, nc.status) == (4, 1.0, "on_track")
     # revenue 100 + 200 = 300, projected 600 of 800 = 75% -> behind (below at_risk 85%)
-    assert (rev.projected.value, rev.projected_attainment.value, rev.status) == (600, 0.75, "behind")
+    assert (rev.projected.value, rev.projected_attainment.value, rev.status) == (
+        600,
+        0.75,
+        "behind",
+    )
 
 
 def _fake_sections():
@@ -123,8 +127,13 @@ def test_tiles_closed_say_missed_by(dataset):
     _, summary = _summary(dataset, "2026-10-31")
     text = tiles(summary, Formatter()).text.splitlines()
     # 3 new customers of 4: 75%, missed by 1; September had 1 (C4): +200%
-    assert text[0] == "New customers | 3 | 75% of 4 · missed by 1 | +200% vs September 2026 | missed"
-    assert text[1] == "Revenue | €600 | 75% of €800 · missed by €200 | +1,100% vs September 2026 | missed"
+    assert (
+        text[0] == "New customers | 3 | 75% of 4 · missed by 1 | +200% vs September 2026 | missed"
+    )
+    assert (
+        text[1]
+        == "Revenue | €600 | 75% of €800 · missed by €200 | +1,100% vs September 2026 | missed"
+    )
 
 
 def test_tiles_open_never_mix_projected_and_actual(dataset):
