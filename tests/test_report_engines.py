@@ -1,8 +1,9 @@
 """The report's figures computed on polars and DuckDB scans equal the pandas ones.
 
 The sample dataset is written as Parquet; :func:`kpilib.engine.scan.open_dataset`
-opens it on each engine, and every frame the notebooks read
-(:mod:`kpilib.sections.highlights`, :func:`kpilib.kpis.tables.compute_all`) must equal the
+opens it on each engine, and every fact and frame of the report model
+(:func:`kpilib.sections.build.build`, what the notebooks read) and of
+:func:`kpilib.kpis.tables.compute_all` must equal the
 frame computed from the same folder loaded into pandas: same columns, dtypes,
 rows and values. Spark is in ``test_spark.py``.
 """
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import shutil
 import sys
+from dataclasses import fields, is_dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -20,7 +23,8 @@ from kpilib.data.load import load_dataset
 from kpilib.engine.scan import ScannedDataset, open_dataset, spark_session
 from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.tables import compute_all
-from kpilib.sections import highlights
+from kpilib.sections.build import build
+from kpilib.sections.model import Fact
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 PERIOD = "2026-10"
@@ -41,30 +45,34 @@ def folder(tmp_path_factory) -> Path:
     return write_parquet_sample(tmp_path_factory.mktemp("parquet-sample"))
 
 
-def report_frames(dataset, *, full: bool = True) -> dict:
-    """Every frame and figure the four notebooks read, flattened.
+def _flatten(obj: Any, path: str, out: dict) -> None:
+    """Every value of the report model, by its path (facts as value, unit, basis, period)."""
+    if isinstance(obj, Fact):
+        out[path] = (obj.value, obj.unit, obj.basis, obj.period, obj.source)
+    elif is_dataclass(obj) and not isinstance(obj, type):
+        for f in fields(obj):
+            _flatten(getattr(obj, f.name), f"{path}.{f.name}", out)
+    elif isinstance(obj, dict):
+        for key, value in obj.items():
+            _flatten(value, f"{path}[{key}]", out)
+    elif isinstance(obj, (list, tuple)):
+        for i, value in enumerate(obj):
+            _flatten(value, f"{path}[{i}]", out)
+    else:
+        out[path] = obj
 
-    ``full=False`` leaves out the headline tiles and ``compute_all``, which
-    compute the same KPI calls again (for Spark, where each call is slow).
+
+def report_frames(dataset, *, full: bool = True) -> dict:
+    """Every frame and figure of the report model, flattened (the notebooks read only it).
+
+    ``full=False`` leaves out ``compute_all``, which computes the same KPI calls
+    again (for Spark, where each call is slow).
     """
     out: dict = {}
-    groups = {
-        "objectives": highlights.objectives_frames(dataset, period=PERIOD),
-        "acquisition": highlights.acquisition_frames(dataset, period=PERIOD),
-        "funnel": highlights.funnel_frames(dataset, period=PERIOD),
-        "projected": highlights.projected_frames(dataset, period=PERIOD),
-    }
+    _flatten(build(dataset, period=PERIOD), "report", out)
     if full:
-        groups["tables"] = compute_all(dataset, period=PERIOD)
-    for group, frames in groups.items():
-        for key, value in frames.items():
-            if isinstance(value, dict):  # objectives' paths, one frame a metric
-                out.update({f"{group}.{key}.{k}": v for k, v in value.items()})
-            else:
-                out[f"{group}.{key}"] = value
-    if full:
-        out["headline"] = highlights.headline(dataset, period=PERIOD)
-    out["missing_tables"] = highlights.missing_tables(dataset)
+        for key, value in compute_all(dataset, period=PERIOD).items():
+            out[f"tables.{key}"] = value
     out["as_of"] = dataset.as_of
     return out
 
@@ -82,6 +90,9 @@ def assert_same(got: dict, expected: dict) -> None:
                 pd.testing.assert_frame_equal(got[key], want, check_exact=False, rtol=1e-9)
             except AssertionError as exc:
                 raise AssertionError(f"{key}: {exc}") from None
+        elif isinstance(want, tuple) and want and isinstance(want[0], float):
+            assert got[key][1:] == want[1:], key
+            assert got[key][0] == pytest.approx(want[0], rel=1e-9, nan_ok=True), key
         else:
             assert got[key] == want or (got[key] != got[key] and want != want), key
 
@@ -92,10 +103,8 @@ def test_report_frames_on_a_scan_equal_the_pandas_ones(folder, expected, engine)
     assert isinstance(dataset, ScannedDataset) and dataset.backend == engine
     got = report_frames(dataset)
     # the headline figures are real ones, not empty frames equal by accident
-    tiles = got["headline"].set_index("tile")
-    assert tiles.loc["new_customers", "value"] == 122
-    assert round(tiles.loc["cac", "value"]) == 3739
-    assert got["projected.reason"] is None and len(got["projected.result"]) > 0
+    assert got["report.summary.tiles[0].value"][0] == 122
+    assert round(got["report.summary.tiles[3].value"][0]) == 3739
     assert_same(got, expected)
 
 
