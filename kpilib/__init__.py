@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from kpilib.data.dataset import Dataset
 from kpilib.data.load import load_dataset
 from kpilib.data.periods import Period, business_days, parse_period, resolve_as_of
@@ -28,10 +25,17 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _LAZY:
+        import importlib
+
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'kpilib' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public names, lazily loaded ones included (what tab completion offers)."""
+    return sorted({*__all__, "__version__"})
 
 
 __all__ = [

@@ -28,6 +28,7 @@ from kpilib.data.settings import load_settings
 from kpilib.engine.scan import ENGINES
 from kpilib.errors import KpiError, ParameterError
 from kpilib.report.pdf import HOW_TO_GET_PDF, Printer, find_chromium
+from kpilib.sections.build import MODEL_FILE
 from kpilib.story.format import formatter
 
 __all__ = [
@@ -235,14 +236,17 @@ def build_report(
     chromium = find_chromium()
     printer = Printer(chromium) if chromium else None  # Chromium starts meanwhile too
     pages = _Pages(staging, settings, period, lang, bar)
+    # the report model: every figure of the pack, computed once while the kernels start
+    values["model"] = str(staging / MODEL_FILE)
+
+    def check() -> None:
+        _checker(sources, values)()
+        _model(data, engine, period, as_of, staging)
+
     try:
-        # the report model: every figure of the pack computed once, read by each notebook
-        values["model"] = str(_model(data, engine, period, as_of, staging))
         # kernels start while the parameters are checked against each notebook;
         # each page is exported as soon as its notebook has run
-        _execute(
-            sources, staging, values, nb_dir, bar, workers, _checker(sources, values), pages.export
-        )
+        _execute(sources, staging, values, nb_dir, bar, workers, check, pages.export)
         _finish(pages, printer)
         _swap(staging, final)
     except BaseException:
@@ -256,7 +260,8 @@ def build_report(
 
 
 def _model(data: Path, engine: str, period: str, as_of: str | None, staging: Path) -> Path:
-    """Compute the report model of *period* once and save it in the build folder."""
+    """Compute the report model of *period* once and save it in the build folder (each
+    notebook reads it: see :mod:`kpilib.sections.build`)."""
     from kpilib.engine.scan import open_dataset
     from kpilib.sections.build import build, save
 
