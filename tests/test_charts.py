@@ -269,3 +269,27 @@ def test_show_embeds_an_svg_with_the_title_as_alt_text():
     svg = base64.b64decode(page.split("base64,")[1].split('"')[0])
     assert svg.startswith(b"<?xml") and b"<svg" in svg
     assert plt.get_fignums() == []  # charts never register with pyplot
+
+
+def test_team_heatmap_of_many_teams_shows_the_extremes():
+    # 20 teams on revenue, team k at (50 + 5k)%: the 8 lowest (T00-T07) and 4 highest (T16-T19)
+    n = 20
+    att = pd.DataFrame(
+        {
+            "period": ["2026-10"] * n,
+            "metric": ["revenue"] * n,
+            "scope": ["team"] * n,
+            "team": [f"T{k:02d}" for k in range(n)],
+            "owner": [None] * n,
+            "target": [100.0] * n,
+            "actual": [50.0 + 5 * k for k in range(n)],
+            "attainment": [(50.0 + 5 * k) / 100 for k in range(n)],
+            "projected": [np.nan] * n,
+            "projected_attainment": [np.nan] * n,
+        }
+    )
+    ax = charts.team_attainment(_closed(att), fmt=EN)
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    assert shown == [f"T{k:02d}" for k in [*range(8), *range(16, 20)]]
+    assert ax.get_ylabel() == "12 of 20 teams: furthest behind and ahead on revenue"
+    assert _title(ax) == "T19 leads on revenue at 145% of target; T00 lowest at 50%"

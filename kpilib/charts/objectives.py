@@ -116,18 +116,35 @@ def attainment_bars(
 
 @styled
 def team_attainment(
-    section: ObjectivesSection, *, fmt: Formatter | None = None, ax: Axes | None = None
+    section: ObjectivesSection,
+    *,
+    fmt: Formatter | None = None,
+    max_teams: int = 12,
+    ax: Axes | None = None,
 ) -> Axes:
-    """Attainment of each team on each metric (projected while open), a heatmap centred on 100%."""
+    """Attainment of each team on each metric (projected while open), a heatmap centred on 100%.
+
+    Past *max_teams* teams, only those furthest behind (two thirds of the rows)
+    and furthest ahead (one third) on revenue, or the first metric, are drawn,
+    and the axis says so.
+    """
     fmt = fmt_or_default(fmt)
     rows = [o for o in section.teams if o.ratio.known]
-    ax = new_axes(ax, height=2.6)
+    ax = new_axes(ax, height=2.6 if len({o.team for o in rows}) <= 6 else 3.6)
     if not rows:
         return empty(ax, fmt, "no_targets", phrase("title.objectives", fmt.lang))
     frame = pd.DataFrame({"team": [o.team for o in rows], "metric": [o.metric for o in rows]})
     frame["ratio"] = [o.ratio.value for o in rows]
     grid = frame.pivot_table(index="team", columns="metric", values="ratio", aggfunc="first")
     grid = grid[_order(grid.columns)]
+    metrics = [o.metric for o in rows]
+    metric = "revenue" if "revenue" in metrics else metrics[0]
+    total = len(grid)
+    if total > max_teams:
+        # a readable heatmap: the teams furthest behind and furthest ahead on the metric
+        ranked = grid[metric].sort_values(na_position="first")
+        keep = [*ranked.index[: max_teams - max_teams // 3], *ranked.index[-(max_teams // 3) :]]
+        grid = grid.loc[keep]
     low, high = float(np.nanmin(grid.to_numpy())), float(np.nanmax(grid.to_numpy()))
     norm = TwoSlopeNorm(vcenter=1.0, vmin=min(low, 0.99), vmax=max(high, 1.01))
     ax.imshow(grid.to_numpy(dtype="float64"), cmap=_DIVERGING, norm=norm, aspect="auto")
@@ -138,8 +155,16 @@ def team_attainment(
     ax.set_yticks(range(grid.shape[0]), [label(t) for t in grid.index])
     ax.grid(False)
     ax.tick_params(length=0)
-    metrics = [o.metric for o in rows]
-    metric = "revenue" if "revenue" in metrics else metrics[0]
+    if total > len(grid):
+        ax.set_ylabel(
+            phrase(
+                "chart.teams.some",
+                fmt.lang,
+                n=len(grid),
+                total=total,
+                metric=metric_name(metric, fmt.lang),
+            )
+        )
     of_metric = [o for o in rows if o.metric == metric]
     title = phrase("chart.att.x", fmt.lang)
     if len(of_metric) >= 2:

@@ -101,6 +101,10 @@ PHRASES_MODEL: dict[str, dict[str, str]] = {
         "fr": "{metric} en projection : {best} mène à {att_best} de l’objectif ; {worst} le "
         "plus bas à {att_worst}",
     },
+    "chart.teams.some": {
+        "en": "{n} of {total} teams: furthest behind and ahead on {metric}",
+        "fr": "{n} équipes sur {total} : les plus en retard et en avance en {metric}",
+    },
     "chart.gaps.open": {
         "en": "Largest projected shortfall: {who} {metric}, {short} below target",
         "fr": "Plus gros écart en projection : {who} {metric}, {short} sous l’objectif",
