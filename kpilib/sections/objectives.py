@@ -299,6 +299,7 @@ def objectives_section(
     s = settings or Settings()
     if "from_teams" not in table:
         table = table.assign(from_teams=False)
+    table = table.reindex(columns=[*ATTAINMENT_COLUMNS, "from_teams"])
     derived = {
         (p, m)
         for p, m, d in zip(table["period"], table["metric"], table["from_teams"], strict=True)
