@@ -182,16 +182,20 @@ def _found_stages(
     return {p: found.get(p, []) for p in pipeline.dropna().unique()}
 
 
-def _read_one(path: Path, known: dict[str, list[str]], what: str) -> Export:
+def _read_one(path: Path, known: dict[str, list[str]], what: str, options: Options) -> Export:
     expected = [known["lead_id"][0], known["stage"][0], "Create Date"]
     return read_export(
-        path, known=[a for v in known.values() for a in v], what=what, expected=expected
+        path,
+        known=[a for v in known.values() for a in v],
+        what=what,
+        expected=expected,
+        mapping=options.mapping,
     )
 
 
 def read_hubspot_deals(path: Path, options: Options) -> Imported:
     """Leads from a HubSpot deals export (CSV or .xlsx), one lead per deal."""
-    return _deals(_read_one(path, DEALS, "a HubSpot deals export"), options)
+    return _deals(_read_one(path, DEALS, "a HubSpot deals export", options), options)
 
 
 def _deals(export: Export, options: Options) -> Imported:
@@ -288,7 +292,7 @@ def read_hubspot_contacts(path: Path, options: Options) -> Imported:
     "Became a … Date" columns are the stages of the single pipeline
     ``lifecycle``. Contacts carry no amount and no lost date.
     """
-    export = _read_one(path, CONTACTS, "a HubSpot contacts export")
+    export = _read_one(path, CONTACTS, "a HubSpot contacts export", options)
     cols = resolve_columns(export, CONTACTS, mapping=options.mapping, required=["lead_id"])
     lead_id = parse_ids(export.frame[cols["lead_id"]], export, cols["lead_id"])
     became = []

@@ -69,6 +69,7 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
         known=known,
         what="a Pipedrive deals export",
         expected=["Deal - ID", "Deal - Stage", "Deal - Status", "Deal - Deal created"],
+        mapping=options.mapping,
     )
     cols = resolve_columns(
         export, DEALS, mapping=options.mapping, required=["lead_id", "lead_at", "stage", "status"]

@@ -136,6 +136,7 @@ def read_salesforce(paths: list[Path], options: Options) -> Imported:
         known=[a for v in OPPORTUNITIES.values() for a in v],
         what="a Salesforce opportunity report",
         expected=["Opportunity ID", "Stage", "Created Date", "Close Date"],
+        mapping=options.mapping,
     )
     cols = resolve_columns(
         export, OPPORTUNITIES, mapping=options.mapping, required=["lead_id", "lead_at", "stage"]
