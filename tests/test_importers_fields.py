@@ -86,3 +86,32 @@ def test_header_not_found_names_the_mapped_labels(tmp_path):
         "Date). Check each label in [columns] against the file's header (spelling, language), "
         "and that the file is the right export."
     )
+
+
+def test_ids_that_only_look_like_numbers_stay_text(tmp_path):
+    # Hexadecimal ids with digits around an "e" (no sign): text, kept whole.
+    path = write(tmp_path, "deals.csv", (
+        "Deal - ID,Deal - Stage,Deal - Status,Deal - Deal created\n"
+        "839201755440e7301928374650192837,Demo,open,2026-10-01 10:00:00\n"
+        "52e7,Demo,open,2026-10-02 10:00:00\n"
+        "0042,Demo,open,2026-10-03 10:00:00\n"
+    ))  # fmt: skip
+    got = read_exports("pipedrive", [path]).frame
+    assert got["lead_id"].tolist() == ["839201755440e7301928374650192837", "52e7", "0042"]
+
+
+def test_only_excel_scientific_notation_is_refused(tmp_path):
+    path = write(tmp_path, "deals.csv", (
+        "Deal - ID,Deal - Stage,Deal - Status,Deal - Deal created\n"
+        "839201755440e7301928374650192837,Demo,open,2026-10-01 10:00:00\n"
+        "\"1,89165E+11\",Demo,open,2026-10-02 10:00:00\n"
+        "1.89165E+11,Demo,open,2026-10-03 10:00:00\n"
+    ))  # fmt: skip
+    with pytest.raises(DataError) as err:
+        read_exports("pipedrive", [path])
+    # Rows 3 and 4 (a decimal comma, then a decimal point); row 2's hex id is fine.
+    assert str(err.value) == (
+        "deals.csv: column Deal - ID: 2 ids are in Excel scientific notation, such as "
+        "1,89165E+11 (rows 3, 4); their last digits are lost. Export the file again and do "
+        "not open and save it in Excel (or import it in Excel with this column as Text)."
+    )
