@@ -34,7 +34,7 @@ import pandas as pd
 
 from kpilib.data.dataset import Dataset
 from kpilib.errors import DataError, ParameterError
-from kpilib.importers._crm import Imported, Options
+from kpilib.importers._crm import Imported, Options, recorded_stages
 from kpilib.importers._dates import DateOrder
 from kpilib.importers._mapping import Mapping, load_mapping, render_mapping
 from kpilib.importers.templates import init_templates
@@ -251,13 +251,26 @@ def import_exports(
         extra[mapping_name] = render_mapping(
             imported.mapping, files=imported.files, counts=imported.counts, stages=settings.stages
         )
+    stages = None
+    notes = list(imported.notes)
+    if imported.table == "leads":
+        stages = recorded_stages(imported.frame, settings.stages)
+        skipped = [s for s in settings.stages if s not in stages]
+        if skipped and (out / "kpi.toml").exists():
+            names = ", ".join(skipped)
+            notes.append(
+                f"{out / 'kpi.toml'}: [funnel] stages lists {names}, which "
+                f"{', '.join(imported.files)} does not record; the funnel leaves "
+                f"{'it' if len(skipped) == 1 else 'them'} out. Remove {names} from the "
+                f'stages, or name a date column for each in mapping.toml [columns] ({skipped[0]}_at = "…").'
+            )
     dataset = write_dataset(
-        out, imported.table, imported.frame, currency=imported.currency, extra=extra
+        out, imported.table, imported.frame, currency=imported.currency, extra=extra, stages=stages
     )
     return ImportResult(
         dataset,
         imported.table,
         imported.frame,
         out / mapping_name if extra else None,
-        imported.notes + dataset.warnings,
+        notes + dataset.warnings,
     )

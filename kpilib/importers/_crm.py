@@ -23,6 +23,7 @@ __all__ = [
     "current_canonical",
     "found_stages",
     "leads_frame",
+    "recorded_stages",
     "require_customers",
     "resolve_columns",
     "stage_dates",
@@ -140,32 +141,59 @@ def build_mapping(
     )
 
 
-def stage_dates(events: pd.DataFrame, mapping: Mapping, index: pd.Index) -> dict[str, pd.Series]:
-    """Earliest date per lead and canonical stage.
-
-    *events* has one row per (lead position, pipeline, CRM stage, date);
-    each CRM stage becomes its canonical stage through *mapping*.
-
-    Examples
-    --------
-    >>> m = Mapping("hubspot", stages={"P": {"Demo": "visit", "Trial": "visit", "Won": "sale"}})
-    >>> ev = pd.DataFrame({"pos": [0, 0, 1], "pipeline": ["P", "P", "P"],
-    ...                    "stage": ["Trial", "Demo", "Won"],
-    ...                    "at": pd.to_datetime(["2025-03-05", "2025-03-02", "2025-04-01"])})
-    >>> out = stage_dates(ev, m, pd.RangeIndex(2))
-    >>> out["visit"].tolist(), out["sale"].tolist()
-    ([Timestamp('2025-03-02 00:00:00'), NaT], [NaT, Timestamp('2025-04-01 00:00:00')])
-    """
-    table = pd.DataFrame(
+def _stage_table(mapping: Mapping) -> pd.DataFrame:
+    return pd.DataFrame(
         [(p, s, c) for p, stages in mapping.stages.items() for s, c in stages.items()],
         columns=["pipeline", "stage", "canonical"],
     )
+
+
+def stage_dates(
+    events: pd.DataFrame,
+    mapping: Mapping,
+    index: pd.Index,
+    *,
+    sources: Sequence[tuple[str, str]] | None = None,
+) -> dict[str, pd.Series]:
+    """Earliest date per lead and canonical stage, for each stage the export records.
+
+    *events* has one row per (lead position, pipeline, CRM stage, date);
+    each CRM stage becomes its canonical stage through *mapping*. *sources*
+    are the (pipeline, CRM stage) pairs the export has a date column for
+    (default: those of *events*): each canonical stage they map to gets a
+    column, blank where no lead reached it; a stage nothing dates gets none.
+
+    Examples
+    --------
+    >>> m = Mapping("hubspot", stages={"P": {"Demo": "visit", "Trial": "visit",
+    ...                                      "Quote": "offer", "Won": "sale"}})
+    >>> ev = pd.DataFrame({"pos": [0, 0, 1], "pipeline": ["P", "P", "P"],
+    ...                    "stage": ["Trial", "Demo", "Won"],
+    ...                    "at": pd.to_datetime(["2025-03-05", "2025-03-02", "2025-04-01"])})
+    >>> out = stage_dates(ev, m, pd.RangeIndex(2), sources=[("P", "Demo"), ("P", "Quote"),
+    ...                                                      ("P", "Trial"), ("P", "Won")])
+    >>> out["visit"].tolist(), out["offer"].isna().all(), sorted(out)
+    ([Timestamp('2025-03-02 00:00:00'), NaT], np.True_, ['offer', 'sale', 'visit'])
+    """
+    table = _stage_table(mapping)
     merged = events.dropna(subset=["at"]).merge(table, on=["pipeline", "stage"], how="inner")
     merged = merged[merged["canonical"] != "ignore"]
     firsts = merged.groupby(["canonical", "pos"])["at"].min()
+    if sources is None:
+        sources = list(zip(events["pipeline"], events["stage"], strict=True))
+    pairs = pd.DataFrame(list(sources), columns=["pipeline", "stage"], dtype=object)
+    include = mapping.include if mapping.include is not None else list(mapping.stages)
+    pairs = pairs[pairs["pipeline"].isin(include)]
+    recorded = pairs.merge(table, on=["pipeline", "stage"], how="inner")["canonical"]
     out: dict[str, pd.Series] = {}
-    for canonical in firsts.index.get_level_values(0).unique():
-        dates = firsts.loc[canonical]
+    for canonical in dict.fromkeys([*recorded, *firsts.index.get_level_values(0)]):
+        if canonical == "ignore":
+            continue
+        dates = (
+            firsts.loc[canonical]
+            if canonical in firsts.index
+            else pd.Series(dtype="datetime64[us]")
+        )
         out[str(canonical)] = pd.Series(
             dates.reindex(np.arange(len(index))).to_numpy(dtype="datetime64[us]"), index=index
         )
@@ -175,13 +203,18 @@ def stage_dates(events: pd.DataFrame, mapping: Mapping, index: pd.Index) -> dict
 def leads_frame(parts: dict[str, pd.Series], stages: tuple[str, ...]) -> pd.DataFrame:
     """The canonical leads frame from its columns, in canonical order.
 
-    Stages the export never reached still get an empty column.
+    A stage column (``visit_at``, ``offer_at``, ``qualified_at``) is there
+    only when *parts* holds it, that is when the export records the stage:
+    a blank column would let the funnel count every sale as a visit and an
+    offer. ``sale_at``, ``lost_at`` and the other columns are always there.
     """
     index = parts["lead_id"].index
     columns = ["lead_id", "lead_at", "source", "team", "owner"]
-    columns += [f"{s}_at" for s in stages[1:]]
+    columns += [f"{s}_at" for s in stages[1:] if f"{s}_at" in parts or s == "sale"]
     if "qualified_at" in parts and "qualified" not in stages:
         columns.append("qualified_at")
+    if "sale_at" not in columns:
+        columns.append("sale_at")
     columns += ["lost_at", "customer_id", "amount"]
     frame = {}
     for col in columns:
@@ -194,6 +227,18 @@ def leads_frame(parts: dict[str, pd.Series], stages: tuple[str, ...]) -> pd.Data
         else:
             frame[col] = pd.Series(pd.NA, index=index, dtype="str")
     return pd.DataFrame(frame, index=index).reset_index(drop=True)
+
+
+def recorded_stages(frame: pd.DataFrame, stages: tuple[str, ...]) -> tuple[str, ...]:
+    """The funnel stages of *stages* that the imported leads *frame* records.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame(columns=["lead_id", "lead_at", "sale_at", "lost_at"])
+    >>> recorded_stages(frame, ("lead", "visit", "offer", "sale"))
+    ('lead', 'sale')
+    """
+    return tuple(s for s in stages if s == stages[0] or f"{s}_at" in frame.columns)
 
 
 def found_stages(pipelines: pd.Series, stages: pd.Series) -> dict[str, list[str]]:
@@ -214,10 +259,7 @@ def found_stages(pipelines: pd.Series, stages: pd.Series) -> dict[str, list[str]
 
 def current_canonical(pipelines: pd.Series, stages: pd.Series, mapping: Mapping) -> pd.Series:
     """The canonical stage of each record's current CRM stage ("ignore" if unmapped)."""
-    table = pd.DataFrame(
-        [(p, s, c) for p, t in mapping.stages.items() for s, c in t.items()],
-        columns=["pipeline", "stage", "canonical"],
-    )
+    table = _stage_table(mapping)
     keys = pd.DataFrame({"pipeline": pipelines.to_numpy(), "stage": stages.to_numpy()})
     merged = keys.merge(table, on=["pipeline", "stage"], how="left")
     return pd.Series(merged["canonical"].fillna("ignore").to_numpy(), index=stages.index)

@@ -221,7 +221,12 @@ def _deals(export: Export, options: Options) -> Imported:
     found = _found_stages(text["stage"], pipeline, events)
     sources = text["source"].dropna().unique() if "source" in text else []
     mapping = build_mapping("hubspot", found, list(sources), options, default_sources=SOURCES_FR)
-    by_stage = stage_dates(events, mapping, frame.index)
+    dated = [
+        (p, stage)
+        for stage, pipe, _ in stage_cols
+        for p in ([pipe] if pipe is not None else pipeline.unique())
+    ]
+    by_stage = stage_dates(events, mapping, frame.index, sources=dated)
     current = current_canonical(pipeline, text["stage"].fillna(""), mapping)
     won = parse_flags(frame[cols["won"]], export, cols["won"]) if "won" in cols else None
     lost = parse_flags(frame[cols["lost"]], export, cols["lost"]) if "lost" in cols else None
@@ -329,7 +334,8 @@ def read_hubspot_contacts(path: Path, options: Options) -> Imported:
     mapping = build_mapping(
         "hubspot-contacts", found, list(sources), options, default_sources=SOURCES_FR
     )
-    by_stage = stage_dates(events, mapping, export.frame.index)
+    dated = [("lifecycle", s) for s, _ in stage_cols]
+    by_stage = stage_dates(events, mapping, export.frame.index, sources=dated)
     sale_at = by_stage.get("sale", pd.Series(pd.NaT, index=lead_id.index, dtype="datetime64[us]"))
     customer = _first_id(export.frame, cols, "customer_id", export).fillna(lead_id)
     parts = {

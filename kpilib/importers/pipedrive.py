@@ -104,7 +104,9 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
             "at": last.to_numpy(),
         }
     )
-    by_stage = stage_dates(events, mapping, frame.index)
+    # The last stage change dates each deal's current stage: every mapped stage is recorded.
+    recorded = None if "last_change" in dates else []
+    by_stage = stage_dates(events, mapping, frame.index, sources=recorded)
     for key in custom:
         name = key[: -len("_at")]
         mapped = by_stage.get(name)

@@ -169,7 +169,10 @@ def read_salesforce(paths: list[Path], options: Options) -> Imported:
     )
     sources = text["source"].dropna().unique() if "source" in text else []
     mapping = build_mapping("salesforce", found, list(sources), options)
-    by_stage = stage_dates(events, mapping, frame.index)
+    # The history report dates every stage an opportunity entered: each mapped stage is
+    # recorded. Without it, only the close date dates anything (sale and lost).
+    recorded = [(p, s) for p, t in mapping.stages.items() for s in t] if len(paths) > 1 else []
+    by_stage = stage_dates(events, mapping, frame.index, sources=recorded)
     current = current_canonical(pipeline, text["stage"].fillna(""), mapping)
     won = parse_flags(frame[cols["won"]], export, cols["won"]) if "won" in cols else None
     won = won if won is not None else current.eq("sale")
