@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from kpilib.errors import DataError
-from kpilib.importers import read_exports
+from kpilib.importers import import_exports, read_exports
+from kpilib.kpis.funnel import funnel
 
 DATA = Path(__file__).parent / "data"
 MAVEN = DATA / "maven" / "sales_pipeline.csv"
@@ -114,4 +115,118 @@ def test_only_excel_scientific_notation_is_refused(tmp_path):
         "deals.csv: column Deal - ID: 2 ids are in Excel scientific notation, such as "
         "1,89165E+11 (rows 3, 4); their last digits are lost. Export the file again and do "
         "not open and save it in Excel (or import it in Excel with this column as Text)."
+    )
+
+
+HUBSPOT_DEMO = (
+    "Record ID,Deal Stage,Pipeline,Create Date,Close Date,Is Closed Won,Is closed lost,"
+    "Associated Company IDs,Amount,Amount in company currency,Currency,Demo date,"
+    'Date entered "Closed Won (Sales Pipeline)"\n'
+    "11,Closed Won,Sales Pipeline,2026-10-01 09:00,2026-10-20 12:00,true,false,71,100,90,USD,"
+    "2026-10-05 10:00,2026-10-20 12:00\n"
+    "12,Qualified,Sales Pipeline,2026-10-02 09:00,2026-10-31 00:00,false,false,,50,45,USD,,\n"
+)
+HUBSPOT_MAP = """\
+source = "hubspot"
+[stages."Sales Pipeline"]
+"Closed Won" = "sale"
+"Qualified" = "ignore"
+[columns]
+visit_at = "Demo date"
+amount = "Amount"
+"""
+
+
+def test_hubspot_honours_a_mapped_stage_date_and_amount(tmp_path):
+    export = write(tmp_path, "deals.csv", HUBSPOT_DEMO)
+    mapping = write(tmp_path, "mapping.toml", HUBSPOT_MAP)
+    got = read_exports("hubspot", [export], mapping=mapping).frame
+    # visit_at comes from "Demo date"; the mapped Amount (USD) wins over the company-currency
+    # column the import would pick by itself.
+    assert list(got.columns) == [
+        "lead_id", "lead_at", "source", "team", "owner", "visit_at", "sale_at", "lost_at",
+        "customer_id", "amount",
+    ]  # fmt: skip
+    assert got["visit_at"].tolist() == [pd.Timestamp("2026-10-05 10:00"), pd.NaT]
+    assert got["amount"].tolist() == [100.0, 50.0]
+
+
+def test_salesforce_honours_a_mapped_stage_date_without_history(tmp_path):
+    export = write(tmp_path, "opportunities.csv", (
+        "Opportunity ID,Stage,Created Date,Close Date,Won,Closed,Account ID,Demo date\n"
+        "0065g00000XyZ21,Closed Won,2026-10-01,2026-10-21,1,1,0015g00000AbC01,2026-10-06\n"
+        "0065g00000XyZ22,Closed Lost,2026-10-02,2026-10-12,0,1,,\n"
+        "0065g00000XyZ23,Prospecting,2026-10-03,2026-11-30,0,0,,2026-10-09\n"
+    ))  # fmt: skip
+    mapping = write(tmp_path, "mapping.toml", (
+        'source = "salesforce"\n[stages."default"]\n"Closed Won" = "sale"\n'
+        '"Closed Lost" = "lost"\n"Prospecting" = "ignore"\n'
+        '[columns]\nvisit_at = "Demo date"\n'
+    ))  # fmt: skip
+    out = tmp_path / "acme"
+    result = import_exports("salesforce", [export], out=out, mapping=mapping)
+    leads = result.dataset.leads
+    assert leads["visit_at"].tolist() == [
+        pd.Timestamp("2026-10-06"),
+        pd.NaT,
+        pd.Timestamp("2026-10-09"),
+    ]
+    # visit is recorded (a mapped field); offer is not.
+    assert result.dataset.settings.stages == ("lead", "visit", "sale")
+    got = funnel(leads, stages=result.dataset.settings.stages, as_of=pd.Timestamp("2026-10-31"))
+    # 3 leads; 2 visited (Z21 on 10-06, Z23 on 10-09); 1 sale (Z21, 15 days after its visit).
+    # Days to the visit: Z21 5 (10-01 -> 10-06), Z23 6 (10-03 -> 10-09): median 5.5.
+    want = pd.DataFrame(
+        {
+            "stage": ["lead", "visit", "sale"],
+            "reached": [3, 2, 1],
+            "step_conversion": [1.0, 2 / 3, 1 / 2],
+            "lost": [1, 1, 0],
+            "median_days_from_previous": [np.nan, 5.5, 15.0],
+        }
+    )
+    pd.testing.assert_frame_equal(got[list(want.columns)], want, check_dtype=False)
+
+
+def test_salesforce_honours_a_mapped_customer_id(tmp_path):
+    mapping = write(
+        tmp_path,
+        "mapping.toml",
+        MAVEN_SALESFORCE.replace('account = "account"', 'customer_id = "account"'),
+    )
+    got = read_exports("salesforce", [MAVEN], mapping=mapping).frame
+    # The five won deals' accounts, in file order.
+    assert got["customer_id"].dropna().tolist() == [
+        "Northwind", "Cobalt", "Northwind", "Fairhaven", "Harbor",
+    ]  # fmt: skip
+
+
+def test_a_field_the_importer_does_not_use_is_refused_by_name(tmp_path):
+    export = write(tmp_path, "contacts.csv", (
+        "Record ID,Create Date,Deal value\n1,2026-10-01 09:00,100\n"
+    ))  # fmt: skip
+    mapping = write(
+        tmp_path, "mapping.toml", 'source = "hubspot-contacts"\n[columns]\namount = "Deal value"\n'
+    )
+    with pytest.raises(DataError) as err:
+        read_exports("hubspot-contacts", [export], mapping=mapping)
+    assert str(err.value) == (
+        "mapping.toml: [columns] amount = 'Deal value': kpi import hubspot-contacts does not "
+        "use amount. It uses: created, customer_id, lead_at, lead_id, owner, source, team, and "
+        "the stage dates visit_at, offer_at, sale_at, qualified_at, lost_at. Remove the line, "
+        "or import the file with kpi import csv, which reads every field named in [columns]."
+    )
+
+
+def test_an_ad_import_refuses_a_stage_date(tmp_path):
+    export = write(tmp_path, "ads.csv", "Day,Campaign,Cost\n2026-10-01,Brand,10\n")
+    mapping = write(
+        tmp_path, "mapping.toml", 'source = "google-ads"\n[columns]\nvisit_at = "Day"\n'
+    )
+    with pytest.raises(DataError) as err:
+        read_exports("google-ads", [export], mapping=mapping)
+    assert str(err.value) == (
+        "mapping.toml: [columns] visit_at = 'Day': kpi import google-ads does not use "
+        "visit_at. It uses: campaign, campaign_type, cost, currency, day. Remove the line, or "
+        "import the file with kpi import csv, which reads every field named in [columns]."
     )

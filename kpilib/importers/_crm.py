@@ -12,12 +12,13 @@ import pandas as pd
 from kpilib.errors import DataError
 from kpilib.importers._dates import DateOrder
 from kpilib.importers._files import Export
-from kpilib.importers._mapping import Mapping, guess_stage
+from kpilib.importers._mapping import Mapping, allowed_stages, guess_stage
 from kpilib.importers._text import label_key, match_columns, rows_text, snake
 
 __all__ = [
     "Imported",
     "Options",
+    "add_mapped_dates",
     "build_mapping",
     "closed_dates",
     "current_canonical",
@@ -27,6 +28,7 @@ __all__ = [
     "require_customers",
     "resolve_columns",
     "stage_dates",
+    "stage_fields",
 ]
 
 _SHOWN_COLUMNS = 12
@@ -62,16 +64,52 @@ def _listing(columns: Sequence[str]) -> str:
     return shown + (", …" if len(columns) > _SHOWN_COLUMNS else "")
 
 
+def stage_fields(stages: tuple[str, ...]) -> list[str]:
+    """The ``<stage>_at`` fields ``[columns]`` may name: later stages, qualified, lost.
+
+    Examples
+    --------
+    >>> stage_fields(("lead", "visit", "sale"))
+    ['visit_at', 'sale_at', 'qualified_at', 'lost_at']
+    """
+    return [f"{s}_at" for s in allowed_stages(stages) if s != "ignore"]
+
+
+def _refuse_unused(
+    mapping: Mapping, aliases: AnyMapping[str, Sequence[str]], dated: Sequence[str]
+) -> None:
+    fields = sorted(k for k in aliases if k != "other")
+    for name, label in mapping.columns.items():
+        if name in aliases and name != "other" or name in dated:
+            continue
+        uses = ", ".join(fields)
+        if dated:
+            uses += f", and the stage dates {', '.join(dated)}"
+        raise DataError(
+            f"{mapping.name}: [columns] {name} = {label!r}: kpi import {mapping.source} does "
+            f"not use {name}. It uses: {uses}. Remove the line, or import the file with kpi "
+            "import csv, which reads every field named in [columns]."
+        )
+
+
 def resolve_columns(
     export: Export,
     aliases: AnyMapping[str, Sequence[str]],
     *,
     mapping: Mapping | None,
     required: Sequence[str],
+    dated: Sequence[str] = (),
 ) -> dict[str, str]:
-    """The export column of each field: its aliases, overridden by ``[columns]``."""
+    """The export column of each field: its aliases, overridden by ``[columns]``.
+
+    A field of ``[columns]`` that is neither one of *aliases* nor one of the
+    ``<stage>_at`` fields in *dated* is refused by name: the import would
+    not use it.
+    """
     found = match_columns(export.frame.columns, aliases)
     by_key = {label_key(c): c for c in export.frame.columns}
+    if mapping is not None:
+        _refuse_unused(mapping, aliases, dated)
     for name, label in (mapping.columns if mapping else {}).items():
         column = by_key.get(label_key(label))
         if column is None:
@@ -197,6 +235,31 @@ def stage_dates(
         out[str(canonical)] = pd.Series(
             dates.reindex(np.arange(len(index))).to_numpy(dtype="datetime64[us]"), index=index
         )
+    return out
+
+
+def add_mapped_dates(
+    by_stage: dict[str, pd.Series], dates: AnyMapping[str, pd.Series]
+) -> dict[str, pd.Series]:
+    """*by_stage* with the ``<stage>_at`` fields of ``[columns]`` (*dates*, by field) added.
+
+    A stage dated both ways keeps each lead's earliest date.
+
+    Examples
+    --------
+    >>> by_stage = {"visit": pd.Series(pd.to_datetime(["2025-03-05", None]))}
+    >>> mapped = {"visit_at": pd.Series(pd.to_datetime(["2025-03-02", "2025-03-09"])),
+    ...           "offer_at": pd.Series(pd.to_datetime([None, "2025-03-20"]))}
+    >>> out = add_mapped_dates(by_stage, mapped)
+    >>> out["visit"].dt.strftime("%m-%d").tolist(), out["offer"].dt.strftime("%m-%d").tolist()
+    (['03-02', '03-09'], [nan, '03-20'])
+    """
+    out = dict(by_stage)
+    for field_name, at in dates.items():
+        name = field_name.removesuffix("_at")
+        given = out.get(name)
+        both = at if given is None else pd.concat([given, at], axis=1).min(axis=1)
+        out[name] = both.astype("datetime64[us]")
     return out
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from kpilib.importers._crm import (
     Imported,
     Options,
+    add_mapped_dates,
     build_mapping,
     closed_dates,
     found_stages,
@@ -23,6 +24,7 @@ from kpilib.importers._crm import (
     require_customers,
     resolve_columns,
     stage_dates,
+    stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
 from kpilib.importers._files import read_export
@@ -55,6 +57,7 @@ _FIELDS = {
     "close": ["Deal closed on", "Affaire conclue le", "Date de clôture", "Closed on"],
     "last_change": ["Last stage change", "Dernier changement d'étape"],
     "source": ["Source channel", "Canal source", "Source"],
+    "team": [],  # Pipedrive has no team: only a custom field named in [columns]
 }
 DEALS = {k: [p + a for p in _PREFIXES for a in v] for k, v in _FIELDS.items()}
 _WON = {"won", "gagne", "gagnee", "vyhrano"}
@@ -71,12 +74,17 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
         expected=["Deal - ID", "Deal - Stage", "Deal - Status", "Deal - Deal created"],
         mapping=options.mapping,
     )
+    dated = stage_fields(options.stages)
     cols = resolve_columns(
-        export, DEALS, mapping=options.mapping, required=["lead_id", "lead_at", "stage", "status"]
+        export,
+        DEALS,
+        mapping=options.mapping,
+        required=["lead_id", "lead_at", "stage", "status"],
+        dated=dated,
     )
     frame = export.frame
     lead_id = parse_ids(frame[cols["lead_id"]], export, cols["lead_id"])
-    custom = {k: c for k, c in cols.items() if k.endswith("_at") and k != "lead_at"}
+    custom = {k: c for k, c in cols.items() if k in dated}
     text = {k: parse_texts(frame[c]) for k, c in cols.items() if k not in custom}
     date_keys = ["lead_at", "won_time", "lost_time", "close", "last_change", *custom]
     date_cols = [cols[k] for k in date_keys if k in cols]
@@ -107,14 +115,7 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
     # The last stage change dates each deal's current stage: every mapped stage is recorded.
     recorded = None if "last_change" in dates else []
     by_stage = stage_dates(events, mapping, frame.index, sources=recorded)
-    for key in custom:
-        name = key[: -len("_at")]
-        mapped = by_stage.get(name)
-        by_stage[name] = (
-            dates[key]
-            if mapped is None
-            else pd.concat([mapped, dates[key]], axis=1).min(axis=1).astype("datetime64[us]")
-        )
+    by_stage = add_mapped_dates(by_stage, {k: dates[k] for k in custom})
     status = text["status"].fillna("")
     status = status.map({v: label_key(v) for v in status.unique()})
     won, lost = status.isin(_WON), status.isin(_LOST)
