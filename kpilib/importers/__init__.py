@@ -277,7 +277,13 @@ def import_exports(
                 f'stages, or name a date column for each in mapping.toml [columns] ({skipped[0]}_at = "…").'
             )
     dataset = write_dataset(
-        out, imported.table, imported.frame, currency=imported.currency, extra=extra, stages=stages
+        out,
+        imported.table,
+        imported.frame,
+        currency=imported.currency,
+        extra=extra,
+        stages=stages,
+        origin=imported.origin,
     )
     return ImportResult(
         dataset,

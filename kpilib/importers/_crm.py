@@ -13,6 +13,7 @@ from kpilib.errors import DataError
 from kpilib.importers._dates import DateOrder
 from kpilib.importers._files import Export
 from kpilib.importers._mapping import Mapping, allowed_stages, guess_stage
+from kpilib.importers._origin import Origin
 from kpilib.importers._text import label_key, match_columns, rows_text, snake
 
 __all__ = [
@@ -57,6 +58,7 @@ class Imported:
     currency: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    origin: Origin | None = None
 
 
 def _listing(columns: Sequence[str]) -> str:

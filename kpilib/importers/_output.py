@@ -18,6 +18,7 @@ import pandas as pd
 
 from kpilib.data.dataset import Dataset
 from kpilib.errors import DataError
+from kpilib.importers._origin import Origin, translate
 
 __all__ = ["merge_costs", "write_dataset"]
 
@@ -87,12 +88,15 @@ def write_dataset(
     currency: str | None,
     extra: dict[str, str] | None = None,
     stages: tuple[str, ...] | None = None,
+    origin: Origin | None = None,
 ) -> Dataset:
     """Write *frame* as ``<table>.csv`` into the folder *out*; return the validated dataset.
 
     *extra* holds more files to write (name → text), such as the mapping.
     A ``kpi.toml`` is written when the folder has none, with the currency
-    and the funnel *stages* the import records.
+    and the funnel *stages* the import records. With *origin*, the
+    validation's errors and warnings about ``leads.csv`` name the export's
+    file, columns and rows instead.
     """
     from kpilib.data.load import load_dataset
 
@@ -134,10 +138,14 @@ def write_dataset(
         except DataError as exc:
             problems = [p.replace(str(tmp), str(out)) for p in exc.problems]
             detail = str(exc).replace(str(tmp), str(out))
+            told = translate(problems, origin)
+            if told != problems:  # some are about leads.csv: list them as the export's
+                problems, detail = told, "\n".join(f"- {p}" for p in told)
             raise DataError(
                 f"The imported dataset does not validate, so {out} was left unchanged.\n{detail}",
                 problems,
             ) from exc
+        dataset.warnings = translate(dataset.warnings, origin)
         _swap(tmp, out)
     finally:
         if tmp.exists():

@@ -33,6 +33,7 @@ from kpilib.importers._crm import (
 from kpilib.importers._dates import decide_order, parse_dates
 from kpilib.importers._files import Export, read_export
 from kpilib.importers._mapping import Join, Mapping
+from kpilib.importers._origin import origin_of
 from kpilib.importers._text import label_key, plural, rows_text, snake
 from kpilib.importers._values import convert_currency, parse_amounts, parse_ids, parse_texts
 
@@ -155,8 +156,11 @@ def read_generic(path: Path, options: Options) -> Imported:
         )
     export = _read(path, list(mapping.columns.values()), mapping, "the export")
     notes: list[str] = []
+    joined: dict[str, str] = {}
     for join in mapping.joins:
+        before = set(export.frame.columns)
         export, more = _join(export, join, mapping)
+        joined |= {c: join.file.name for c in export.frame.columns if c not in before}
         notes += more
     dated = stage_fields(options.stages)
     cols = resolve_columns(
@@ -243,4 +247,7 @@ def read_generic(path: Path, options: Options) -> Imported:
     leads = leads_frame(parts, options.stages)
     files = [export.name] + [j.file.name for j in mapping.joins]
     used = Mapping("csv", stages=mapping.stages, sources=sources, columns=mapping.columns)
-    return Imported("leads", leads, used, files, currency, {"default": len(leads)}, notes)
+    origin = origin_of(export.name, export.rows, keep, cols)
+    origin.files = joined
+    counts = {"default": len(leads)}
+    return Imported("leads", leads, used, files, currency, counts, notes, origin)

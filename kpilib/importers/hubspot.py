@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpilib.errors import DataError
@@ -32,6 +33,7 @@ from kpilib.importers._crm import (
 )
 from kpilib.importers._dates import decide_order, parse_dates
 from kpilib.importers._files import Export, read_export
+from kpilib.importers._origin import origin_of
 from kpilib.importers._text import label_key, plural
 from kpilib.importers._values import (
     convert_currency,
@@ -297,13 +299,15 @@ def _deals(export: Export, options: Options) -> Imported:
             f"{export.name}: {plural(int((~keep).sum()), 'deal')} of pipelines not in "
             "[pipelines] include left out."
         )
-    return Imported("leads", leads, mapping, [export.name], currency, counts, notes)
+    amount_col = cols.get("amount_home", cols.get("amount"))
+    origin = origin_of(export.name, export.rows, keep, cols, amount=amount_col, **mapped)
+    return Imported("leads", leads, mapping, [export.name], currency, counts, notes, origin)
 
 
 def _first_id(frame: pd.DataFrame, cols: dict[str, str], key: str, export: Export) -> pd.Series:
     if key not in cols:
         return pd.Series(pd.NA, index=frame.index, dtype="str")
-    first = parse_texts(frame[cols[key]]).str.split(r"\s*[;,]\s*", regex=True).str[0]
+    first = parse_texts(frame[cols[key]]).str.replace(r"\s*[;,].*$", "", regex=True)
     return parse_ids(first, export, cols[key])
 
 
@@ -381,4 +385,7 @@ def read_hubspot_contacts(path: Path, options: Options) -> Imported:
         notes = [
             f"{export.name}: HubSpot contacts have no lost stage and no amount; both stay blank."
         ]
-    return Imported("leads", leads, mapping, [export.name], options.currency, counts, notes)
+    origin = origin_of(
+        export.name, export.rows, np.ones(len(leads), dtype=bool), cols, lead_at=starts[0], **mapped
+    )
+    return Imported("leads", leads, mapping, [export.name], options.currency, counts, notes, origin)

@@ -28,6 +28,7 @@ from kpilib.importers._crm import (
 )
 from kpilib.importers._dates import decide_order, parse_dates
 from kpilib.importers._files import read_export
+from kpilib.importers._origin import origin_of
 from kpilib.importers._text import label_key, plural
 from kpilib.importers._values import convert_currency, parse_amounts, parse_ids, parse_texts
 
@@ -174,4 +175,13 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
             "need custom date fields named in mapping.toml [columns] (see docs/importing.md)."
         )
     counts = pipeline.value_counts(sort=False).to_dict()
-    return Imported("leads", leads, mapping, [export.name], currency, counts, notes)
+    origin = origin_of(
+        export.name,
+        export.rows,
+        keep,
+        cols,
+        customer_id=cols.get(key),
+        sale_at=cols.get("won_time"),
+        lost_at=cols.get("lost_time"),
+    )
+    return Imported("leads", leads, mapping, [export.name], currency, counts, notes, origin)

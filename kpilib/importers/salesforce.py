@@ -31,6 +31,7 @@ from kpilib.importers._crm import (
 )
 from kpilib.importers._dates import decide_order, parse_dates
 from kpilib.importers._files import read_export
+from kpilib.importers._origin import origin_of
 from kpilib.importers._text import plural
 from kpilib.importers._values import (
     convert_currency,
@@ -234,4 +235,5 @@ def read_salesforce(paths: list[Path], options: Options) -> Imported:
             "in [pipelines] include left out."
         )
     counts = pipeline.value_counts(sort=False).to_dict()
-    return Imported("leads", leads, mapping, files, currency, counts, notes)
+    origin = origin_of(export.name, export.rows, keep, cols, customer_id=cols.get(key or "account"))
+    return Imported("leads", leads, mapping, files, currency, counts, notes, origin)
