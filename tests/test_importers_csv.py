@@ -175,95 +175,86 @@ def test_csv_takes_one_export_and_joins_the_others():
     )
 
 
-def test_undated_leads_are_refused_unless_skipped(tmp_path):
-    mapping = BASE.replace('[rows]\nwithout_lead_at = "skip"\n', "")
-    assert _error(tmp_path, mapping) == (
+JOIN = '[[join]]\nfile = "sales_teams.csv"\non = "sales_agent"\n'
+TEAM = ("[stages]", 'team = "regional_office"\n[stages]')
+
+# (BASE edit: text replaced and its replacement, text appended), sales_teams.csv, message.
+MAPPING_ERRORS = {
+    "undated leads are refused unless skipped": (
+        ('[rows]\nwithout_lead_at = "skip"\n', ""), None,
         "sales_pipeline.csv: column engage_date (lead_at): 2 records have no date (rows 5, "
         "12). Every lead needs the date it entered the funnel: fill it, name another column "
         'for lead_at, or add [rows] without_lead_at = "skip" to mapping.toml to leave them '
-        "out."
-    )
-
-
-def test_a_status_without_a_meaning_is_named(tmp_path):
-    mapping = BASE.replace('Engaging = "ignore"\n', "")
-    assert _error(tmp_path, mapping) == (
+        "out.",
+    ),
+    "a status without a meaning": (
+        ('Engaging = "ignore"\n', ""), None,
         "mapping.toml: 1 value of deal_stage has no meaning in [stages] ('Engaging'). Add "
-        'each under [stages], such as "Engaging" = "ignore" (or sale, lost).'
-    )
-
-
-def test_a_status_cannot_date_a_stage(tmp_path):
-    mapping = BASE.replace('Engaging = "ignore"', 'Engaging = "visit"')
-    assert _error(tmp_path, mapping) == (
+        'each under [stages], such as "Engaging" = "ignore" (or sale, lost).',
+    ),
+    "a status cannot date a stage": (
+        ('Engaging = "ignore"', 'Engaging = "visit"'), None,
         'mapping.toml: [stages] "Engaging" = "visit": a status gives no stage date, so it can '
         "only say sale, lost or ignore (sale and lost are dated by the close column). Date "
-        'other stages with [columns], such as visit_at = "Demo date".'
-    )
-
-
-def test_a_close_date_needs_a_status(tmp_path):
-    mapping = BASE.replace('stage = "deal_stage"\n', "")
-    assert _error(tmp_path, mapping) == (
+        'other stages with [columns], such as visit_at = "Demo date".',
+    ),
+    "a close date needs a status": (
+        ('stage = "deal_stage"\n', ""), None,
         "mapping.toml: [columns] close = 'close_date' needs a status column to say which "
         'records closed won or lost: add stage = "…" and [stages], or name sale_at and '
-        "lost_at instead."
-    )
-
-
-def test_a_won_record_without_a_customer_is_named(tmp_path):
-    mapping = BASE.replace('customer_id = "account"\n', "")
+        "lost_at instead.",
+    ),
     # Won deals A0, A2, A5, A7, B1 are file rows 2, 4, 7, 9, 13.
-    assert _error(tmp_path, mapping) == (
+    "a won record without a customer": (
+        ('customer_id = "account"\n', ""), None,
         "sales_pipeline.csv: column customer_id: 5 won records have no customer (rows 2, 4, "
         '7, 9, 13). Name the customer column in [columns] (customer_id = "…") and fill it for '
-        "every won record."
-    )
-
-
-def test_a_field_csv_does_not_read_is_refused(tmp_path):
-    mapping = BASE.replace("[stages]", 'pipeline = "product"\n[stages]')
-    assert _error(tmp_path, mapping) == (
+        "every won record.",
+    ),
+    "a field csv does not read": (
+        ("[stages]", 'pipeline = "product"\n[stages]'), None,
         "mapping.toml: [columns] pipeline = 'product': kpi import csv does not use pipeline. "
         "It uses: amount, close, currency, customer_id, lead_at, lead_id, owner, source, "
         "stage, team, and the stage dates visit_at, offer_at, sale_at, qualified_at, lost_at. "
         "Remove the line, or import the file with kpi import csv, which reads every field "
-        "named in [columns]."
-    )
-
-
-JOIN = '[[join]]\nfile = "sales_teams.csv"\non = "sales_agent"\n'
-
-
-def test_a_joined_file_with_a_repeated_key_is_refused(tmp_path):
-    teams = "sales_agent,regional_office\nAda Stone,North\nBen Okoro,North\nAda Stone,South\n"
-    mapping = BASE.replace("[stages]", 'team = "regional_office"\n[stages]') + JOIN
-    assert _error(tmp_path, mapping, teams) == (
+        "named in [columns].",
+    ),
+    # Ada Stone is on rows 2 and 4 of sales_teams.csv.
+    "a joined file with a repeated key": (
+        TEAM + (JOIN,),
+        "sales_agent,regional_office\nAda Stone,North\nBen Okoro,North\nAda Stone,South\n",
         "sales_teams.csv: column sales_agent: 2 rows repeat a key, such as 'Ada Stone' (rows 2, "
-        "4). A joined file needs one row per key: remove the duplicates."
-    )
-
-
-def test_a_join_key_missing_from_the_file_is_named(tmp_path):
-    teams = "agent,manager,regional_office\nAda Stone,Mira Holt,North\n"
-    columns = 'team = "regional_office"\nowner = "manager"\n'
-    mapping = BASE.replace("[stages]", columns + "[stages]") + JOIN
-    assert _error(tmp_path, mapping, teams) == (
+        "4). A joined file needs one row per key: remove the duplicates.",
+    ),
+    "a join key missing from the file": (
+        ("[stages]", 'team = "regional_office"\nowner = "manager"\n[stages]', JOIN),
+        "agent,manager,regional_office\nAda Stone,Mira Holt,North\n",
         "mapping.toml: [[join]] on (file) = 'sales_agent': sales_teams.csv has no such column "
-        "(columns found: agent, manager, regional_office). Fix the key's label."
-    )
-
-
-def test_a_joined_file_without_its_header_is_named(tmp_path):
-    teams = "agent,region\nAda Stone,North\n"
-    mapping = BASE.replace("[stages]", 'team = "regional_office"\n[stages]') + JOIN
-    assert _error(tmp_path, mapping, teams) == (
+        "(columns found: agent, manager, regional_office). Fix the key's label.",
+    ),
+    # Only regional_office is on the joined file's first row: one known label of two needed.
+    "a joined file without its header": (
+        TEAM + (JOIN,),
+        "agent,region\nAda Stone,North\n",
         "sales_teams.csv: no header row found in the first 40 rows: no row holds two of the "
         "labels named in mapping.toml [columns] (opportunity_id, engage_date, account, "
         "deal_stage, close_date, regional_office) or of the file joined on sales_agent (such "
         "as sales_agent). Check each label in [columns] against the file's header (spelling, "
-        "language), and that the file is the right export."
-    )
+        "language), and that the file is the right export.",
+    ),
+    "a malformed join": (
+        ("", "", '[[join]]\nfile = "sales_teams.csv"\n'), None,
+        'mapping.toml: each [[join]] needs file = "other.csv" and on = "key column" (or on = '
+        '{ export = "key in the export", file = "key in the other file" }).',
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("edit, teams, message", MAPPING_ERRORS.values(), ids=MAPPING_ERRORS)
+def test_mapping_errors_are_named(tmp_path, edit, teams, message):
+    old, new, *tail = edit
+    mapping = (BASE.replace(old, new) if old else BASE) + "".join(tail)
+    assert _error(tmp_path, mapping, teams) == message
 
 
 def test_a_missing_joined_file_is_named(tmp_path):
@@ -271,14 +262,6 @@ def test_a_missing_joined_file_is_named(tmp_path):
     assert _error(tmp_path, mapping) == (
         f"mapping.toml: [[join]] file: {tmp_path / 'teams.csv'} is not a file. Give the path "
         "of the file to join, relative to the mapping file."
-    )
-
-
-def test_a_malformed_join_is_refused(tmp_path):
-    mapping = BASE + '[[join]]\nfile = "sales_teams.csv"\n'
-    assert _error(tmp_path, mapping) == (
-        'mapping.toml: each [[join]] needs file = "other.csv" and on = "key column" (or on = '
-        '{ export = "key in the export", file = "key in the other file" }).'
     )
 
 

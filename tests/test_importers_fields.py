@@ -201,32 +201,34 @@ def test_salesforce_honours_a_mapped_customer_id(tmp_path):
     ]  # fmt: skip
 
 
-def test_a_field_the_importer_does_not_use_is_refused_by_name(tmp_path):
-    export = write(tmp_path, "contacts.csv", (
-        "Record ID,Create Date,Deal value\n1,2026-10-01 09:00,100\n"
-    ))  # fmt: skip
-    mapping = write(
-        tmp_path, "mapping.toml", 'source = "hubspot-contacts"\n[columns]\namount = "Deal value"\n'
-    )
-    with pytest.raises(DataError) as err:
-        read_exports("hubspot-contacts", [export], mapping=mapping)
-    assert str(err.value) == (
+# source, export, the [columns] line, the whole message.
+UNUSED_FIELDS = {
+    "contacts have no amount": (
+        "hubspot-contacts",
+        "Record ID,Create Date,Deal value\n1,2026-10-01 09:00,100\n",
+        'amount = "Deal value"',
         "mapping.toml: [columns] amount = 'Deal value': kpi import hubspot-contacts does not "
         "use amount. It uses: created, customer_id, lead_at, lead_id, owner, source, team, and "
         "the stage dates visit_at, offer_at, sale_at, qualified_at, lost_at. Remove the line, "
-        "or import the file with kpi import csv, which reads every field named in [columns]."
-    )
-
-
-def test_an_ad_import_refuses_a_stage_date(tmp_path):
-    export = write(tmp_path, "ads.csv", "Day,Campaign,Cost\n2026-10-01,Brand,10\n")
-    mapping = write(
-        tmp_path, "mapping.toml", 'source = "google-ads"\n[columns]\nvisit_at = "Day"\n'
-    )
-    with pytest.raises(DataError) as err:
-        read_exports("google-ads", [export], mapping=mapping)
-    assert str(err.value) == (
+        "or import the file with kpi import csv, which reads every field named in [columns].",
+    ),
+    "ad platforms have no stage dates": (
+        "google-ads",
+        "Day,Campaign,Cost\n2026-10-01,Brand,10\n",
+        'visit_at = "Day"',
         "mapping.toml: [columns] visit_at = 'Day': kpi import google-ads does not use "
         "visit_at. It uses: campaign, campaign_type, cost, currency, day. Remove the line, or "
-        "import the file with kpi import csv, which reads every field named in [columns]."
-    )
+        "import the file with kpi import csv, which reads every field named in [columns].",
+    ),
+}
+
+
+@pytest.mark.parametrize("source, export, line, message", UNUSED_FIELDS.values(), ids=UNUSED_FIELDS)
+def test_a_field_the_importer_does_not_use_is_refused_by_name(
+    tmp_path, source, export, line, message
+):
+    path = write(tmp_path, "export.csv", export)
+    mapping = write(tmp_path, "mapping.toml", f'source = "{source}"\n[columns]\n{line}\n')
+    with pytest.raises(DataError) as err:
+        read_exports(source, [path], mapping=mapping)
+    assert str(err.value) == message

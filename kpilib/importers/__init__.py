@@ -35,8 +35,9 @@ import pandas as pd
 
 from kpilib.data.dataset import Dataset
 from kpilib.errors import DataError, ParameterError
-from kpilib.importers._crm import Imported, Options, recorded_stages
+from kpilib.importers._crm import Imported, Options
 from kpilib.importers._dates import DateOrder
+from kpilib.importers._deals import recorded_stages
 from kpilib.importers._mapping import Mapping, load_mapping, render_mapping
 from kpilib.importers.templates import init_templates
 

@@ -57,7 +57,7 @@ from typing import Any
 from kpilib.errors import DataError
 from kpilib.importers._text import label_key, plural
 
-__all__ = ["Join", "Mapping", "guess_stage", "load_mapping", "render_mapping"]
+__all__ = ["CANONICAL", "Join", "Mapping", "guess_stage", "load_mapping", "render_mapping"]
 
 _GUESSES = (
     ("lost", r"lost|perdu|\blose\b|verloren|disqualif|unqualif"),
@@ -69,14 +69,10 @@ _GUESSES = (
     ),
     ("qualified", r"qualif"),
 )
+# The canonical leads columns an export column may give, stage dates aside.
+CANONICAL = ("lead_id", "lead_at", "source", "team", "owner", "customer_id", "amount")
 _COLUMNS = {
-    "lead_id",
-    "lead_at",
-    "source",
-    "team",
-    "owner",
-    "customer_id",
-    "amount",
+    *CANONICAL,
     "currency",
     "pipeline",
     "stage",

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kpilib.importers._mapping import CANONICAL
+
 __all__ = ["Origin", "origin_of", "translate"]
 
-_CANONICAL = ("lead_id", "lead_at", "source", "team", "owner", "customer_id", "amount")
 _FLAGGED = re.compile(
     r"^leads\.csv: column (?P<column>\w+): (?P<body>.*?)\((?P<rows>rows? [0-9, …]+)\)"
     r"(?P<rest>.*)$",
@@ -56,7 +57,7 @@ def origin_of(
     >>> o.rows.tolist(), o.columns
     ([2, 5], {'lead_id': 'Record ID', 'amount': 'Amount'})
     """
-    columns = {k: c for k, c in cols.items() if k in _CANONICAL or k.endswith("_at")}
+    columns = {k: c for k, c in cols.items() if k in CANONICAL or k.endswith("_at")}
     columns |= {k: c for k, c in used.items() if c}
     return Origin(name, np.asarray(rows)[np.asarray(keep, dtype=bool)], columns)
 

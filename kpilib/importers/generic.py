@@ -24,15 +24,13 @@ from kpilib.importers._crm import (
     Imported,
     Options,
     add_mapped_dates,
-    closed_dates,
-    leads_frame,
-    require_customers,
     resolve_columns,
     stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
+from kpilib.importers._deals import closed_dates, deal_leads, require_customers
 from kpilib.importers._files import Export, read_export
-from kpilib.importers._mapping import Join, Mapping
+from kpilib.importers._mapping import CANONICAL, Join, Mapping
 from kpilib.importers._origin import origin_of
 from kpilib.importers._text import label_key, plural, rows_text, snake
 from kpilib.importers._values import convert_currency, parse_amounts, parse_ids, parse_texts
@@ -40,21 +38,7 @@ from kpilib.importers._values import convert_currency, parse_amounts, parse_ids,
 __all__ = ["FIELDS", "read_generic"]
 
 # The fields [columns] may name, besides the <stage>_at dates; none has an alias.
-FIELDS: dict[str, list[str]] = {
-    k: []
-    for k in (
-        "lead_id",
-        "lead_at",
-        "source",
-        "team",
-        "owner",
-        "customer_id",
-        "amount",
-        "currency",
-        "stage",
-        "close",
-    )
-}
+FIELDS: dict[str, list[str]] = {k: [] for k in (*CANONICAL, "currency", "stage", "close")}
 
 
 def _read(path: Path, known: list[str], mapping: Mapping, what: str) -> Export:
@@ -231,20 +215,19 @@ def read_generic(path: Path, options: Options) -> Imported:
         values = text["source"].dropna().unique()
         guessed = snake(pd.Series(values, dtype="str"))
         sources = dict(zip(values, guessed, strict=True)) | mapping.sources
-    parts = {
-        "lead_id": parse_ids(frame[cols["lead_id"]], export, cols["lead_id"]),
-        "lead_at": dates["lead_at"],
-        "source": text["source"].map(sources) if "source" in text else None,
-        "team": text.get("team"),
-        "owner": text.get("owner"),
-        "sale_at": sale_at,
-        "lost_at": lost_at,
-        "customer_id": customer.where(sale_at.notna()),
-        "amount": amount,
-    }
-    parts |= {f"{s}_at": at for s, at in by_stage.items() if s not in ("sale", "lost")}
-    parts = {k: v[keep] for k, v in parts.items() if v is not None}
-    leads = leads_frame(parts, options.stages)
+    leads = deal_leads(
+        keep,
+        options.stages,
+        text=text,
+        sources=sources,
+        by_stage=by_stage,
+        lead_id=parse_ids(frame[cols["lead_id"]], export, cols["lead_id"]),
+        lead_at=dates["lead_at"],
+        sale_at=sale_at,
+        lost_at=lost_at,
+        customer=customer,
+        amount=amount,
+    )
     files = [export.name] + [j.file.name for j in mapping.joins]
     used = Mapping("csv", stages=mapping.stages, sources=sources, columns=mapping.columns)
     origin = origin_of(export.name, export.rows, keep, cols)

@@ -22,16 +22,14 @@ from kpilib.importers._crm import (
     Options,
     add_mapped_dates,
     build_mapping,
-    closed_dates,
     current_canonical,
     found_stages,
-    leads_frame,
-    require_customers,
     resolve_columns,
     stage_dates,
     stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
+from kpilib.importers._deals import closed_dates, deal_leads, leads_frame, require_customers
 from kpilib.importers._files import Export, read_export
 from kpilib.importers._origin import origin_of
 from kpilib.importers._text import label_key, plural
@@ -275,23 +273,20 @@ def _deals(export: Export, options: Options) -> Imported:
         fix="Associate a company with each won deal in HubSpot, or add the column "
         "Associated Company IDs to the export.",
     )
-    parts = {
-        "lead_id": lead_id,
-        "lead_at": dates[cols["lead_at"]],
-        "source": text["source"].map(mapping.sources) if "source" in text else None,
-        "team": text.get("team"),
-        "owner": text.get("owner"),
-        "sale_at": sale_at,
-        "lost_at": lost_at,
-        "customer_id": customer.where(sale_at.notna()),
-        "amount": amount,
-    }
-    for stage, at in by_stage.items():
-        if stage not in ("sale", "lost"):
-            parts[f"{stage}_at"] = at
-    parts = {k: v for k, v in parts.items() if v is not None}
     keep = pipeline.isin(mapping.include or []).to_numpy()
-    leads = leads_frame({k: v[keep] for k, v in parts.items()}, options.stages)
+    leads = deal_leads(
+        keep,
+        options.stages,
+        text=text,
+        sources=mapping.sources,
+        by_stage=by_stage,
+        lead_id=lead_id,
+        lead_at=dates[cols["lead_at"]],
+        sale_at=sale_at,
+        lost_at=lost_at,
+        customer=customer,
+        amount=amount,
+    )
     counts = pipeline.value_counts(sort=False).to_dict()
     notes = []
     if (~keep).any():

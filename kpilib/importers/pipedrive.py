@@ -18,15 +18,13 @@ from kpilib.importers._crm import (
     Options,
     add_mapped_dates,
     build_mapping,
-    closed_dates,
     found_stages,
-    leads_frame,
-    require_customers,
     resolve_columns,
     stage_dates,
     stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
+from kpilib.importers._deals import closed_dates, deal_leads, require_customers
 from kpilib.importers._files import read_export
 from kpilib.importers._origin import origin_of
 from kpilib.importers._text import label_key, plural
@@ -147,22 +145,20 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
         fix="Link an organization to each won deal in Pipedrive, or add the column "
         "Deal - Organization to the export.",
     )
-    parts = {
-        "lead_id": lead_id,
-        "lead_at": dates["lead_at"],
-        "team": text.get("team"),
-        "owner": text.get("owner"),
-        "sale_at": sale_at,
-        "lost_at": lost_at,
-        "customer_id": customer.where(sale_at.notna()),
-        "amount": amount,
-    }
-    if "source" in text:
-        parts["source"] = text["source"].map(mapping.sources)
-    parts |= {f"{s}_at": at for s, at in by_stage.items() if s not in ("sale", "lost")}
-    parts = {k: v for k, v in parts.items() if v is not None}
     keep = pipeline.isin(mapping.include or []).to_numpy()
-    leads = leads_frame({k: v[keep] for k, v in parts.items()}, options.stages)
+    leads = deal_leads(
+        keep,
+        options.stages,
+        text=text,
+        sources=mapping.sources,
+        by_stage=by_stage,
+        lead_id=lead_id,
+        lead_at=dates["lead_at"],
+        sale_at=sale_at,
+        lost_at=lost_at,
+        customer=customer,
+        amount=amount,
+    )
     notes = []
     if (~keep).any():
         notes.append(
