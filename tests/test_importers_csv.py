@@ -257,6 +257,31 @@ def test_mapping_errors_are_named(tmp_path, edit, teams, message):
     assert _error(tmp_path, mapping, teams) == message
 
 
+@pytest.mark.parametrize(
+    "close, fix",
+    [
+        ('close = "close_date"\n', "Fill close_date for them, or name sale_at and lost_at date "
+         "columns in [columns]."),
+        ("", 'Name the column that dates the close in [columns] (close = "…", or sale_at and '
+         "lost_at)."),
+    ],
+    ids=["blank close", "no close column"],
+)  # fmt: skip
+def test_a_won_record_without_a_date_is_named(tmp_path, close, fix):
+    path = _maven(tmp_path, BASE.replace('close = "close_date"\n', close))
+    export = tmp_path / "sales_pipeline.csv"
+    text = export.read_text(encoding="utf-8")
+    export.write_text(text.replace("2026-09-02,2026-09-20", "2026-09-02,"), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_exports("csv", [export], mapping=path)
+    # Row 2 (A0) is Won with its close_date emptied; without a close column every closed
+    # record (8 Won or Lost, rows 2, 3, 4, 7, 8, …) lacks a date.
+    rows = "1 won or lost record has no date (row 2)" if close else (
+        "8 won or lost records have no date (rows 2, 3, 4, 7, 8, …)"
+    )  # fmt: skip
+    assert str(err.value) == f"sales_pipeline.csv: column deal_stage: {rows}. {fix}"
+
+
 def test_a_missing_joined_file_is_named(tmp_path):
     mapping = BASE + JOIN.replace("sales_teams.csv", "teams.csv")
     assert _error(tmp_path, mapping) == (

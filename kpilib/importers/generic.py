@@ -95,8 +95,7 @@ def _join(export: Export, join: Join, mapping: Mapping) -> tuple[Export, list[st
         n, where = rows_text(other.rows, mask)
         notes.append(
             f"{other.name}: {plural(n, 'row')} {'matches' if n == 1 else 'match'} no record "
-            f"of {export.name} on "
-            f"{left_key} ({where}); left out."
+            f"of {export.name} on {left_key} ({where}); left out."
         )
     joined = Export(export.name, frame, export.rows, export.preamble, export.typed)
     return joined, notes
@@ -183,12 +182,16 @@ def read_generic(path: Path, options: Options) -> Imported:
     sale_at, lost_at = closed_dates(by_stage, won=won, lost=lost, close=dates.get("close"))
     undated = (won & sale_at.isna()) | (lost & lost_at.isna())
     if undated.to_numpy()[keep].any():
-        mask = undated.to_numpy() & keep
-        n, where = rows_text(export.rows, mask)
+        n, where = rows_text(export.rows, undated.to_numpy() & keep)
+        fix = (
+            f"Fill {cols['close']} for them, or name sale_at and lost_at date columns in [columns]."
+            if "close" in cols
+            else 'Name the column that dates the close in [columns] (close = "…", or sale_at '
+            "and lost_at)."
+        )
         raise DataError(
-            f"{export.name}: column {cols.get('stage', '')}: {n} won or lost "
-            f"{'record has' if n == 1 else 'records have'} no date ({where}). Name the column "
-            'that dates the close in [columns] (close = "…", or sale_at and lost_at).'
+            f"{export.name}: column {cols['stage']}: {n} won or lost "
+            f"{'record has' if n == 1 else 'records have'} no date ({where}). {fix}"
         )
     amount, currency = pd.Series(np.nan, index=frame.index), options.currency
     if "amount" in cols:
