@@ -110,13 +110,15 @@ def test_hubspot_internal_names_with_utc_times_go_to_the_dataset_zone(tmp_path):
         "false,ORGANIC_SEARCH,,2025-07-02T10:00:00Z,\n"
     ))  # fmt: skip
     got = read_exports("hubspot", [path], timezone="Europe/Paris")
-    # UTC+1 in January, UTC+2 in July.
+    # UTC+1 in January, UTC+2 in July. No column dates an offer: no offer_at.
+    columns = ["lead_id", "lead_at", "source", "team", "owner", "visit_at", "sale_at",
+               "lost_at", "customer_id", "amount"]  # fmt: skip
     want = leads([
         ("901", "2025-01-06 09:00", "paid_search", None, "3301",
-         "2025-01-08 10:30", NaT, "2025-01-20 17:00", NaT, "77", 100.0),
+         "2025-01-08 10:30", "2025-01-20 17:00", NaT, "77", 100.0),
         ("902", "2025-07-01 10:00", "organic_search", None, "3302",
-         "2025-07-02 12:00", NaT, NaT, NaT, None, np.nan),
-    ])  # fmt: skip
+         "2025-07-02 12:00", NaT, NaT, None, np.nan),
+    ], columns)  # fmt: skip
     pd.testing.assert_frame_equal(got.frame, want)
 
 
@@ -130,7 +132,11 @@ def test_hubspot_pipeline_filter_from_the_mapping(tmp_path):
     got = read_exports("hubspot", [FIXTURES / "hubspot_deals.csv"], mapping=mapping)
     frame = got.frame
     assert frame["lead_id"].tolist() == [f"18916500000{i}" for i in (1, 2, 3, 4)]
-    assert frame["visit_at"].isna().all()  # "Appointment Scheduled" = "ignore"
+    # "Appointment Scheduled" = "ignore": nothing else dates a visit, so no visit_at.
+    assert list(frame.columns) == [
+        "lead_id", "lead_at", "source", "team", "owner", "offer_at", "sale_at", "lost_at",
+        "customer_id", "amount",
+    ]  # fmt: skip
     assert got.notes == [
         "hubspot_deals.csv: 1 deal of pipelines not in [pipelines] include left out."
     ]
@@ -166,14 +172,15 @@ def test_hubspot_contacts_export():
     # 501: lead_at from "Became a Lead Date"; MQL and SQL both map to qualified: earliest.
     # 502: no "Became a Lead Date": lead_at is its Create Date.
     # 503: a customer without a company is its own customer.
-    columns = ["lead_id", "lead_at", "source", "team", "owner", "visit_at", "offer_at",
+    # No "Became a … Date" column maps to visit: no visit_at.
+    columns = ["lead_id", "lead_at", "source", "team", "owner", "offer_at",
                "sale_at", "qualified_at", "lost_at", "customer_id", "amount"]  # fmt: skip
     want = leads([
-        ("501", "2025-04-02 09:00", "organic_search", None, "Ann Lee", NaT,
+        ("501", "2025-04-02 09:00", "organic_search", None, "Ann Lee",
          "2025-04-10 12:00", "2025-04-20 13:00", "2025-04-03 10:00", NaT, "9001", np.nan),
-        ("502", "2025-04-03 08:00", "paid_search", None, "Bob Roy", NaT,
+        ("502", "2025-04-03 08:00", "paid_search", None, "Bob Roy",
          NaT, NaT, "2025-04-08 10:00", NaT, None, np.nan),
-        ("503", "2025-04-04 09:00", "direct_traffic", None, "Ann Lee", NaT,
+        ("503", "2025-04-04 09:00", "direct_traffic", None, "Ann Lee",
          NaT, "2025-04-25 15:00", NaT, NaT, "503", np.nan),
     ], columns)  # fmt: skip
     pd.testing.assert_frame_equal(got.frame, want)
@@ -235,14 +242,17 @@ def test_salesforce_formatted_xlsx_in_french(tmp_path):
     book.save(path)
     got = read_exports("salesforce", [path])
     # Excel serials 45658, 45665, 45680 are 2025-01-01, 01-08 and 01-23.
+    # No history report: nothing dates a visit or an offer, so neither column is there.
+    columns = ["lead_id", "lead_at", "source", "team", "owner", "sale_at", "lost_at",
+               "customer_id", "amount"]  # fmt: skip
     want = leads([
         ("0065g00000FrA01", "2025-01-01", "salon", None, "Chloé Lambert",
-         NaT, NaT, "2025-03-14", NaT, "0015g00000FrC01", 1200.5),
+         "2025-03-14", NaT, "0015g00000FrC01", 1200.5),
         ("0065g00000FrA02", "2025-01-08", "web", None, "Hugo Bernard",
-         NaT, NaT, NaT, "2025-03-20", None, np.nan),
+         NaT, "2025-03-20", None, np.nan),
         ("0065g00000FrA03", "2025-01-23", "web", None, "Chloé Lambert",
-         NaT, NaT, NaT, NaT, None, 950.0),
-    ])  # fmt: skip
+         NaT, NaT, None, 950.0),
+    ], columns)  # fmt: skip
     pd.testing.assert_frame_equal(got.frame, want)
 
 

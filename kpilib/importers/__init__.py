@@ -2,7 +2,8 @@
 
 CRMs give ``leads``: the HubSpot deals or contacts export, the Salesforce
 opportunity report (plus its opportunity history report for stage dates),
-the Pipedrive deals export. Ad platforms give ``costs`` (category
+the Pipedrive deals export, and any other export read through its mapping
+alone (``csv``, which may join further files on a key). Ad platforms give ``costs`` (category
 ``campaigns``): the Google Ads report, the Meta Ads Manager export, the
 LinkedIn Campaign Manager export. :func:`import_exports` writes the table
 into a dataset folder with the mapping it used (``mapping-<source>.toml``,
@@ -36,6 +37,7 @@ from kpilib.data.dataset import Dataset
 from kpilib.errors import DataError, ParameterError
 from kpilib.importers._crm import Imported, Options
 from kpilib.importers._dates import DateOrder
+from kpilib.importers._deals import recorded_stages
 from kpilib.importers._mapping import Mapping, load_mapping, render_mapping
 from kpilib.importers.templates import init_templates
 
@@ -53,6 +55,7 @@ SOURCES = {
     "hubspot-contacts": "HubSpot contacts export",
     "salesforce": "Salesforce opportunity report (+ opportunity history report)",
     "pipedrive": "Pipedrive deals export",
+    "csv": "any other CRM export, read through its mapping (--map)",
     "google-ads": "Google Ads report download",
     "meta-ads": "Meta Ads Manager export",
     "linkedin-ads": "LinkedIn Campaign Manager export",
@@ -78,12 +81,18 @@ def _paths(source: str, files: Sequence[str | Path]) -> list[Path]:
     paths = [Path(f) for f in files]
     if not paths:
         raise ParameterError(f"No file given for {source}: give the exported file(s).")
-    limit = {"salesforce": 2, "hubspot": 1, "hubspot-contacts": 1, "pipedrive": 1}.get(source)
+    limit = {"salesforce": 2, "hubspot": 1, "hubspot-contacts": 1, "pipedrive": 1, "csv": 1}
+    limit = limit.get(source)
     if limit and len(paths) > limit:
         takes = "one file" if limit == 1 else "the opportunity report and its history report"
+        fix = (
+            "Name the other files in the mapping's [[join]] (see docs/importing.md)."
+            if source == "csv"
+            else "Export one file covering every record."
+        )
         raise ParameterError(
             f"{source} takes {takes}; {len(paths)} were given "
-            f"({', '.join(p.name for p in paths)}). Export one file covering every record."
+            f"({', '.join(p.name for p in paths)}). {fix}"
         )
     return paths
 
@@ -200,6 +209,10 @@ def read_exports(
         from kpilib.importers.pipedrive import read_pipedrive
 
         return read_pipedrive(paths[0], options)
+    if source == "csv":
+        from kpilib.importers.generic import read_generic
+
+        return read_generic(paths[0], options)
     from kpilib.importers.ads import read_ads
 
     return read_ads(source, paths, options)
@@ -251,13 +264,32 @@ def import_exports(
         extra[mapping_name] = render_mapping(
             imported.mapping, files=imported.files, counts=imported.counts, stages=settings.stages
         )
+    stages = None
+    notes = list(imported.notes)
+    if imported.table == "leads":
+        stages = recorded_stages(imported.frame, settings.stages)
+        skipped = [s for s in settings.stages if s not in stages]
+        if skipped and (out / "kpi.toml").exists():
+            names = ", ".join(skipped)
+            notes.append(
+                f"{out / 'kpi.toml'}: [funnel] stages lists {names}, which "
+                f"{', '.join(imported.files)} does not record; the funnel leaves "
+                f"{'it' if len(skipped) == 1 else 'them'} out. Remove {names} from the "
+                f'stages, or name a date column for each in mapping.toml [columns] ({skipped[0]}_at = "…").'
+            )
     dataset = write_dataset(
-        out, imported.table, imported.frame, currency=imported.currency, extra=extra
+        out,
+        imported.table,
+        imported.frame,
+        currency=imported.currency,
+        extra=extra,
+        stages=stages,
+        origin=imported.origin,
     )
     return ImportResult(
         dataset,
         imported.table,
         imported.frame,
         out / mapping_name if extra else None,
-        imported.notes + dataset.warnings,
+        notes + dataset.warnings,
     )

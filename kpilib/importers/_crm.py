@@ -1,4 +1,4 @@
-"""What every CRM importer shares: options, columns, the stage map, the leads frame."""
+"""What every CRM importer shares: options, columns, the mapping, the stage dates."""
 
 from __future__ import annotations
 
@@ -12,20 +12,20 @@ import pandas as pd
 from kpilib.errors import DataError
 from kpilib.importers._dates import DateOrder
 from kpilib.importers._files import Export
-from kpilib.importers._mapping import Mapping, guess_stage
-from kpilib.importers._text import label_key, match_columns, rows_text, snake
+from kpilib.importers._mapping import Mapping, allowed_stages, guess_stage
+from kpilib.importers._origin import Origin
+from kpilib.importers._text import label_key, match_columns, snake
 
 __all__ = [
     "Imported",
     "Options",
+    "add_mapped_dates",
     "build_mapping",
-    "closed_dates",
     "current_canonical",
     "found_stages",
-    "leads_frame",
-    "require_customers",
     "resolve_columns",
     "stage_dates",
+    "stage_fields",
 ]
 
 _SHOWN_COLUMNS = 12
@@ -54,11 +54,40 @@ class Imported:
     currency: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    origin: Origin | None = None
 
 
 def _listing(columns: Sequence[str]) -> str:
     shown = ", ".join(columns[:_SHOWN_COLUMNS])
     return shown + (", …" if len(columns) > _SHOWN_COLUMNS else "")
+
+
+def stage_fields(stages: tuple[str, ...]) -> list[str]:
+    """The ``<stage>_at`` fields ``[columns]`` may name: later stages, qualified, lost.
+
+    Examples
+    --------
+    >>> stage_fields(("lead", "visit", "sale"))
+    ['visit_at', 'sale_at', 'qualified_at', 'lost_at']
+    """
+    return [f"{s}_at" for s in allowed_stages(stages) if s != "ignore"]
+
+
+def _refuse_unused(
+    mapping: Mapping, aliases: AnyMapping[str, Sequence[str]], dated: Sequence[str]
+) -> None:
+    fields = sorted(k for k in aliases if k != "other")
+    for name, label in mapping.columns.items():
+        if name in aliases and name != "other" or name in dated:
+            continue
+        uses = ", ".join(fields)
+        if dated:
+            uses += f", and the stage dates {', '.join(dated)}"
+        raise DataError(
+            f"{mapping.name}: [columns] {name} = {label!r}: kpi import {mapping.source} does "
+            f"not use {name}. It uses: {uses}. Remove the line, or import the file with kpi "
+            "import csv, which reads every field named in [columns]."
+        )
 
 
 def resolve_columns(
@@ -67,10 +96,18 @@ def resolve_columns(
     *,
     mapping: Mapping | None,
     required: Sequence[str],
+    dated: Sequence[str] = (),
 ) -> dict[str, str]:
-    """The export column of each field: its aliases, overridden by ``[columns]``."""
+    """The export column of each field: its aliases, overridden by ``[columns]``.
+
+    A field of ``[columns]`` that is neither one of *aliases* nor one of the
+    ``<stage>_at`` fields in *dated* is refused by name: the import would
+    not use it.
+    """
     found = match_columns(export.frame.columns, aliases)
     by_key = {label_key(c): c for c in export.frame.columns}
+    if mapping is not None:
+        _refuse_unused(mapping, aliases, dated)
     for name, label in (mapping.columns if mapping else {}).items():
         column = by_key.get(label_key(label))
         if column is None:
@@ -140,60 +177,88 @@ def build_mapping(
     )
 
 
-def stage_dates(events: pd.DataFrame, mapping: Mapping, index: pd.Index) -> dict[str, pd.Series]:
-    """Earliest date per lead and canonical stage.
-
-    *events* has one row per (lead position, pipeline, CRM stage, date);
-    each CRM stage becomes its canonical stage through *mapping*.
-
-    Examples
-    --------
-    >>> m = Mapping("hubspot", stages={"P": {"Demo": "visit", "Trial": "visit", "Won": "sale"}})
-    >>> ev = pd.DataFrame({"pos": [0, 0, 1], "pipeline": ["P", "P", "P"],
-    ...                    "stage": ["Trial", "Demo", "Won"],
-    ...                    "at": pd.to_datetime(["2025-03-05", "2025-03-02", "2025-04-01"])})
-    >>> out = stage_dates(ev, m, pd.RangeIndex(2))
-    >>> out["visit"].tolist(), out["sale"].tolist()
-    ([Timestamp('2025-03-02 00:00:00'), NaT], [NaT, Timestamp('2025-04-01 00:00:00')])
-    """
-    table = pd.DataFrame(
+def _stage_table(mapping: Mapping) -> pd.DataFrame:
+    return pd.DataFrame(
         [(p, s, c) for p, stages in mapping.stages.items() for s, c in stages.items()],
         columns=["pipeline", "stage", "canonical"],
     )
+
+
+def stage_dates(
+    events: pd.DataFrame,
+    mapping: Mapping,
+    index: pd.Index,
+    *,
+    sources: Sequence[tuple[str, str]] | None = None,
+) -> dict[str, pd.Series]:
+    """Earliest date per lead and canonical stage, for each stage the export records.
+
+    *events* has one row per (lead position, pipeline, CRM stage, date);
+    each CRM stage becomes its canonical stage through *mapping*. *sources*
+    are the (pipeline, CRM stage) pairs the export has a date column for
+    (default: those of *events*): each canonical stage they map to gets a
+    column, blank where no lead reached it; a stage nothing dates gets none.
+
+    Examples
+    --------
+    >>> m = Mapping("hubspot", stages={"P": {"Demo": "visit", "Trial": "visit",
+    ...                                      "Quote": "offer", "Won": "sale"}})
+    >>> ev = pd.DataFrame({"pos": [0, 0, 1], "pipeline": ["P", "P", "P"],
+    ...                    "stage": ["Trial", "Demo", "Won"],
+    ...                    "at": pd.to_datetime(["2025-03-05", "2025-03-02", "2025-04-01"])})
+    >>> out = stage_dates(ev, m, pd.RangeIndex(2), sources=[("P", "Demo"), ("P", "Quote"),
+    ...                                                      ("P", "Trial"), ("P", "Won")])
+    >>> out["visit"].tolist(), out["offer"].isna().all(), sorted(out)
+    ([Timestamp('2025-03-02 00:00:00'), NaT], np.True_, ['offer', 'sale', 'visit'])
+    """
+    table = _stage_table(mapping)
     merged = events.dropna(subset=["at"]).merge(table, on=["pipeline", "stage"], how="inner")
     merged = merged[merged["canonical"] != "ignore"]
     firsts = merged.groupby(["canonical", "pos"])["at"].min()
+    if sources is None:
+        sources = list(zip(events["pipeline"], events["stage"], strict=True))
+    pairs = pd.DataFrame(list(sources), columns=["pipeline", "stage"], dtype=object)
+    include = mapping.include if mapping.include is not None else list(mapping.stages)
+    pairs = pairs[pairs["pipeline"].isin(include)]
+    recorded = pairs.merge(table, on=["pipeline", "stage"], how="inner")["canonical"]
     out: dict[str, pd.Series] = {}
-    for canonical in firsts.index.get_level_values(0).unique():
-        dates = firsts.loc[canonical]
+    for canonical in dict.fromkeys([*recorded, *firsts.index.get_level_values(0)]):
+        if canonical == "ignore":
+            continue
+        dates = (
+            firsts.loc[canonical]
+            if canonical in firsts.index
+            else pd.Series(dtype="datetime64[us]")
+        )
         out[str(canonical)] = pd.Series(
             dates.reindex(np.arange(len(index))).to_numpy(dtype="datetime64[us]"), index=index
         )
     return out
 
 
-def leads_frame(parts: dict[str, pd.Series], stages: tuple[str, ...]) -> pd.DataFrame:
-    """The canonical leads frame from its columns, in canonical order.
+def add_mapped_dates(
+    by_stage: dict[str, pd.Series], dates: AnyMapping[str, pd.Series]
+) -> dict[str, pd.Series]:
+    """*by_stage* with the ``<stage>_at`` fields of ``[columns]`` (*dates*, by field) added.
 
-    Stages the export never reached still get an empty column.
+    A stage dated both ways keeps each lead's earliest date.
+
+    Examples
+    --------
+    >>> by_stage = {"visit": pd.Series(pd.to_datetime(["2025-03-05", None]))}
+    >>> mapped = {"visit_at": pd.Series(pd.to_datetime(["2025-03-02", "2025-03-09"])),
+    ...           "offer_at": pd.Series(pd.to_datetime([None, "2025-03-20"]))}
+    >>> out = add_mapped_dates(by_stage, mapped)
+    >>> out["visit"].dt.strftime("%m-%d").tolist(), out["offer"].dt.strftime("%m-%d").tolist()
+    (['03-02', '03-09'], [nan, '03-20'])
     """
-    index = parts["lead_id"].index
-    columns = ["lead_id", "lead_at", "source", "team", "owner"]
-    columns += [f"{s}_at" for s in stages[1:]]
-    if "qualified_at" in parts and "qualified" not in stages:
-        columns.append("qualified_at")
-    columns += ["lost_at", "customer_id", "amount"]
-    frame = {}
-    for col in columns:
-        if col in parts:
-            frame[col] = parts[col]
-        elif col.endswith("_at"):
-            frame[col] = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
-        elif col == "amount":
-            frame[col] = pd.Series(np.nan, index=index, dtype="float64")
-        else:
-            frame[col] = pd.Series(pd.NA, index=index, dtype="str")
-    return pd.DataFrame(frame, index=index).reset_index(drop=True)
+    out = dict(by_stage)
+    for field_name, at in dates.items():
+        name = field_name.removesuffix("_at")
+        given = out.get(name)
+        both = at if given is None else pd.concat([given, at], axis=1).min(axis=1)
+        out[name] = both.astype("datetime64[us]")
+    return out
 
 
 def found_stages(pipelines: pd.Series, stages: pd.Series) -> dict[str, list[str]]:
@@ -214,57 +279,7 @@ def found_stages(pipelines: pd.Series, stages: pd.Series) -> dict[str, list[str]
 
 def current_canonical(pipelines: pd.Series, stages: pd.Series, mapping: Mapping) -> pd.Series:
     """The canonical stage of each record's current CRM stage ("ignore" if unmapped)."""
-    table = pd.DataFrame(
-        [(p, s, c) for p, t in mapping.stages.items() for s, c in t.items()],
-        columns=["pipeline", "stage", "canonical"],
-    )
+    table = _stage_table(mapping)
     keys = pd.DataFrame({"pipeline": pipelines.to_numpy(), "stage": stages.to_numpy()})
     merged = keys.merge(table, on=["pipeline", "stage"], how="left")
     return pd.Series(merged["canonical"].fillna("ignore").to_numpy(), index=stages.index)
-
-
-def closed_dates(
-    dates: dict[str, pd.Series],
-    *,
-    won: pd.Series,
-    lost: pd.Series,
-    close: pd.Series | None,
-) -> tuple[pd.Series, pd.Series]:
-    """``sale_at`` and ``lost_at``: the mapped stage date, else the close date.
-
-    The closed flags decide: a deal that is not won has no ``sale_at``, even
-    if it once entered a won stage; an open deal's close date (a forecast) is
-    never used.
-
-    Examples
-    --------
-    >>> idx = pd.RangeIndex(3)
-    >>> sale = pd.Series(pd.to_datetime([None, "2025-01-09", None]), index=idx)
-    >>> close = pd.Series(pd.to_datetime(["2025-01-05", "2025-01-10", "2025-02-01"]), index=idx)
-    >>> s, l = closed_dates({"sale": sale}, won=pd.Series([True, True, False]),
-    ...                     lost=pd.Series([False, False, False]), close=close)
-    >>> s.dt.strftime("%m-%d").tolist(), l.isna().all()
-    (['01-05', '01-09', nan], np.True_)
-    """
-    out = []
-    for name, flag in (("sale", won), ("lost", lost)):
-        mapped = dates.get(name)
-        if mapped is None:
-            mapped = pd.Series(pd.NaT, index=flag.index, dtype="datetime64[us]")
-        if close is not None:
-            mapped = mapped.fillna(close)
-        out.append(mapped.where(flag.to_numpy(dtype=bool)).astype("datetime64[us]"))
-    return out[0], out[1]
-
-
-def require_customers(
-    export: Export, sale_at: pd.Series, customer_id: pd.Series, *, column: str, fix: str
-) -> None:
-    """Every sale needs a customer id: an error naming the rows and *fix* otherwise."""
-    missing = (sale_at.notna() & customer_id.isna()).to_numpy()
-    if missing.any():
-        n, where = rows_text(export.rows, missing)
-        raise DataError(
-            f"{export.name}: column {column}: {n} won "
-            f"{'record has' if n == 1 else 'records have'} no customer ({where}). {fix}"
-        )

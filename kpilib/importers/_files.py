@@ -4,7 +4,9 @@ CSV (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16, or
 Windows-1252) and .xlsx. Report titles, filter lines and date ranges above
 the header are kept aside as the *preamble*; total, copyright and
 confidentiality lines below the data are dropped. The header is the first
-row, among the first 40, that holds the most known column labels.
+row, among the first 40, that holds the most known column labels: the
+importer's aliases and the labels the user named in ``mapping.toml
+[columns]``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from kpilib.errors import DataError
+from kpilib.importers._mapping import Mapping
 from kpilib.importers._text import clean_label, label_key
 
 __all__ = ["Export", "read_export"]
@@ -147,13 +150,40 @@ def _labels(header: list[object]) -> list[str]:
     return labels
 
 
-def read_export(path: Path, *, known: Iterable[str], what: str, expected: Sequence[str]) -> Export:
+def _no_header(
+    name: str, what: str, expected: Sequence[str], mapped: list[str], mapping: Mapping | None
+) -> str:
+    sample = ", ".join(expected)
+    if not mapped or mapping is None:
+        return (
+            f"{name}: no header row found in the first {_SCAN} rows; expected labels "
+            f"such as {sample}. Check that the file is {what}, exported with its default "
+            "columns, or name the columns in mapping.toml [columns]."
+        )
+    return (
+        f"{name}: no header row found in the first {_SCAN} rows: no row holds two of the "
+        f"labels named in {mapping.name} [columns] ({', '.join(mapped)}) or of {what} "
+        f"(such as {sample}). Check each label in [columns] against the file's header "
+        "(spelling, language), and that the file is the right export."
+    )
+
+
+def read_export(
+    path: Path,
+    *,
+    known: Iterable[str],
+    what: str,
+    expected: Sequence[str],
+    mapping: Mapping | None = None,
+) -> Export:
     """Read the export at *path*; *known* are labels that identify its header.
 
     *what* names the expected export in messages ("a HubSpot deals export"),
-    *expected* the labels to quote when no header is found.
+    *expected* the labels to quote when no header is found. The labels of
+    *mapping*'s ``[columns]`` count as known too.
     """
-    keys = {label_key(k) for k in known}
+    mapped = list(dict.fromkeys(mapping.columns.values())) if mapping else []
+    keys = {label_key(k) for k in [*known, *mapped]}
     suffix = path.suffix.lower()
     if not path.is_file():
         raise DataError(f"{path}: no such file. Check the path of the export.")
@@ -168,12 +198,7 @@ def read_export(path: Path, *, known: Iterable[str], what: str, expected: Sequen
         )
     index, score = _header_index(rows, keys)
     if score < 2:
-        sample = ", ".join(expected)
-        raise DataError(
-            f"{path.name}: no header row found in the first {_SCAN} rows; expected labels "
-            f"such as {sample}. Check that the file is {what}, exported with its default "
-            "columns, or name the columns in mapping.toml [columns]."
-        )
+        raise DataError(_no_header(path.name, what, expected, mapped, mapping))
     labels = _labels(rows[index])
     width = len(labels)
     body = [(i + 1, r) for i, r in enumerate(rows[index + 1 :], start=index + 1)]

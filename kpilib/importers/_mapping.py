@@ -23,6 +23,26 @@ and team of each campaign::
 
     [campaigns]
     "Brand FR" = { channel = "paid_search", team = "North" }
+
+``kpi import csv`` reads any export through its mapping alone: ``[columns]``
+names every field, ``[stages]`` is one flat table (status value = sale,
+lost or ignore), ``[[join]]`` adds the columns of another file matched on a
+key, and ``[rows] without_lead_at = "skip"`` leaves out undated records::
+
+    source = "csv"
+
+    [columns]
+    lead_id = "opportunity_id"
+    team = "regional_office"            # a column of the joined file
+    stage = "deal_stage"
+    close = "close_date"
+
+    [stages]
+    "Won" = "sale"
+
+    [[join]]
+    file = "sales_teams.csv"            # relative to this mapping file
+    on = "sales_agent"                  # or { export = "agent", file = "sales_agent" }
 """
 
 from __future__ import annotations
@@ -37,7 +57,7 @@ from typing import Any
 from kpilib.errors import DataError
 from kpilib.importers._text import label_key, plural
 
-__all__ = ["Mapping", "guess_stage", "load_mapping", "render_mapping"]
+__all__ = ["CANONICAL", "Join", "Mapping", "guess_stage", "load_mapping", "render_mapping"]
 
 _GUESSES = (
     ("lost", r"lost|perdu|\blose\b|verloren|disqualif|unqualif"),
@@ -49,14 +69,10 @@ _GUESSES = (
     ),
     ("qualified", r"qualif"),
 )
+# The canonical leads columns an export column may give, stage dates aside.
+CANONICAL = ("lead_id", "lead_at", "source", "team", "owner", "customer_id", "amount")
 _COLUMNS = {
-    "lead_id",
-    "lead_at",
-    "source",
-    "team",
-    "owner",
-    "customer_id",
-    "amount",
+    *CANONICAL,
     "currency",
     "pipeline",
     "stage",
@@ -85,6 +101,15 @@ _COLUMNS = {
 
 
 @dataclass
+class Join:
+    """A file joined to a generic export: its path and the key column on each side."""
+
+    file: Path
+    export_key: str
+    file_key: str
+
+
+@dataclass
 class Mapping:
     """A parsed ``mapping.toml``; see the module docstring for each section."""
 
@@ -95,6 +120,8 @@ class Mapping:
     columns: dict[str, str] = field(default_factory=dict)
     campaigns: dict[str, dict[str, str]] = field(default_factory=dict)
     path: Path | None = None
+    joins: list[Join] = field(default_factory=list)
+    skip_undated: bool = False
 
     @property
     def name(self) -> str:
@@ -146,7 +173,7 @@ def load_mapping(path: str | Path, *, source: str, stages: tuple[str, ...]) -> M
             'spaces: "Closed Won" = "sale".'
         ) from exc
     problems: list[str] = []
-    known = {"source", "pipelines", "stages", "sources", "columns", "campaigns"}
+    known = {"source", "pipelines", "stages", "sources", "columns", "campaigns", "join", "rows"}
     for key in sorted(set(data) - known):
         problems.append(
             f"{path.name}: unknown key {key!r}. Accepted: {', '.join(sorted(known))}; check "
@@ -164,6 +191,9 @@ def load_mapping(path: str | Path, *, source: str, stages: tuple[str, ...]) -> M
         problems.append(f'{path.name}: [pipelines] include must be a list of names: ["Sales"].')
     allowed = allowed_stages(stages)
     mapped: dict[str, dict[str, str]] = {}
+    joins, skip_undated = _generic(data, path, source, problems)
+    if source == "csv":
+        data = data | {"stages": {"default": _flat_stages(data, path, problems)}}
     for pipeline, table in data.get("stages", {}).items():
         if not isinstance(table, dict):
             problems.append(
@@ -201,7 +231,73 @@ def load_mapping(path: str | Path, *, source: str, stages: tuple[str, ...]) -> M
         columns={str(k): str(v) for k, v in columns.items()},
         campaigns=campaigns,
         path=path,
+        joins=joins,
+        skip_undated=skip_undated,
     )
+
+
+_STATUS = ("sale", "lost", "ignore")
+
+
+def _flat_stages(data: dict[str, Any], path: Path, problems: list[str]) -> dict[str, str]:
+    """``kpi import csv``'s [stages]: status value = sale, lost or ignore."""
+    table = data.get("stages", {})
+    out: dict[str, str] = {}
+    for value, canonical in table.items() if isinstance(table, dict) else []:
+        if canonical not in _STATUS:
+            problems.append(
+                f"{path.name}: [stages] {_toml(value)} = {_toml(canonical)}: a status gives no "
+                "stage date, so it can only say sale, lost or ignore (sale and lost are dated "
+                "by the close column). Date other stages with [columns], such as visit_at = "
+                '"Demo date".'
+            )
+            continue
+        out[str(value)] = str(canonical)
+    return out
+
+
+def _generic(
+    data: dict[str, Any], path: Path, source: str, problems: list[str]
+) -> tuple[list[Join], bool]:
+    """The [[join]] and [rows] sections, which only ``kpi import csv`` reads."""
+    if source != "csv":
+        for key in ("join", "rows"):
+            if key in data:
+                problems.append(
+                    f"{path.name}: [{key}] is read by kpi import csv only; remove it, or "
+                    "import the file with kpi import csv."
+                )
+        return [], False
+    raw = data.get("join", [])
+    entries = [raw] if isinstance(raw, dict) else raw if isinstance(raw, list) else [None]
+    joins = []
+    for entry in entries:
+        on = entry.get("on") if isinstance(entry, dict) else None
+        if isinstance(on, str):
+            on = {"export": on, "file": on}
+        ok = (
+            isinstance(entry, dict)
+            and set(entry) == {"file", "on"}
+            and isinstance(entry["file"], str)
+            and isinstance(on, dict)
+            and set(on) == {"export", "file"}
+            and all(isinstance(v, str) for v in on.values())
+        )
+        if not ok:
+            problems.append(
+                f'{path.name}: each [[join]] needs file = "other.csv" and on = "key column" '
+                '(or on = { export = "key in the export", file = "key in the other file" }).'
+            )
+            continue
+        joins.append(Join(path.parent / entry["file"], on["export"], on["file"]))
+    rows = data.get("rows", {})
+    undated = rows.get("without_lead_at", "refuse") if isinstance(rows, dict) else None
+    if undated not in ("refuse", "skip") or set(rows) - {"without_lead_at"}:
+        problems.append(
+            f'{path.name}: [rows] takes without_lead_at = "skip" (leave out records without '
+            'a lead_at date) or "refuse" (the default).'
+        )
+    return joins, undated == "skip"
 
 
 def render_mapping(

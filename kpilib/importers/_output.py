@@ -18,6 +18,7 @@ import pandas as pd
 
 from kpilib.data.dataset import Dataset
 from kpilib.errors import DataError
+from kpilib.importers._origin import Origin, translate
 
 __all__ = ["merge_costs", "write_dataset"]
 
@@ -48,13 +49,21 @@ def merge_costs(existing: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return merged.loc[order.sort_values(["period", "category", "channel"], kind="stable").index]
 
 
-def _settings_text(currency: str | None) -> str:
+def _settings_text(currency: str | None, stages: tuple[str, ...] | None) -> str:
     lines = [
         "# Settings of this dataset; see docs/data-model.md for every key.",
         "# Written by kpi import: fill company and gross_margin_rate (kpi init explains).",
     ]
     if currency:
         lines.append(f'currency = "{currency}"')
+    if stages and len(stages) >= 2:
+        listed = ", ".join(f'"{s}"' for s in stages)
+        lines += [
+            "",
+            "[funnel]",
+            "# The stages the export records, each with a <stage>_at column in leads.csv.",
+            f"stages = [{listed}]",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -78,10 +87,16 @@ def write_dataset(
     *,
     currency: str | None,
     extra: dict[str, str] | None = None,
+    stages: tuple[str, ...] | None = None,
+    origin: Origin | None = None,
 ) -> Dataset:
     """Write *frame* as ``<table>.csv`` into the folder *out*; return the validated dataset.
 
     *extra* holds more files to write (name → text), such as the mapping.
+    A ``kpi.toml`` is written when the folder has none, with the currency
+    and the funnel *stages* the import records. With *origin*, the
+    validation's errors and warnings about ``leads.csv`` name the export's
+    file, columns and rows instead.
     """
     from kpilib.data.load import load_dataset
 
@@ -115,7 +130,7 @@ def write_dataset(
             frame = merge_costs(existing, frame)
         frame.to_csv(tmp / f"{table}.csv", index=False)
         if not (tmp / "kpi.toml").exists():
-            (tmp / "kpi.toml").write_text(_settings_text(currency), encoding="utf-8")
+            (tmp / "kpi.toml").write_text(_settings_text(currency, stages), encoding="utf-8")
         for name, text in (extra or {}).items():
             (tmp / name).write_text(text, encoding="utf-8")
         try:
@@ -123,10 +138,14 @@ def write_dataset(
         except DataError as exc:
             problems = [p.replace(str(tmp), str(out)) for p in exc.problems]
             detail = str(exc).replace(str(tmp), str(out))
+            told = translate(problems, origin)
+            if told != problems:  # some are about leads.csv: list them as the export's
+                problems, detail = told, "\n".join(f"- {p}" for p in told)
             raise DataError(
                 f"The imported dataset does not validate, so {out} was left unchanged.\n{detail}",
                 problems,
             ) from exc
+        dataset.warnings = translate(dataset.warnings, origin)
         _swap(tmp, out)
     finally:
         if tmp.exists():

@@ -16,7 +16,10 @@ from kpilib.importers._text import plural, rows_text
 
 __all__ = ["blank_mask", "parse_amounts", "parse_flags", "parse_ids", "parse_texts"]
 
-_SCIENTIFIC = r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$"
+# How Excel and its kin show a long number: one digit, up to 14 decimals, a signed
+# exponent ("1.89165E+11", "1,23457E+15"). A hexadecimal id such as
+# 401013266745e5661589292315434968 has no sign after its "e", so it is text.
+_SCIENTIFIC = r"^[+-]?\d(?:[.,]\d{1,14})?[eE][+-]\d{1,3}$"
 _TRUE = {"true", "yes", "1", "y", "x", "oui", "vrai", "won", "gagne", "gagnee", "ja", "si", "sim"}
 _FALSE = {"false", "no", "0", "n", "non", "faux", "nein", "nao", ""}
 
@@ -57,12 +60,18 @@ def parse_texts(values: pd.Series) -> pd.Series:
 def parse_ids(values: pd.Series, export: Export, column: str) -> pd.Series:
     """Ids as text; ids that Excel turned into scientific notation are an error.
 
+    Only Excel's own notation (``1.89165E+11``: one digit, a signed
+    exponent) is refused; ids that merely hold digits around an ``e``, such as
+    hexadecimal ones, are kept as they are.
+
     Examples
     --------
     >>> from kpilib.importers._files import Export
     >>> ex = Export("deals.csv", pd.DataFrame(), np.array([2, 3, 4]))
     >>> parse_ids(pd.Series(["0042", 189165000123.0, None]), ex, "Record ID").tolist()
     ['0042', '189165000123', nan]
+    >>> parse_ids(pd.Series(["52e7", "839201755440e7301928374650192837"]), ex, "mql_id").tolist()
+    ['52e7', '839201755440e7301928374650192837']
     """
     text = parse_texts(values)
     sci = text.str.match(_SCIENTIFIC).fillna(False).astype(bool)

@@ -135,7 +135,13 @@ def _range_from_preamble(export: Export, source: str) -> tuple[pd.Timestamp, pd.
 def _read_one(source: str, path: Path, options: Options) -> tuple[pd.DataFrame, str | None]:
     aliases = ALIASES[source]
     known = [a for v in aliases.values() for a in v] + ["Amount spent (EUR)"]
-    export = read_export(path, known=known, what=_WHAT[source], expected=_EXPECTED[source])
+    export = read_export(
+        path,
+        known=known,
+        what=_WHAT[source],
+        expected=_EXPECTED[source],
+        mapping=options.mapping,
+    )
     cols = resolve_columns(export, aliases, mapping=options.mapping, required=["campaign"])
     cost_col, header_code = _cost_column(export, cols)
     frame = export.frame

@@ -12,6 +12,8 @@ Sources: hubspot (deals), hubspot-contacts, salesforce (opportunity report, then
 optionally the opportunity history report), pipedrive (deals), google-ads,
 meta-ads, linkedin-ads. The first import writes DIR/mapping-SOURCE.toml: edit
 it (stages, pipelines, sources, campaigns) and run again with --map.
+csv reads any other CRM export through the mapping you write (--map is
+required; [[join]] adds another file's columns on a key).
 See docs/importing.md."""
 
 

@@ -13,23 +13,25 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpilib.errors import DataError
 from kpilib.importers._crm import (
     Imported,
     Options,
+    add_mapped_dates,
     build_mapping,
-    closed_dates,
     current_canonical,
     found_stages,
-    leads_frame,
-    require_customers,
     resolve_columns,
     stage_dates,
+    stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
+from kpilib.importers._deals import closed_dates, deal_leads, leads_frame, require_customers
 from kpilib.importers._files import Export, read_export
+from kpilib.importers._origin import origin_of
 from kpilib.importers._text import label_key, plural
 from kpilib.importers._values import (
     convert_currency,
@@ -79,6 +81,7 @@ DEALS = {
 }
 CONTACTS = {
     "lead_id": ["Record ID", "Contact ID", "hs_object_id", "ID de fiche d'informations", "ID"],
+    "lead_at": [],  # only when named in [columns]: else "Became a Lead Date", then created
     "created": ["Create Date", "createdate", "Date de création"],
     "owner": ["Contact owner", "hubspot_owner_id", "Propriétaire du contact"],
     "team": ["HubSpot Team", "hubspot_team_id", "Équipe HubSpot"],
@@ -90,8 +93,9 @@ CONTACTS = {
         "Source de trafic d'origine",
     ],
     "customer_id": DEALS["customer_id"],
-    "stage": ["Lifecycle Stage", "lifecyclestage", "Phase du cycle de vie"],
 }
+# Labels that identify a contacts export's header; the lifecycle stage itself is not read.
+_CONTACT_LABELS = ["Lifecycle Stage", "lifecyclestage", "Phase du cycle de vie"]
 # HubSpot's source labels in French (as the French UI shows them; partly unverified).
 SOURCES_FR = {
     "recherche naturelle": "organic_search",
@@ -182,22 +186,35 @@ def _found_stages(
     return {p: found.get(p, []) for p in pipeline.dropna().unique()}
 
 
-def _read_one(path: Path, known: dict[str, list[str]], what: str) -> Export:
-    expected = [known["lead_id"][0], known["stage"][0], "Create Date"]
+def _read_one(
+    path: Path, known: dict[str, list[str]], what: str, options: Options, *, extra: list[str]
+) -> Export:
+    expected = [known["lead_id"][0], (known.get("stage") or extra)[0], "Create Date"]
     return read_export(
-        path, known=[a for v in known.values() for a in v], what=what, expected=expected
+        path,
+        known=[a for v in known.values() for a in v] + extra,
+        what=what,
+        expected=expected,
+        mapping=options.mapping,
     )
 
 
 def read_hubspot_deals(path: Path, options: Options) -> Imported:
     """Leads from a HubSpot deals export (CSV or .xlsx), one lead per deal."""
-    return _deals(_read_one(path, DEALS, "a HubSpot deals export"), options)
+    return _deals(_read_one(path, DEALS, "a HubSpot deals export", options, extra=[]), options)
 
 
 def _deals(export: Export, options: Options) -> Imported:
+    dated = stage_fields(options.stages)
     cols = resolve_columns(
-        export, DEALS, mapping=options.mapping, required=["lead_id", "lead_at", "stage"]
+        export,
+        DEALS,
+        mapping=options.mapping,
+        required=["lead_id", "lead_at", "stage"],
+        dated=dated,
     )
+    mapped = {k: c for k, c in cols.items() if k in dated}
+    cols = {k: c for k, c in cols.items() if k not in dated}
     frame = export.frame
     lead_id = parse_ids(frame[cols["lead_id"]], export, cols["lead_id"])
     text = {k: parse_texts(frame[c]) for k, c in cols.items()}
@@ -207,7 +224,7 @@ def _deals(export: Export, options: Options) -> Imported:
         pipeline = pd.Series("default", index=frame.index, dtype="str")
     stage_cols = _stage_columns(export, list(pipeline.unique()))
     date_cols = [cols["lead_at"]] + ([cols["close"]] if "close" in cols else [])
-    date_cols += [c for _, _, c in stage_cols]
+    date_cols += [c for _, _, c in stage_cols] + list(mapped.values())
     order = decide_order(export, date_cols, options.dates)
     dates = {
         c: parse_dates(frame[c], export, c, order=order, timezone=options.timezone)
@@ -217,7 +234,13 @@ def _deals(export: Export, options: Options) -> Imported:
     found = _found_stages(text["stage"], pipeline, events)
     sources = text["source"].dropna().unique() if "source" in text else []
     mapping = build_mapping("hubspot", found, list(sources), options, default_sources=SOURCES_FR)
-    by_stage = stage_dates(events, mapping, frame.index)
+    entered = [
+        (p, stage)
+        for stage, pipe, _ in stage_cols
+        for p in ([pipe] if pipe is not None else pipeline.unique())
+    ]
+    by_stage = stage_dates(events, mapping, frame.index, sources=entered)
+    by_stage = add_mapped_dates(by_stage, {k: dates[c] for k, c in mapped.items()})
     current = current_canonical(pipeline, text["stage"].fillna(""), mapping)
     won = parse_flags(frame[cols["won"]], export, cols["won"]) if "won" in cols else None
     lost = parse_flags(frame[cols["lost"]], export, cols["lost"]) if "lost" in cols else None
@@ -225,6 +248,9 @@ def _deals(export: Export, options: Options) -> Imported:
     lost = lost if lost is not None else current.eq("lost")
     close = dates.get(cols.get("close", ""))
     sale_at, lost_at = closed_dates(by_stage, won=won, lost=lost, close=close)
+    named = options.mapping.columns if options.mapping else {}
+    if "amount" in named and "amount_home" not in named:
+        cols.pop("amount_home", None)
     if "amount_home" in cols:
         amount = parse_amounts(frame[cols["amount_home"]], export, cols["amount_home"])
         currency = options.currency
@@ -247,23 +273,20 @@ def _deals(export: Export, options: Options) -> Imported:
         fix="Associate a company with each won deal in HubSpot, or add the column "
         "Associated Company IDs to the export.",
     )
-    parts = {
-        "lead_id": lead_id,
-        "lead_at": dates[cols["lead_at"]],
-        "source": text["source"].map(mapping.sources) if "source" in text else None,
-        "team": text.get("team"),
-        "owner": text.get("owner"),
-        "sale_at": sale_at,
-        "lost_at": lost_at,
-        "customer_id": customer.where(sale_at.notna()),
-        "amount": amount,
-    }
-    for stage, at in by_stage.items():
-        if stage not in ("sale", "lost"):
-            parts[f"{stage}_at"] = at
-    parts = {k: v for k, v in parts.items() if v is not None}
     keep = pipeline.isin(mapping.include or []).to_numpy()
-    leads = leads_frame({k: v[keep] for k, v in parts.items()}, options.stages)
+    leads = deal_leads(
+        keep,
+        options.stages,
+        text=text,
+        sources=mapping.sources,
+        by_stage=by_stage,
+        lead_id=lead_id,
+        lead_at=dates[cols["lead_at"]],
+        sale_at=sale_at,
+        lost_at=lost_at,
+        customer=customer,
+        amount=amount,
+    )
     counts = pipeline.value_counts(sort=False).to_dict()
     notes = []
     if (~keep).any():
@@ -271,13 +294,15 @@ def _deals(export: Export, options: Options) -> Imported:
             f"{export.name}: {plural(int((~keep).sum()), 'deal')} of pipelines not in "
             "[pipelines] include left out."
         )
-    return Imported("leads", leads, mapping, [export.name], currency, counts, notes)
+    amount_col = cols.get("amount_home", cols.get("amount"))
+    origin = origin_of(export.name, export.rows, keep, cols, amount=amount_col, **mapped)
+    return Imported("leads", leads, mapping, [export.name], currency, counts, notes, origin)
 
 
 def _first_id(frame: pd.DataFrame, cols: dict[str, str], key: str, export: Export) -> pd.Series:
     if key not in cols:
         return pd.Series(pd.NA, index=frame.index, dtype="str")
-    first = parse_texts(frame[cols[key]]).str.split(r"\s*[;,]\s*", regex=True).str[0]
+    first = parse_texts(frame[cols[key]]).str.replace(r"\s*[;,].*$", "", regex=True)
     return parse_ids(first, export, cols[key])
 
 
@@ -286,10 +311,16 @@ def read_hubspot_contacts(path: Path, options: Options) -> Imported:
 
     ``lead_at`` is "Became a Lead Date" (else "Create Date"); the other
     "Became a … Date" columns are the stages of the single pipeline
-    ``lifecycle``. Contacts carry no amount and no lost date.
+    ``lifecycle``. Contacts carry no amount and no lost date, unless
+    ``[columns]`` names a ``lost_at`` date column.
     """
-    export = _read_one(path, CONTACTS, "a HubSpot contacts export")
-    cols = resolve_columns(export, CONTACTS, mapping=options.mapping, required=["lead_id"])
+    export = _read_one(path, CONTACTS, "a HubSpot contacts export", options, extra=_CONTACT_LABELS)
+    dated = stage_fields(options.stages)
+    cols = resolve_columns(
+        export, CONTACTS, mapping=options.mapping, required=["lead_id"], dated=dated
+    )
+    mapped = {k: c for k, c in cols.items() if k in dated}
+    cols = {k: c for k, c in cols.items() if k not in dated}
     lead_id = parse_ids(export.frame[cols["lead_id"]], export, cols["lead_id"])
     became = []
     for column in export.frame.columns:
@@ -301,14 +332,15 @@ def read_hubspot_contacts(path: Path, options: Options) -> Imported:
                 became.append((column[start:end] if len(column) == len(key) else hit["s"], column))
                 break
     lead_cols = [c for s, c in became if label_key(s) == "lead"]
-    starts = lead_cols + ([cols["created"]] if "created" in cols else [])
+    starts = [cols[k] for k in ("lead_at",) if k in cols] + lead_cols
+    starts += [cols["created"]] if "created" in cols else []
     if not starts:
         raise DataError(
             f"{export.name}: no column for lead_at (expected 'Became a Lead Date' or "
             "'Create Date'). Add one of them to the export."
         )
     stage_cols = [(s, c) for s, c in became if label_key(s) != "lead"]
-    date_cols = starts + [c for _, c in stage_cols]
+    date_cols = starts + [c for _, c in stage_cols] + list(mapped.values())
     order = decide_order(export, date_cols, options.dates)
     dates = {
         c: parse_dates(export.frame[c], export, c, order=order, timezone=options.timezone)
@@ -325,7 +357,9 @@ def read_hubspot_contacts(path: Path, options: Options) -> Imported:
     mapping = build_mapping(
         "hubspot-contacts", found, list(sources), options, default_sources=SOURCES_FR
     )
-    by_stage = stage_dates(events, mapping, export.frame.index)
+    entered = [("lifecycle", s) for s, _ in stage_cols]
+    by_stage = stage_dates(events, mapping, export.frame.index, sources=entered)
+    by_stage = add_mapped_dates(by_stage, {k: dates[c] for k, c in mapped.items()})
     sale_at = by_stage.get("sale", pd.Series(pd.NaT, index=lead_id.index, dtype="datetime64[us]"))
     customer = _first_id(export.frame, cols, "customer_id", export).fillna(lead_id)
     parts = {
@@ -341,5 +375,12 @@ def read_hubspot_contacts(path: Path, options: Options) -> Imported:
     parts = {k: v for k, v in parts.items() if v is not None}
     leads = leads_frame(parts, options.stages)
     counts = {"lifecycle": len(leads)}
-    notes = [f"{export.name}: HubSpot contacts have no lost stage and no amount; both stay blank."]
-    return Imported("leads", leads, mapping, [export.name], options.currency, counts, notes)
+    notes = [f"{export.name}: HubSpot contacts have no amount; it stays blank."]
+    if "lost_at" not in mapped:
+        notes = [
+            f"{export.name}: HubSpot contacts have no lost stage and no amount; both stay blank."
+        ]
+    origin = origin_of(
+        export.name, export.rows, np.ones(len(leads), dtype=bool), cols, lead_at=starts[0], **mapped
+    )
+    return Imported("leads", leads, mapping, [export.name], options.currency, counts, notes, origin)

@@ -16,16 +16,17 @@ import pandas as pd
 from kpilib.importers._crm import (
     Imported,
     Options,
+    add_mapped_dates,
     build_mapping,
-    closed_dates,
     found_stages,
-    leads_frame,
-    require_customers,
     resolve_columns,
     stage_dates,
+    stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
+from kpilib.importers._deals import closed_dates, deal_leads, require_customers
 from kpilib.importers._files import read_export
+from kpilib.importers._origin import origin_of
 from kpilib.importers._text import label_key, plural
 from kpilib.importers._values import convert_currency, parse_amounts, parse_ids, parse_texts
 
@@ -55,6 +56,7 @@ _FIELDS = {
     "close": ["Deal closed on", "Affaire conclue le", "Date de clôture", "Closed on"],
     "last_change": ["Last stage change", "Dernier changement d'étape"],
     "source": ["Source channel", "Canal source", "Source"],
+    "team": [],  # Pipedrive has no team: only a custom field named in [columns]
 }
 DEALS = {k: [p + a for p in _PREFIXES for a in v] for k, v in _FIELDS.items()}
 _WON = {"won", "gagne", "gagnee", "vyhrano"}
@@ -69,13 +71,19 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
         known=known,
         what="a Pipedrive deals export",
         expected=["Deal - ID", "Deal - Stage", "Deal - Status", "Deal - Deal created"],
+        mapping=options.mapping,
     )
+    dated = stage_fields(options.stages)
     cols = resolve_columns(
-        export, DEALS, mapping=options.mapping, required=["lead_id", "lead_at", "stage", "status"]
+        export,
+        DEALS,
+        mapping=options.mapping,
+        required=["lead_id", "lead_at", "stage", "status"],
+        dated=dated,
     )
     frame = export.frame
     lead_id = parse_ids(frame[cols["lead_id"]], export, cols["lead_id"])
-    custom = {k: c for k, c in cols.items() if k.endswith("_at") and k != "lead_at"}
+    custom = {k: c for k, c in cols.items() if k in dated}
     text = {k: parse_texts(frame[c]) for k, c in cols.items() if k not in custom}
     date_keys = ["lead_at", "won_time", "lost_time", "close", "last_change", *custom]
     date_cols = [cols[k] for k in date_keys if k in cols]
@@ -103,15 +111,10 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
             "at": last.to_numpy(),
         }
     )
-    by_stage = stage_dates(events, mapping, frame.index)
-    for key in custom:
-        name = key[: -len("_at")]
-        mapped = by_stage.get(name)
-        by_stage[name] = (
-            dates[key]
-            if mapped is None
-            else pd.concat([mapped, dates[key]], axis=1).min(axis=1).astype("datetime64[us]")
-        )
+    # The last stage change dates each deal's current stage: every mapped stage is recorded.
+    recorded = None if "last_change" in dates else []
+    by_stage = stage_dates(events, mapping, frame.index, sources=recorded)
+    by_stage = add_mapped_dates(by_stage, {k: dates[k] for k in custom})
     status = text["status"].fillna("")
     status = status.map({v: label_key(v) for v in status.unique()})
     won, lost = status.isin(_WON), status.isin(_LOST)
@@ -142,22 +145,20 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
         fix="Link an organization to each won deal in Pipedrive, or add the column "
         "Deal - Organization to the export.",
     )
-    parts = {
-        "lead_id": lead_id,
-        "lead_at": dates["lead_at"],
-        "team": text.get("team"),
-        "owner": text.get("owner"),
-        "sale_at": sale_at,
-        "lost_at": lost_at,
-        "customer_id": customer.where(sale_at.notna()),
-        "amount": amount,
-    }
-    if "source" in text:
-        parts["source"] = text["source"].map(mapping.sources)
-    parts |= {f"{s}_at": at for s, at in by_stage.items() if s not in ("sale", "lost")}
-    parts = {k: v for k, v in parts.items() if v is not None}
     keep = pipeline.isin(mapping.include or []).to_numpy()
-    leads = leads_frame({k: v[keep] for k, v in parts.items()}, options.stages)
+    leads = deal_leads(
+        keep,
+        options.stages,
+        text=text,
+        sources=mapping.sources,
+        by_stage=by_stage,
+        lead_id=lead_id,
+        lead_at=dates["lead_at"],
+        sale_at=sale_at,
+        lost_at=lost_at,
+        customer=customer,
+        amount=amount,
+    )
     notes = []
     if (~keep).any():
         notes.append(
@@ -170,4 +171,13 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
             "need custom date fields named in mapping.toml [columns] (see docs/importing.md)."
         )
     counts = pipeline.value_counts(sort=False).to_dict()
-    return Imported("leads", leads, mapping, [export.name], currency, counts, notes)
+    origin = origin_of(
+        export.name,
+        export.rows,
+        keep,
+        cols,
+        customer_id=cols.get(key),
+        sale_at=cols.get("won_time"),
+        lost_at=cols.get("lost_time"),
+    )
+    return Imported("leads", leads, mapping, [export.name], currency, counts, notes, origin)

@@ -18,17 +18,18 @@ import pandas as pd
 from kpilib.importers._crm import (
     Imported,
     Options,
+    add_mapped_dates,
     build_mapping,
-    closed_dates,
     current_canonical,
     found_stages,
-    leads_frame,
-    require_customers,
     resolve_columns,
     stage_dates,
+    stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
+from kpilib.importers._deals import closed_dates, deal_leads, require_customers
 from kpilib.importers._files import read_export
+from kpilib.importers._origin import origin_of
 from kpilib.importers._text import plural
 from kpilib.importers._values import (
     convert_currency,
@@ -44,6 +45,7 @@ OPPORTUNITIES = {
     "lead_id": ["Opportunity ID", "ID de l'opportunité", "OpportunityId", "Id"],
     "account_id": ["Account ID", "ID du compte", "AccountId"],
     "account": ["Account Name", "Nom du compte"],
+    "customer_id": [],  # a column named in [columns]: used before Account ID and Account Name
     "stage": ["Stage", "Étape", "StageName"],
     "amount": ["Amount", "Montant"],
     "currency": [
@@ -136,19 +138,25 @@ def read_salesforce(paths: list[Path], options: Options) -> Imported:
         known=[a for v in OPPORTUNITIES.values() for a in v],
         what="a Salesforce opportunity report",
         expected=["Opportunity ID", "Stage", "Created Date", "Close Date"],
+        mapping=options.mapping,
     )
+    dated = stage_fields(options.stages)
     cols = resolve_columns(
-        export, OPPORTUNITIES, mapping=options.mapping, required=["lead_id", "lead_at", "stage"]
+        export,
+        OPPORTUNITIES,
+        mapping=options.mapping,
+        required=["lead_id", "lead_at", "stage"],
+        dated=dated,
     )
     frame = export.frame
     lead_id = parse_ids(frame[cols["lead_id"]], export, cols["lead_id"])
-    text = {k: parse_texts(frame[c]) for k, c in cols.items()}
-    date_cols = [cols[k] for k in ("lead_at", "close") if k in cols]
-    order = decide_order(export, date_cols, options.dates)
+    mapped = [k for k in cols if k in dated]
+    text = {k: parse_texts(frame[c]) for k, c in cols.items() if k not in mapped}
+    date_keys = [k for k in ("lead_at", "close", *mapped) if k in cols]
+    order = decide_order(export, [cols[k] for k in date_keys], options.dates)
     dates = {
         k: parse_dates(frame[cols[k]], export, cols[k], order=order, timezone=options.timezone)
-        for k in ("lead_at", "close")
-        if k in cols
+        for k in date_keys
     }
     pipeline = text.get("pipeline", pd.Series("default", index=frame.index, dtype="str"))
     pipeline = pipeline.fillna("default")
@@ -168,7 +176,11 @@ def read_salesforce(paths: list[Path], options: Options) -> Imported:
     )
     sources = text["source"].dropna().unique() if "source" in text else []
     mapping = build_mapping("salesforce", found, list(sources), options)
-    by_stage = stage_dates(events, mapping, frame.index)
+    # The history report dates every stage an opportunity entered: each mapped stage is
+    # recorded. Without it, only the close date dates anything (sale and lost).
+    recorded = [(p, s) for p, t in mapping.stages.items() for s in t] if len(paths) > 1 else []
+    by_stage = stage_dates(events, mapping, frame.index, sources=recorded)
+    by_stage = add_mapped_dates(by_stage, {k: dates[k] for k in mapped})
     current = current_canonical(pipeline, text["stage"].fillna(""), mapping)
     won = parse_flags(frame[cols["won"]], export, cols["won"]) if "won" in cols else None
     won = won if won is not None else current.eq("sale")
@@ -185,39 +197,39 @@ def read_salesforce(paths: list[Path], options: Options) -> Imported:
         amount, currency = convert_currency(
             amount, codes, export, cols["amount"], rates=options.rates, currency=options.currency
         )
+    key = next((k for k in ("customer_id", "account_id") if k in cols), None)
     customer = (
-        parse_ids(frame[cols["account_id"]], export, cols["account_id"])
-        if "account_id" in cols
+        parse_ids(frame[cols[key]], export, cols[key])
+        if key
         else text.get("account", pd.Series(pd.NA, index=frame.index, dtype="str"))
     )
     require_customers(
         export,
         sale_at,
         customer,
-        column=cols.get("account_id", cols.get("account", "Account ID")),
+        column=cols.get(key or "account", "Account ID"),
         fix="Add the column Account ID (or Account Name) to the report, and an account to "
         "each won opportunity.",
     )
-    parts = {
-        "lead_id": lead_id,
-        "lead_at": dates["lead_at"],
-        "team": text.get("team"),
-        "owner": text.get("owner"),
-        "sale_at": sale_at,
-        "lost_at": lost_at,
-        "customer_id": customer.where(sale_at.notna()),
-        "amount": amount,
-    }
-    if "source" in text:
-        parts["source"] = text["source"].map(mapping.sources)
-    parts |= {f"{s}_at": at for s, at in by_stage.items() if s not in ("sale", "lost")}
-    parts = {k: v for k, v in parts.items() if v is not None}
     keep = pipeline.isin(mapping.include or []).to_numpy()
-    leads = leads_frame({k: v[keep] for k, v in parts.items()}, options.stages)
+    leads = deal_leads(
+        keep,
+        options.stages,
+        text=text,
+        sources=mapping.sources,
+        by_stage=by_stage,
+        lead_id=lead_id,
+        lead_at=dates["lead_at"],
+        sale_at=sale_at,
+        lost_at=lost_at,
+        customer=customer,
+        amount=amount,
+    )
     if (~keep).any():
         notes.append(
             f"{export.name}: {plural(int((~keep).sum()), 'opportunity record')} of record types not "
             "in [pipelines] include left out."
         )
     counts = pipeline.value_counts(sort=False).to_dict()
-    return Imported("leads", leads, mapping, files, currency, counts, notes)
+    origin = origin_of(export.name, export.rows, keep, cols, customer_id=cols.get(key or "account"))
+    return Imported("leads", leads, mapping, files, currency, counts, notes, origin)
