@@ -39,6 +39,8 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)
     path: Path | None = None
     files: dict[str, str] = field(default_factory=dict)
+    # the text encoding of each CSV table not in UTF-8
+    encodings: dict[str, str] = field(default_factory=dict)
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -69,7 +71,10 @@ class Dataset:
         name = self.path.name if self.path else "dataset"
         lines = [f"{name}: {self.settings.company}, amounts in {self.settings.currency}"]
         for table, frame in self.tables().items():
-            lines.append(f"  {table:<8} {len(frame):>9,} rows  ({self.files.get(table, '-')})")
+            source = self.files.get(table, "-")
+            if table in self.encodings:
+                source += f", {self.encodings[table]}"
+            lines.append(f"  {table:<8} {len(frame):>9,} rows  ({source})")
         missing = [t for t in ("targets", "costs", "orders") if getattr(self, t) is None]
         if missing:
             lines.append(f"  not given: {', '.join(missing)}")
