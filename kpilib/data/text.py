@@ -182,13 +182,16 @@ def sniff(text: str, *, score: Callable[[list[list[str]]], int] | None = None) -
     return best
 
 
-def split_csv(text: str, name: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
-    """The records of CSV *text* (blank lines dropped) and the line each ends on."""
+def split_csv(
+    text: str, name: str, delimiter: str, *, keep_blank: bool = False
+) -> tuple[list[list[str]], list[int]]:
+    """The records of CSV *text* and the line each ends on; blank lines are
+    dropped unless *keep_blank* (then they are empty records)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
     records, lines = [], []
     try:
         for record in reader:
-            if record:
+            if record or keep_blank:
                 records.append(record)
                 lines.append(reader.line_num)
     except csv.Error as exc:
