@@ -183,9 +183,15 @@ def _read_xlsx(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
     return _table(path.name, records, lines, columns)
 
 
-def xlsx_rows(sheet: object, name: str) -> tuple[list[list[object]], list[int]]:
-    """The non-empty rows of a read-only worksheet and their row numbers, within
-    :data:`MAX_COLUMNS` and :data:`MAX_CELLS` whatever size the sheet declares."""
+def xlsx_rows(
+    sheet: object, name: str, *, keep_blank: bool = False
+) -> tuple[list[list[object]], list[int]]:
+    """The rows of a read-only worksheet and their row numbers, within
+    :data:`MAX_COLUMNS` and :data:`MAX_CELLS` whatever size the sheet declares.
+
+    Trailing empty cells are dropped; so are empty rows, unless *keep_blank*
+    (then they are empty lists, each counting as one cell).
+    """
     sheet.reset_dimensions()  # type: ignore[attr-defined]
     records: list[list[object]] = []
     lines: list[int] = []
@@ -194,17 +200,15 @@ def xlsx_rows(sheet: object, name: str) -> tuple[list[list[object]], list[int]]:
         f"Keep the workbook under {MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells, with no "
         "stray cell far from the table, or save the table as CSV or Parquet."
     )
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
-        if not row:
-            continue
-        row = list(row)
+    for number, cells_of_row in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+        row = list(cells_of_row or ())
         while row and row[-1] is None:
             row.pop()
-        if not row:
+        if not row and not keep_blank:
             continue
         if len(row) > MAX_COLUMNS:
             raise DataError(f"{name}: row {number} has a cell in column {len(row):,}. {limit}")
-        cells += len(row)
+        cells += max(len(row), 1)
         if cells > MAX_CELLS:
             raise DataError(f"{name}: the sheet holds more than {MAX_CELLS:,} cells. {limit}")
         records.append(row)

@@ -1,7 +1,8 @@
 """Reading an export file into cells, whatever its encoding and layout.
 
-CSV (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16, or
-Windows-1252) and .xlsx. Report titles, filter lines and date ranges above
+CSV (decoded and split by :mod:`kpilib.data.text`, the loader's reader: any
+delimiter and encoding it recognises) and .xlsx (within the loader's cell
+limits, :func:`kpilib.data.read.xlsx_rows`). Report titles, filter lines and date ranges above
 the header are kept aside as the *preamble*; total, copyright and
 confidentiality lines below the data are dropped. The header is the first
 row, among the first 40, that holds the most known column labels.
@@ -17,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpilib.data.read import xlsx_rows
 from kpilib.data.text import decode, read_bytes, sniff, split_csv
 from kpilib.errors import DataError
 from kpilib.importers._text import clean_label, label_key
@@ -76,8 +78,13 @@ def _xlsx_rows(path: Path) -> list[list[object]]:
             f"{path.name}: not a readable .xlsx workbook ({exc}). Export it again as .xlsx or CSV."
         ) from exc
     try:
-        sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
+        return xlsx_rows(book.worksheets[0], path.name, keep_blank=True)[0]
+    except DataError:
+        raise
+    except Exception as exc:  # a damaged sheet fails while it streams
+        raise DataError(
+            f"{path.name}: not a readable .xlsx workbook ({exc}). Export it again as .xlsx or CSV."
+        ) from exc
     finally:
         book.close()
 
