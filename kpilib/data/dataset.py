@@ -55,6 +55,11 @@ class Dataset:
         valid = [d for d in dates if pd.notna(d)]
         return max(valid) if valid else pd.NaT
 
+    @property
+    def first_date(self) -> pd.Timestamp:
+        """The earliest ``lead_at``: where the data starts."""
+        return self.leads["lead_at"].min()
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables present, by name."""
         named = {

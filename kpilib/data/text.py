@@ -17,7 +17,16 @@ import pandas as pd
 
 from kpilib.errors import DataError
 
-__all__ = ["check_file", "read_bytes", "decode", "sniff", "split_csv", "mojibake", "DELIMITERS"]
+__all__ = [
+    "check_file",
+    "make_folder",
+    "read_bytes",
+    "decode",
+    "sniff",
+    "split_csv",
+    "mojibake",
+    "DELIMITERS",
+]
 
 DELIMITERS = (",", ";", "\t", "|")
 _SCAN_LINES = 40
@@ -54,6 +63,26 @@ def check_file(path: Path) -> None:
         raise DataError(
             f"{name}: cannot be read (permission denied). Give read access to the file."
         )
+
+
+def make_folder(path: Path, *, option: str = "--out") -> Path:
+    """Create the output folder *path* (with its parents) if missing and check
+    that files can be written in it; a :class:`~kpilib.errors.ParameterError`
+    naming it otherwise. Returns *path*."""
+    from kpilib.errors import ParameterError
+
+    hint = f"Give {option} a folder you can write to (it is created if missing)."
+    if path.exists() and not path.is_dir():
+        raise ParameterError(f"{path}: a file, not a folder. {hint}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(
+            f"{path}: the folder cannot be created ({exc.strerror or exc}). {hint}"
+        ) from exc
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ParameterError(f"{path}: cannot write in this folder (permission denied). {hint}")
+    return path
 
 
 def read_bytes(path: Path) -> bytes:

@@ -24,7 +24,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from kpilib.data.periods import check_coverage
 from kpilib.data.settings import load_settings
+from kpilib.data.text import make_folder
 from kpilib.engine.scan import ENGINES
 from kpilib.errors import KpiError, ParameterError
 from kpilib.report.pdf import HOW_TO_GET_PDF, Printer, find_chromium
@@ -106,15 +108,19 @@ def _validate(period: str, lang: str | None, as_of: str | None, data: Path) -> N
         )
 
 
-def _latest_period(data: Path, engine: str) -> str:
-    """The month of the latest date in the dataset at *data*, read on *engine*."""
+def _dataset(data: Path, engine: str) -> Any:
+    """The dataset at *data*, opened on *engine*, for its dates."""
     from kpilib.engine.scan import open_dataset
 
     if not data.is_dir():
         raise ParameterError(
             f"{data}: no such folder. Give --data the dataset folder (leads.csv, kpi.toml, …)."
         )
-    latest = open_dataset(data, engine=engine).as_of
+    return open_dataset(data, engine=engine)
+
+
+def _latest_period(data: Path, latest: Any) -> str:
+    """The month of *latest*, the latest date in the dataset at *data*."""
     if latest is None or latest != latest:  # NaT: no date at all
         raise ParameterError(f"{data}: the data holds no date, so there is no latest period.")
     return f"{latest:%Y-%m}"
@@ -203,9 +209,17 @@ def build_report(
         raise ParameterError(
             f"engine {engine!r} is not supported. Accepted engines: {', '.join(ENGINES)}."
         )
+    dataset = _dataset(data, engine)
     if period == "latest":
-        period = _latest_period(data, engine)
+        period = _latest_period(data, dataset.as_of)
     _validate(period, lang, as_of, data)
+    check_coverage(
+        period,
+        as_of=as_of,
+        first=dataset.first_date,
+        last=dataset.as_of,
+        fiscal_year_start=dataset.settings.fiscal_year_start,
+    )
     settings = load_settings(data / "kpi.toml")
     lang = lang or settings.language
     nb_dir = Path(notebooks) if notebooks is not None else NOTEBOOK_DIR
@@ -221,9 +235,13 @@ def build_report(
                 f"{', '.join(n + '.ipynb' for n in NOTEBOOKS)}."
             )
 
-    out = Path(out).resolve()  # papermill changes the working directory while it runs
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_folder(Path(out).resolve())  # resolved: papermill changes the working directory
     final = out / period
+    if final.exists() and not final.is_dir():
+        raise ParameterError(
+            f"{final}: a file, not a folder; the report goes in a folder of that name. Move "
+            "the file, or give --out another folder."
+        )
     staging = Path(tempfile.mkdtemp(prefix=f".{period}.", suffix=".building", dir=out))
     umask = os.umask(0)
     os.umask(umask)
