@@ -105,3 +105,34 @@ def test_bad_values(data, message):
     with pytest.raises(DataError) as err:
         parse_settings(data)
     assert str(err.value) == message
+
+
+def test_every_bound_is_inclusive_so_a_valid_kpi_toml_is_never_refused():
+    s = parse_settings(
+        {
+            "fiscal_year_start": 12,
+            "gross_margin_rate": 1,
+            "funnel": {"conversion_window_days": 3660},
+            "status": {"on_track": 1.0, "at_risk": 0.0},
+            "value": {
+                "ltv_to_cac_min": 100,
+                "payback_max_months": 1200,
+                "horizon_months": 0,
+                "discount_rate": 0,
+            },
+        }
+    )
+    assert (s.conversion_window_days, s.ltv_to_cac_min, s.payback_max_months) == (3660, 100, 1200)
+    assert s.given == frozenset(
+        {
+            "fiscal_year_start",
+            "gross_margin_rate",
+            "funnel.conversion_window_days",
+            "status.on_track",
+            "status.at_risk",
+            "value.ltv_to_cac_min",
+            "value.payback_max_months",
+            "value.horizon_months",
+            "value.discount_rate",
+        }
+    )

@@ -35,7 +35,7 @@ def parse_text(values: pd.Series) -> pd.Series:
     """Strip text; blank becomes missing; whole floats from Excel lose their ``.0``."""
     if pd.api.types.is_float_dtype(values) or values.dtype == object:
         as_obj = values.astype(object)
-        is_whole = as_obj.map(lambda v: isinstance(v, float) and v.is_integer())
+        is_whole = as_obj.map(lambda v: isinstance(v, float) and v.is_integer()).astype(bool)
         if is_whole.any():
             as_obj = as_obj.where(~is_whole, as_obj[is_whole].map(lambda v: str(int(v))))
         values = as_obj
@@ -79,7 +79,7 @@ def number_marks(values: pd.Series) -> pd.Series:
     ['.', ',', '?.', '', '.', 'bad']
     """
     out = pd.Series("", index=values.index, dtype="str")
-    texts = values.map(lambda v: isinstance(v, str))
+    texts = values.map(lambda v: isinstance(v, str)).astype(bool)
     if not texts.any():
         return out
     text = values[texts].astype("str").str.replace(_SPACES, "", regex=True)
@@ -111,7 +111,9 @@ def parse_number(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, p
     marks = number_marks(values)
     other = "," if decimal == "." else "."
     bad = (marks == "bad") | (marks == other)
-    typed = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+    typed = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).astype(
+        bool
+    )
     text = values.where(~typed, "").astype("str").str.replace(_SPACES, "", regex=True)
     text = text.str.replace(other, "", regex=False).str.replace(decimal, ".", regex=False)
     out = pd.to_numeric(text.where(~blank & ~bad & ~typed), errors="coerce").astype("float64")
@@ -136,7 +138,7 @@ def parse_date(values: pd.Series, *, day_first: bool = False) -> tuple[pd.Series
     if pd.api.types.is_datetime64_any_dtype(values):
         return _naive(values), pd.Series(False, index=values.index)
     if values.dtype == object:
-        typed = values.map(lambda v: isinstance(v, dt.date))
+        typed = values.map(lambda v: isinstance(v, dt.date)).astype(bool)
         if typed.any():
             as_text = values.where(~typed, values[typed].map(lambda v: v.isoformat()))
             values = as_text

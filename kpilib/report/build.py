@@ -29,7 +29,7 @@ from kpilib.data.settings import load_settings
 from kpilib.data.text import make_folder
 from kpilib.engine.scan import ENGINES
 from kpilib.errors import KpiError, ParameterError
-from kpilib.report.pdf import HOW_TO_GET_PDF, Printer, find_chromium
+from kpilib.report.pdf import HOW_TO_GET_PDF, Printer, PrintTimeout, find_chromium
 from kpilib.story.format import formatter
 
 __all__ = [
@@ -400,6 +400,8 @@ def _finish(pages: _Pages, printer: Printer | None) -> None:
             pack_path.write_text(pack, "utf-8")
             try:
                 printer.print(pack_path, staging / pdf_name, footer=f"{settings.company} · {month}")
+            except PrintTimeout as exc:
+                raise ReportError(f"the PDF could not be printed: {exc}.") from exc
             except Exception as exc:  # noqa: BLE001 - any browser failure is reported whole
                 raise ReportError(
                     f"the PDF could not be printed with {printer.chromium}: "
