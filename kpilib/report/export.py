@@ -98,6 +98,16 @@ def _leaves(url: str) -> bool:
     return bool(url) and not url.startswith(("data:", "#"))
 
 
+def _srcset(value: str) -> list[str]:
+    """The URLs of a srcset: "a.png 1x, data:…,AA 2x" (a URL may hold commas)."""
+    urls, expect_url = [], True
+    for token in value.split():
+        if expect_url:
+            urls.append(token.rstrip(","))
+        expect_url = token.endswith(",")
+    return urls
+
+
 def _css_urls(css: str) -> list[str]:
     return ["".join(groups) for groups in _CSS_URL.findall(css)]
 
@@ -116,8 +126,7 @@ class _Loads(HTMLParser):
             if value is None:
                 continue
             if name in _LOADING or (name == "href" and tag not in _LINKS):
-                parts = value.split(",") if name == "srcset" else [value]
-                self.urls.extend(p.strip().split(" ")[0] for p in parts)
+                self.urls.extend(_srcset(value) if name == "srcset" else [value.strip()])
             elif name == "style":
                 self.urls.extend(_css_urls(value))
         self._in_style = tag == "style"
