@@ -16,6 +16,8 @@ from kpilib.errors import KpiError
 
 __all__ = ["main"]
 
+SAMPLE = "data/sample"
+
 
 def _validate(args: argparse.Namespace) -> int:
     from kpilib.data.load import load_dataset
@@ -35,10 +37,18 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _kpis(args: argparse.Namespace) -> int:
+    from kpilib.data.periods import check_coverage
     from kpilib.engine.scan import open_dataset
     from kpilib.kpis.tables import write_tables
 
     dataset = open_dataset(args.data, engine=args.engine)
+    check_coverage(
+        args.period,
+        as_of=args.as_of,
+        first=dataset.first_date,
+        last=dataset.as_of,
+        fiscal_year_start=dataset.settings.fiscal_year_start,
+    )
     for path in write_tables(
         dataset, period=args.period, as_of=args.as_of, out=Path(args.out), fmt=args.format
     ):
@@ -51,6 +61,12 @@ def _report(args: argparse.Namespace) -> int:
 
     from kpilib.report.build import ReportWarning, build_report
 
+    if args.data is None:
+        args.data = SAMPLE
+        print(
+            f"note: no --data given: using the sample dataset ({SAMPLE}), not your data.",
+            file=sys.stderr,
+        )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ReportWarning)
         folder = build_report(
@@ -112,7 +128,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--period", required=True, help='month, YYYY-MM, or "latest" (the month of the latest date)'
     )
-    p.add_argument("--data", default="data/sample", help="dataset folder (default data/sample)")
+    p.add_argument(
+        "--data", default=None, help=f"dataset folder (default: the sample dataset, {SAMPLE})"
+    )
     p.add_argument(
         "--lang", choices=["en", "fr"], default=None, help="default: kpi.toml's language"
     )
@@ -139,6 +157,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KpiError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file the kit could not read or write, named by the system
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

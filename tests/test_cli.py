@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from kpilib.cli import main
 
@@ -58,3 +59,138 @@ def test_kpis_on_duckdb_write_the_same_tables_as_on_pandas(tmp_path, capsys):
         pd.testing.assert_frame_equal(got, pd.read_csv(tmp_path / "pandas" / name), rtol=1e-12)
     blended = (tmp_path / "duckdb" / "cac.csv").read_text("utf-8").splitlines()[1]
     assert blended.startswith("2026-10,,456180.07,122,3739.18")
+
+
+TINY = (
+    "lead_id,lead_at,source,sale_at,customer_id,amount\n"
+    "L1,2026-09-03,web,2026-10-02,C1,100\n"
+    "L2,2026-10-01,web,,,\n"
+    "L3,2026-10-30,events,,,\n"
+)
+
+
+def tiny(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "leads.csv").write_text(TINY, encoding="utf-8")
+    return folder
+
+
+def _error(capsys, argv: list[str]) -> str:
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err
+
+
+@pytest.mark.parametrize(
+    ("period", "as_of", "message"),
+    [
+        (
+            "2027-03",
+            None,
+            "error: period 2027-03 starts after the data's last date: the data covers 2026-09-03 "
+            "to 2026-10-30. Choose a period within those dates, or give data that covers 2027-03.\n",
+        ),
+        (
+            "2026-08",
+            None,
+            "error: period 2026-08 ends before the data's first date: the data covers 2026-09-03 "
+            "to 2026-10-30. Choose a period within those dates, or give data that covers 2026-08.\n",
+        ),
+        (
+            "2026-10",
+            "2026-09-15",
+            "error: as-of 2026-09-15 is before period 2026-10 starts (2026-10-01): nothing of the "
+            "period is known by then; the data covers 2026-09-03 to 2026-10-30. Give an as-of "
+            "within or after the period.\n",
+        ),
+        (
+            "2026-10",
+            "9999-12-31",
+            "error: as_of = '9999-12-31' is out of range: the kit reads years 1900 to 2199.\n",
+        ),
+        (
+            "0000-10",
+            None,
+            "error: period '0000-10' is out of range: the kit reads years 1900 to 2199.\n",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["kpis", "report"])
+def test_periods_the_data_cannot_speak_for_are_refused(
+    tmp_path, capsys, command, period, as_of, message
+):
+    data = tiny(tmp_path / "data")
+    out = tmp_path / "out"
+    argv = [command, "--data", str(data), "--period", period, "--out", str(out)]
+    argv += ["--as-of", as_of] if as_of else []
+    assert _error(capsys, argv) == message
+    assert not out.exists()
+
+
+def test_report_without_data_says_it_uses_the_sample(capsys):
+    # a period after the sample's last date stops the build right after the note
+    assert main(["report", "--period", "2099-01", "--out", "unused"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "note: no --data given: using the sample dataset (data/sample), not your data.\n"
+        "error: period 2099-01 starts after the data's last date: the data covers 2024-11-01 "
+        "to 2026-10-31. Choose a period within those dates, or give data that covers 2099-01.\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["kpis", "report"])
+def test_an_out_that_is_a_file_or_under_a_file_is_refused(tmp_path, capsys, command):
+    data = tiny(tmp_path / "data")
+    (tmp_path / "taken").write_text("keep me", encoding="utf-8")
+    for out in (tmp_path / "taken", tmp_path / "taken" / "sub"):
+        argv = [command, "--data", str(data), "--period", "2026-10", "--out", str(out)]
+        err = _error(capsys, argv)
+        reason = (
+            "a file, not a folder."
+            if out.name == "taken"
+            else ("the folder cannot be created (Not a directory).")
+        )
+        assert err == (
+            f"error: {out}: {reason} Give --out a folder you can write to (it is created if "
+            "missing).\n"
+        )
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "keep me"
+
+
+def test_an_unwritable_out_folder_is_refused_and_nothing_is_written(tmp_path, capsys, monkeypatch):
+    import os
+
+    data = tiny(tmp_path / "data")
+    out = tmp_path / "locked"
+    out.mkdir()
+    # root may write anywhere: the refusal is checked through os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != out)
+    err = _error(capsys, ["kpis", "--data", str(data), "--period", "2026-10", "--out", str(out)])
+    assert err == (
+        f"error: {out}: cannot write in this folder (permission denied). Give --out a folder "
+        "you can write to (it is created if missing).\n"
+    )
+    assert list(out.iterdir()) == []
+
+
+def test_a_failed_write_leaves_no_table_behind(tmp_path, capsys, monkeypatch):
+    from kpilib.kpis import tables
+
+    data = tiny(tmp_path / "data")
+    out = tmp_path / "out"
+    calls = []
+
+    def fail_third(self, path, **kwargs):  # the third table cannot be written
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        Path(path).write_text("x", encoding="utf-8")
+
+    monkeypatch.setattr(tables.pd.DataFrame, "to_csv", fail_third)
+    err = _error(capsys, ["kpis", "--data", str(data), "--period", "2026-10", "--out", str(out)])
+    assert err == (
+        f"error: {out}: the tables could not be written (No space left on device); none was "
+        "changed. Give --out a folder you can write to.\n"
+    )
+    assert list(out.iterdir()) == []

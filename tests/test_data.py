@@ -179,7 +179,8 @@ def test_unparseable_dates_and_numbers_name_rows(tmp_path):
         "leads.csv: column lead_at: 2 rows have a date that does not parse (rows 4, 10). "
         "Write dates as YYYY-MM-DD (a time may follow), or set day_first = true in kpi.toml for DD/MM/YYYY.",
         "leads.csv: column amount: 1 row has a number that does not parse (row 10). "
-        "Write plain numbers such as 1234.56 (or 1234,56 in a semicolon-separated file), without currency signs.",
+        "Write plain numbers such as 1234.56 or 1234,56 (one decimal mark in the whole column), "
+        "without currency signs.",
     ]
 
 

@@ -13,10 +13,16 @@ import pytest
 from test_report_engines import write_parquet_sample
 
 from kpilib.data.load import load_dataset
-from kpilib.errors import ParameterError
+from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.funnel import funnel
-from kpilib.report.build import ReportError, ReportWarning, build_report, check_parameters
+from kpilib.report.build import (
+    NOTEBOOK_DIR,
+    ReportError,
+    ReportWarning,
+    build_report,
+    check_parameters,
+)
 from kpilib.report.export import external_urls
 from kpilib.report.pdf import HOW_TO_GET_PDF, find_chromium
 from kpilib.story.format import formatter
@@ -296,11 +302,34 @@ def test_a_failure_leaves_the_previous_report_and_names_notebook_cell_and_error(
     out = tmp_path / "out"
     shutil.copytree(sample_report, out / "2026-10")
     before = {p.name: p.read_bytes() for p in (out / "2026-10").iterdir()}
-    data = write_tiny(tmp_path / "broken", broken=True)
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, notebooks)
+    nb = nbformat.read(notebooks / "summary.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('raise ValueError("stopped on purpose")'))
+    nbformat.write(nb, notebooks / "summary.ipynb")
+    data = write_tiny(tmp_path / "tiny")
     with pytest.raises(ReportError) as info:
+        build_report(
+            period="2026-10", data=data, out=out, workers=1, progress=False, notebooks=notebooks
+        )
+    # the appended cell runs after the notebook's code cells and the injected parameters
+    count = sum(c.cell_type == "code" for c in nb.cells) + 1
+    assert str(info.value) == (
+        f'summary.ipynb failed at cell {count} (raise ValueError("stopped on purpose")): '
+        "ValueError: stopped on purpose"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["2026-10"]
+    assert {p.name: p.read_bytes() for p in (out / "2026-10").iterdir()} == before
+
+
+def test_a_broken_dataset_is_refused_before_any_notebook_runs(tmp_path, sample_report):
+    out = tmp_path / "out"
+    shutil.copytree(sample_report, out / "2026-10")
+    before = {p.name: p.read_bytes() for p in (out / "2026-10").iterdir()}
+    data = write_tiny(tmp_path / "broken", broken=True)
+    with pytest.raises(DataError) as info:
         build_report(period="2026-10", data=data, out=out, workers=1, progress=False)
     assert str(info.value) == (
-        "summary.ipynb failed at cell 3 (from IPython.display import display): DataError: "
         "The dataset has 1 problem:\n"
         "leads.csv:\n"
         "  - column lead_at: 1 row has a date that does not parse (row 7). Write dates as "

@@ -41,11 +41,12 @@ def test_sections_and_language_from_locale():
         ({"day_first": "yes"}, "kpi.toml: day_first = 'yes' is invalid; expected true or false."),
         (
             {"funnel": {"stages": ["visit", "sale"]}},
-            "kpi.toml: funnel.stages = ['visit', 'sale'] is invalid; expected a list of distinct lower-case names starting with \"lead\".",
+            "kpi.toml: funnel.stages = ['visit', 'sale'] is invalid; expected a list of 2 to 20 distinct lower-case names starting with \"lead\".",
         ),
         (
             {"funnel": {"conversion_window_days": 0}},
-            "kpi.toml: funnel.conversion_window_days = 0 is invalid; expected a whole number of days above 0.",
+            "kpi.toml: funnel.conversion_window_days = 0 is invalid; expected a whole number of days "
+            "from 1 to 3660 (ten years).",
         ),
         (
             {"status": {"on_track": 0.8, "at_risk": 0.9}},
@@ -53,9 +54,47 @@ def test_sections_and_language_from_locale():
         ),
         (
             {"value": {"ltv_to_cac_min": -1}},
-            "kpi.toml: value.ltv_to_cac_min = -1 is invalid; expected a number above 0.",
+            "kpi.toml: value.ltv_to_cac_min = -1 is invalid; expected a number above 0, up to 100.",
         ),
         ({"company": ""}, "kpi.toml: company = '' is invalid; expected a non-empty text."),
+        # every numeric setting is bounded: none reaches a date or a loop out of range
+        (
+            {"funnel": {"conversion_window_days": 10**18}},
+            "kpi.toml: funnel.conversion_window_days = 1000000000000000000 is invalid; expected "
+            "a whole number of days from 1 to 3660 (ten years).",
+        ),
+        (
+            {"value": {"horizon_months": 1201}},
+            "kpi.toml: value.horizon_months = 1201 is invalid; expected a whole number of months "
+            "from 0 to 1200 (a hundred years).",
+        ),
+        (
+            {"value": {"payback_max_months": -1}},
+            "kpi.toml: value.payback_max_months = -1 is invalid; expected a whole number of "
+            "months from 0 to 1200 (a hundred years).",
+        ),
+        (
+            {"value": {"ltv_to_cac_min": float("inf")}},
+            "kpi.toml: value.ltv_to_cac_min = inf is invalid; expected a number above 0, up to 100.",
+        ),
+        (
+            {"gross_margin_rate": float("nan")},
+            "kpi.toml: gross_margin_rate = nan is invalid; expected a number from 0 to 1 (0.35 for 35 %).",
+        ),
+        (
+            {"value": {"discount_rate": 1.5}},
+            "kpi.toml: value.discount_rate = 1.5 is invalid; expected a number from 0 to 1 (0.35 for 35 %).",
+        ),
+        (
+            {"fiscal_year_start": 13},
+            "kpi.toml: fiscal_year_start = 13 is invalid; expected a whole month number from 1 to 12.",
+        ),
+        (
+            {"funnel": {"stages": ["lead"] + [f"s{i}" for i in range(20)]}},
+            "kpi.toml: funnel.stages = "
+            + repr(["lead"] + [f"s{i}" for i in range(20)])
+            + ' is invalid; expected a list of 2 to 20 distinct lower-case names starting with "lead".',
+        ),
         (
             {"locale": "French"},
             'kpi.toml: locale = \'French\' is invalid; expected a locale such as "fr_FR" or "en_GB".',
@@ -66,3 +105,34 @@ def test_bad_values(data, message):
     with pytest.raises(DataError) as err:
         parse_settings(data)
     assert str(err.value) == message
+
+
+def test_every_bound_is_inclusive_so_a_valid_kpi_toml_is_never_refused():
+    s = parse_settings(
+        {
+            "fiscal_year_start": 12,
+            "gross_margin_rate": 1,
+            "funnel": {"conversion_window_days": 3660},
+            "status": {"on_track": 1.0, "at_risk": 0.0},
+            "value": {
+                "ltv_to_cac_min": 100,
+                "payback_max_months": 1200,
+                "horizon_months": 0,
+                "discount_rate": 0,
+            },
+        }
+    )
+    assert (s.conversion_window_days, s.ltv_to_cac_min, s.payback_max_months) == (3660, 100, 1200)
+    assert s.given == frozenset(
+        {
+            "fiscal_year_start",
+            "gross_margin_rate",
+            "funnel.conversion_window_days",
+            "status.on_track",
+            "status.at_risk",
+            "value.ltv_to_cac_min",
+            "value.payback_max_months",
+            "value.horizon_months",
+            "value.discount_rate",
+        }
+    )

@@ -39,6 +39,8 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)
     path: Path | None = None
     files: dict[str, str] = field(default_factory=dict)
+    # the text encoding of each CSV table not in UTF-8
+    encodings: dict[str, str] = field(default_factory=dict)
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -52,6 +54,11 @@ class Dataset:
                     dates.append(frame[col].max())
         valid = [d for d in dates if pd.notna(d)]
         return max(valid) if valid else pd.NaT
+
+    @property
+    def first_date(self) -> pd.Timestamp:
+        """The earliest ``lead_at``: where the data starts."""
+        return self.leads["lead_at"].min()
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables present, by name."""
@@ -69,7 +76,10 @@ class Dataset:
         name = self.path.name if self.path else "dataset"
         lines = [f"{name}: {self.settings.company}, amounts in {self.settings.currency}"]
         for table, frame in self.tables().items():
-            lines.append(f"  {table:<8} {len(frame):>9,} rows  ({self.files.get(table, '-')})")
+            source = self.files.get(table, "-")
+            if table in self.encodings:
+                source += f", {self.encodings[table]}"
+            lines.append(f"  {table:<8} {len(frame):>9,} rows  ({source})")
         missing = [t for t in ("targets", "costs", "orders") if getattr(self, t) is None]
         if missing:
             lines.append(f"  not given: {', '.join(missing)}")

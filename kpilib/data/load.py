@@ -12,14 +12,22 @@ No input file is ever modified.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from kpilib.data.checks import (
+    Checker,
+    cut_short,
+    dates,
+    garbled,
+    numbers,
+    require,
+    texts,
+    unique,
+)
 from kpilib.data.dataset import Dataset
-from kpilib.data.parse import is_blank, parse_date, parse_number, parse_text
+from kpilib.data.parse import is_blank
 from kpilib.data.read import SUFFIXES, RawTable, read_table
 from kpilib.data.settings import Settings, load_settings
 from kpilib.errors import DataError
@@ -29,100 +37,21 @@ __all__ = ["load_dataset", "TABLES", "PERIOD_PATTERN"]
 TABLES = ("leads", "targets", "costs", "orders")
 PERIOD_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|FY\d{4})$"
 _MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
-_SHOWN_ROWS = 5
-
-
-@dataclass
-class _Checker:
-    """Collects the problems of one load, per file."""
-
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def rows(self, raw: RawTable, mask: pd.Series) -> tuple[int, str]:
-        positions = np.flatnonzero(mask.to_numpy(dtype=bool))
-        shown = ", ".join(str(raw.first_row + int(i)) for i in positions[:_SHOWN_ROWS])
-        more = ", …" if len(positions) > _SHOWN_ROWS else ""
-        return len(positions), f"{'row' if len(positions) == 1 else 'rows'} {shown}{more}"
-
-    def flag(
-        self, raw: RawTable, column: str, mask: pd.Series, what: str, hint: str, *, warn=False
-    ) -> None:
-        if not mask.any():
-            return
-        n, where = self.rows(raw, mask)
-        noun = "row has" if n == 1 else "rows have"
-        message = f"{raw.name}: column {column}: {n} {noun} {what} ({where}). {hint}"
-        (self.warnings if warn else self.errors).append(message)
-
-
-_DATE_HINT = "Write dates as YYYY-MM-DD (a time may follow), or set day_first = true in kpi.toml for DD/MM/YYYY."
-_NUMBER_HINT = "Write plain numbers such as 1234.56 (or 1234,56 in a semicolon-separated file), without currency signs."
 
 
 def _find_file(folder: Path, table: str) -> Path | None:
-    found = [folder / f"{table}{s}" for s in SUFFIXES if (folder / f"{table}{s}").exists()]
+    found = [
+        folder / f"{table}{s}"
+        for s in SUFFIXES
+        if (folder / f"{table}{s}").exists() or (folder / f"{table}{s}").is_symlink()
+    ]
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise DataError(f"{folder}: {table} is given twice ({names}). Keep one file per table.")
     return found[0] if found else None
 
 
-def _require(check: _Checker, raw: RawTable, required: list[str]) -> bool:
-    missing = [c for c in required if c not in raw.frame.columns]
-    if missing:
-        have = raw.columns_found
-        check.errors.append(
-            f"{raw.name}: missing required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)} (columns found: {have}). Rename the matching columns as "
-            "docs/data-model.md shows."
-        )
-    return not missing
-
-
-def _dates(check: _Checker, raw: RawTable, cols: list[str], settings: Settings) -> dict:
-    out = {}
-    for col in cols:
-        if col in raw.frame.columns:
-            out[col], bad = parse_date(raw.frame[col], day_first=settings.day_first)
-            check.flag(raw, col, bad, "a date that does not parse", _DATE_HINT)
-    return out
-
-
-def _numbers(check: _Checker, raw: RawTable, cols: list[str], non_negative: list[str]) -> dict:
-    out = {}
-    for col in cols:
-        if col in raw.frame.columns:
-            out[col], bad = parse_number(raw.frame[col], decimal_comma=raw.decimal_comma)
-            check.flag(raw, col, bad, "a number that does not parse", _NUMBER_HINT)
-            if col in non_negative:
-                check.flag(
-                    raw,
-                    col,
-                    out[col] < 0,
-                    "a negative value",
-                    f"{col.capitalize()} must be >= 0; record refunds or credits as a separate "
-                    "category, or fix the export.",
-                )
-    return out
-
-
-def _texts(raw: RawTable, cols: list[str]) -> dict:
-    return {c: parse_text(raw.frame[c]) for c in cols if c in raw.frame.columns}
-
-
-def _unique(check: _Checker, raw: RawTable, values: pd.Series, column: str) -> None:
-    dup = values.notna() & values.duplicated(keep=False)
-    check.flag(
-        raw,
-        column,
-        dup,
-        "a duplicate id",
-        f"Each {column} must appear once; remove or merge the duplicates.",
-    )
-
-
-def _extra_columns(check: _Checker, raw: RawTable, known: list[str]) -> None:
+def _extra_columns(check: Checker, raw: RawTable, known: list[str]) -> None:
     extra = [c for c in raw.frame.columns if c not in known]
     stage_like = [c for c in extra if c.endswith("_at")]
     if stage_like:
@@ -132,18 +61,18 @@ def _extra_columns(check: _Checker, raw: RawTable, known: list[str]) -> None:
         )
 
 
-def _leads(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
+def _leads(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
     stage_cols = settings.stage_columns
     date_cols = stage_cols + ["qualified_at", "lost_at"]
     text_cols = ["lead_id", "source", "team", "owner", "customer_id"]
     known = text_cols + date_cols + ["amount"]
     _extra_columns(check, raw, known)
-    if not _require(check, raw, ["lead_id", "lead_at"]):
+    if not require(check, raw, ["lead_id", "lead_at"]):
         return None
-    cols = {**_texts(raw, text_cols), **_dates(check, raw, date_cols, settings)}
-    cols.update(_numbers(check, raw, ["amount"], ["amount"]))
+    cols = {**texts(raw, text_cols), **dates(check, raw, date_cols, settings)}
+    cols.update(numbers(check, raw, ["amount"], ["amount"], settings))
     frame = pd.DataFrame({c: cols[c] for c in known if c in cols})
-    _unique(check, raw, frame["lead_id"], "lead_id")
+    unique(check, raw, frame["lead_id"], "lead_id")
     check.flag(raw, "lead_id", frame["lead_id"].isna(), "no lead_id", "Every lead needs an id.")
     check.flag(
         raw,
@@ -189,14 +118,22 @@ def _metrics(settings: Settings) -> dict[str, str]:
     return names
 
 
-def _targets(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
-    if not _require(check, raw, ["period", "metric", "target"]):
+def _targets(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
+    if not require(check, raw, ["period", "metric", "target"]):
         return None
-    frame = pd.DataFrame(_texts(raw, ["period", "metric", "team", "owner"]))
+    frame = pd.DataFrame(texts(raw, ["period", "metric", "team", "owner"]))
     for col in ("team", "owner"):
         if col not in frame:
             frame[col] = pd.Series(pd.NA, index=frame.index, dtype="str")
-    frame["target"] = _numbers(check, raw, ["target"], ["target"])["target"]
+    frame["target"] = numbers(check, raw, ["target"], ["target"], settings)["target"]
+    check.flag(
+        raw,
+        "target",
+        frame["target"] == 0,
+        "a target of 0",
+        "Targets must be above 0, as attainment divides the actual by them: remove the row "
+        "of a metric without an objective.",
+    )
     bad_period = ~frame["period"].fillna("").str.match(PERIOD_PATTERN)
     check.flag(
         raw,
@@ -233,10 +170,10 @@ def _targets(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame
     return frame[["period", "metric", "team", "owner", "target"]]
 
 
-def _costs(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
+def _costs(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
     has_period = "period" in raw.frame.columns
     has_date = "date" in raw.frame.columns
-    if not _require(check, raw, ["category", "amount"]) or not (has_period or has_date):
+    if not require(check, raw, ["category", "amount"]) or not (has_period or has_date):
         if not (has_period or has_date):
             have = raw.columns_found
             check.errors.append(
@@ -244,7 +181,7 @@ def _costs(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame |
                 'Give each cost line a month, "2026-10", in a period column, or a date.'
             )
         return None
-    frame = pd.DataFrame(_texts(raw, ["period", "category", "channel", "team"]))
+    frame = pd.DataFrame(texts(raw, ["period", "category", "channel", "team"]))
     if has_period:
         bad = ~frame["period"].fillna("").str.match(_MONTH_PATTERN)
         check.flag(
@@ -255,12 +192,19 @@ def _costs(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame |
             'Write cost periods as months, "2026-10", or give a date column instead.',
         )
     else:
-        dates = _dates(check, raw, ["date"], settings)["date"]
-        frame["period"] = dates.dt.strftime("%Y-%m").astype("str")
+        days = dates(check, raw, ["date"], settings)["date"]
+        frame["period"] = days.dt.strftime("%Y-%m").astype("str")
     for col in ("channel", "team"):
         if col not in frame:
             frame[col] = pd.Series(pd.NA, index=frame.index, dtype="str")
-    frame["amount"] = _numbers(check, raw, ["amount"], ["amount"])["amount"]
+    frame["amount"] = numbers(check, raw, ["amount"], ["amount"], settings)["amount"]
+    check.flag(
+        raw,
+        "amount",
+        is_blank(raw.frame["amount"]),
+        "no amount",
+        "Fill the amount of every cost line, 0 if nothing was spent, or remove the row.",
+    )
     check.flag(
         raw,
         "category",
@@ -271,13 +215,20 @@ def _costs(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame |
     return frame[["period", "category", "channel", "team", "amount"]]
 
 
-def _orders(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
-    if not _require(check, raw, ["order_id", "customer_id", "order_date", "revenue"]):
+def _orders(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
+    if not require(check, raw, ["order_id", "customer_id", "order_date", "revenue"]):
         return None
-    frame = pd.DataFrame(_texts(raw, ["order_id", "customer_id"]))
-    frame["order_date"] = _dates(check, raw, ["order_date"], settings)["order_date"]
-    frame = frame.assign(**_numbers(check, raw, ["revenue", "gross_margin"], ["revenue"]))
-    _unique(check, raw, frame["order_id"], "order_id")
+    frame = pd.DataFrame(texts(raw, ["order_id", "customer_id"]))
+    frame["order_date"] = dates(check, raw, ["order_date"], settings)["order_date"]
+    frame = frame.assign(**numbers(check, raw, ["revenue", "gross_margin"], ["revenue"], settings))
+    unique(check, raw, frame["order_id"], "order_id")
+    check.flag(
+        raw,
+        "revenue",
+        is_blank(raw.frame["revenue"]),
+        "no revenue",
+        "Fill the revenue of every order, 0 for a free one, or remove the row.",
+    )
     check.flag(
         raw,
         "customer_id",
@@ -294,6 +245,12 @@ def _orders(check: _Checker, raw: RawTable, settings: Settings) -> pd.DataFrame 
     return frame[["order_id", "customer_id", "order_date", "revenue", "gross_margin"]]
 
 
+_REQUIRED = {
+    "leads": ("lead_id", "lead_at"),
+    "targets": ("period", "metric", "target"),
+    "costs": ("period", "date", "category", "amount"),
+    "orders": ("order_id", "customer_id", "order_date", "revenue"),
+}
 _BUILDERS = {"leads": _leads, "targets": _targets, "costs": _costs, "orders": _orders}
 
 
@@ -332,9 +289,10 @@ def load_dataset(path: str | Path) -> Dataset:
             f"{folder}: no such folder. Give the folder that holds leads.csv and kpi.toml."
         )
     settings = load_settings(folder / "kpi.toml")
-    check = _Checker()
+    check = Checker()
     frames: dict[str, pd.DataFrame | None] = {}
     files: dict[str, str] = {}
+    encodings: dict[str, str] = {}
     for table in TABLES:
         file = _find_file(folder, table)
         if file is None:
@@ -346,11 +304,23 @@ def load_dataset(path: str | Path) -> Dataset:
             frames[table] = None
             continue
         files[table] = file.name
+        reads = _reads(table, settings)
         try:
-            raw = read_table(file, columns=_reads(table, settings))
+            raw = read_table(file, columns=reads)
         except DataError as exc:
             check.errors.extend(exc.problems)
             continue
+        if raw.encoding not in (None, "UTF-8"):
+            encodings[table] = raw.encoding
+        check.warnings.extend(raw.notes)
+        if table == "leads" and raw.frame.empty:
+            check.errors.append(
+                f"{raw.name}: no rows under the header. A dataset needs at least one lead: "
+                "export the leads again."
+            )
+            continue
+        cut_short(check, raw, _REQUIRED[table])
+        garbled(check, raw, [c for c in raw.frame.columns if reads(c)])
         frames[table] = _BUILDERS[table](check, raw, settings)
     if check.errors:
         raise DataError(_grouped(check.errors), check.errors)
@@ -363,6 +333,7 @@ def load_dataset(path: str | Path) -> Dataset:
         warnings=check.warnings,
         path=folder,
         files=files,
+        encodings=encodings,
     )
 
 

@@ -11,7 +11,14 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-__all__ = ["is_blank", "parse_text", "parse_number", "parse_date", "DAY_FIRST_FORMATS"]
+__all__ = [
+    "is_blank",
+    "parse_text",
+    "number_marks",
+    "parse_number",
+    "parse_date",
+    "DAY_FIRST_FORMATS",
+]
 
 DAY_FIRST_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
@@ -28,7 +35,7 @@ def parse_text(values: pd.Series) -> pd.Series:
     """Strip text; blank becomes missing; whole floats from Excel lose their ``.0``."""
     if pd.api.types.is_float_dtype(values) or values.dtype == object:
         as_obj = values.astype(object)
-        is_whole = as_obj.map(lambda v: isinstance(v, float) and v.is_integer())
+        is_whole = as_obj.map(lambda v: isinstance(v, float) and v.is_integer()).astype(bool)
         if is_whole.any():
             as_obj = as_obj.where(~is_whole, as_obj[is_whole].map(lambda v: str(int(v))))
         values = as_obj
@@ -44,21 +51,77 @@ def is_blank(values: pd.Series) -> pd.Series:
     return values.isna()
 
 
-def parse_number(values: pd.Series, *, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Parse numbers written 1234.5, 1 234,5 (with ``decimal_comma``) or typed."""
+_SPACES = r"[\s\u00a0\u202f']"
+# one cell's notation: the decimal mark it shows, "?." / "?," when it reads both ways
+_NOTATIONS = (
+    (r"^[+-]?\d+([eE][+-]?\d+)?$", ""),
+    (r"^[+-]?[1-9]\d{0,2}\.\d{3}$", "?."),
+    (r"^[+-]?[1-9]\d{0,2},\d{3}$", "?,"),
+    (r"^[+-]?\d*\.\d+([eE][+-]?\d+)?$", "."),
+    (r"^[+-]?\d*,\d+$", ","),
+    (r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", "."),
+    (r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$", ","),
+)
+
+
+def number_marks(values: pd.Series) -> pd.Series:
+    """The notation of each text cell: the decimal mark it shows.
+
+    "." or "," when the cell shows its decimal mark (1234.5, 1,234.5, 12,5,
+    1.234,5); "?." or "?," when it reads two ways (1.234 and 1,234: a decimal
+    or a thousands mark); "" for whole numbers and blank or typed cells;
+    "bad" for text that is no number. Spaces and apostrophes are thousands
+    marks and are ignored.
+
+    Examples
+    --------
+    >>> number_marks(pd.Series(["1234.56", "1 234,5", "1.234", "12", "1,234,567", "12a"])).tolist()
+    ['.', ',', '?.', '', '.', 'bad']
+    """
+    out = pd.Series("", index=values.index, dtype="str")
+    texts = values.map(lambda v: isinstance(v, str)).astype(bool)
+    if not texts.any():
+        return out
+    text = values[texts].astype("str").str.replace(_SPACES, "", regex=True)
+    code = pd.Series("bad", index=text.index, dtype="str")
+    code[text == ""] = ""
+    for pattern, mark in reversed(_NOTATIONS):
+        code[text.str.match(pattern)] = mark
+    out[texts] = code
+    return out
+
+
+def parse_number(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+    """Parse numbers whose decimal mark is *decimal* ("." or ","), or typed numbers.
+
+    The other mark, spaces and apostrophes may separate thousands. A cell
+    whose notation contradicts *decimal* (12,5 when it is ".") is bad, never
+    read as another number; so is text that is no number, and infinity.
+
+    Examples
+    --------
+    >>> parse_number(pd.Series(["1 234,5", "12", "1.234"]), decimal=",")[0].tolist()
+    [1234.5, 12.0, 1234.0]
+    """
     blank = is_blank(values)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         out = values.astype("float64")
-        return out, pd.Series(False, index=values.index)
-    text = values.astype("str").str.strip()
-    text = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-    if decimal_comma:
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    out = pd.to_numeric(text.where(~blank), errors="coerce").astype("float64")
-    bad = ~blank & out.isna()
+        out = out.where(~np.isinf(out))
+        return out, values.notna() & out.isna()
+    marks = number_marks(values)
+    other = "," if decimal == "." else "."
+    bad = (marks == "bad") | (marks == other)
+    typed = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).astype(
+        bool
+    )
+    text = values.where(~typed, "").astype("str").str.replace(_SPACES, "", regex=True)
+    text = text.str.replace(other, "", regex=False).str.replace(decimal, ".", regex=False)
+    out = pd.to_numeric(text.where(~blank & ~bad & ~typed), errors="coerce").astype("float64")
+    if typed.any():
+        out[typed] = values[typed].astype("float64")
     out = out.where(~np.isinf(out))
     bad |= ~blank & out.isna()
-    return out, bad
+    return out.where(~bad), bad
 
 
 def _naive(parsed: pd.Series) -> pd.Series:
@@ -75,7 +138,7 @@ def parse_date(values: pd.Series, *, day_first: bool = False) -> tuple[pd.Series
     if pd.api.types.is_datetime64_any_dtype(values):
         return _naive(values), pd.Series(False, index=values.index)
     if values.dtype == object:
-        typed = values.map(lambda v: isinstance(v, dt.date))
+        typed = values.map(lambda v: isinstance(v, dt.date)).astype(bool)
         if typed.any():
             as_text = values.where(~typed, values[typed].map(lambda v: v.isoformat()))
             values = as_text

@@ -28,6 +28,7 @@ from kpilib.errors import ParameterError
 __all__ = [
     "Period",
     "parse_period",
+    "check_coverage",
     "month_key",
     "month_label",
     "business_days",
@@ -164,25 +165,70 @@ def parse_period(text: str, *, fiscal_year_start: int = 1) -> Period:
         )
     value = text.strip() if isinstance(text, str) else text
     if isinstance(value, str):
-        if m := _MONTH.match(value):
+        if (m := _MONTH.match(value)) and 1900 <= int(m[1]) <= 2199:
             return Period(value, "month", month_key(int(m[1]), int(m[2])), fiscal_year_start)
         fy_first = None
-        if m := _QUARTER.match(value):
+        if m := _MONTH.match(value):
+            year, quarter = int(m[1]), -1
+        elif m := _QUARTER.match(value):
             year, quarter = int(m[1]), int(m[2])
         elif m := _YEAR.match(value):
             year, quarter = int(m[1]), 0
         else:
             year = quarter = -1
+        if year >= 0 and not 1900 <= year <= 2199:
+            raise ParameterError(
+                f"period {text!r} is out of range: the kit reads years 1900 to 2199."
+            )
         if year >= 0:
             # FY<year> ends in <year>: it starts in <year> (start = 1) or <year> - 1
             fy_first = month_key(year if fiscal_year_start == 1 else year - 1, fiscal_year_start)
-            if quarter:
+            if quarter > 0:
                 return Period(value, "quarter", fy_first + 3 * (quarter - 1), fiscal_year_start)
             return Period(value, "year", fy_first, fiscal_year_start)
     raise ParameterError(
         f"period {text!r} is not understood. Write a month as 2026-10, a fiscal quarter as "
         "2026-Q4 or a fiscal year as FY2026."
     )
+
+
+def check_coverage(
+    period: str, *, as_of: Any, first: Any, last: Any, fiscal_year_start: int = 1
+) -> None:
+    """Refuse a *period* the data cannot speak for, and an *as_of* before it starts.
+
+    *first* and *last* are the first and last dates the data holds (a
+    dataset's first ``lead_at`` and its ``as_of``); a period ending before
+    *first* or starting after *last* is refused, stating the dates covered.
+
+    Examples
+    --------
+    >>> check_coverage("2027-03", as_of=None, first="2024-11-01", last="2026-10-31")
+    Traceback (most recent call last):
+    ...
+    kpilib.errors.ParameterError: period 2027-03 starts after the data's last date: the data covers 2024-11-01 to 2026-10-31. Choose a period within those dates, or give data that covers 2027-03.
+    """
+    p = parse_period(period, fiscal_year_start=fiscal_year_start)
+    if pd.isna(first) or pd.isna(last):
+        return
+    start, end = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+    covers = f"the data covers {start:%Y-%m-%d} to {end:%Y-%m-%d}"
+    if p.start > end:
+        raise ParameterError(
+            f"period {p.label} starts after the data's last date: {covers}. Choose a period "
+            f"within those dates, or give data that covers {p.label}."
+        )
+    if p.end <= start:
+        raise ParameterError(
+            f"period {p.label} ends before the data's first date: {covers}. Choose a period "
+            f"within those dates, or give data that covers {p.label}."
+        )
+    if as_of not in (None, "") and resolve_as_of(as_of, None) < p.start:
+        raise ParameterError(
+            f"as-of {resolve_as_of(as_of, None):%Y-%m-%d} is before period {p.label} starts "
+            f"({p.start:%Y-%m-%d}): nothing of the period is known by then; {covers}. Give an "
+            "as-of within or after the period."
+        )
 
 
 def business_days(start: Any, end: Any) -> int:
@@ -229,6 +275,11 @@ def resolve_as_of(as_of: Any, latest: Any) -> dt.datetime:
         )
     if stamp.tzinfo is not None:
         stamp = stamp.tz_localize(None)
+    if not 1900 <= stamp.year <= 2199:
+        raise ParameterError(
+            f"as_of = {as_of if as_of is not None else latest!r} is out of range: the kit reads "
+            "years 1900 to 2199."
+        )
     return dt.datetime(stamp.year, stamp.month, stamp.day)
 
 

@@ -1,127 +1,230 @@
-"""Reading one table file into text cells, whatever its format.
+"""Reading one table file into cells, whatever its format.
 
-CSV (comma or semicolon, UTF-8 with or without BOM, UTF-16 with BOM, or
-Windows-1252), Parquet and .xlsx. Every cell comes back as text or, for typed
-formats, as the value the file holds; parsing happens in :mod:`kpilib.data.load`.
+CSV (comma, semicolon, tab or pipe, in any encoding :mod:`kpilib.data.text`
+recognises), Parquet and .xlsx. Every cell comes back as text or, for typed
+formats, as the value the file holds; parsing happens in
+:mod:`kpilib.data.parse` and :mod:`kpilib.data.load`. A header naming a
+column twice is refused; so is a row with more cells than the header, and a
+workbook past :data:`MAX_COLUMNS` or :data:`MAX_CELLS`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from kpilib.data.text import check_file, decode, read_bytes, sniff, split_csv
 from kpilib.errors import DataError
 
-__all__ = ["RawTable", "read_table", "SUFFIXES"]
+__all__ = ["RawTable", "read_table", "xlsx_rows", "SUFFIXES", "MAX_CELLS", "MAX_COLUMNS"]
 
 SUFFIXES = (".csv", ".parquet", ".xlsx")
+# a workbook is refused past these (its cells are Python objects in memory)
+MAX_COLUMNS = 1_000
+MAX_CELLS = 5_000_000
 
 
 @dataclass
 class RawTable:
     """One file's cells, before parsing.
 
-    ``frame`` has the file's columns (names stripped); ``first_row`` is the
-    file row number of the frame's first record (header = row 1), so record
-    ``i`` is row ``first_row + i``. ``decimal_comma`` says whether numbers are
-    written 1234,5 rather than 1234.5.
+    ``frame`` has the file's columns (names stripped); ``rows`` holds the
+    file row number of each record (header = row 1), as a spreadsheet or a
+    text editor shows it; ``widths`` how many cells each record gave (CSV
+    only), so a row cut short can be told from a blank cell; ``encoding``
+    the text encoding of a CSV file; ``notes`` warnings about the file.
     """
 
     name: str
     frame: pd.DataFrame
-    first_row: int = 2
-    decimal_comma: bool = False
+    rows: np.ndarray | None = None
+    widths: np.ndarray | None = None
+    encoding: str | None = None
     # every column of the file (names stripped), when only some were read into frame
     file_columns: list[str] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def row_numbers(self) -> np.ndarray:
+        """The file row number of each record."""
+        if self.rows is not None:
+            return self.rows
+        return np.arange(2, 2 + len(self.frame))
 
     @property
     def columns_found(self) -> str:
         """The file's column names for a message, "none" when it has none."""
         names = self.file_columns if self.file_columns is not None else self.frame.columns
-        return ", ".join(str(c) for c in names) or "none"
+        shown = [str(c)[:40] for c in list(names)[:20]]
+        more = f", … ({len(names)} in all)" if len(names) > 20 else ""
+        return ", ".join(shown) + more if shown else "none"
 
 
-def _decode(raw: bytes, name: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError as exc:
+def _header_names(cells: list[object]) -> list[str]:
+    names = []
+    for i, cell in enumerate(cells):
+        text = "" if cell is None else str(cell).replace("\ufeff", "").strip()
+        names.append(text or f"column {i + 1}")
+    return names
+
+
+def _duplicates(name: str, names: list[str], wanted: Callable[[str], bool] | None) -> None:
+    seen: dict[str, list[int]] = {}
+    for i, n in enumerate(names):
+        seen.setdefault(n, []).append(i + 1)
+    twice = [(n, at) for n, at in seen.items() if len(at) > 1 and (wanted is None or wanted(n))]
+    if twice:
+        problems = [
+            f"{name}: column {n} appears {len(at)} times (columns {', '.join(map(str, at))}; "
+            "names are compared without surrounding spaces). Keep one column of that name: "
+            "remove or rename the others."
+            for n, at in twice
+        ]
+        raise DataError("\n".join(problems), problems)
+
+
+def _table(
+    name: str,
+    records: list[list[object]],
+    lines: list[int],
+    columns: Callable[[str], bool] | None,
+    *,
+    encoding: str | None = None,
+) -> RawTable:
+    if not records:
+        raise DataError(f"{name}: the file is empty. Export the table again with its header row.")
+    header = _header_names(records[0])
+    _duplicates(name, header, columns)
+    width = len(header)
+    body = records[1:]
+    widths = np.array([len(r) for r in body], dtype=int)
+    long = [
+        lines[i + 1]
+        for i, r in enumerate(body)
+        if len(r) > width and any(c not in (None, "") and str(c).strip() for c in r[width:])
+    ]
+    if long:
+        shown = ", ".join(map(str, long[:5])) + (", …" if len(long) > 5 else "")
+        noun = "row has" if len(long) == 1 else "rows have"
         raise DataError(
-            f"{name}: the file is neither UTF-8 nor Windows-1252 text ({exc}). "
-            "Save it again as CSV UTF-8."
-        ) from exc
-
-
-def _separator(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    sep = max(counts, key=lambda s: counts[s])
-    return sep if counts[sep] else ","
-
-
-def _read_csv(path: Path) -> RawTable:
-    text = _decode(path.read_bytes(), path.name)
-    sep = _separator(text)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=True,
-            quoting=csv.QUOTE_MINIMAL,
+            f"{name}: {len(long)} {noun} more cells than the header's {width} (row "
+            f"{shown}). A value holds an unquoted separator, or the header lacks a column: "
+            "quote such values or name every column."
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    keep = [
+        i
+        for i, r in enumerate(body)
+        if any(c is not None and (not isinstance(c, str) or c.strip()) for c in r)
+    ]
+    cells = [(list(body[i]) + [None] * width)[:width] for i in keep]
+    columns_of = list(zip(*cells, strict=True)) if cells else [()] * width
+    data = {
+        i: pd.Series(list(col), dtype="str" if encoding else object)
+        for i, col in enumerate(columns_of)
+    }
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(keep)))
+    frame.columns = header
+    rows = np.array([lines[i + 1] for i in keep], dtype=int)
+    return RawTable(name, frame, rows, widths[keep] if len(keep) else widths[:0], encoding)
+
+
+def _read_csv(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
+    text, encoding, notes = decode(read_bytes(path), path.name)
+    if "\x00" in text:
         raise DataError(
-            f"{path.name}: not a readable CSV table ({exc}). Check that every row has "
-            "as many separators as the header."
-        ) from exc
-    return RawTable(path.name, frame, 2, decimal_comma=sep == ";")
+            f"{path.name}: not a text file (it holds NUL characters). Export it again as CSV UTF-8."
+        )
+
+    def known(records: list[list[str]]) -> int:
+        return sum(bool(columns and columns(c.strip())) for c in records[0])
+
+    records, lines = split_csv(text, path.name, sniff(text, score=known))
+    raw = _table(path.name, list(records), lines, columns, encoding=encoding)
+    raw.notes.extend(notes)
+    return raw
 
 
 def _read_parquet(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
     import pyarrow.parquet as pq
 
+    check_file(path)
     try:
         names = pq.read_schema(path).names
+        _duplicates(path.name, _header_names(names), columns)
         keep = [c for c in names if columns is None or columns(c.strip())]
         frame = pq.read_table(path, columns=keep).to_pandas()
+    except DataError:
+        raise
     except Exception as exc:  # pyarrow raises several unrelated types
         raise DataError(f"{path.name}: not a readable Parquet file ({exc}).") from exc
-    return RawTable(path.name, frame, 2, file_columns=[str(c).strip() for c in names])
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return RawTable(path.name, frame, file_columns=[str(c).strip() for c in names])
 
 
-def _read_xlsx(path: Path) -> RawTable:
+def _read_xlsx(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
+    from openpyxl import load_workbook
+
+    check_file(path)
     try:
-        frame = pd.read_excel(path, dtype=object, engine="openpyxl")
+        book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types
         raise DataError(f"{path.name}: not a readable .xlsx workbook ({exc}).") from exc
-    return RawTable(path.name, frame, 2)
+    try:
+        records, lines = xlsx_rows(book.worksheets[0], path.name)
+    except DataError:
+        raise
+    except Exception as exc:  # a damaged sheet fails while it streams
+        raise DataError(f"{path.name}: not a readable .xlsx workbook ({exc}).") from exc
+    finally:
+        book.close()
+    return _table(path.name, records, lines, columns)
+
+
+def xlsx_rows(
+    sheet: object, name: str, *, keep_blank: bool = False
+) -> tuple[list[list[object]], list[int]]:
+    """The rows of a read-only worksheet and their row numbers, within
+    :data:`MAX_COLUMNS` and :data:`MAX_CELLS` whatever size the sheet declares.
+
+    Trailing empty cells are dropped; so are empty rows, unless *keep_blank*
+    (then they are empty lists, each counting as one cell).
+    """
+    sheet.reset_dimensions()  # type: ignore[attr-defined]
+    records: list[list[object]] = []
+    lines: list[int] = []
+    cells = 0
+    limit = (
+        f"Keep the workbook under {MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells, with no "
+        "stray cell far from the table, or save the table as CSV or Parquet."
+    )
+    for number, cells_of_row in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+        row = list(cells_of_row or ())
+        while row and row[-1] is None:
+            row.pop()
+        if not row and not keep_blank:
+            continue
+        if len(row) > MAX_COLUMNS:
+            raise DataError(f"{name}: row {number} has a cell in column {len(row):,}. {limit}")
+        cells += max(len(row), 1)
+        if cells > MAX_CELLS:
+            raise DataError(f"{name}: the sheet holds more than {MAX_CELLS:,} cells. {limit}")
+        records.append(row)
+        lines.append(number)
+    return records, lines
 
 
 def read_table(path: Path, columns: Callable[[str], bool] | None = None) -> RawTable:
-    """Read *path* (CSV, Parquet or .xlsx); a Parquet file is read only for the
-    columns whose (stripped) name *columns* accepts, when given."""
+    """Read *path* (CSV, Parquet or .xlsx); *columns*, when given, says which
+    (stripped) column names the caller reads: a Parquet file is read only for
+    those, and only those must not be duplicated."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        raw = _read_csv(path)
-    elif suffix == ".parquet":
-        raw = _read_parquet(path, columns)
-    elif suffix == ".xlsx":
-        raw = _read_xlsx(path)
-    else:
-        raise DataError(f"{path.name}: unsupported format; use one of {', '.join(SUFFIXES)}.")
-    raw.frame.columns = [str(c).strip() for c in raw.frame.columns]
-    return raw
+        return _read_csv(path, columns)
+    if suffix == ".parquet":
+        return _read_parquet(path, columns)
+    if suffix == ".xlsx":
+        return _read_xlsx(path, columns)
+    raise DataError(f"{path.name}: unsupported format; use one of {', '.join(SUFFIXES)}.")

@@ -15,7 +15,7 @@ The file's layout::
 
     [funnel]
     stages = ["lead", "visit", "offer", "sale"]   # each has a <stage>_at column
-    conversion_window_days = 90   # optional; cohorts younger than it are immature
+    conversion_window_days = 90   # optional, 1 to 3660; cohorts younger than it are immature
 
     [status]
     on_track = 0.95               # projected attainment at or above: on track
@@ -63,6 +63,31 @@ class Settings:
     horizon_months: int = 36
     discount_rate: float = 0.10
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # the keys kpi.toml set (as "section.key" below a section), the others being defaults
+    given: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    @property
+    def decimal_mark(self) -> str | None:
+        """The decimal mark of a ``locale`` set in kpi.toml ("." or ","), else None.
+
+        It settles a number column whose values read two ways (1.234).
+
+        Examples
+        --------
+        >>> Settings(locale="fr_FR", given=frozenset({"locale"})).decimal_mark
+        ','
+        >>> Settings().decimal_mark is None
+        True
+        """
+        if "locale" not in self.given:
+            return None
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            mark = Locale.parse(self.locale.replace("-", "_")).number_symbols["latn"]["decimal"]
+        except (UnknownLocaleError, ValueError, KeyError):
+            return None
+        return mark if mark in (".", ",") else None
 
     @property
     def stage_columns(self) -> list[str]:
@@ -98,35 +123,39 @@ def _bool(v: Any) -> str | None:
     return None if isinstance(v, bool) else "true or false"
 
 
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
 def _fraction(v: Any) -> str | None:
-    ok = isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1
+    ok = _number(v) and 0 <= v <= 1
     return None if ok else "a number from 0 to 1 (0.35 for 35 %)"
 
 
-def _positive(v: Any) -> str | None:
-    ok = isinstance(v, int | float) and not isinstance(v, bool) and v > 0
-    return None if ok else "a number above 0"
+def _ratio(v: Any) -> str | None:
+    ok = _number(v) and 0 < v <= 100
+    return None if ok else "a number above 0, up to 100"
 
 
 def _days(v: Any) -> str | None:
-    ok = isinstance(v, int) and not isinstance(v, bool) and v > 0
-    return None if ok else "a whole number of days above 0"
+    ok = isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 3660
+    return None if ok else "a whole number of days from 1 to 3660 (ten years)"
 
 
 def _months(v: Any) -> str | None:
-    ok = isinstance(v, int) and not isinstance(v, bool) and v >= 0
-    return None if ok else "a whole number of months, 0 or more"
+    ok = isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 1200
+    return None if ok else "a whole number of months from 0 to 1200 (a hundred years)"
 
 
 def _stages(v: Any) -> str | None:
     ok = (
         isinstance(v, list)
-        and len(v) >= 2
+        and 2 <= len(v) <= 20
         and all(isinstance(s, str) and _STAGE_NAME.match(s) for s in v)
         and v[0] == "lead"
         and len(set(v)) == len(v)
     )
-    return None if ok else 'a list of distinct lower-case names starting with "lead"'
+    return None if ok else 'a list of 2 to 20 distinct lower-case names starting with "lead"'
 
 
 _SCHEMA: dict[str | None, dict[str, tuple[str, Any]]] = {
@@ -148,7 +177,7 @@ _SCHEMA: dict[str | None, dict[str, tuple[str, Any]]] = {
         "at_risk": ("at_risk", _fraction),
     },
     "value": {
-        "ltv_to_cac_min": ("ltv_to_cac_min", _positive),
+        "ltv_to_cac_min": ("ltv_to_cac_min", _ratio),
         "payback_max_months": ("payback_max_months", _months),
         "horizon_months": ("horizon_months", _months),
         "discount_rate": ("discount_rate", _fraction),
@@ -165,6 +194,7 @@ def parse_settings(data: dict[str, Any], *, source: str = "kpi.toml") -> Setting
     0.9
     """
     values: dict[str, Any] = {}
+    given: set[str] = set()
     problems: list[str] = []
     for key, value in data.items():
         if key in _SCHEMA and key is not None and isinstance(value, dict):
@@ -192,6 +222,7 @@ def parse_settings(data: dict[str, Any], *, source: str = "kpi.toml") -> Setting
                 problems.append(f"{source}: {where} = {v!r} is invalid; expected {err}.")
             else:
                 values[name] = tuple(v) if name == "stages" else v
+                given.add(where)
     if "on_track" in values or "at_risk" in values:
         on, risk = (
             values.get("on_track", Settings.on_track),
@@ -206,17 +237,20 @@ def parse_settings(data: dict[str, Any], *, source: str = "kpi.toml") -> Setting
         raise DataError("\n".join(problems), problems)
     if "language" not in values and "locale" in values:
         values["language"] = "fr" if values["locale"].startswith("fr") else "en"
-    return Settings(**values)
+    return Settings(**values, given=frozenset(given))
 
 
 def load_settings(path: str | Path) -> Settings:
     """Read ``kpi.toml`` at *path*; a missing file gives the defaults."""
     path = Path(path)
-    if not path.exists():
+    if not (path.exists() or path.is_symlink()):
         return Settings()
+    from kpilib.data.text import decode, read_bytes
+
+    text, _, _ = decode(read_bytes(path), path.name)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise DataError(
             f"{path.name}: not valid TOML ({exc}). Fix the syntax; see docs/data-model.md."
         ) from exc

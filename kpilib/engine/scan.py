@@ -86,6 +86,13 @@ class ScannedDataset:
         latest = F.latest_date(**frames)
         return pd.NaT if latest is None else pd.Timestamp(latest)
 
+    @property
+    def first_date(self) -> pd.Timestamp:
+        """The earliest ``lead_at`` (one aggregate query)."""
+        lf = nw.from_native(self.leads)
+        first = lf.select(nw.col("lead_at").min().alias("m")).collect().item(0, 0)
+        return pd.NaT if first is None else pd.Timestamp(first)
+
     tables = Dataset.tables
 
 

@@ -1,7 +1,8 @@
 """Reading an export file into cells, whatever its encoding and layout.
 
-CSV (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16, or
-Windows-1252) and .xlsx. Report titles, filter lines and date ranges above
+CSV (decoded and split by :mod:`kpilib.data.text`, the loader's reader: any
+delimiter and encoding it recognises) and .xlsx (within the loader's cell
+limits, :func:`kpilib.data.read.xlsx_rows`). Report titles, filter lines and date ranges above
 the header are kept aside as the *preamble*; total, copyright and
 confidentiality lines below the data are dropped. The header is the first
 row, among the first 40, that holds the most known column labels: the
@@ -11,8 +12,6 @@ importer's aliases and the labels the user named in ``mapping.toml
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpilib.data.read import xlsx_rows
+from kpilib.data.text import decode, read_bytes, sniff, split_csv
 from kpilib.errors import DataError
 from kpilib.importers._mapping import Mapping
 from kpilib.importers._text import clean_label, label_key
@@ -52,26 +53,6 @@ class Export:
     typed: bool = False
 
 
-def _decode(raw: bytes, name: str) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if len(raw) > 1 and raw[1:2] == b"\x00" and raw[0:1] != b"\x00":
-        return raw.decode("utf-16-le")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{name}: the file is neither UTF-8, UTF-16 nor Windows-1252 text ({exc}). "
-            "Export it again as CSV or .xlsx."
-        ) from exc
-
-
 def _score(row: list[object], known: set[str]) -> int:
     return sum(1 for cell in row if cell is not None and label_key(cell) in known)
 
@@ -86,23 +67,8 @@ def _header_index(rows: list[list[object]], known: set[str]) -> tuple[int, int]:
 
 
 def _csv_rows(text: str, name: str, known: set[str]) -> list[list[object]]:
-    head = "\n".join(text.splitlines()[:_SCAN])
-    best_sep, best_score = ",", -1
-    for sep in (",", ";", "\t"):
-        try:
-            rows = list(csv.reader(io.StringIO(head), delimiter=sep))
-        except csv.Error:
-            continue
-        score = _header_index(rows, known)[1]
-        if score > best_score:
-            best_sep, best_score = sep, score
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=best_sep))
-    except csv.Error as exc:
-        raise DataError(
-            f"{name}: not a readable CSV file ({exc}). Export it again from the tool "
-            "without editing it."
-        ) from exc
+    delimiter = sniff(text, score=lambda rows: _header_index(rows, known)[1])
+    return list(split_csv(text, name, delimiter, keep_blank=True)[0])
 
 
 def _xlsx_rows(path: Path) -> list[list[object]]:
@@ -115,8 +81,13 @@ def _xlsx_rows(path: Path) -> list[list[object]]:
             f"{path.name}: not a readable .xlsx workbook ({exc}). Export it again as .xlsx or CSV."
         ) from exc
     try:
-        sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
+        return xlsx_rows(book.worksheets[0], path.name, keep_blank=True)[0]
+    except DataError:
+        raise
+    except Exception as exc:  # a damaged sheet fails while it streams
+        raise DataError(
+            f"{path.name}: not a readable .xlsx workbook ({exc}). Export it again as .xlsx or CSV."
+        ) from exc
     finally:
         book.close()
 
@@ -190,7 +161,8 @@ def read_export(
     if suffix == ".xlsx":
         rows, typed = _xlsx_rows(path), True
     elif suffix in (".csv", ".tsv", ".txt"):
-        rows, typed = _csv_rows(_decode(path.read_bytes(), path.name), path.name, keys), False
+        text = decode(read_bytes(path), path.name)[0]
+        rows, typed = _csv_rows(text, path.name, keys), False
     else:
         raise DataError(
             f"{path.name}: unsupported file type {suffix or '(none)'}. Export as CSV or .xlsx "

@@ -9,6 +9,7 @@ import pandas as pd
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.periods import parse_period, resolve_as_of
+from kpilib.data.text import make_folder
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import CAC_COLUMNS, cac
@@ -171,20 +172,33 @@ def write_tables(
     ``funnel.csv``, ``cohort_value.csv``, ``payback.csv``, or ``.xlsx``); empty
     cells stand for missing values; text that a spreadsheet would run as a
     formula is neutralised (see :func:`neutralise`). Returns the paths
-    written, in that order.
+    written, in that order. All files are written first under temporary
+    names, then renamed: a failure leaves the folder as it was. An *out*
+    that is a file, or a folder that cannot be created or written, is a
+    :class:`~kpilib.errors.ParameterError`.
     """
     if fmt not in ("csv", "xlsx"):
         raise ParameterError(f"format {fmt!r} is not supported; choose csv or xlsx.")
     tables = compute_all(dataset, period=period, as_of=as_of)
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, frame in tables.items():
-        path = folder / f"{name}.{fmt}"
-        safe = neutralise(frame)
-        if fmt == "csv":
-            safe.to_csv(path, index=False)
-        else:
-            safe.to_excel(path, index=False, sheet_name=name)
-        paths.append(path)
-    return paths
+    folder = make_folder(Path(out))
+    written: list[tuple[Path, Path]] = []
+    try:
+        for name, frame in tables.items():
+            path = folder / f"{name}.{fmt}"
+            part = folder / f".{name}.{fmt}.part"
+            written.append((part, path))
+            safe = neutralise(frame)
+            if fmt == "csv":
+                safe.to_csv(part, index=False)
+            else:
+                safe.to_excel(part, index=False, sheet_name=name, engine="openpyxl")
+        for part, path in written:
+            part.replace(path)
+    except OSError as exc:
+        for part, _ in written:
+            part.unlink(missing_ok=True)
+        raise ParameterError(
+            f"{folder}: the tables could not be written ({exc.strerror or exc}); none was "
+            "changed. Give --out a folder you can write to."
+        ) from exc
+    return [path for _, path in written]

@@ -24,10 +24,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from kpilib.data.periods import check_coverage
 from kpilib.data.settings import load_settings
+from kpilib.data.text import make_folder
 from kpilib.engine.scan import ENGINES
 from kpilib.errors import KpiError, ParameterError
-from kpilib.report.pdf import HOW_TO_GET_PDF, Printer, find_chromium
+from kpilib.report.pdf import HOW_TO_GET_PDF, Printer, PrintTimeout, find_chromium
 from kpilib.sections.build import MODEL_FILE
 from kpilib.story.format import formatter
 
@@ -107,15 +109,19 @@ def _validate(period: str, lang: str | None, as_of: str | None, data: Path) -> N
         )
 
 
-def _latest_period(data: Path, engine: str) -> str:
-    """The month of the latest date in the dataset at *data*, read on *engine*."""
+def _dataset(data: Path, engine: str) -> Any:
+    """The dataset at *data*, opened on *engine*, for its dates."""
     from kpilib.engine.scan import open_dataset
 
     if not data.is_dir():
         raise ParameterError(
             f"{data}: no such folder. Give --data the dataset folder (leads.csv, kpi.toml, …)."
         )
-    latest = open_dataset(data, engine=engine).as_of
+    return open_dataset(data, engine=engine)
+
+
+def _latest_period(data: Path, latest: Any) -> str:
+    """The month of *latest*, the latest date in the dataset at *data*."""
     if latest is None or latest != latest:  # NaT: no date at all
         raise ParameterError(f"{data}: the data holds no date, so there is no latest period.")
     return f"{latest:%Y-%m}"
@@ -204,9 +210,17 @@ def build_report(
         raise ParameterError(
             f"engine {engine!r} is not supported. Accepted engines: {', '.join(ENGINES)}."
         )
+    dataset = _dataset(data, engine)
     if period == "latest":
-        period = _latest_period(data, engine)
+        period = _latest_period(data, dataset.as_of)
     _validate(period, lang, as_of, data)
+    check_coverage(
+        period,
+        as_of=as_of,
+        first=dataset.first_date,
+        last=dataset.as_of,
+        fiscal_year_start=dataset.settings.fiscal_year_start,
+    )
     settings = load_settings(data / "kpi.toml")
     lang = lang or settings.language
     nb_dir = Path(notebooks) if notebooks is not None else NOTEBOOK_DIR
@@ -222,9 +236,13 @@ def build_report(
                 f"{', '.join(n + '.ipynb' for n in NOTEBOOKS)}."
             )
 
-    out = Path(out).resolve()  # papermill changes the working directory while it runs
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_folder(Path(out).resolve())  # resolved: papermill changes the working directory
     final = out / period
+    if final.exists() and not final.is_dir():
+        raise ParameterError(
+            f"{final}: a file, not a folder; the report goes in a folder of that name. Move "
+            "the file, or give --out another folder."
+        )
     staging = Path(tempfile.mkdtemp(prefix=f".{period}.", suffix=".building", dir=out))
     umask = os.umask(0)
     os.umask(umask)
@@ -241,7 +259,7 @@ def build_report(
 
     def check() -> None:
         _checker(sources, values)()
-        _model(data, engine, period, as_of, staging)
+        _model(dataset, period, as_of, staging)
 
     try:
         # kernels start while the parameters are checked against each notebook;
@@ -259,13 +277,11 @@ def build_report(
     return final
 
 
-def _model(data: Path, engine: str, period: str, as_of: str | None, staging: Path) -> Path:
+def _model(dataset: Any, period: str, as_of: str | None, staging: Path) -> Path:
     """Compute the report model of *period* once and save it in the build folder (each
     notebook reads it: see :mod:`kpilib.sections.build`)."""
-    from kpilib.engine.scan import open_dataset
     from kpilib.sections.build import build, save
 
-    dataset = open_dataset(data, engine=engine)
     return save(build(dataset, period=period, as_of=as_of or None), staging)
 
 
@@ -398,6 +414,8 @@ def _finish(pages: _Pages, printer: Printer | None) -> None:
             pack_path.write_text(pack, "utf-8")
             try:
                 printer.print(pack_path, staging / pdf_name, footer=f"{settings.company} · {month}")
+            except PrintTimeout as exc:
+                raise ReportError(f"the PDF could not be printed: {exc}.") from exc
             except Exception as exc:  # noqa: BLE001 - any browser failure is reported whole
                 raise ReportError(
                     f"the PDF could not be printed with {printer.chromium}: "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+from html.parser import HTMLParser
 from importlib import resources as importlib_resources
 from pathlib import Path
 
@@ -23,9 +24,13 @@ __all__ = [
 
 TEMPLATES = Path(str(importlib_resources.files("kpilib.report") / "templates"))
 REMOVE_CELL_TAGS = {"remove-cell", "parameters", "injected-parameters"}
-# src/href pointing outside the page (data: URIs and in-page anchors are fine)
-_EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
-_SCRIPT_SRC = re.compile(r"<script[^>]*\bsrc\s*=", re.IGNORECASE)
+_CSS_URL = re.compile(
+    r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""",
+    re.IGNORECASE,
+)
+# attributes whose URL the browser fetches while loading (an <a href> is only a link)
+_LOADING = {"src", "srcset", "data", "poster", "background", "action", "formaction"}
+_LINKS = {"a", "area"}
 # comments of the stock CSS cite web pages; a self-contained page names none
 _STYLE = re.compile(r"<style[^>]*>.*?</style>", re.DOTALL | re.IGNORECASE)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
@@ -82,21 +87,86 @@ def export_html(nb: nbformat.NotebookNode, *, title: str, lang: str = "en") -> s
     body = _STYLE.sub(lambda m: _CSS_COMMENT.sub("", m.group(0)), body)
     found = external_urls(body)
     if found:  # pragma: no cover - guarded by the tests on the template
-        raise RuntimeError(f"exported page references outside resources: {found[:3]}")
+        raise RuntimeError(f"exported page loads outside resources: {found[:3]}")
     return body
 
 
+def _leaves(url: str) -> bool:
+    """Whether loading *url* reads anything outside the page (only data: URIs
+    and in-page anchors do not: a relative path reads a file beside it)."""
+    url = url.strip().lower()
+    return bool(url) and not url.startswith(("data:", "#"))
+
+
+def _srcset(value: str) -> list[str]:
+    """The URLs of a srcset: "a.png 1x, data:…,AA 2x" (a URL may hold commas)."""
+    urls, expect_url = [], True
+    for token in value.split():
+        if expect_url:
+            urls.append(token.rstrip(","))
+        expect_url = token.endswith(",")
+    return urls
+
+
+def _css_urls(css: str) -> list[str]:
+    return ["".join(groups) for groups in _CSS_URL.findall(css)]
+
+
+class _Loads(HTMLParser):
+    """Collects every URL a page would fetch: src-like attributes, a link's
+    href, and url() or @import in style elements and attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in _LOADING or (name == "href" and tag not in _LINKS):
+                self.urls.extend(_srcset(value) if name == "srcset" else [value.strip()])
+            elif name == "style":
+                self.urls.extend(_css_urls(value))
+        self._in_style = tag == "style"
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self._in_style = False
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.urls.extend(_css_urls(data))
+
+
 def external_urls(page: str) -> list[str]:
-    """Every script source or src/href pointing outside *page*.
+    """Every URL outside *page* that it would load (all but data: URIs and
+    in-page anchors, so the page stands alone): ``src`` and similar
+    attributes, ``href`` of stylesheets and other non-link elements, and
+    ``url()`` or ``@import`` in CSS. Text, even text that reads like markup
+    once escaped, loads nothing, and neither does a link (``<a href>``).
 
     Examples
     --------
     >>> external_urls('<img src="data:image/png;base64,AA"><a href="#x">x</a>')
     []
     >>> external_urls('<script src="https://cdn.example/x.js"></script>')
-    ['src="https://', '<script src=']
+    ['https://cdn.example/x.js']
+    >>> external_urls('<p>&lt;img src="https://example.com/x.png"&gt;</p>')
+    []
+    >>> external_urls('<link rel="stylesheet" href="style.css"><a href="https://example.com">')
+    ['style.css']
+    >>> external_urls('<style>body { background: url(//cdn.example/bg.png) }</style>')
+    ['//cdn.example/bg.png']
     """
-    return _EXTERNAL.findall(page) + _SCRIPT_SRC.findall(page)
+    parser = _Loads()
+    parser.feed(page)
+    parser.close()
+    return [u for u in parser.urls if _leaves(u)]
 
 
 def select(nb: nbformat.NotebookNode, tag: str, *, keep: bool) -> nbformat.NotebookNode:

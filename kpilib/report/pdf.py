@@ -13,8 +13,16 @@ import queue
 import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
-__all__ = ["find_chromium", "Printer", "CHROMIUM_ARGS", "HOW_TO_GET_PDF"]
+__all__ = [
+    "find_chromium",
+    "Printer",
+    "PrintTimeout",
+    "CHROMIUM_ARGS",
+    "HOW_TO_GET_PDF",
+    "LOAD_TIMEOUTS",
+]
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -26,6 +34,8 @@ CHROMIUM_ARGS = [
 ]
 _CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+# waits for the page to load before printing (ms): a second, longer one after a timeout
+LOAD_TIMEOUTS = (60_000.0, 300_000.0)
 HOW_TO_GET_PDF = (
     "No Chromium found, so the PDF was not built (the HTML pages were). Install one "
     "(Debian/Ubuntu: sudo apt-get install chromium; or: python -m playwright install "
@@ -83,6 +93,35 @@ def _footer(left: str) -> str:
     )
 
 
+class PrintTimeout(RuntimeError):
+    """The page to print did not load within every wait of :data:`LOAD_TIMEOUTS`."""
+
+
+def _load(page: Any, uri: str, timeouts: tuple[float, ...] | None = None) -> None:
+    """Open *uri* in *page*, waiting up to each of *timeouts* (ms) in turn.
+
+    A busy machine can take long to lay out a large page: a navigation that
+    times out is tried again with the next, longer wait, which also applies
+    to printing. The last timeout raises :class:`PrintTimeout` saying how long
+    it waited.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    waits = timeouts or LOAD_TIMEOUTS
+    for i, wait in enumerate(waits):
+        page.set_default_timeout(wait)
+        try:
+            page.goto(uri, wait_until="load", timeout=wait)
+            return
+        except PlaywrightTimeout as exc:
+            if i == len(waits) - 1:
+                tries = " then ".join(f"{w / 1000:.0f} s" for w in waits)
+                raise PrintTimeout(
+                    f"the report page did not finish loading in Chromium (waited {tries}); "
+                    "the machine may be too busy: run the report again when it is quieter"
+                ) from exc
+
+
 class Printer:
     """A headless Chromium started ahead of time, in its own thread, printing one PDF.
 
@@ -107,7 +146,7 @@ class Printer:
                     return None
                 page_html, pdf, footer = job
                 page = browser.new_page()
-                page.goto(page_html.resolve().as_uri(), wait_until="load")
+                _load(page, page_html.resolve().as_uri())
                 page.emulate_media(media="print")
                 page.pdf(
                     path=str(pdf),

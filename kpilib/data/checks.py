@@ -1,0 +1,214 @@
+"""The column checks of :mod:`kpilib.data.load`: each parses one kind of
+column and records its problems, naming the file, the column and the rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kpilib.data.parse import number_marks, parse_date, parse_number, parse_text
+from kpilib.data.read import RawTable
+from kpilib.data.settings import Settings
+from kpilib.data.text import mojibake
+
+__all__ = [
+    "Checker",
+    "require",
+    "dates",
+    "numbers",
+    "texts",
+    "unique",
+    "cut_short",
+    "garbled",
+]
+
+_SHOWN_ROWS = 5
+
+
+@dataclass
+class Checker:
+    """Collects the problems of one load, per file."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def rows(self, raw: RawTable, mask: pd.Series) -> tuple[int, str]:
+        positions = np.flatnonzero(mask.to_numpy(dtype=bool))
+        line_of = raw.row_numbers()
+        shown = ", ".join(str(int(line_of[i])) for i in positions[:_SHOWN_ROWS])
+        more = ", …" if len(positions) > _SHOWN_ROWS else ""
+        return len(positions), f"{'row' if len(positions) == 1 else 'rows'} {shown}{more}"
+
+    def flag(
+        self, raw: RawTable, column: str, mask: pd.Series, what: str, hint: str, *, warn=False
+    ) -> None:
+        if not mask.any():
+            return
+        n, where = self.rows(raw, mask)
+        noun = "row has" if n == 1 else "rows have"
+        message = f"{raw.name}: column {column}: {n} {noun} {what} ({where}). {hint}"
+        (self.warnings if warn else self.errors).append(message)
+
+
+_DATE_HINT = "Write dates as YYYY-MM-DD (a time may follow), or set day_first = true in kpi.toml for DD/MM/YYYY."
+_NUMBER_HINT = (
+    "Write plain numbers such as 1234.56 or 1234,56 (one decimal mark in the whole column), "
+    "without currency signs."
+)
+_FIRST_DATE, _LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")
+_LIMIT = 1e15
+
+
+def require(check: Checker, raw: RawTable, required: list[str]) -> bool:
+    missing = [c for c in required if c not in raw.frame.columns]
+    if missing:
+        have = raw.columns_found
+        check.errors.append(
+            f"{raw.name}: missing required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)} (columns found: {have}). Rename the matching columns as "
+            "docs/data-model.md shows."
+        )
+    return not missing
+
+
+def dates(check: Checker, raw: RawTable, cols: list[str], settings: Settings) -> dict:
+    out = {}
+    for col in cols:
+        if col in raw.frame.columns:
+            out[col], bad = parse_date(raw.frame[col], day_first=settings.day_first)
+            check.flag(raw, col, bad, "a date that does not parse", _DATE_HINT)
+            far = (out[col] < _FIRST_DATE) | (out[col] >= _LAST_DATE)
+            check.flag(
+                raw,
+                col,
+                far.fillna(False).astype(bool),
+                "a date outside 1900-01-01 to 2199-12-31",
+                "Such a date is a placeholder or a typo: fix it in the export, or leave the "
+                "cell blank.",
+            )
+            out[col] = out[col].where(~far.fillna(False).astype(bool))
+    return out
+
+
+def numbers(
+    check: Checker, raw: RawTable, cols: list[str], non_negative: list[str], settings: Settings
+) -> dict:
+    out = {}
+    for col in cols:
+        if col in raw.frame.columns:
+            decimal = _decimal_mark(check, raw, col, settings)
+            out[col], bad = parse_number(raw.frame[col], decimal=decimal or ".")
+            if decimal is None:
+                out[col] = out[col].where(number_marks(raw.frame[col]) == "")
+                bad = pd.Series(False, index=bad.index)
+            check.flag(raw, col, bad, "a number that does not parse", _NUMBER_HINT)
+            check.flag(
+                raw,
+                col,
+                out[col].abs() >= _LIMIT,
+                "a number of 10^15 or more",
+                "Check the export: such an amount is a typo or an id in the wrong column.",
+            )
+            if col in non_negative:
+                check.flag(
+                    raw,
+                    col,
+                    out[col] < 0,
+                    "a negative value",
+                    f"{col.capitalize()} must be >= 0; record refunds or credits as a separate "
+                    "category, or fix the export.",
+                )
+    return out
+
+
+def _decimal_mark(check: Checker, raw: RawTable, col: str, settings: Settings) -> str | None:
+    """The decimal mark of a number column, from its values, else from the
+    locale kpi.toml sets; None, with the problem recorded, when neither settles it."""
+    marks = number_marks(raw.frame[col])
+    point, comma = marks == ".", marks == ","
+    if point.any() and comma.any():
+        _, at_point = check.rows(raw, point)
+        _, at_comma = check.rows(raw, comma)
+        check.errors.append(
+            f"{raw.name}: column {col}: both decimal marks are used: a point ({at_point}) and "
+            f"a comma ({at_comma}). Write every number of a column with the same decimal mark."
+        )
+        return None
+    if point.any() or comma.any():
+        return "." if point.any() else ","
+    two_ways = marks.str.startswith("?")
+    if not two_ways.any() or settings.decimal_mark:
+        return settings.decimal_mark or "."
+    n, where = check.rows(raw, two_ways)
+    first = str(raw.frame[col][two_ways].iloc[0]).strip()
+    digits = first.replace(".", "").replace(",", "")
+    as_decimal = first.replace(",", ".")
+    check.errors.append(
+        f"{raw.name}: column {col}: {n} {'value reads' if n == 1 else 'values read'} two "
+        f"ways ({where}): {first} is {as_decimal} with a decimal mark, or {digits} with a "
+        "thousands separator, and no value of the column settles it. Set locale in kpi.toml "
+        '("en_GB" reads a point as the decimal mark, "fr_FR" a comma), or write the numbers '
+        "without thousands separators."
+    )
+    return None
+
+
+def cut_short(check: Checker, raw: RawTable, required: tuple[str, ...]) -> None:
+    """Rows with fewer cells than the header: an error where a required value is lost."""
+    if raw.widths is None or not len(raw.widths):
+        return
+    widths = pd.Series(raw.widths, index=raw.frame.index)
+    columns = list(raw.frame.columns)
+    lost = pd.Series(False, index=raw.frame.index)
+    for col in required:
+        if col in columns:
+            cut = widths <= columns.index(col)
+            check.flag(
+                raw,
+                col,
+                cut,
+                "no cell for this column (the row has fewer cells than the header)",
+                "Give every row as many cells as the header has columns, or fix the export.",
+            )
+            lost |= cut
+    short = (widths < len(columns)) & ~lost
+    if short.any():
+        n, where = check.rows(raw, short)
+        check.warnings.append(
+            f"{raw.name}: {n} {'row has' if n == 1 else 'rows have'} fewer cells than the "
+            f"header ({where}); the missing cells are read as blank."
+        )
+
+
+def garbled(check: Checker, raw: RawTable, cols: list[str]) -> None:
+    for col in cols:
+        if col in raw.frame.columns:
+            garbled = mojibake(raw.frame[col])
+            if garbled.any():
+                example = str(raw.frame[col][garbled].iloc[0]).strip()[:40]
+                check.flag(
+                    raw,
+                    col,
+                    garbled,
+                    f"text that looks garbled, such as {example!r}",
+                    "The file was saved as UTF-8 and later opened as Windows-1252: export it "
+                    "again as CSV UTF-8.",
+                    warn=True,
+                )
+
+
+def texts(raw: RawTable, cols: list[str]) -> dict:
+    return {c: parse_text(raw.frame[c]) for c in cols if c in raw.frame.columns}
+
+
+def unique(check: Checker, raw: RawTable, values: pd.Series, column: str) -> None:
+    dup = values.notna() & values.duplicated(keep=False)
+    check.flag(
+        raw,
+        column,
+        dup,
+        "a duplicate id",
+        f"Each {column} must appear once; remove or merge the duplicates.",
+    )

@@ -1,0 +1,78 @@
+"""The exported page's guard against outside resources, and the PDF step's waits."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from kpilib.report import pdf
+from kpilib.report.export import export_html, external_urls
+
+
+@pytest.mark.parametrize(
+    ("page", "found"),
+    [
+        # text of the data, escaped, loads nothing, whatever URL it shows
+        ('<p>&lt;img src="https://evil.example/x.png"&gt; Acme</p>', []),
+        ("<td>see https://acme.example and //cdn.example</td>", []),
+        # a link is followed only when clicked
+        ('<a href="https://acme.example">Acme</a>', []),
+        ('<img src="data:image/png;base64,AAAA"><a href="#funnel">', []),
+        ('<script src="https://cdn.example/x.js"></script>', ["https://cdn.example/x.js"]),
+        ('<link rel="stylesheet" href="//cdn.example/a.css">', ["//cdn.example/a.css"]),
+        ('<img src="chart.png">', ["chart.png"]),  # a file beside the page: not self-contained
+        ('<img srcset="a.png 1x, data:image/png;base64,AA 2x">', ["a.png"]),
+        ("<style>@import 'https://fonts.example/f.css';</style>", ["https://fonts.example/f.css"]),
+        (
+            '<style>p{background:url("https://x.example/b.png")}</style><p>url(y.png)</p>',
+            ["https://x.example/b.png"],
+        ),
+        ("<div style=\"background: url('//x.example/c.png')\"></div>", ["//x.example/c.png"]),
+    ],
+)
+def test_external_urls_are_what_the_page_loads(page, found):
+    assert external_urls(page) == found
+
+
+def test_a_page_showing_markup_with_a_url_from_the_data_exports():
+    # the issue's case: a company name or text field holding markup with a URL
+    text = '&lt;img src="https://evil.example/x.png"&gt; Acme &lt;a href="//x.example"&gt;'
+    cell = nbformat.v4.new_code_cell("display()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": f"<p>{text}</p>"})]
+    page = export_html(nbformat.v4.new_notebook(cells=[cell]), title="Acme <b>")
+    assert text in page
+    assert external_urls(page) == []
+
+
+class _Page:
+    """A stand-in for a Playwright page whose first *slow* loads time out."""
+
+    def __init__(self, slow: int) -> None:
+        self.slow, self.waits = slow, []
+
+    def set_default_timeout(self, wait: float) -> None:
+        self.default = wait
+
+    def goto(self, uri: str, *, wait_until: str, timeout: float) -> None:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        self.waits.append(timeout)
+        if len(self.waits) <= self.slow:
+            raise PlaywrightTimeout(f"Timeout {timeout:.0f}ms exceeded.")
+
+
+def test_a_page_load_that_times_out_is_tried_again_with_a_longer_wait():
+    page = _Page(slow=1)
+    pdf._load(page, "file:///tmp/pack.html")
+    # first wait 60 s, then 300 s, which also bounds the printing
+    assert page.waits == [60_000.0, 300_000.0] and page.default == 300_000.0
+
+
+def test_when_every_wait_times_out_the_error_says_how_long_it_waited():
+    page = _Page(slow=2)
+    with pytest.raises(pdf.PrintTimeout) as info:
+        pdf._load(page, "file:///tmp/pack.html")
+    assert str(info.value) == (
+        "the report page did not finish loading in Chromium (waited 60 s then 300 s); the "
+        "machine may be too busy: run the report again when it is quieter"
+    )
