@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from dataclasses import is_dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,8 @@ from kpilib.engine.scan import ScannedDataset, open_dataset, spark_session
 from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.tables import compute_all
 from kpilib.sections import highlights
+from kpilib.sections.funnel import build_funnel
+from kpilib.sections.model import Fact
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 PERIOD = "2026-10"
@@ -41,6 +44,20 @@ def folder(tmp_path_factory) -> Path:
     return write_parquet_sample(tmp_path_factory.mktemp("parquet-sample"))
 
 
+def section_values(section) -> dict:
+    """A section's fields: frames as they are, facts as their value, findings as their keys."""
+    out = {}
+    for key, value in vars(section).items():
+        if isinstance(value, Fact):
+            value = value.value
+        elif key == "findings":
+            value = [f.key for f in value]
+        elif is_dataclass(value):  # a leak, a source's rate, the trend's verdict
+            value = {k: v.value if isinstance(v, Fact) else v for k, v in vars(value).items()}
+        out[key] = value
+    return out
+
+
 def report_frames(dataset, *, full: bool = True) -> dict:
     """Every frame and figure the four notebooks read, flattened.
 
@@ -51,7 +68,7 @@ def report_frames(dataset, *, full: bool = True) -> dict:
     groups = {
         "objectives": highlights.objectives_frames(dataset, period=PERIOD),
         "acquisition": highlights.acquisition_frames(dataset, period=PERIOD),
-        "funnel": highlights.funnel_frames(dataset, period=PERIOD),
+        "funnel": section_values(build_funnel(dataset, period=PERIOD, as_of=dataset.as_of)),
         "projected": highlights.projected_frames(dataset, period=PERIOD),
     }
     if full:
@@ -82,6 +99,10 @@ def assert_same(got: dict, expected: dict) -> None:
                 pd.testing.assert_frame_equal(got[key], want, check_exact=False, rtol=1e-9)
             except AssertionError as exc:
                 raise AssertionError(f"{key}: {exc}") from None
+        elif isinstance(want, float):
+            assert got[key] == pytest.approx(want, rel=1e-9, nan_ok=True), key
+        elif isinstance(want, dict):
+            assert_same(got[key], want)
         else:
             assert got[key] == want or (got[key] != got[key] and want != want), key
 
