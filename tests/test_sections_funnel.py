@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from kpi_fixtures import cohort_leads, cohort_rows
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.load import load_dataset
@@ -28,43 +29,13 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 DAY = pd.Timestamp("2026-10-31")
 
 
-def _cohort(month: str, source: str, leads: int, visits: int, sales: int, amount: float):
-    """*leads* leads of *source* from the 1st of *month*, one a day from the 1st to the 20th, then again."""
-    rows = []
-    for i in range(leads):
-        at = pd.Timestamp(f"{month}-01") + pd.Timedelta(days=i % 20)
-        rows.append(
-            {
-                "lead_at": at,
-                "source": source,
-                "visit_at": at + pd.Timedelta(days=5) if i < visits else None,
-                "sale_at": at + pd.Timedelta(days=10) if i < sales else None,
-                "amount": amount if i < sales else None,
-            }
-        )
-    return rows
-
-
-def _leads(*cohorts: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame([row for rows in cohorts for row in rows])
-    frame.insert(0, "lead_id", [f"L{i:04d}" for i in range(len(frame))])
-    for col in ("lead_at", "visit_at", "sale_at"):
-        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
-    frame["source"] = frame["source"].astype("str")
-    frame["customer_id"] = pd.Series(
-        [f"C{i}" if s else None for i, s in enumerate(frame["sale_at"].notna())], dtype="str"
-    )
-    frame["amount"] = frame["amount"].astype("float64")
-    return frame
-
-
 def _three_cohorts() -> pd.DataFrame:
-    return _leads(
-        _cohort("2026-08", "web", 50, 30, 20, 1000.0),
-        _cohort("2026-08", "ads", 50, 30, 10, 500.0),
-        _cohort("2026-09", "web", 50, 25, 9, 1000.0),
-        _cohort("2026-09", "ads", 50, 15, 1, 500.0),
-        _cohort("2026-10", "web", 50, 10, 1, 1000.0),
+    return cohort_leads(
+        cohort_rows("2026-08", "web", 50, 30, 20, 1000.0),
+        cohort_rows("2026-08", "ads", 50, 30, 10, 500.0),
+        cohort_rows("2026-09", "web", 50, 25, 9, 1000.0),
+        cohort_rows("2026-09", "ads", 50, 15, 1, 500.0),
+        cohort_rows("2026-10", "web", 50, 10, 1, 1000.0),
     )
 
 
@@ -79,7 +50,7 @@ def test_the_window_and_the_period_cohort(section):
     assert section.window == Fact(
         30.0, "days", "actual", None, "kpi.toml[funnel.conversion_window_days]"
     )
-    assert not section.window_derived
+    assert not section.window_derived and section.window_share is None
     assert section.current_immature
     # October: 50 leads, 1 sale: 2%
     assert (section.leads.value, section.sales.value) == (50.0, 1.0)
@@ -180,14 +151,14 @@ def test_without_kpi_toml_the_window_is_derived_and_young_cohorts_are_not_a_drop
     # constant 20% conversion, each sale 40 days after its lead; as of 10-31 October's
     # sales are not due yet. Followed to as_of with no window, October reads 0%: the
     # drop the pack used to announce
-    leads = _leads(
+    leads = cohort_leads(
         *[
             [
                 {
                     **row,
                     "sale_at": row["lead_at"] + pd.Timedelta(days=40) if row["sale_at"] else None,
                 }
-                for row in _cohort(month, "linkedin", 100, 40, 20, 800.0)
+                for row in cohort_rows(month, "linkedin", 100, 40, 20, 800.0)
             ]
             for month in ("2026-08", "2026-09", "2026-10")
         ]
@@ -198,6 +169,7 @@ def test_without_kpi_toml_the_window_is_derived_and_young_cohorts_are_not_a_drop
     assert section.window_derived
     assert section.window.value == 40.0 and section.window.basis == "observed"
     assert section.window.source == "conversion_window[quantile=0.9, as_of=2026-10-31]"
+    assert section.window_share.value == 0.9
     # a cohort holding leads from 09-22 on (40 days before 11-01) is immature: September's
     # leads (09-01 to 09-20) are not, October's are
     assert section.immature_cohorts == ["2026-10"]
@@ -211,10 +183,10 @@ def test_without_kpi_toml_the_window_is_derived_and_young_cohorts_are_not_a_drop
 
 def test_mid_month_without_kpi_toml_and_a_two_stage_crm_export():
     # a CRM export with lead and sale dates only, seen on 10-15
-    rows = _cohort("2026-09", "trade_show", 40, 0, 8, 300.0) + _cohort(
+    rows = cohort_rows("2026-09", "trade_show", 40, 0, 8, 300.0) + cohort_rows(
         "2026-10", "trade_show", 20, 0, 2, 300.0
     )
-    leads = _leads(rows).drop(columns=["visit_at"])
+    leads = cohort_leads(rows).drop(columns=["visit_at"])
     section = build_funnel(Dataset(leads=leads), period="2026-10", as_of=pd.Timestamp("2026-10-15"))
     # every sale after 10 days: a 10-day window; as of 10-15 October holds leads of
     # 10-01 to 10-15 (15 leads), the 2 sold on 10-11 and 10-12
@@ -238,8 +210,9 @@ def test_mid_month_without_kpi_toml_and_a_two_stage_crm_export():
 
 
 def test_no_mature_cohort_falls_back_to_the_period_and_finds_nothing():
-    leads = _leads(
-        _cohort("2026-10", "web", 30, 10, 3, 100.0), _cohort("2026-10", "ads", 30, 10, 0, 100.0)
+    leads = cohort_leads(
+        cohort_rows("2026-10", "web", 30, 10, 3, 100.0),
+        cohort_rows("2026-10", "ads", 30, 10, 0, 100.0),
     )
     ds = Dataset(leads=leads, settings=Settings(conversion_window_days=30))
     section = build_funnel(ds, period="2026-10", as_of=DAY)

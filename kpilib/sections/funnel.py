@@ -88,7 +88,8 @@ class FunnelSection:
     """What the funnel page states.
 
     - ``window`` (days; unknown without a window) and ``window_derived``
-      (read from the data: 90% of sales close within it, not set in kpi.toml);
+      (read from the data, not set in kpi.toml: ``window_share`` of the sales,
+      90%, closed within it; None when configured);
     - the period's own lead cohort: ``current`` (its funnel), ``leads``,
       ``sales``, ``current_conversion`` and ``current_immature``;
     - the cohort shown: ``cohort``, the latest mature cohort up to the period
@@ -112,6 +113,7 @@ class FunnelSection:
     as_of: pd.Timestamp
     window: Fact
     window_derived: bool
+    window_share: Fact | None
     current: pd.DataFrame
     current_immature: bool
     leads: Fact
@@ -148,6 +150,14 @@ def _window_fact(window: ConversionWindow, day: pd.Timestamp) -> Fact:
         src = f"conversion_window[quantile={window.quantile}, as_of={day:%Y-%m-%d}]"
         return fact(window.days, "days", "observed", None, src)
     return fact(window.days, "days", "actual", None, "kpi.toml[funnel.conversion_window_days]")
+
+
+def _window_share(window: ConversionWindow) -> Fact | None:
+    if not window.derived:
+        return None
+    return fact(
+        window.quantile, "rate", "observed", None, f"conversion_window[quantile={window.quantile}]"
+    )
 
 
 def _cohort_facts(frame: pd.DataFrame, cohort: str) -> tuple[Fact, Fact, Fact]:
@@ -317,6 +327,7 @@ def build_funnel(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> Funne
         as_of=day,
         window=_window_fact(window, day),
         window_derived=window.derived,
+        window_share=_window_share(window),
         current=current,
         current_immature=current_immature,
         leads=leads,
