@@ -8,7 +8,8 @@ from kpilib.data.periods import Period, business_days, parse_period, resolve_as_
 from kpilib.data.settings import Settings
 from kpilib.errors import DataError, KpiError, ParameterError
 from kpilib.kpis.acquisition import cac
-from kpilib.kpis.funnel import funnel, funnel_trend, qualified_to_customer, win_rate
+from kpilib.kpis.closing import qualified_to_customer, win_rate
+from kpilib.kpis.funnel import conversion_window, funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.tables import compute_all, write_tables
 from kpilib.kpis.value import cohort_value, payback
@@ -54,6 +55,7 @@ __all__ = [
     "cac",
     "cohort_value",
     "compute_all",
+    "conversion_window",
     "funnel",
     "funnel_trend",
     "load_dataset",

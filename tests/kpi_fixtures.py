@@ -184,3 +184,50 @@ def to_pandas(result) -> pd.DataFrame:
     else:
         table = result.pl()
     return table.to_pandas()
+
+
+def cohort_rows(
+    month: str,
+    source: str,
+    leads: int,
+    visits: int,
+    sales: int,
+    amount: float,
+    offers: int | None = None,
+) -> list[dict]:
+    """*leads* leads of *source* from the 1st of *month*, one a day from the 1st to the
+    20th, then again; the first *visits* visit 5 days later, the first *offers* (when
+    given) get an offer after 7 days, the first *sales* buy for *amount* after 10 days."""
+    rows = []
+    for i in range(leads):
+        at = pd.Timestamp(f"{month}-01") + pd.Timedelta(days=i % 20)
+        rows.append(
+            {
+                "lead_at": at,
+                "source": source,
+                "visit_at": at + pd.Timedelta(days=5) if i < visits else None,
+                **(
+                    {}
+                    if offers is None
+                    else {"offer_at": at + pd.Timedelta(days=7) if i < offers else None}
+                ),
+                "sale_at": at + pd.Timedelta(days=10) if i < sales else None,
+                "amount": amount if i < sales else None,
+            }
+        )
+    return rows
+
+
+def cohort_leads(*cohorts: list[dict]) -> pd.DataFrame:
+    """The rows of :func:`cohort_rows` as a leads table with a loaded dataset's dtypes."""
+    frame = pd.DataFrame([row for rows in cohorts for row in rows])
+    frame.insert(0, "lead_id", [f"L{i:04d}" for i in range(len(frame))])
+    for col in ("lead_at", "visit_at", "offer_at", "sale_at"):
+        if col in frame:
+            frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
+    frame["source"] = frame["source"].astype("str")
+    frame["customer_id"] = pd.Series(
+        [f"C{i}" if s else None for i, s in enumerate(frame["sale_at"].notna())], dtype="str"
+    )
+    frame["amount"] = frame["amount"].astype("float64")
+    return frame

@@ -11,6 +11,8 @@ from matplotlib.patches import Rectangle
 
 from kpilib import charts
 from kpilib.charts._base import OKABE_ITO
+from kpilib.sections.funnel import Leak, SourceRate, TrendVerdict
+from kpilib.sections.model import Fact, fact
 from kpilib.sections.objectives import objectives_section
 from kpilib.story.format import Formatter
 
@@ -199,9 +201,16 @@ def test_funnel_charts():
             "lost_share": [2 / 3, 1 / 3, 0.0],
         }
     )
-    ax = charts.funnel_stages(frame, cohort="2026-07", fmt=EN)
-    assert _title(ax) == "Lead → visit loses the most leads: 67% of all losses"
+    # the section's leak: lead → visit loses 60 of 90 lost leads (67%)
+    leak = Leak("lead", "visit", fact(60, "count", "observed", "2026-07", "t"), _rate(2 / 3))
+    ax = charts.funnel_stages(frame, cohort="2026-07", leak=leak, fmt=EN)
+    assert _title(ax) == (
+        "Lead cohort of July 2026 (mature): lead → visit loses the most leads, 67% of losses"
+    )
     assert ax.get_xlabel() == "Leads of the July 2026 cohort"
+    # a KPI frame drawn in a notebook, without the section's facts: the cohort only
+    ax = charts.funnel_stages(frame, cohort="2026-10", immature=True, fmt=EN)
+    assert _title(ax) == "Lead cohort of October 2026 (immature): leads reaching each stage"
     by_source = pd.DataFrame(
         {
             "source": ["paid_search", "referral"],
@@ -212,8 +221,15 @@ def test_funnel_charts():
             "ci_high": [0.034, 0.26],
         }
     )
-    ax = charts.source_conversion(by_source, cohort="2026-07", fmt=EN)
-    assert _title(ax) == "Referral converts best at 20.0%; paid search least at 2.0%"
+    best = SourceRate("referral", *[_rate(v) for v in (0.2, 0.15, 0.26)], _n(200), _n(40))
+    worst = SourceRate("paid_search", *[_rate(v) for v in (0.02, 0.0115, 0.034)], _n(600), _n(12))
+    ax = charts.source_conversion(
+        by_source, cohort="2026-07", best=best, worst=worst, differ=True, fmt=EN
+    )
+    assert _title(ax) == (
+        "Lead cohort of July 2026 (mature): referral converts best at 20.0%, paid search "
+        "least at 2.0%, beyond chance"
+    )
     assert [t.get_text() for t in ax.get_yticklabels()] == ["paid search", "referral"]
     trend = pd.DataFrame(
         {
@@ -226,12 +242,33 @@ def test_funnel_charts():
             "immature": [False, False, True],
         }
     )
-    ax = charts.conversion_trend(trend, fmt=EN)
-    assert _title(ax) == "Conversion holds near 4.8%: no clear change over 2 mature cohorts"
-    assert [line.get_label() for line in ax.lines][1:] == [
+    # 50 against 48 of 1,000: within chance
+    verdict = TrendVerdict("flat", _rate(0.05, "2026-08"), _rate(0.048, "2026-09"), _n(2), False)
+    window = fact(90, "days", "actual", None, "kpi.toml")
+    ax = charts.conversion_trend(trend, verdict=verdict, window=window, fmt=EN)
+    assert _title(ax) == "Conversion moved from 5.0% to 4.8% over 2 mature cohorts: no clear change"
+    # mature cohorts one solid line; the immature one a separate dashed line, not joined
+    lines = {line.get_label(): line for line in ax.lines}
+    assert list(lines) == [
         "mature cohort",
-        "immature (still rising)",
+        "immature: leads younger than the 90-day window, still converting",
     ]
+    mature, young = lines.values()
+    assert list(mature.get_xdata()) == [0, 1] and mature.get_linestyle() == "-"
+    assert list(young.get_xdata()) == [2] and young.get_linestyle() == "--"
+    assert young.get_markerfacecolor() == "white"
+    ax = charts.conversion_trend(trend, fmt=FR)
+    assert _title(ax) == (
+        "Conversion lead → vente par cohorte : trop peu de cohortes mûres pour une tendance"
+    )
+
+
+def _rate(value: float, period: str = "2026-07") -> Fact:
+    return fact(value, "rate", "observed", period, "t")
+
+
+def _n(value: int) -> Fact:
+    return fact(value, "count", "observed", "2026-07", "t")
 
 
 @pytest.mark.parametrize(
@@ -264,7 +301,8 @@ def test_show_embeds_an_svg_with_the_title_as_alt_text():
     ax = charts.funnel_stages(pd.DataFrame(), cohort="2026-07", fmt=EN)
     page = charts.show(ax)._repr_html_()
     assert page.startswith(
-        '<img class="kpi-chart" alt="Lead funnel" src="data:image/svg+xml;base64,'
+        '<img class="kpi-chart" alt="Lead cohort of July 2026 (mature)" '
+        'src="data:image/svg+xml;base64,'
     )
     svg = base64.b64decode(page.split("base64,")[1].split('"')[0])
     assert svg.startswith(b"<?xml") and b"<svg" in svg

@@ -15,7 +15,8 @@ from kpilib.engine import frames as _frames
 from kpilib.engine import pandas_input as _pandas_input
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import cac
-from kpilib.kpis.funnel import funnel, funnel_trend, qualified_to_customer, win_rate
+from kpilib.kpis.closing import qualified_to_customer, win_rate
+from kpilib.kpis.funnel import funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.value import cohort_value, payback
 

@@ -4,16 +4,16 @@ import hypothesis.strategies as st
 import pandas as pd
 import pytest
 from hypothesis import given, settings
-from kpi_fixtures import leads
+from kpi_fixtures import leads, to_engine
 
 from kpilib.errors import DataError, ParameterError
+from kpilib.kpis.closing import qualified_to_customer, win_rate
 from kpilib.kpis.funnel import (
     FUNNEL_COLUMNS,
     TREND_COLUMNS,
+    conversion_window,
     funnel,
     funnel_trend,
-    qualified_to_customer,
-    win_rate,
 )
 
 NAN = math.nan
@@ -200,6 +200,39 @@ def test_errors():
     assert str(err.value) == (
         "period '2026/10' is not understood. Write a month as 2026-10, a fiscal quarter as "
         "2026-Q4 or a fiscal year as FY2026."
+    )
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "polars-lazy", "duckdb"])
+def test_conversion_window_is_a_quantile_of_the_days_to_a_sale(engine):
+    frame = to_engine(leads(), engine)
+    # days from lead to sale by 2026-10-21: L7 6, L3 7, L4 12.6875 (10-14 16:30), L1 17;
+    # 90%: position 0.9 × 3 = 2.7, 12.6875 + 0.7 × (17 − 12.6875) = 15.70625, rounded up: 16
+    assert conversion_window(frame) == 16
+    # median: position 1.5, 7 + 0.5 × 5.6875 = 9.84375 → 10
+    assert conversion_window(frame, quantile=0.5) == 10
+    # as of 10-13, L4's sale is not seen yet: 6, 7, 17 → 7 + 0.8 × 10 = 15 exactly
+    assert conversion_window(frame, as_of="2026-10-13") == 15
+    # the last stage present is the sale; quantile 1 is the slowest sale
+    assert conversion_window(frame, quantile=1) == 17
+
+
+def test_conversion_window_without_sales_is_none():
+    frame = leads()
+    assert conversion_window(frame, as_of="2026-09-19") is None  # L1 sells on 09-20
+    assert conversion_window(frame[["lead_id", "lead_at"]]) is None  # no stage after lead
+    # a sale on its lead's day is a one-day window, not zero
+    same_day = frame.assign(sale_at=frame["lead_at"].where(frame["lead_id"] == "L6"))
+    assert conversion_window(same_day) == 1
+
+
+@pytest.mark.parametrize("quantile", [0, 1.5, True, "0.9"])
+def test_conversion_window_refuses_a_bad_quantile(quantile):
+    with pytest.raises(ParameterError) as err:
+        conversion_window(leads(), quantile=quantile)
+    assert str(err.value) == (
+        f"quantile = {quantile!r} is invalid; expected a share above 0 and at most 1 "
+        "(0.9 for 90% of sales)."
     )
 
 

@@ -1,4 +1,9 @@
-"""Charts of the lead funnel: stages, conversion by source, trend over cohorts."""
+"""Charts of the lead funnel: stages, conversion by source, trend over cohorts.
+
+Each chart draws a frame of :class:`~kpilib.sections.funnel.FunnelSection` and
+titles it with the section's facts (the cohort it shows, the finding); without
+those facts (a KPI frame drawn in a notebook) the title names the cohort only.
+"""
 
 from __future__ import annotations
 
@@ -16,26 +21,42 @@ from kpilib.charts._base import (
     percent_axis,
     styled,
 )
+from kpilib.sections.funnel import Leak, SourceRate, TrendVerdict
+from kpilib.sections.model import Fact
+from kpilib.story.blocks import label
 from kpilib.story.format import Formatter
-from kpilib.story.narrative import differs, label
-from kpilib.story.phrases import STAGES, phrase
+from kpilib.story.phrases import phrase
+from kpilib.story.render import fact_text, name_text
 
 __all__ = ["funnel_stages", "source_conversion", "conversion_trend"]
 
 
-def _stage(stage: str, lang: str) -> str:
-    return STAGES[lang].get(stage, label(stage))
+def _cohort(cohort: str, immature: bool, fmt: Formatter) -> str:
+    key = "immature" if immature else "mature"
+    return phrase(f"funnel.chart.cohort.{key}", fmt.lang, month=fmt.month(cohort))
 
 
 @styled
 def funnel_stages(
-    frame: pd.DataFrame, *, cohort: str, fmt: Formatter | None = None, ax: Axes | None = None
+    frame: pd.DataFrame,
+    *,
+    cohort: str,
+    immature: bool = False,
+    leak: Leak | None = None,
+    fmt: Formatter | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
-    """Leads reaching each stage (bars), step conversion and leads lost after each stage."""
+    """Leads reaching each stage (bars), step conversion and leads lost after each stage.
+
+    *frame* is a :func:`kpilib.kpis.funnel.funnel` frame (no *by*) of the lead
+    cohort *cohort*; the title names the cohort, mature or *immature*, and
+    states *leak* (the section's biggest leak) when given.
+    """
     fmt = fmt_or_default(fmt)
-    ax = new_axes(ax, height=2.6)
+    ax = new_axes(ax, height=2.3)
+    head = _cohort(cohort, immature, fmt)
     if frame is None or not len(frame) or frame["reached"].iloc[0] == 0:
-        return empty(ax, fmt, "no_leads", phrase("title.funnel", fmt.lang))
+        return empty(ax, fmt, "no_leads", head)
     frame = frame.reset_index(drop=True)
     y = np.arange(len(frame))[::-1]
     kept = frame["reached"] - frame["lost"]
@@ -52,148 +73,161 @@ def funnel_stages(
     )
     ax.legend(loc="lower right")
     top = float(frame["reached"].iloc[0])
-    for yi, (_, row) in zip(y, frame.iterrows(), strict=True):
-        text = fmt.number(row["reached"])
-        if row.name > 0:
-            text += "  · " + phrase(
-                "chart.funnel.step", fmt.lang, conv=fmt.percent(row["step_conversion"], 1)
-            )
-        ax.text(row["reached"] + top * 0.01, yi, text, va="center", fontsize=8)
-    ax.set_yticks(y, [_stage(s, fmt.lang) for s in frame["stage"]])
+    for i, yi in enumerate(y):
+        text = fmt.number(frame["reached"].iloc[i])
+        if i > 0:
+            step = fmt.percent(frame["step_conversion"].iloc[i], 1)
+            text += "  · " + phrase("chart.funnel.step", fmt.lang, conv=step)
+        ax.text(frame["reached"].iloc[i] + top * 0.01, yi, text, va="center", fontsize=8)
+    ax.set_yticks(y, [name_text("stage", s, fmt) for s in frame["stage"]])
     ax.set_xlim(0, top * 1.45)
     ax.xaxis.set_major_formatter(lambda v, _: fmt.number(v))
     ax.set_xlabel(phrase("chart.funnel.x", fmt.lang, month=fmt.month(cohort)))
     ax.grid(axis="y", visible=False)
-    title = phrase("title.funnel", fmt.lang)
-    if frame["lost"].sum() > 0:
-        i = int(frame["lost"].to_numpy().argmax())
-        title = phrase(
-            "chart.funnel",
-            fmt.lang,
-            a=_stage(frame["stage"].iloc[i], fmt.lang).capitalize(),
-            b=_stage(frame["stage"].iloc[min(i + 1, len(frame) - 1)], fmt.lang),
-            share=fmt.percent(frame["lost_share"].iloc[i]),
-        )
+    if leak is None:
+        return finish(ax, phrase("funnel.chart.stages.none", fmt.lang, cohort=head))
+    title = phrase(
+        "funnel.chart.stages",
+        fmt.lang,
+        cohort=head,
+        a=name_text("stage", leak.stage, fmt),
+        b=name_text("stage", leak.next_stage, fmt),
+        share=fact_text(leak.share, fmt),
+    )
     return finish(ax, title)
 
 
 @styled
 def source_conversion(
-    by_source: pd.DataFrame, *, cohort: str, fmt: Formatter | None = None, ax: Axes | None = None
+    by_source: pd.DataFrame,
+    *,
+    cohort: str,
+    immature: bool = False,
+    best: SourceRate | None = None,
+    worst: SourceRate | None = None,
+    differ: bool | None = None,
+    fmt: Formatter | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
     """Lead-to-sale conversion per source with its 95% interval, best at the top.
 
     *by_source* has one row per source: source, leads, converted,
     overall_conversion, ci_low, ci_high (one cohort of
-    :func:`kpilib.kpis.funnel.funnel_trend` by source).
+    :func:`kpilib.kpis.funnel.funnel_trend` by source). The title names the
+    cohort and states the section's *best* and *worst* sources and whether they
+    *differ* beyond chance, when given.
     """
     fmt = fmt_or_default(fmt)
-    ax = new_axes(ax, height=2.8)
+    ax = new_axes(ax, height=2.5)
+    head = _cohort(cohort, immature, fmt)
     rows = by_source.dropna(subset=["overall_conversion"]) if by_source is not None else None
     if rows is None or not len(rows):
-        return empty(ax, fmt, "no_leads", phrase("tile.conversion", fmt.lang))
+        return empty(ax, fmt, "no_leads", head)
     rows = rows.sort_values("overall_conversion").reset_index(drop=True)
     y = np.arange(len(rows))
     conv = rows["overall_conversion"].to_numpy(dtype="float64")
-    err = np.clip(
-        np.vstack(
-            [
-                conv - rows["ci_low"].to_numpy(dtype="float64"),
-                rows["ci_high"].to_numpy(dtype="float64") - conv,
-            ]
-        ),
-        0,
-        None,
-    )
+    low = rows["ci_low"].to_numpy(dtype="float64")
+    high = rows["ci_high"].to_numpy(dtype="float64")
+    err = np.clip(np.vstack([conv - low, high - conv]), 0, None)
     ax.errorbar(
         conv, y, xerr=err, fmt="o", color=OKABE_ITO["blue"], ecolor=GREY, elinewidth=2, capsize=3
     )
-    for yi, (_, r) in zip(y, rows.iterrows(), strict=True):
-        ax.text(
-            r["ci_high"],
-            yi,
-            f"  {fmt.percent(r['overall_conversion'], 1)}  (n = {fmt.number(r['leads'])})",
-            va="center",
-            fontsize=8,
-        )
+    for i, yi in enumerate(y):
+        shown = f"  {fmt.percent(conv[i], 1)}  (n = {fmt.number(rows['leads'].iloc[i])})"
+        ax.text(high[i], yi, shown, va="center", fontsize=8)
     ax.set_yticks(y, [label(s) for s in rows["source"]])
-    ax.set_xlim(0, float(rows["ci_high"].max()) * 1.45)
+    ax.set_xlim(0, float(np.nanmax(high)) * 1.45)
     percent_axis(ax.xaxis, fmt)
     ax.set_xlabel(phrase("chart.sources.x", fmt.lang, month=fmt.month(cohort)))
-    best, worst = rows.iloc[-1], rows.iloc[0]
+    if best is None or worst is None:
+        return finish(ax, phrase("funnel.chart.sources.none", fmt.lang, cohort=head), share=0.82)
     title = phrase(
-        "chart.sources",
+        f"funnel.chart.sources.{'differ' if differ else 'noise'}",
         fmt.lang,
-        best=label(best["source"]).capitalize(),
-        worst=label(worst["source"]),
-        best_conv=fmt.percent(best["overall_conversion"], 1),
-        worst_conv=fmt.percent(worst["overall_conversion"], 1),
+        cohort=head,
+        best=name_text("source", best.source, fmt),
+        worst=name_text("source", worst.source, fmt),
+        best_conv=fact_text(best.conversion, fmt, 1),
+        worst_conv=fact_text(worst.conversion, fmt, 1),
     )
-    return finish(ax, title)
+    return finish(ax, title, share=0.82)
 
 
 @styled
 def conversion_trend(
-    trend: pd.DataFrame, *, fmt: Formatter | None = None, ax: Axes | None = None
+    trend: pd.DataFrame,
+    *,
+    verdict: TrendVerdict | None = None,
+    window: Fact | None = None,
+    fmt: Formatter | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
-    """Lead-to-sale conversion of the last monthly cohorts with its 95% band; immature cohorts hollow."""
+    """Lead-to-sale conversion of the last monthly cohorts; immature ones drawn apart.
+
+    Mature cohorts are a solid line with their 95% band; immature cohorts
+    (younger than the conversion *window*, their conversion still rising) a
+    separate light dashed segment with hollow markers on a shaded stretch,
+    never joined to the mature line. The title states the section's *verdict*
+    over mature cohorts.
+    """
     fmt = fmt_or_default(fmt)
-    ax = new_axes(ax, height=3.0)
+    ax = new_axes(ax, height=2.7)
     if trend is None or not len(trend):
         return empty(ax, fmt, "no_leads", phrase("chart.trend.y", fmt.lang))
     trend = trend.reset_index(drop=True)
     x = np.arange(len(trend))
     conv = trend["overall_conversion"].to_numpy(dtype="float64")
+    young = trend["immature"].astype(bool).to_numpy()
+    ripe = ~young
     ax.fill_between(
-        x,
-        trend["ci_low"].astype("float64"),
-        trend["ci_high"].astype("float64"),
+        x[ripe],
+        trend["ci_low"].to_numpy(dtype="float64")[ripe],
+        trend["ci_high"].to_numpy(dtype="float64")[ripe],
         color=OKABE_ITO["sky"],
         alpha=0.3,
         linewidth=0,
         label=phrase("chart.trend.ci", fmt.lang),
     )
-    ax.plot(x, conv, color=OKABE_ITO["blue"], linewidth=1.6)
-    young = trend["immature"].astype(bool).to_numpy()
     ax.plot(
-        x[~young],
-        conv[~young],
-        "o",
+        x[ripe],
+        conv[ripe],
+        "-o",
         color=OKABE_ITO["blue"],
-        label=phrase("chart.trend.mature", fmt.lang),
+        linewidth=1.6,
+        label=phrase("funnel.chart.trend.mature", fmt.lang),
     )
     if young.any():
+        ax.axvspan(x[young].min() - 0.5, x[young].max() + 0.5, color=GREY, alpha=0.08, lw=0)
+        legend = (
+            phrase("funnel.chart.trend.immature", fmt.lang, n=fact_text(window, fmt))
+            if window is not None and window.known
+            else phrase("funnel.chart.trend.immature.any", fmt.lang)
+        )
         ax.plot(
             x[young],
             conv[young],
-            "o",
+            "--o",
+            color=OKABE_ITO["sky"],
+            linewidth=1.2,
             markerfacecolor="white",
-            markeredgecolor=OKABE_ITO["blue"],
-            label=phrase("chart.trend.immature", fmt.lang),
+            markeredgecolor=OKABE_ITO["sky"],
+            label=legend,
         )
     step = max(1, -(-len(trend) // 7))  # at most 7 labels: readable on A4
     ax.set_xticks(x[::step], [fmt.month_short(c) for c in trend["cohort"][::step]])
+    ax.set_xlim(-0.5, len(trend) - 0.5)
     percent_axis(ax.yaxis, fmt, 1)
     ax.set_ylim(bottom=0)
     ax.set_ylabel(phrase("chart.trend.y", fmt.lang))
     ax.set_xlabel(phrase("chart.trend.x", fmt.lang))
-    ax.legend(loc="lower left")
-    ripe = trend[~young]
-    title = phrase("chart.trend.y", fmt.lang)
-    if len(ripe) >= 2:
-        a, b = ripe.iloc[0], ripe.iloc[-1]
-        key = "chart.trend.flat"
-        if differs(a["converted"], a["leads"], b["converted"], b["leads"]):
-            key = (
-                "chart.trend.up"
-                if b["overall_conversion"] > a["overall_conversion"]
-                else "chart.trend.down"
-            )
-        title = phrase(
-            key,
-            fmt.lang,
-            first=fmt.percent(a["overall_conversion"], 1),
-            last=fmt.percent(b["overall_conversion"], 1),
-            n=len(ripe),
-        )
-    return finish(ax, title)
+    ax.legend(loc="lower left", fontsize=7.5)
+    if verdict is None:
+        return finish(ax, phrase("funnel.chart.trend.few", fmt.lang), share=0.88)
+    title = phrase(
+        f"funnel.chart.trend.{verdict.direction}",
+        fmt.lang,
+        first=fact_text(verdict.first, fmt, 1),
+        last=fact_text(verdict.last, fmt, 1),
+        n=fact_text(verdict.cohorts, fmt),
+    )
+    return finish(ax, title, share=0.88)

@@ -8,13 +8,14 @@ from typing import Any
 
 import pandas as pd
 
+from kpilib.data.methods import KpiMethods
 from kpilib.data.settings import Settings
 
 __all__ = ["Dataset"]
 
 
 @dataclass
-class Dataset:
+class Dataset(KpiMethods):
     """A loaded, validated dataset.
 
     Tables are pandas frames with canonical, normalised columns:
@@ -29,6 +30,11 @@ class Dataset:
     - costs: period ("YYYY-MM"), category, channel, team, amount.
     - orders: order_id, customer_id, order_date, revenue, gross_margin
       (filled from ``settings.gross_margin_rate`` where the file has none).
+
+    The KPI functions are methods with the dataset's tables and settings filled
+    in (:class:`~kpilib.data.methods.KpiMethods`): ``ds.funnel(period="2026-07")``
+    gives the report's figure, with its conversion window, stages, thresholds
+    and fiscal year.
     """
 
     leads: pd.DataFrame

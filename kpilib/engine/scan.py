@@ -25,6 +25,7 @@ import narwhals as nw
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
+from kpilib.data.methods import KpiMethods
 from kpilib.data.settings import Settings, load_settings
 from kpilib.engine import frames as F
 from kpilib.errors import DataError, ParameterError
@@ -55,13 +56,14 @@ _REQUIRED = {
 
 
 @dataclass
-class ScannedDataset:
+class ScannedDataset(KpiMethods):
     """A dataset whose tables are lazy frames over Parquet files.
 
     The fields are those of :class:`kpilib.Dataset`, but ``leads``,
     ``targets``, ``costs`` and ``orders`` are polars LazyFrames, DuckDB
     relations or Spark DataFrames (``None`` when absent), and ``backend``
-    says which.
+    says which. The KPI methods (``ds.funnel(period=...)`` and the rest) are
+    those of :class:`kpilib.Dataset` and return lazy results.
     """
 
     leads: Any

@@ -8,6 +8,7 @@ or up to ``window_days`` after each lead's lead_at.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -15,14 +16,13 @@ import narwhals as nw
 
 from kpilib.data.periods import parse_period, resolve_as_of
 from kpilib.engine import frames as F
-from kpilib.errors import DataError, ParameterError
+from kpilib.errors import ParameterError
 from kpilib.kpis.objectives import DEFAULT_STAGES
 
 __all__ = [
     "funnel",
     "funnel_trend",
-    "win_rate",
-    "qualified_to_customer",
+    "conversion_window",
     "FUNNEL_COLUMNS",
     "TREND_COLUMNS",
 ]
@@ -378,158 +378,80 @@ def funnel_trend(
     )
 
 
-def _rate(
-    lz: nw.LazyFrame, keys: list[str], k: str, n: str, name: str, kind: str, extra: list[str]
-) -> Any:
-    aggs = [nw.col(c).sum() for c in dict.fromkeys([n, k, *extra])]
-    wide = lz.group_by(*keys).agg(*aggs) if keys else lz.select(*aggs)
-    wide = F.wilson(
-        wide.with_columns(
-            **{name: F.ratio(nw.col(k).cast(nw.Float64), nw.col(n).cast(nw.Float64))}
-        ),
-        k,
-        n,
-    )
-    return F.to_native(
-        wide.sort(keys, nulls_last=False).select(
-            *[nw.col(c).cast(nw.String) for c in keys],
-            *[nw.col(c).cast(nw.Int64) for c in [n, k, *extra]],
-            *[nw.col(c).cast(nw.Float64) for c in (name, "ci_low", "ci_high")],
-        )
-        if keys
-        else wide.select(
-            *[nw.col(c).cast(nw.Int64) for c in [n, k, *extra]],
-            *[nw.col(c).cast(nw.Float64) for c in (name, "ci_low", "ci_high")],
-        ),
-        kind,
-    )
-
-
-def win_rate(
+def conversion_window(
     leads: Any,
     *,
-    period: str | None = None,
-    by: By | None = None,
     as_of: Any = None,
-    fiscal_year_start: int = 1,
-) -> Any:
-    """Win rate of the cohort's leads closed by as_of: ``sales / (sales + lost)``.
+    quantile: float = 0.9,
+    stages: Sequence[str] | None = None,
+) -> int | None:
+    """Days within which *quantile* of the sales close, read from the data.
 
-    A lead is closed when sale_at or lost_at is set by as_of; a lead with
-    both counts as a sale. Open leads are left out.
+    Among the leads that reached the last stage present (the sale) by as_of,
+    the days from lead_at to that stage's date; the window is their
+    *quantile* (linear interpolation), rounded up to a whole day and at least
+    1: ``quantile`` of the sales closed within it. A cohort younger than the
+    window at as_of is immature (see :func:`funnel`): its conversion will
+    still rise. Use it when ``conversion_window_days`` is not set, so that the
+    youngest cohorts' censored conversion is not read as a drop.
 
     Parameters
     ----------
     leads
-        Leads: lead_at, sale_at, lost_at.
-    period, by, as_of, fiscal_year_start
-        As for :func:`funnel`.
+        Leads: lead_at and the ``<stage>_at`` columns.
+    as_of
+        Day of the data's view (sales after it are not seen); default the
+        latest ``*_at`` date of *leads*.
+    quantile
+        Share of the sales the window covers, above 0 and at most 1.
+    stages
+        Stage names in order, starting with "lead"; default lead, visit,
+        offer, sale.
 
     Returns
     -------
-    Frame of the input's kind: [by], closed, sales, lost (counts), win_rate,
-    ci_low, ci_high (fractions; NaN when nothing is closed).
+    int or None
+        The window in days; None when no lead reached the last stage (or the
+        data has no stage after "lead").
 
     Examples
     --------
     >>> import pandas as pd
     >>> leads = pd.DataFrame({
-    ...     "lead_at": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04"]),
-    ...     "sale_at": pd.to_datetime(["2026-10-20", None, None, None]),
-    ...     "lost_at": pd.to_datetime([None, "2026-10-09", "2026-10-12", None]),
+    ...     "lead_at": pd.to_datetime(["2026-09-01"] * 4 + ["2026-09-02"]),
+    ...     "sale_at": pd.to_datetime(["2026-09-11", "2026-09-21", "2026-10-01",
+    ...                                "2026-10-11", None]),
     ... })
-    >>> win_rate(leads)[["closed", "sales", "lost", "win_rate"]]
-       closed  sales  lost  win_rate
-    0       3      1     2  0.333333
+    >>> conversion_window(leads)  # days 10, 20, 30, 40: 30 + 0.7 × 10 = 37
+    37
     """
-    keys = _check_by(by)
-    kind, lz, _, _, _ = _cohort(
+    if isinstance(quantile, bool) or not isinstance(quantile, int | float) or not 0 < quantile <= 1:
+        raise ParameterError(
+            f"quantile = {quantile!r} is invalid; expected a share above 0 and at most 1 "
+            "(0.9 for 90% of sales)."
+        )
+    _, lz, present, _, _ = _cohort(
         leads,
-        period=period,
+        period=None,
         as_of=as_of,
         window_days=None,
-        stages=("lead",),
-        fiscal_year_start=fiscal_year_start,
-        required=("lead_at", "sale_at", "lost_at"),
-        what="win_rate",
-        columns=keys,
+        stages=stages,
+        fiscal_year_start=1,
+        what="conversion_window",
+        columns=[],
     )
-    sale = ~nw.col("sale_at").is_null()
-    lz = lz.with_columns(
-        sales=F.count_if(sale),
-        lost=F.count_if(~sale & ~nw.col("lost_at").is_null()),
-    ).with_columns(closed=nw.col("sales") + nw.col("lost"))
-    return _rate(lz, keys, "sales", "closed", "win_rate", kind, ["lost"])
-
-
-def qualified_to_customer(
-    leads: Any,
-    *,
-    period: str | None = None,
-    by: By | None = None,
-    as_of: Any = None,
-    window_days: int | None = None,
-    fiscal_year_start: int = 1,
-) -> Any:
-    """Share of the cohort's qualified leads that became new customers.
-
-    ``qualified`` counts the cohort's leads with qualified_at set (by as_of or
-    within the window); ``new_customers`` those of them whose sale is their
-    customer's first sale (a repeat deal is not a new customer).
-    ``qualified_to_customer = new_customers / qualified``.
-
-    Parameters
-    ----------
-    leads
-        Leads: lead_at, qualified_at, sale_at, customer_id.
-    period, by, as_of, window_days, fiscal_year_start
-        As for :func:`funnel`.
-
-    Returns
-    -------
-    Frame of the input's kind: [by], qualified, new_customers (counts),
-    qualified_to_customer, ci_low, ci_high (fractions; NaN without a
-    qualified lead).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> leads = pd.DataFrame({
-    ...     "lead_id": ["L1", "L2", "L3"],
-    ...     "lead_at": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-03"]),
-    ...     "qualified_at": pd.to_datetime(["2026-10-02", "2026-10-04", None]),
-    ...     "sale_at": pd.to_datetime(["2026-10-20", None, None]),
-    ...     "customer_id": ["C1", None, None],
-    ... })
-    >>> qualified_to_customer(leads)[["qualified", "new_customers", "qualified_to_customer"]]
-       qualified  new_customers  qualified_to_customer
-    0          2              1                    0.5
-    """
-    keys = _check_by(by)
-    kind, lz, _, _, everyone = _cohort(
-        leads,
-        period=period,
-        as_of=as_of,
-        window_days=window_days,
-        stages=("lead",),
-        fiscal_year_start=fiscal_year_start,
-        extra=("qualified_at", "sale_at"),
-        required=("lead_at", "qualified_at", "sale_at", "customer_id"),
-        what="qualified_to_customer",
+    if len(present) < 2:
+        return None
+    last = nw.col(f"{present[-1]}_at")
+    days = F.days_between(lz, last, nw.col("lead_at")).alias("_days")
+    value = (
+        lz.filter(~last.is_null())
+        .select(days)
+        .select(nw.col("_days").quantile(float(quantile), interpolation="linear"))
+        .collect()
+        .item(0, 0)
     )
-    if "lead_id" not in F.columns(lz) or lz.select(nw.col("lead_id").null_count()).collect().item(
-        0, 0
-    ):
-        raise DataError(
-            "leads: lead_id is missing or blank. qualified_to_customer needs a lead_id per lead."
-        )
-    firsts = F.first_sales(everyone).select("lead_id", _new=nw.lit(1))
-    lz = lz.join(firsts, on="lead_id", how="left").with_columns(
-        qualified=F.count_if(~nw.col("qualified_at").is_null()),
-    )
-    lz = lz.with_columns(
-        new_customers=nw.when((nw.col("qualified") == 1) & ~nw.col("sale_at").is_null())
-        .then(nw.col("_new").fill_null(0))
-        .otherwise(0)
-    )
-    return _rate(lz, keys, "new_customers", "qualified", "qualified_to_customer", kind, [])
+    if value is None or value != value:  # no sale: null on most engines, NaN on pandas
+        return None
+    # rounded first: 15.000000000000002 days (interpolation noise) is a 15-day window
+    return max(1, math.ceil(round(float(value), 6)))

@@ -12,10 +12,10 @@ from kpilib.data.periods import parse_period, resolve_as_of
 from kpilib.data.text import make_folder
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
-from kpilib.kpis.acquisition import CAC_COLUMNS, cac
-from kpilib.kpis.funnel import FUNNEL_COLUMNS, funnel
-from kpilib.kpis.objectives import ATTAINMENT_COLUMNS, attainment
-from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS, cohort_value, payback
+from kpilib.kpis.acquisition import CAC_COLUMNS
+from kpilib.kpis.funnel import FUNNEL_COLUMNS
+from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
+from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS
 
 __all__ = [
     "compute_all",
@@ -35,39 +35,17 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 
 
 def dataset_attainment(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFrame:
-    """:func:`kpilib.kpis.objectives.attainment` of the dataset's leads and targets, with
-    its settings (thresholds, stages, fiscal year); empty with its columns when
-    the dataset has no targets."""
+    """``dataset.attainment`` (:func:`kpilib.kpis.objectives.attainment` with its
+    settings) as pandas; empty with its columns when the dataset has no targets."""
     if not F.has_rows(dataset.targets):
         return _empty(ATTAINMENT_COLUMNS)
-    s = dataset.settings
-    result = attainment(
-        dataset.leads,
-        dataset.targets,
-        as_of=as_of,
-        period=period,
-        on_track=s.on_track,
-        at_risk=s.at_risk,
-        stages=s.stages,
-        fiscal_year_start=s.fiscal_year_start,
-    )
-    return F.to_pandas(result)
+    return F.to_pandas(dataset.attainment(period=period, as_of=as_of))
 
 
 def dataset_payback(dataset: Dataset, *, as_of: Any, by: str | None = None) -> pd.DataFrame:
-    """:func:`kpilib.kpis.value.payback` of the dataset's leads, orders and costs, with its
-    thresholds, as pandas (the dataset must have orders and costs)."""
-    s = dataset.settings
-    result = payback(
-        dataset.leads,
-        dataset.orders,
-        dataset.costs,
-        by=by,
-        as_of=as_of,
-        ltv_to_cac_min=s.ltv_to_cac_min,
-        payback_max_months=s.payback_max_months,
-    )
-    return F.to_pandas(result)
+    """``dataset.payback`` (:func:`kpilib.kpis.value.payback` with its thresholds) as
+    pandas (the dataset must have orders and costs)."""
+    return F.to_pandas(dataset.payback(as_of=as_of, by=by))  # type: ignore[arg-type]
 
 
 def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str, pd.DataFrame]:
@@ -78,7 +56,8 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
       gives 2026-Q4 and FY2026), at company, team and rep level;
     - cac: *period* as a whole, blended row (channel empty) then channels;
     - funnel: the lead cohort of *period*, first for all sources (source
-      empty) then per source, with the dataset's conversion window;
+      empty) then per source, with the dataset's conversion window
+      (kpi.toml's, else derived from the data: see ``Dataset.conversion_window``);
     - cohort_value and payback: every acquisition cohort up to as_of.
 
     A table whose input the dataset lacks (no targets, costs or orders) is
@@ -95,35 +74,20 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     s = dataset.settings
     parse_period(period, fiscal_year_start=s.fiscal_year_start)
     day = resolve_as_of(as_of, dataset.as_of)
-    leads = dataset.leads
     out: dict[str, pd.DataFrame] = {}
     out["attainment"] = dataset_attainment(dataset, period=period, as_of=day)
     if dataset.costs is not None:
-        out["cac"] = F.to_pandas(
-            cac(
-                leads,
-                dataset.costs,
-                as_of=day,
-                period=period,
-                fiscal_year_start=s.fiscal_year_start,
-            )
-        )
+        out["cac"] = F.to_pandas(dataset.cac(period=period, as_of=day))
     else:
         out["cac"] = _empty(CAC_COLUMNS)
-    options = {
-        "period": period,
-        "as_of": day,
-        "window_days": s.conversion_window_days,
-        "stages": s.stages,
-        "fiscal_year_start": s.fiscal_year_start,
-    }
-    overall = F.to_pandas(funnel(leads, **options))
+    overall = F.to_pandas(dataset.funnel(period=period, as_of=day))
     overall.insert(0, "source", pd.Series(pd.NA, index=overall.index, dtype="str"))
     out["funnel"] = pd.concat(
-        [overall, F.to_pandas(funnel(leads, by="source", **options))], ignore_index=True
+        [overall, F.to_pandas(dataset.funnel(period=period, by="source", as_of=day))],
+        ignore_index=True,
     )
     if dataset.orders is not None:
-        out["cohort_value"] = F.to_pandas(cohort_value(leads, dataset.orders, as_of=day))
+        out["cohort_value"] = F.to_pandas(dataset.cohort_value(as_of=day))
     else:
         out["cohort_value"] = _empty(COHORT_VALUE_COLUMNS)
     if dataset.orders is not None and dataset.costs is not None:

@@ -1,14 +1,13 @@
-"""Figures the report derives from the KPI tables: headline tiles and lost value.
+"""Figures the report derives from the KPI tables: the headline tiles.
 
 These are small, pure steps on the outputs of the KPI modules (attainment,
-cac, payback, cohort_value, funnel, funnel_trend), kept here so notebooks hold
+cac, payback, cohort_value, and the funnel section), kept here so notebooks hold
 no calculation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import narwhals as nw
@@ -19,21 +18,17 @@ from kpilib.data.dataset import Dataset
 from kpilib.data.periods import parse_period, resolve_as_of
 from kpilib.engine import frames as F
 from kpilib.kpis.acquisition import cac
-from kpilib.kpis.funnel import funnel_trend
+from kpilib.kpis.significance import differs  # still read here by story.summary
 from kpilib.kpis.tables import dataset_attainment, dataset_payback
 from kpilib.kpis.value import cohort_value
 
 __all__ = [
     "headline",
     "HEADLINE_COLUMNS",
-    "lost_value",
-    "latest_mature",
     "ltv_at_horizon",
     "differs",
-    "mature_cohort",
     "ltv_cohort",
     "acquisition_frames",
-    "funnel_frames",
     "objectives_frames",
     "missing_tables",
 ]
@@ -56,21 +51,6 @@ HEADLINE_COLUMNS = [
 TILES = ("new_customers", "revenue", "conversion", "cac", "ltv_to_cac", "payback")
 
 
-def differs(k1: float, n1: float, k2: float, n2: float, z: float = 1.959963984540054) -> bool:
-    """Whether two proportions k1/n1 and k2/n2 differ at 95% (two-proportion z-test).
-
-    Examples
-    --------
-    >>> differs(50, 1000, 56, 1000), differs(50, 1000, 90, 1000)
-    (False, True)
-    """
-    if min(n1, n2) <= 0:
-        return False
-    pooled = (k1 + k2) / (n1 + n2)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    return bool(se > 0 and abs(k1 / n1 - k2 / n2) / se > z)
-
-
 def _status(ratio: float, good: float, warn: float, *, higher_is_better: bool = True) -> Any:
     """ "good", "warn" or "bad" for a ratio against two thresholds; None when NaN."""
     if ratio is None or pd.isna(ratio):
@@ -84,26 +64,6 @@ def _relative(now: float, before: float) -> float:
     if pd.isna(now) or pd.isna(before) or before == 0:
         return np.nan
     return now / before - 1
-
-
-def latest_mature(trend: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Rows of *trend* (from :func:`kpilib.kpis.funnel.funnel_trend`) for the latest
-    mature cohort up to *period* and the one before it.
-
-    Falls back to the latest cohorts (immature) when none is mature. Returns 0 to 2
-    rows, oldest first.
-
-    Examples
-    --------
-    >>> trend = pd.DataFrame({"cohort": ["2026-08", "2026-09", "2026-10"],
-    ...                       "immature": [False, True, True]})
-    >>> latest_mature(trend, "2026-10")["cohort"].tolist()
-    ['2026-08']
-    """
-    upto = trend[trend["cohort"] <= period]
-    mature = upto[~upto["immature"].astype(bool)]
-    chosen = mature if len(mature) else upto
-    return chosen.tail(2).reset_index(drop=True)
 
 
 def ltv_at_horizon(values: pd.DataFrame, paybacks: pd.DataFrame, cohort: str, months: int) -> float:
@@ -158,9 +118,10 @@ def headline(
     payback against payback_max_months; CAC and conversion get none).
 
     *frames* may hold tables already computed for the same period and as_of
-    (``attainment``, ``cac``, ``trend``, ``cohort_value``, ``payback``, as
-    from :func:`objectives_frames`, :func:`acquisition_frames` and
-    :func:`funnel_frames`); they are reused instead of computed again.
+    (``attainment``, ``cac``, ``cohort_value``, ``payback``, as from
+    :func:`objectives_frames` and :func:`acquisition_frames`, and ``funnel``,
+    the :func:`kpilib.sections.funnel.build_funnel` section); they are reused
+    instead of computed again.
 
     Returns
     -------
@@ -214,24 +175,20 @@ def headline(
                 row[key] = float(path["actual"].sum())
             row["change"] = _relative(row["value"], row["previous"])
 
-    trend = frames.get("trend")
-    if trend is None:
-        trend = F.to_pandas(
-            funnel_trend(leads, as_of=day, window_days=s.conversion_window_days, stages=s.stages)
-        )
-    pick = latest_mature(trend, period)
+    fun = frames.get("funnel")
+    if fun is None:
+        from kpilib.sections.funnel import build_funnel
+
+        fun = build_funnel(dataset, period=period, as_of=pd.Timestamp(day))
     conv = {"tile": "conversion", "change_kind": "points"}
-    if len(pick):
-        last = pick.iloc[-1]
-        conv.update(value=last["overall_conversion"], reference=last["cohort"])
-        conv["immature"] = bool(last["immature"])
-        if len(pick) == 2:
-            first = pick.iloc[0]
-            conv.update(previous=first["overall_conversion"], previous_reference=first["cohort"])
-            conv["change"] = last["overall_conversion"] - first["overall_conversion"]
-            conv["significant"] = differs(
-                first["converted"], first["leads"], last["converted"], last["leads"]
-            )
+    if fun.conversion.known:
+        conv.update(value=fun.conversion.value, reference=fun.cohort)
+        conv["immature"] = fun.conversion_immature
+        if fun.previous_conversion is not None:
+            before = fun.previous_conversion
+            conv.update(previous=before.value, previous_reference=before.period)
+            conv["change"] = fun.conversion.value - before.value
+            conv["significant"] = fun.conversion_significant
     rows.append(conv)
 
     costs = {"tile": "cac", "change_kind": "relative", "reference": period}
@@ -285,62 +242,6 @@ def headline(
     return out
 
 
-def lost_value(funnel_by: pd.DataFrame, leads: pd.DataFrame, *, by: str = "source") -> pd.DataFrame:
-    """Value of the deals lost at each stage, per *by* value.
-
-    ``sale_rate`` = leads that reached the last stage ÷ leads that reached the
-    stage (what a lead at that stage was worth in sales), ``average_deal`` =
-    mean amount of the *by* value's sales in *leads*, ``lost_value = lost ×
-    sale_rate × average_deal`` (currency). The last stage loses nothing.
-
-    Examples
-    --------
-    >>> fb = pd.DataFrame({"source": ["web"] * 3, "stage": ["lead", "offer", "sale"],
-    ...                    "reached": [10, 4, 2], "lost": [6, 2, 0]})
-    >>> leads = pd.DataFrame({"source": ["web", "web"], "amount": [100.0, 300.0]})
-    >>> lost_value(fb, leads)["lost_value"].round(6).tolist()  # 6 × 2/10 × 200, 2 × 2/4 × 200
-    [240.0, 200.0, 0.0]
-    """
-    frame = funnel_by.copy()
-    last = frame.groupby(by, sort=False)["reached"].transform("last")
-    frame["sale_rate"] = (last / frame["reached"].where(frame["reached"] > 0)).astype("float64")
-    average = _average_deal(leads, by)
-    frame["average_deal"] = frame[by].map(average).astype("float64")
-    frame["lost_value"] = (frame["lost"] * frame["sale_rate"] * frame["average_deal"]).fillna(0.0)
-    return frame[[by, "stage", "lost", "sale_rate", "average_deal", "lost_value"]]
-
-
-def _average_deal(leads: Any, by: str) -> pd.Series:
-    """Mean amount of the leads that have one, per *by* value (on the leads' engine)."""
-    _, frames = F.lazy_inputs(keep={"leads": [by, "amount"]}, leads=leads)
-    lf = frames["leads"]
-    assert lf is not None
-    if "amount" not in F.columns(lf):
-        return pd.Series(dtype="float64")
-    means = F.to_pandas(
-        lf.filter(~nw.col("amount").is_null())
-        .group_by(by)
-        .agg(nw.col("amount").cast(nw.Float64).mean())
-        .to_native()
-    )
-    return means.set_index(by)["amount"]
-
-
-def mature_cohort(trend: pd.DataFrame, period: str) -> str:
-    """The latest mature lead cohort up to *period* (*period* itself when none is).
-
-    Examples
-    --------
-    >>> trend = pd.DataFrame({"cohort": ["2026-08", "2026-09"], "immature": [False, True]})
-    >>> mature_cohort(trend, "2026-10")
-    '2026-08'
-    """
-    pick = latest_mature(trend, period) if len(trend) else trend
-    if not len(pick) or bool(pick["immature"].iloc[-1]):
-        return period
-    return str(pick["cohort"].iloc[-1])
-
-
 def ltv_cohort(paybacks: pd.DataFrame, period: str, *, horizon: int = 12) -> tuple[str, int]:
     """The cohort whose LTV:CAC is read after *horizon* months, and that number of months.
 
@@ -389,34 +290,6 @@ def acquisition_frames(
                 out["payback"], period, horizon=horizon
             )
     return out
-
-
-def funnel_frames(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str, Any]:
-    """Everything the funnel section shows.
-
-    Keys: ``current`` (the funnel of *period*'s lead cohort), ``trend`` (the
-    last 12 cohorts), ``mature_cohort`` (see :func:`mature_cohort`),
-    ``mature`` (its funnel), ``by_source`` (its lead-to-sale conversion per
-    source with 95% intervals) and ``lost`` (:func:`lost_value` per source
-    and stage).
-    """
-    from kpilib.kpis.funnel import funnel
-
-    s = dataset.settings
-    day = resolve_as_of(as_of, dataset.as_of)
-    opts = {"as_of": day, "window_days": s.conversion_window_days, "stages": s.stages}
-    leads = dataset.leads
-    trend = F.to_pandas(funnel_trend(leads, **opts))
-    cohort = mature_cohort(trend, period)
-    by_source = F.to_pandas(funnel_trend(leads, by="source", **opts))
-    return {
-        "current": F.to_pandas(funnel(leads, period=period, **opts)),
-        "trend": trend,
-        "mature_cohort": cohort,
-        "mature": F.to_pandas(funnel(leads, period=cohort, **opts)),
-        "by_source": by_source[by_source["cohort"] == cohort].reset_index(drop=True),
-        "lost": lost_value(F.to_pandas(funnel(leads, period=cohort, by="source", **opts)), leads),
-    }
 
 
 def objectives_frames(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str, Any]:

@@ -11,8 +11,9 @@ Jupyter and in the report. All text is escaped when rendered, so a source
 named ``<script>`` shows as text.
 
 The sentences themselves live in :mod:`kpilib.story.phrases`; the summary page's
-tiles and findings in :mod:`kpilib.story.summary`, the objectives page in
-:mod:`kpilib.story.objectives`.
+tiles and findings in :mod:`kpilib.story.summary`; the objectives page renders
+its section in :mod:`kpilib.story.objectives` (``objectives_text``), the funnel
+page in :mod:`kpilib.story.funnel` (``funnel_text``), both re-exported here.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from typing import Any
 import pandas as pd
 
 from kpilib.data.periods import parse_period
-from kpilib.sections.highlights import differs
 from kpilib.story.blocks import Heading, Narrative, _cap, label, metric_name, months_text
 from kpilib.story.format import Formatter, formatter
+from kpilib.story.funnel import funnel_text
 from kpilib.story.notes import appendix, definitions
 from kpilib.story.objectives import objectives_text
-from kpilib.story.phrases import CATEGORIES, STAGES, phrase
+from kpilib.story.phrases import CATEGORIES, phrase
 from kpilib.story.summary import Tiles, findings, tiles
 from kpilib.story.value import projected_value
 
@@ -41,20 +42,15 @@ __all__ = [
     "objectives_text",
     "acquisition",
     "projected_value",
-    "funnel",
+    "funnel_text",
     "appendix",
     "label",
     "metric_name",
-    "differs",
     "definitions",
     "tiles",
     "findings",
     "Tiles",
 ]
-
-
-def _stage(stage: str, lang: str) -> str:
-    return STAGES[lang].get(stage, label(stage))
 
 
 def _value(fmt: Formatter, metric: str, value: float) -> str:
@@ -223,133 +219,4 @@ def acquisition(
                 )
             )
         out.sentences.append(phrase("ltv.immature", lang))
-    return out
-
-
-# --- funnel ---------------------------------------------------------------------
-
-
-def funnel(
-    current: pd.DataFrame,
-    fmt: Formatter,
-    *,
-    period: str,
-    mature: pd.DataFrame | None = None,
-    mature_cohort: str | None = None,
-    by_source: pd.DataFrame | None = None,
-    lost: pd.DataFrame | None = None,
-    trend: pd.DataFrame | None = None,
-    window_days: int | None = None,
-) -> Narrative:
-    """The period's cohort so far, the latest mature cohort's leaks, sources and trend.
-
-    *current* and *mature* are :func:`kpilib.kpis.funnel.funnel` frames (no *by*);
-    *by_source* is :func:`kpilib.kpis.funnel.funnel_trend` by source restricted to
-    one cohort (leads, converted, overall_conversion, ci_low, ci_high);
-    *lost* is :func:`kpilib.sections.highlights.lost_value`; *trend* is
-    :func:`kpilib.kpis.funnel.funnel_trend` without *by*.
-    """
-    lang, out = fmt.lang, Narrative()
-    month = fmt.month(period)
-    if current is None or not len(current) or current["reached"].iloc[0] == 0:
-        out.sentences.append(phrase("fun.empty", lang, month=month))
-    else:
-        out.sentences.append(
-            phrase(
-                "fun.overall",
-                lang,
-                leads=fmt.number(current["reached"].iloc[0]),
-                month=month,
-                sales=fmt.number(current["reached"].iloc[-1]),
-                conv=fmt.percent(current["overall_conversion"].iloc[-1], 1),
-            )
-        )
-        if bool(current["immature"].iloc[0]) and window_days:
-            out.sentences.append(phrase("fun.immature", lang, days=window_days))
-    if (
-        mature is not None
-        and len(mature)
-        and mature["reached"].iloc[0] > 0
-        and mature_cohort != period
-    ):
-        out.sentences.append(
-            phrase(
-                "fun.mature",
-                lang,
-                month=fmt.month(mature_cohort or period),
-                leads=fmt.number(mature["reached"].iloc[0]),
-                conv=fmt.percent(mature["overall_conversion"].iloc[-1], 1),
-            )
-        )
-    base = mature if mature is not None and len(mature) else current
-    if base is not None and len(base) > 1 and base["lost"].sum() > 0:
-        i = int(base["lost"].to_numpy().argmax())
-        out.sentences.append(
-            phrase(
-                "fun.leak",
-                lang,
-                a=_stage(base["stage"].iloc[i], lang),
-                b=_stage(base["stage"].iloc[min(i + 1, len(base) - 1)], lang),
-                lost=fmt.number(base["lost"].iloc[i]),
-                share=fmt.percent(base["lost_share"].iloc[i]),
-            )
-        )
-    if by_source is not None and len(by_source.dropna(subset=["overall_conversion"])) >= 2:
-        src = by_source.dropna(subset=["overall_conversion"])
-        best = src.loc[src["overall_conversion"].idxmax()]
-        worst = src.loc[src["overall_conversion"].idxmin()]
-        out.sentences.append(
-            phrase(
-                "fun.sources",
-                lang,
-                best=_cap(label(best["source"])),
-                best_conv=fmt.percent(best["overall_conversion"], 1),
-                best_ci=f"{fmt.percent(best['ci_low'], 1)}–{fmt.percent(best['ci_high'], 1)}",
-                worst=label(worst["source"]),
-                worst_conv=fmt.percent(worst["overall_conversion"], 1),
-                worst_ci=f"{fmt.percent(worst['ci_low'], 1)}–{fmt.percent(worst['ci_high'], 1)}",
-            )
-        )
-        if not differs(best["converted"], best["leads"], worst["converted"], worst["leads"]):
-            out.sentences.append(phrase("fun.sources.overlap", lang))
-    if lost is not None and len(lost) and lost["lost_value"].sum() > 0:
-        per = lost.groupby("source", sort=True)["lost_value"].sum()
-        out.sentences.append(
-            phrase("fun.value", lang, source=_cap(label(per.idxmax())), value=fmt.money(per.max()))
-        )
-        by_stage = lost.groupby("stage", sort=False)["lost_value"].sum()
-        out.sentences.append(
-            phrase(
-                "fun.value.stage",
-                lang,
-                stage=_stage(by_stage.idxmax(), lang),
-                value=fmt.money(by_stage.max()),
-            )
-        )
-    if trend is not None and len(trend):
-        ripe = trend[~trend["immature"].astype(bool)]
-        if len(ripe) >= 2:
-            a, b = ripe.iloc[0], ripe.iloc[-1]
-            if differs(a["converted"], a["leads"], b["converted"], b["leads"]):
-                key = (
-                    "fun.trend.up"
-                    if b["overall_conversion"] > a["overall_conversion"]
-                    else "fun.trend.down"
-                )
-            else:
-                key = "fun.trend.flat"
-            out.sentences.append(
-                phrase(
-                    key,
-                    lang,
-                    n=len(ripe),
-                    first=fmt.percent(a["overall_conversion"], 1),
-                    last=fmt.percent(b["overall_conversion"], 1),
-                    m1=fmt.month(a["cohort"]),
-                    m2=fmt.month(b["cohort"]),
-                )
-            )
-        k = int(trend["immature"].astype(bool).sum())
-        if k:
-            out.sentences.append(phrase("fun.trend.immature", lang, k=k))
     return out

@@ -581,6 +581,8 @@ def phrase(key: str, lang: str, **values: object) -> str:
     return PHRASES[key][lang].format(**values)
 
 
+from kpilib.story.phrases_funnel import PHRASES_FUNNEL  # noqa: E402
 from kpilib.story.phrases_model import PHRASES_MODEL  # noqa: E402
 
 PHRASES.update(PHRASES_MODEL)
+PHRASES.update(PHRASES_FUNNEL)

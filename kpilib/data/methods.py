@@ -1,0 +1,208 @@
+"""The KPI functions as methods of a dataset, with its tables and settings filled in.
+
+``ds.funnel(period="2026-07")`` is :func:`kpilib.funnel` on ``ds.leads`` with the
+dataset's conversion window (configured in kpi.toml, else derived from the data
+by :func:`kpilib.kpis.funnel.conversion_window`), stages and fiscal year: the
+figure the report shows. :class:`~kpilib.data.dataset.Dataset` and the scanned
+dataset share these methods; each returns what its function returns (pandas for
+a loaded dataset, the engine's lazy frame for a scanned one).
+
+The KPI functions are imported when a method is called: the data layer does not
+depend on the KPI layer to load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from kpilib.data.periods import resolve_as_of
+from kpilib.data.settings import Settings
+from kpilib.errors import DataError
+
+__all__ = ["ConversionWindow", "KpiMethods", "WINDOW_QUANTILE"]
+
+WINDOW_QUANTILE = 0.9
+"""Share of the sales a derived conversion window covers."""
+
+FromDataset = Literal["dataset"]
+
+
+@dataclass(frozen=True)
+class ConversionWindow:
+    """The conversion window the funnel follows leads for.
+
+    ``days`` is None when kpi.toml sets none and no lead has reached a sale
+    (every cohort is then followed up to as_of); ``derived`` says it was read
+    from the data: ``quantile`` of the sales closed within ``days``.
+    """
+
+    days: int | None
+    derived: bool
+    quantile: float = WINDOW_QUANTILE
+
+
+class KpiMethods:
+    """KPI methods of a dataset: the functions with its tables and settings.
+
+    Needs ``leads``, ``targets``, ``costs``, ``orders``, ``settings`` and an
+    ``as_of`` property on the class that mixes it in.
+    """
+
+    leads: Any
+    targets: Any
+    costs: Any
+    orders: Any
+    settings: Settings
+
+    def _day(self, as_of: Any) -> dt.datetime:
+        """*as_of* as a day; default the dataset's latest date (as the report's)."""
+        return resolve_as_of(as_of, self.as_of if as_of is None else None)  # type: ignore[attr-defined]
+
+    def _table(self, name: str, what: str) -> Any:
+        table = getattr(self, name)
+        if table is None:
+            raise DataError(
+                f"The dataset has no {name} table: {what} needs it. Add {name}.csv (or "
+                f"{name}.parquet) to the dataset folder; docs/data-model.md lists its columns."
+            )
+        return table
+
+    def conversion_window(self, *, as_of: Any = None) -> ConversionWindow:
+        """The conversion window: kpi.toml's ``conversion_window_days``, else derived.
+
+        Derived, it is the days within which 90% of the sales seen by *as_of*
+        closed (:func:`kpilib.kpis.funnel.conversion_window`); read once per
+        day and kept.
+        """
+        configured = self.settings.conversion_window_days
+        if configured is not None:
+            return ConversionWindow(configured, derived=False)
+        day = self._day(as_of)
+        cache = self.__dict__.setdefault("_windows", {})
+        key = (id(self.leads), day, self.settings.stages)
+        if key not in cache:
+            from kpilib.kpis.funnel import conversion_window
+
+            days = conversion_window(
+                self.leads, as_of=day, quantile=WINDOW_QUANTILE, stages=self.settings.stages
+            )
+            cache[key] = ConversionWindow(days, derived=days is not None)
+        return cache[key]
+
+    def _window(self, window_days: int | None | FromDataset, day: dt.datetime) -> int | None:
+        if window_days == "dataset":
+            return self.conversion_window(as_of=day).days
+        return window_days  # type: ignore[return-value]
+
+    def funnel(
+        self,
+        *,
+        period: str | None = None,
+        by: Literal["source", "team", "owner"] | None = None,
+        as_of: Any = None,
+        window_days: int | None | FromDataset = "dataset",
+    ) -> Any:
+        """:func:`kpilib.funnel` of the dataset's leads with its window, stages and fiscal year.
+
+        *window_days* defaults to :meth:`conversion_window`; pass a number of
+        days, or None to follow the leads up to as_of.
+        """
+        from kpilib.kpis.funnel import funnel
+
+        day = self._day(as_of)
+        s = self.settings
+        return funnel(
+            self.leads,
+            period=period,
+            by=by,
+            as_of=day,
+            window_days=self._window(window_days, day),
+            stages=s.stages,
+            fiscal_year_start=s.fiscal_year_start,
+        )
+
+    def funnel_trend(
+        self,
+        *,
+        periods: int = 12,
+        by: Literal["source", "team", "owner"] | None = None,
+        as_of: Any = None,
+        window_days: int | None | FromDataset = "dataset",
+    ) -> Any:
+        """:func:`kpilib.funnel_trend` of the dataset's leads with its window and stages."""
+        from kpilib.kpis.funnel import funnel_trend
+
+        day = self._day(as_of)
+        return funnel_trend(
+            self.leads,
+            periods=periods,
+            by=by,
+            as_of=day,
+            window_days=self._window(window_days, day),
+            stages=self.settings.stages,
+        )
+
+    def attainment(self, *, period: str | None = None, as_of: Any = None) -> Any:
+        """:func:`kpilib.attainment` of the dataset's leads and targets with its status
+        thresholds, stages and fiscal year."""
+        from kpilib.kpis.objectives import attainment
+
+        s = self.settings
+        return attainment(
+            self.leads,
+            self._table("targets", "attainment"),
+            as_of=self._day(as_of),
+            period=period,
+            on_track=s.on_track,
+            at_risk=s.at_risk,
+            stages=s.stages,
+            fiscal_year_start=s.fiscal_year_start,
+        )
+
+    def cac(
+        self,
+        *,
+        period: str | None = None,
+        as_of: Any = None,
+        allocation: Literal["new_customers", "leads", "none"] = "new_customers",
+        lag: int = 0,
+    ) -> Any:
+        """:func:`kpilib.cac` of the dataset's leads and costs with its fiscal year."""
+        from kpilib.kpis.acquisition import cac
+
+        return cac(
+            self.leads,
+            self._table("costs", "cac"),
+            as_of=self._day(as_of),
+            period=period,
+            allocation=allocation,
+            lag=lag,
+            fiscal_year_start=self.settings.fiscal_year_start,
+        )
+
+    def cohort_value(self, *, as_of: Any = None, by: Literal["channel"] | None = None) -> Any:
+        """:func:`kpilib.cohort_value` of the dataset's leads and orders (gross margin
+        filled from the margin rate of kpi.toml when the dataset was opened)."""
+        from kpilib.kpis.value import cohort_value
+
+        return cohort_value(
+            self.leads, self._table("orders", "cohort_value"), as_of=self._day(as_of), by=by
+        )
+
+    def payback(self, *, as_of: Any = None, by: Literal["channel"] | None = None) -> Any:
+        """:func:`kpilib.payback` of the dataset's leads, orders and costs with its
+        LTV:CAC and payback thresholds."""
+        from kpilib.kpis.value import payback
+
+        s = self.settings
+        return payback(
+            self.leads,
+            self._table("orders", "payback"),
+            self._table("costs", "payback"),
+            as_of=self._day(as_of),
+            by=by,
+            ltv_to_cac_min=s.ltv_to_cac_min,
+            payback_max_months=s.payback_max_months,
+        )
