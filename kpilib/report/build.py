@@ -29,7 +29,7 @@ from kpilib.data.settings import load_settings
 from kpilib.data.text import make_folder
 from kpilib.engine.scan import ENGINES
 from kpilib.errors import KpiError, ParameterError
-from kpilib.report.pdf import HOW_TO_GET_PDF, Printer, PrintTimeout, find_chromium
+from kpilib.report.pdf import Printer, PrintTimeout, find_chromium, pdf_unavailable
 from kpilib.sections.build import MODEL_FILE
 from kpilib.story.format import formatter
 
@@ -252,7 +252,8 @@ def build_report(
     warm = threading.Thread(target=_warm_imports, daemon=True)
     warm.start()
     chromium = find_chromium()
-    printer = Printer(chromium) if chromium else None  # Chromium starts meanwhile too
+    no_pdf = pdf_unavailable(chromium)
+    printer = Printer(chromium) if no_pdf is None else None  # Chromium starts meanwhile too
     pages = _Pages(staging, settings, period, lang, bar)
     # the report model: every figure of the pack, computed once while the kernels start
     values["model"] = str(staging / MODEL_FILE)
@@ -265,7 +266,7 @@ def build_report(
         # kernels start while the parameters are checked against each notebook;
         # each page is exported as soon as its notebook has run
         _execute(sources, staging, values, nb_dir, bar, workers, check, pages.export)
-        _finish(pages, printer)
+        _finish(pages, printer, no_pdf)
         _swap(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -397,7 +398,7 @@ class _Pages:
                 self.bar.update(1)
 
 
-def _finish(pages: _Pages, printer: Printer | None) -> None:
+def _finish(pages: _Pages, printer: Printer | None, no_pdf: str | None) -> None:
     """Print the PDF pack (summary first) and write index.html."""
     from kpilib.report.export import assemble, index_page
     from kpilib.story.phrases import phrase
@@ -405,8 +406,8 @@ def _finish(pages: _Pages, printer: Printer | None) -> None:
     settings, lang, month, staging = pages.settings, pages.lang, pages.month, pages.staging
     pdf_name, note = f"report-{pages.period}.pdf", None
     if printer is None:
-        pdf_name, note = None, HOW_TO_GET_PDF
-        warnings.warn(HOW_TO_GET_PDF, ReportWarning, stacklevel=3)
+        pdf_name, note = None, no_pdf
+        warnings.warn(no_pdf or "", ReportWarning, stacklevel=3)
     else:
         pack = assemble([pages.html[n] for n in PAGES], title=f"{settings.company} — {month}")
         with tempfile.TemporaryDirectory() as tmp:

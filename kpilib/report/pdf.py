@@ -21,6 +21,8 @@ __all__ = [
     "PrintTimeout",
     "CHROMIUM_ARGS",
     "HOW_TO_GET_PDF",
+    "NO_PLAYWRIGHT",
+    "pdf_unavailable",
     "LOAD_TIMEOUTS",
 ]
 
@@ -42,6 +44,24 @@ HOW_TO_GET_PDF = (
     "chromium), or point KPILIB_CHROMIUM at a Chromium or Chrome executable, then run "
     "the report again."
 )
+
+
+NO_PLAYWRIGHT = (
+    "The PDF needs Playwright to drive Chromium, and it is not installed, so the PDF was "
+    'not built (the HTML pages were). Install it with pip install "kpilib[pdf]" (no '
+    "browser download: the system Chromium is used), then run the report again."
+)
+
+
+def pdf_unavailable(chromium: str | None) -> str | None:
+    """Why no PDF can be printed (no Chromium, or no Playwright), or None when it can."""
+    if chromium is None:
+        return HOW_TO_GET_PDF
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return NO_PLAYWRIGHT
+    return None
 
 
 def find_chromium() -> str | None:
