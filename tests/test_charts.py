@@ -67,7 +67,9 @@ def test_attainment_bars_colour_by_status_and_state_the_finding():
 
 def test_team_heatmap_and_gaps_and_realism():
     ax = charts.team_attainment(_att(), period="2026-10", fmt=FR)
-    assert _title(ax) == "North mène en chiffre d’affaires à 120 % ; South suit à 75 %"
+    assert _title(ax) == (
+        "North mène en chiffre d’affaires avec 120 % ; South ferme la marche avec 75 %"
+    )
     ax = charts.gap_ranking(_att(), period="2026-10", fmt=EN)
     # South revenue 25% short (1,000), company leads 10% short (10)
     assert _title(ax) == "Largest shortfall: South revenue, 25% below target"
@@ -122,7 +124,7 @@ def test_cac_trend_and_cost_breakdown():
     assert [line.get_label() for line in ax.lines] == ["ads", "blended"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Sept 26", "Oct 26"]
     ax = charts.cost_breakdown(_cac(), period="2026-10", fmt=FR)
-    assert _title(ax) == "Les campagnes font 50 % du coût d’acquisition en octobre 2026"
+    assert _title(ax) == ("Les campagnes représentent 50 % du coût d’acquisition en octobre 2026")
     assert ax.get_ylabel() == "Coût d’acquisition (€)"
     assert len(_bars(ax)) == 6  # 2 months × 3 categories with a cost
 
@@ -141,14 +143,14 @@ def test_cohort_curves_and_ltv_to_cac():
         {"cohort": ["2026-04", "2026-10"], "cac": [150.0, 400.0], "payback_months": [1.0, np.nan]}
     )
     ax = charts.cohort_curves(values, payback, period="2026-10", fmt=EN)
-    assert _title(ax) == "1 of 2 cohorts shown have covered their CAC"
+    assert _title(ax) == "1 of 2 cohorts shown has covered its CAC"
     assert ax.get_ylabel() == "Cumulative margin per customer (€)"
     assert ax.get_xlabel() == "Months since acquisition"
     by_channel = pd.DataFrame(
         {"cohort": ["2025-10"] * 2, "channel": ["ads", "referral"], "ltv_to_cac": [0.5, 4.0]}
     )
     ax = charts.ltv_to_cac(by_channel, cohort="2025-10", months=12, fmt=EN)
-    assert _title(ax) == "1 of 2 channels clear 3.0:1 after 12 months"
+    assert _title(ax) == "1 of 2 channels clears 3.0:1 after 12 months"
     assert ax.get_xlabel() == "LTV:CAC after 12 months (cohort October 2025)"
 
 
@@ -208,7 +210,7 @@ def test_funnel_charts():
         (lambda: charts.cac_trend(None, period="2026-10", fmt=EN), "Nothing to show: no cost data"),
         (
             lambda: charts.cohort_curves(None, None, period="2026-10", fmt=FR),
-            "Rien à montrer : aucune commande pour l’instant",
+            "Rien à montrer\u00a0: aucune commande pour l’instant",
         ),
         (
             lambda: charts.conversion_trend(pd.DataFrame(), fmt=EN),

@@ -9,7 +9,7 @@ import pytest
 from kpilib.data.settings import Settings
 from kpilib.story import narrative
 from kpilib.story.format import Formatter, formatter
-from kpilib.story.phrases import PHRASES, fields
+from kpilib.story.phrases import PHRASES, fields, templates
 from kpilib.story.summary import FINDINGS
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
@@ -130,10 +130,11 @@ def test_formatter_language_overrides_the_locale():
 
 
 def test_every_phrase_has_both_languages_with_the_same_fields():
+    # plural forms included: tests/test_phrases.py checks each form
     for key, texts in {**PHRASES, **FINDINGS}.items():
-        assert set(texts) == {"en", "fr"}, key
-        lower = {f.lower() for f in fields(texts["en"])}
-        assert lower == {f.lower() for f in fields(texts["fr"])}, key
+        assert set(texts) - {"count"} == {"en", "fr"}, key
+        en = {f.lower() for t in templates(texts, "en").values() for f in fields(t)}
+        assert en == {f.lower() for t in templates(texts, "fr").values() for f in fields(t)}, key
 
 
 def test_objectives_closed_period_in_english():
@@ -153,10 +154,12 @@ def test_objectives_closed_period_in_english():
 def test_objectives_closed_period_in_french():
     text = _plain(narrative.objectives(CLOSED, FR, period="2026-10").text)
     assert text == (
-        "En octobre 2026, l’entreprise a atteint 1 de ses 2 objectifs. "
+        "En octobre 2026, l’entreprise a atteint 1 objectif sur 2. "
         "Leads : 90 pour un objectif de 100 (90 %), soit un écart de 10. "
-        "Chiffre d’affaires fait le mieux avec 120 % de l’objectif (12 000 € pour 10 000 €). "
-        "Par équipe (chiffre d’affaires), North mène avec 120 % de l’objectif ; South suit à 75 %. "
+        "Chiffre d’affaires : meilleur taux d’atteinte, 120 % de l’objectif (12 000 € pour "
+        "10 000 €). "
+        "Par équipe (chiffre d’affaires), North mène avec 120 % de l’objectif ; South ferme la "
+        "marche avec 75 %. "
         "L’objectif de leads demande 125 % de ce que les trois mois précédents ont produit : "
         "il paraît ambitieux. "
         "Aucun objectif n’est fixé pour visites, offres, ventes, nouveaux clients. "
@@ -214,7 +217,7 @@ def test_objectives_open_period_tells_projection_and_status():
     )
     text = narrative.objectives(att, EN, period="2026-10", as_of="2026-10-15").text
     assert text == (
-        "On 15 October 2026, 1 of the company’s 2 objectives are on track for October 2026. "
+        "On 15 October 2026, 1 of the company’s 2 objectives is on track for October 2026. "
         "Leads: 40 of 100 so far, projected to close at 80 (80%): off track; 5 a business day "
         "are needed from here. "
         "No target is set for visits, offers, new customers, revenue."
@@ -382,7 +385,7 @@ def test_funnel_narrative_is_honest_about_immaturity_and_noise():
         "Their intervals overlap: the difference may be chance. "
         "Over the last 2 mature cohorts, conversion moved from 5.0% (August 2026) to 4.8% "
         "(September 2026), within its confidence interval: no clear change. "
-        "The 1 most recent cohorts are still immature and shown hollow."
+        "1 cohort, the most recent, is still immature and shown hollow."
     )
 
 

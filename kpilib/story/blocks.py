@@ -108,4 +108,4 @@ def metric_name(metric: str, lang: str) -> str:
 
 def months_text(n: float, fmt: Any) -> str:
     """A number of months with its unit: ``1 month``, ``4 months`` (``4 mois``)."""
-    return phrase("tile.month" if n == 1 else "tile.months", fmt.lang, n=fmt.number(n))
+    return phrase("tile.months", fmt.lang, n=fmt.number(n))
