@@ -15,6 +15,7 @@ from kpilib.kpis.funnel import funnel, funnel_trend, qualified_to_customer, win_
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.tables import compute_all, write_tables
 from kpilib.kpis.value import cohort_value, payback
+from kpilib.story.format import Formatter
 
 # The lifetime-value models need scipy (about a second to import): loaded on first use.
 _LAZY = {
@@ -38,6 +39,7 @@ __all__ = [
     "BetaGeo",
     "DataError",
     "Dataset",
+    "Formatter",
     "GammaGamma",
     "KpiError",
     "ParameterError",
