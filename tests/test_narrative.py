@@ -302,6 +302,24 @@ def test_acquisition_narrative():
     )
 
 
+def test_acquisition_counts_channels_below_the_line_in_french():
+    # cohort 2026-09, LTV:CAC 2,500 / 3,000 = 0.8:1 blended; the line is 3:1
+    def ltv_sentence(ratios: list[float]) -> str:
+        by_channel = pd.DataFrame(
+            {"cohort": "2026-09", "channel": ["ads", "web"][: len(ratios)], "ltv_to_cac": ratios}
+        )
+        text = narrative.acquisition(
+            _cac(), FR, period="2026-10", payback=_payback(), payback_by_channel=by_channel
+        )
+        return next(_plain(t) for t in text.sentences if t.startswith("Après"))
+
+    start = "Après 1 mois, le ratio LTV:CAC est de 0,8:1 tous canaux confondus ; "
+    # 0 below: "aucun", 1 below: named, 2 below: plural
+    assert ltv_sentence([4.0, 5.0]) == start + "aucun canal n’est sous le seuil de 3,0:1."
+    assert ltv_sentence([0.5, 4.0]) == start + "ads est sous le seuil de 3,0:1."
+    assert ltv_sentence([0.5, 1.0]) == start + "2 canaux sur 2 sont sous le seuil de 3,0:1."
+
+
 def test_acquisition_without_new_customers_or_costs():
     frame = _cac().iloc[[1]].assign(cac=np.nan, new_customers=0)
     text = narrative.acquisition(frame, EN, period="2026-10").text
@@ -457,3 +475,11 @@ def test_tiles_render_values_changes_and_status():
         "CAC payback | < 1 month | cohort October 2026 | same as September 2026 | on target",
     ]
     assert tiles._repr_html_().count('class="kpi-tile kpi-good"') == 2
+    # the same tiles in French: no English word left, typography applied
+    assert _plain(narrative.tiles(frame, FR).text).splitlines() == [
+        "Nouveaux clients | 122 | 95 % de 128 | +51 % vs septembre 2026 | dans l’objectif",
+        "Conversion lead → vente | 5,2 % | cohorte juillet 2026 | +0,5 pts vs juin 2026 · "
+        "dans la marge d’erreur",
+        "Délai de récupération du CAC | < 1 mois | cohorte octobre 2026 | comme en septembre "
+        "2026 | dans l’objectif",
+    ]

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from kpilib.errors import ParameterError
+from kpilib.story.format import Formatter
+from kpilib.story.notes import definitions
 from kpilib.story.phrases import PHRASES, fields, fill, phrase, plural_category, templates
 from kpilib.story.summary import FINDINGS
 from kpilib.story.typography import typeset
@@ -159,3 +161,15 @@ def test_french_elides_de_before_a_month_starting_with_a_vowel():
     for key, entry in {**PHRASES, **FINDINGS}.items():
         for template in templates(entry, "fr").values():
             assert re.search(r"\b[Dd]e [aeiouyàâéèêîïôœ]", template, re.I) is None, key
+
+
+def test_the_glossary_has_french_spacing():
+    lines = definitions(Formatter(lang="fr")).sentences
+    assert lines[0] == f"Atteinte{NB}: réalisé ÷ objectif{NN}; écart = objectif − réalisé."
+    assert lines[6] == (
+        f"Délai de récupération du CAC{NB}: premier mois où la marge cumulée par client de la "
+        "cohorte ≥ son CAC."
+    )
+    assert definitions(Formatter()).sentences[0] == (
+        "Attainment: actual ÷ target; gap = target − actual."
+    )

@@ -311,9 +311,7 @@ def acquisition(
         if len(rows) and len(blended):
             below = rows[rows["ltv_to_cac"] < ltv_to_cac_min]
             if len(below) == 1:
-                count = label(below["channel"].iloc[0]) + (" is" if lang == "en" else " est")
-            elif len(below) == 0:
-                count = phrase("none", lang) + (" is" if lang == "en" else " n’est")
+                count = phrase("ltv.one", lang, channel=label(below["channel"].iloc[0]))
             else:
                 count = phrase("ltv.count", lang, n=len(below), total=len(rows))
             out.sentences.append(

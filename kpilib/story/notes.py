@@ -13,7 +13,10 @@ __all__ = ["definitions", "appendix", "objectives_missing"]
 
 def definitions(fmt: Formatter) -> Narrative:
     """One line per figure: how it is computed (the words of docs/)."""
-    return Narrative([f"{name}: {text}" for name, text in DEFINITIONS[fmt.lang]], style="list")
+    lines = DEFINITIONS[fmt.lang]
+    return Narrative(
+        [phrase("defs.line", fmt.lang, name=name, text=text) for name, text in lines], style="list"
+    )
 
 
 def appendix(

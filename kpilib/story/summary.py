@@ -11,7 +11,7 @@ import pandas as pd
 from kpilib.sections.highlights import differs
 from kpilib.story.blocks import Narrative, label, metric_name
 from kpilib.story.format import Formatter
-from kpilib.story.phrases import phrase
+from kpilib.story.phrases import fill, phrase
 
 __all__ = ["Tiles", "tiles", "findings", "FINDINGS"]
 
@@ -66,7 +66,7 @@ FINDINGS = {
 
 
 def _t(key: str, lang: str, **values: object) -> str:
-    return FINDINGS[key][lang].format(**values)
+    return fill(FINDINGS[key], lang, **values)
 
 
 def _cap(text: str) -> str:
@@ -123,7 +123,7 @@ def tiles(frame: pd.DataFrame, fmt: Formatter) -> Tiles:
             item["value"] = (
                 phrase("tile.not_yet", lang)
                 if pd.isna(value)
-                else ("< 1 " + ("month" if lang == "en" else "mois"))
+                else phrase("tile.under_month", lang)
                 if value == 0
                 else phrase("tile.months", lang, n=fmt.number(value))
             )
@@ -210,8 +210,7 @@ def findings(
             unit = fmt.money if worst["metric"] == "revenue" else fmt.number
             who = label(worst["team"]) if worst["scope"] == "team" else label(worst["owner"])
             if worst["scope"] == "company":
-                who = phrase("chart.company", lang)
-                who = "the company" if lang == "en" else "l’entreprise"
+                who = phrase("who.company", lang)
             if worst["ratio"] < 1:
                 text = _t(
                     "obj.miss",
