@@ -11,7 +11,8 @@ from matplotlib.patches import Rectangle
 
 from kpilib import charts
 from kpilib.charts._base import OKABE_ITO
-from kpilib.story.format import Formatter
+from kpilib.data.settings import Settings
+from kpilib.story.format import Formatter, formatter
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")
@@ -121,7 +122,7 @@ def test_cac_trend_and_cost_breakdown():
     ax = charts.cac_trend(_cac(), period="2026-10", fmt=EN)
     assert _title(ax) == "Blended CAC fell 33% to €2,000 in October 2026"
     assert ax.get_ylabel() == "CAC (€ per new customer)"
-    assert [line.get_label() for line in ax.lines] == ["ads", "blended"]
+    assert [line.get_label() for line in ax.lines] == ["Ads", "blended"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Sept 26", "Oct 26"]
     ax = charts.cost_breakdown(_cac(), period="2026-10", fmt=FR)
     assert _title(ax) == ("Les campagnes représentent 50 % du coût d’acquisition en octobre 2026")
@@ -179,8 +180,21 @@ def test_funnel_charts():
         }
     )
     ax = charts.source_conversion(by_source, cohort="2026-07", fmt=EN)
-    assert _title(ax) == "Referral converts best at 20.0%; paid search least at 2.0%"
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["paid search", "referral"]
+    assert _title(ax) == "Referral converts best at 20.0%; Paid search least at 2.0%"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Paid search", "Referral"]
+    # French labels, and kpi.toml's [labels] over them
+    ax = charts.source_conversion(by_source, cohort="2026-07", fmt=FR)
+    assert _title(ax) == (
+        "Recommandation convertit le mieux (20,0 %) ; Recherche payante le moins (2,0 %)"
+    )
+    assert ax.get_xlabel() == (
+        "Conversion lead → vente, cohorte juillet 2026 (intervalle à 95\u202f%)"
+    )
+    own = formatter(Settings(labels={"fr": {"paid_search": "Google Ads"}}), "fr")
+    ax = charts.source_conversion(by_source, cohort="2026-07", fmt=own)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Google Ads", "Recommandation"]
+    ax = charts.funnel_stages(frame, cohort="2026-07", fmt=FR)
+    assert _title(ax) == "Lead → visite perd le plus de leads : 67 % des pertes"
     trend = pd.DataFrame(
         {
             "cohort": ["2026-08", "2026-09", "2026-10"],

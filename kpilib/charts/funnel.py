@@ -16,15 +16,12 @@ from kpilib.charts._base import (
     percent_axis,
     styled,
 )
+from kpilib.story.blocks import _cap
 from kpilib.story.format import Formatter
-from kpilib.story.narrative import differs, label
-from kpilib.story.phrases import STAGES, phrase
+from kpilib.story.narrative import differs
+from kpilib.story.phrases import phrase
 
 __all__ = ["funnel_stages", "source_conversion", "conversion_trend"]
-
-
-def _stage(stage: str, lang: str) -> str:
-    return STAGES[lang].get(stage, label(stage))
 
 
 @styled
@@ -59,7 +56,7 @@ def funnel_stages(
                 "chart.funnel.step", fmt.lang, conv=fmt.percent(row["step_conversion"], 1)
             )
         ax.text(row["reached"] + top * 0.01, yi, text, va="center", fontsize=8)
-    ax.set_yticks(y, [_stage(s, fmt.lang) for s in frame["stage"]])
+    ax.set_yticks(y, [fmt.label(s, "stage") for s in frame["stage"]])
     ax.set_xlim(0, top * 1.45)
     ax.xaxis.set_major_formatter(lambda v, _: fmt.number(v))
     ax.set_xlabel(phrase("chart.funnel.x", fmt.lang, month=fmt.month(cohort)))
@@ -70,8 +67,8 @@ def funnel_stages(
         title = phrase(
             "chart.funnel",
             fmt.lang,
-            a=_stage(frame["stage"].iloc[i], fmt.lang).capitalize(),
-            b=_stage(frame["stage"].iloc[min(i + 1, len(frame) - 1)], fmt.lang),
+            a=_cap(fmt.label(frame["stage"].iloc[i], "stage")),
+            b=fmt.label(frame["stage"].iloc[min(i + 1, len(frame) - 1)], "stage"),
             share=fmt.percent(frame["lost_share"].iloc[i]),
         )
     return finish(ax, title)
@@ -116,7 +113,7 @@ def source_conversion(
             va="center",
             fontsize=8,
         )
-    ax.set_yticks(y, [label(s) for s in rows["source"]])
+    ax.set_yticks(y, [fmt.label(s) for s in rows["source"]])
     ax.set_xlim(0, float(rows["ci_high"].max()) * 1.45)
     percent_axis(ax.xaxis, fmt)
     ax.set_xlabel(phrase("chart.sources.x", fmt.lang, month=fmt.month(cohort)))
@@ -124,8 +121,8 @@ def source_conversion(
     title = phrase(
         "chart.sources",
         fmt.lang,
-        best=label(best["source"]).capitalize(),
-        worst=label(worst["source"]),
+        best=_cap(fmt.label(best["source"])),
+        worst=fmt.label(worst["source"]),
         best_conv=fmt.percent(best["overall_conversion"], 1),
         worst_conv=fmt.percent(worst["overall_conversion"], 1),
     )

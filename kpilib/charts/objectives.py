@@ -22,7 +22,6 @@ from kpilib.charts._base import (
     styled,
 )
 from kpilib.story.format import Formatter
-from kpilib.story.narrative import label, metric_name
 from kpilib.story.phrases import METRICS, phrase
 
 __all__ = ["attainment_bars", "team_attainment", "cumulative_path", "gap_ranking", "target_realism"]
@@ -91,7 +90,7 @@ def attainment_bars(
         unit = fmt.money if metric == "revenue" else fmt.number
         text = f"{fmt.percent(row['ratio'])}  ({unit(row['actual'])} / {unit(row['target'])})"
         ax.text(max(row["ratio"], 1.0) + 0.015, yi, text, va="center", fontsize=8)
-    ax.set_yticks(y, [metric_name(m, fmt.lang) for m in rows.index])
+    ax.set_yticks(y, [fmt.label(m, "metric") for m in rows.index])
     ax.set_xlim(0, max(1.0, float(rows["ratio"].max())) * 1.5)
     percent_axis(ax.xaxis, fmt)
     ax.set_xlabel(phrase("chart.att.x", fmt.lang))
@@ -99,7 +98,7 @@ def attainment_bars(
     worst = rows["ratio"].idxmin()
     values = {
         "n": len(rows),
-        "metric": metric_name(worst, fmt.lang),
+        "metric": fmt.label(worst, "metric"),
         "att": fmt.percent(rows.loc[worst, "ratio"]),
     }
     if is_open:
@@ -133,8 +132,8 @@ def team_attainment(
     for (i, j), value in np.ndenumerate(grid.to_numpy(dtype="float64")):
         if not np.isnan(value):
             ax.text(j, i, fmt.percent(value), ha="center", va="center", fontsize=8.5)
-    ax.set_xticks(range(grid.shape[1]), [metric_name(m, fmt.lang) for m in grid.columns])
-    ax.set_yticks(range(grid.shape[0]), [label(t) for t in grid.index])
+    ax.set_xticks(range(grid.shape[1]), [fmt.label(m, "metric") for m in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [fmt.label(t) for t in grid.index])
     ax.grid(False)
     ax.tick_params(length=0)
     metric = "revenue" if "revenue" in grid.columns else grid.columns[0]
@@ -144,9 +143,9 @@ def team_attainment(
         title = phrase(
             "chart.teams",
             fmt.lang,
-            best=label(col.idxmax()),
-            worst=label(col.idxmin()),
-            metric=metric_name(metric, fmt.lang),
+            best=fmt.label(col.idxmax()),
+            worst=fmt.label(col.idxmin()),
+            metric=fmt.label(metric, "metric"),
             att_best=fmt.percent(col.max()),
             att_worst=fmt.percent(col.min()),
         )
@@ -165,7 +164,7 @@ def cumulative_path(
     """The cumulative actual day by day against the target path (:func:`kpilib.kpis.pacing.cumulative_path`)."""
     fmt = fmt_or_default(fmt)
     ax = new_axes(ax, height=3.0)
-    name = metric_name(metric, fmt.lang)
+    name = fmt.label(metric, "metric")
     seen = path.dropna(subset=["cumulative"])
     if not len(seen):
         return empty(ax, fmt, "no_leads", name)
@@ -247,7 +246,7 @@ def gap_ranking(
     behind = rows[rows["short"] > 0].nlargest(top, "short").iloc[::-1]
     if not len(behind):
         return finish(_none_behind(ax, fmt), phrase("chart.gaps.none", fmt.lang))
-    names = [f"{_who(r, fmt)} · {metric_name(r['metric'], fmt.lang)}" for _, r in behind.iterrows()]
+    names = [f"{_who(r, fmt)} · {fmt.label(r['metric'], 'metric')}" for _, r in behind.iterrows()]
     y = np.arange(len(behind))
     ax.barh(y, behind["short"], color=OKABE_ITO["vermillion"])
     for yi, (_, r) in zip(y, behind.iterrows(), strict=True):
@@ -266,7 +265,7 @@ def gap_ranking(
         "chart.gaps",
         fmt.lang,
         who=_who(worst, fmt),
-        metric=metric_name(worst["metric"], fmt.lang),
+        metric=fmt.label(worst["metric"], "metric"),
         short=fmt.percent(worst["short"]),
     )
     return finish(ax, title)
@@ -276,8 +275,8 @@ def _who(row: pd.Series, fmt: Formatter) -> str:
     if row["scope"] == "company":
         return phrase("chart.company", fmt.lang)
     if row["scope"] == "team":
-        return label(row["team"])
-    return label(row["owner"])
+        return fmt.label(row["team"])
+    return fmt.label(row["owner"])
 
 
 def _none_behind(ax: Axes, fmt: Formatter) -> Axes:
@@ -304,13 +303,13 @@ def target_realism(
     ax.axvline(1.0, color=OKABE_ITO["black"], linewidth=1)
     for yi, r in zip(y, rows["realism"], strict=True):
         ax.text(r, yi, f"  {fmt.percent(r)}", va="center", fontsize=8)
-    ax.set_yticks(y, [metric_name(m, fmt.lang) for m in rows.index])
+    ax.set_yticks(y, [fmt.label(m, "metric") for m in rows.index])
     ax.set_xlim(0, max(1.2, float(rows["realism"].max()) * 1.25))
     percent_axis(ax.xaxis, fmt)
     ax.set_xlabel(phrase("chart.realism.x", fmt.lang))
     ax.grid(axis="y", visible=False)
     top = rows["realism"].idxmax()
-    name = metric_name(top, fmt.lang)
+    name = fmt.label(top, "metric")
     title = phrase(
         "chart.realism",
         fmt.lang,

@@ -25,7 +25,7 @@ from kpilib.sections.highlights import differs
 from kpilib.story.blocks import Heading, Narrative, _cap, label, metric_name, months_text
 from kpilib.story.format import Formatter, formatter
 from kpilib.story.notes import appendix, definitions
-from kpilib.story.phrases import CATEGORIES, METRICS, STAGES, phrase
+from kpilib.story.phrases import METRICS, phrase
 from kpilib.story.summary import Tiles, findings, tiles
 from kpilib.story.value import projected_value
 
@@ -49,10 +49,6 @@ __all__ = [
     "findings",
     "Tiles",
 ]
-
-
-def _stage(stage: str, lang: str) -> str:
-    return STAGES[lang].get(stage, label(stage))
 
 
 def _value(fmt: Formatter, metric: str, value: float) -> str:
@@ -124,7 +120,7 @@ def objectives(att: pd.DataFrame, fmt: Formatter, *, period: str, as_of: Any = N
     if len(valid):
         worst = valid.loc[valid["ratio"].idxmin()]
         values = {
-            "Metric": _cap(metric_name(worst["metric"], lang)),
+            "Metric": _cap(fmt.label(worst["metric"], "metric")),
             "actual": _value(fmt, worst["metric"], worst["actual"]),
             "target": _value(fmt, worst["metric"], worst["target"]),
             "att": fmt.percent(worst["attainment"]),
@@ -146,7 +142,7 @@ def objectives(att: pd.DataFrame, fmt: Formatter, *, period: str, as_of: Any = N
                     phrase(
                         "obj.best.closed",
                         lang,
-                        Metric=_cap(metric_name(best["metric"], lang)),
+                        Metric=_cap(fmt.label(best["metric"], "metric")),
                         att=fmt.percent(best["attainment"]),
                         actual=_value(fmt, best["metric"], best["actual"]),
                         target=_value(fmt, best["metric"], best["target"]),
@@ -163,9 +159,9 @@ def objectives(att: pd.DataFrame, fmt: Formatter, *, period: str, as_of: Any = N
                 phrase(
                     "obj.teams",
                     lang,
-                    best=label(best["team"]),
-                    worst=label(worst["team"]),
-                    metric=metric_name(metric, lang),
+                    best=fmt.label(best["team"]),
+                    worst=fmt.label(worst["team"]),
+                    metric=fmt.label(metric, "metric"),
                     att_best=fmt.percent(best["ratio"]),
                     att_worst=fmt.percent(worst["ratio"]),
                 )
@@ -178,7 +174,7 @@ def objectives(att: pd.DataFrame, fmt: Formatter, *, period: str, as_of: Any = N
                 phrase(
                     "obj.realism.high",
                     lang,
-                    metric=metric_name(top["metric"], lang),
+                    metric=fmt.label(top["metric"], "metric"),
                     ratio=fmt.percent(top["realism"]),
                 )
             )
@@ -186,7 +182,7 @@ def objectives(att: pd.DataFrame, fmt: Formatter, *, period: str, as_of: Any = N
             out.sentences.append(phrase("obj.realism.ok", lang, ratio=fmt.percent(top["realism"])))
     missing = [m for m in METRICS["en"] if m not in set(company["metric"])]
     if missing:
-        names = ", ".join(metric_name(m, lang) for m in missing)
+        names = ", ".join(fmt.label(m, "metric") for m in missing)
         out.sentences.append(phrase("obj.missing", lang, what=names))
     if not (rows["scope"] == "rep").any():
         out.sentences.append(phrase("obj.missing", lang, what=phrase("obj.reps", lang)))
@@ -255,7 +251,7 @@ def acquisition(
             }
             if shares:
                 top = max(shares, key=lambda c: shares[c])
-                name = CATEGORIES[lang][top]
+                name = fmt.label(top, "category")
                 out.sentences.append(
                     phrase(
                         "cac.breakdown",
@@ -274,9 +270,9 @@ def acquisition(
                 phrase(
                     "cac.channels",
                     lang,
-                    high=_cap(label(high["channel"])),
+                    high=_cap(fmt.label(high["channel"])),
                     high_cac=fmt.money(high["cac"]),
-                    low=label(low["channel"]),
+                    low=fmt.label(low["channel"]),
                     low_cac=fmt.money(low["cac"]),
                 )
             )
@@ -311,7 +307,7 @@ def acquisition(
         if len(rows) and len(blended):
             below = rows[rows["ltv_to_cac"] < ltv_to_cac_min]
             if len(below) == 1:
-                count = phrase("ltv.one", lang, channel=label(below["channel"].iloc[0]))
+                count = phrase("ltv.one", lang, channel=fmt.label(below["channel"].iloc[0]))
             else:
                 count = phrase("ltv.count", lang, n=len(below), total=len(rows))
             out.sentences.append(
@@ -390,8 +386,8 @@ def funnel(
             phrase(
                 "fun.leak",
                 lang,
-                a=_stage(base["stage"].iloc[i], lang),
-                b=_stage(base["stage"].iloc[min(i + 1, len(base) - 1)], lang),
+                a=fmt.label(base["stage"].iloc[i], "stage"),
+                b=fmt.label(base["stage"].iloc[min(i + 1, len(base) - 1)], "stage"),
                 lost=fmt.number(base["lost"].iloc[i]),
                 share=fmt.percent(base["lost_share"].iloc[i]),
             )
@@ -404,10 +400,10 @@ def funnel(
             phrase(
                 "fun.sources",
                 lang,
-                best=_cap(label(best["source"])),
+                best=_cap(fmt.label(best["source"])),
                 best_conv=fmt.percent(best["overall_conversion"], 1),
                 best_ci=f"{fmt.percent(best['ci_low'], 1)}–{fmt.percent(best['ci_high'], 1)}",
-                worst=label(worst["source"]),
+                worst=fmt.label(worst["source"]),
                 worst_conv=fmt.percent(worst["overall_conversion"], 1),
                 worst_ci=f"{fmt.percent(worst['ci_low'], 1)}–{fmt.percent(worst['ci_high'], 1)}",
             )
@@ -417,14 +413,16 @@ def funnel(
     if lost is not None and len(lost) and lost["lost_value"].sum() > 0:
         per = lost.groupby("source", sort=True)["lost_value"].sum()
         out.sentences.append(
-            phrase("fun.value", lang, source=_cap(label(per.idxmax())), value=fmt.money(per.max()))
+            phrase(
+                "fun.value", lang, source=_cap(fmt.label(per.idxmax())), value=fmt.money(per.max())
+            )
         )
         by_stage = lost.groupby("stage", sort=False)["lost_value"].sum()
         out.sentences.append(
             phrase(
                 "fun.value.stage",
                 lang,
-                stage=_stage(by_stage.idxmax(), lang),
+                stage=fmt.label(by_stage.idxmax(), "stage"),
                 value=fmt.money(by_stage.max()),
             )
         )

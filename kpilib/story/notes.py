@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpilib.story.blocks import Narrative, metric_name
+from kpilib.story.blocks import Narrative
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import DEFINITIONS, METRICS, phrase
 
@@ -64,7 +64,7 @@ def objectives_missing(att: pd.DataFrame, fmt: Formatter, *, period: str) -> lis
     missing = [m for m in METRICS["en"] if m not in company]
     if missing:
         out.append(
-            phrase("obj.missing", lang, what=", ".join(metric_name(m, lang) for m in missing))
+            phrase("obj.missing", lang, what=", ".join(fmt.label(m, "metric") for m in missing))
         )
     if not (rows["scope"] == "rep").any():
         out.append(phrase("obj.missing", lang, what=phrase("obj.reps", lang)))

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kpilib.sections.highlights import differs
-from kpilib.story.blocks import Narrative, label, metric_name
+from kpilib.story.blocks import Narrative
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import fill, phrase
 
@@ -208,7 +208,9 @@ def findings(
         if len(rows):
             worst = rows.loc[rows["ratio"].idxmin()]
             unit = fmt.money if worst["metric"] == "revenue" else fmt.number
-            who = label(worst["team"]) if worst["scope"] == "team" else label(worst["owner"])
+            who = (
+                fmt.label(worst["team"]) if worst["scope"] == "team" else fmt.label(worst["owner"])
+            )
             if worst["scope"] == "company":
                 who = phrase("who.company", lang)
             if worst["ratio"] < 1:
@@ -217,7 +219,7 @@ def findings(
                     lang,
                     Who=_cap(who) if worst["scope"] == "company" else who,
                     att=fmt.percent(worst["ratio"]),
-                    metric=metric_name(worst["metric"], lang),
+                    metric=fmt.label(worst["metric"], "metric"),
                     actual=unit(worst["actual"]),
                     target=unit(worst["target"]),
                 )
@@ -228,7 +230,7 @@ def findings(
                 text = _t(
                     "obj.all",
                     lang,
-                    metric=metric_name(best["metric"], lang),
+                    metric=fmt.label(best["metric"], "metric"),
                     att=fmt.percent(best["ratio"]),
                 )
                 cand.append(("objectives", 0.05, text))
@@ -258,7 +260,7 @@ def findings(
                 text = _t(
                     "cac.channel",
                     lang,
-                    Channel=_cap(label(high["channel"])),
+                    Channel=_cap(fmt.label(high["channel"])),
                     cac=fmt.money(high["cac"]),
                     times=fmt.number(times, 1) + "×",
                     blended=fmt.money(now["cac"]),
@@ -274,7 +276,7 @@ def findings(
                 text = _t(
                     "ltv.low",
                     lang,
-                    Channel=_cap(label(low["channel"])),
+                    Channel=_cap(fmt.label(low["channel"])),
                     ratio=fmt.ratio(low["ltv_to_cac"]),
                     months=ltv_months,
                     min=fmt.ratio(ltv_to_cac_min),
@@ -288,10 +290,10 @@ def findings(
             text = _t(
                 "fun.sources",
                 lang,
-                best_name=label(best["source"]),
+                best_name=fmt.label(best["source"]),
                 best=fmt.percent(best["overall_conversion"], 1),
                 worst=fmt.percent(worst["overall_conversion"], 1),
-                worst_name=label(worst["source"]),
+                worst_name=fmt.label(worst["source"]),
                 month=fmt.month(source_cohort or period),
             )
             cand.append(("funnel", 0.5, text))
@@ -312,15 +314,12 @@ def findings(
                 cand.append(("funnel", 0.8, text))
     if funnel_frame is not None and len(funnel_frame) > 1 and funnel_frame["lost"].sum() > 0:
         i = int(funnel_frame["lost"].to_numpy().argmax())
-        from kpilib.story.phrases import STAGES
-
-        stages = STAGES[lang]
         text = _t(
             "fun.leak",
             lang,
             share=fmt.percent(funnel_frame["lost_share"].iloc[i]),
-            a=stages.get(funnel_frame["stage"].iloc[i], funnel_frame["stage"].iloc[i]),
-            b=stages.get(funnel_frame["stage"].iloc[i + 1], funnel_frame["stage"].iloc[i + 1])
+            a=fmt.label(funnel_frame["stage"].iloc[i], "stage"),
+            b=fmt.label(funnel_frame["stage"].iloc[i + 1], "stage")
             if i + 1 < len(funnel_frame)
             else "",
         )
