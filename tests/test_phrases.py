@@ -173,3 +173,31 @@ def test_the_glossary_has_french_spacing():
     assert definitions(Formatter()).sentences[0] == (
         "Attainment: actual ÷ target; gap = target − actual."
     )
+
+
+def test_french_findings_read_as_french():
+    got = fill(
+        FINDINGS["fun.sources"],
+        "fr",
+        best_name="Recommandation",
+        best=f"23,0{NN}%",
+        worst=f"2,4{NN}%",
+        worst_name="Recherche payante",
+        month="avril 2026",
+    )
+    assert got == (
+        f"Les leads de la source Recommandation se convertissent en ventes à 23,0{NN}%, contre "
+        f"2,4{NN}% pour la source Recherche payante (cohorte d’avril 2026){NB}: un écart réel, "
+        f"hors des intervalles de confiance à 95{NN}%."
+    )
+    got = fill(
+        FINDINGS["ltv.low"],
+        "fr",
+        Channel="Publicité sociale",
+        ratio="0,2:1",
+        months=12,
+        min="3,0:1",
+    )
+    assert (
+        got == f"Publicité sociale{NB}: un LTV:CAC de 0,2:1 après 12 mois, sous le seuil de 3,0:1."
+    )

@@ -69,7 +69,7 @@ _LINES = {
             "leads entrés dans la période, suivis jusqu’à la date d’arrêté ; conversion d’étape = "
             "atteints ÷ atteints à l’étape précédente ; intervalles de Wilson à 95 %.",
         ),
-        ("Cohorte immature", "cohorte de leads plus jeune que la fenêtre de conversion."),
+        ("Cohorte immature", "cohorte de leads plus récente que la fenêtre de conversion."),
         (
             "Valeur perdue",
             "leads perdus à une étape × part des leads de l’étape devenus une vente × panier "

@@ -28,35 +28,37 @@ FINDINGS = {
     },
     "cac.change": {
         "en": "Blended CAC {verb} {change} to {cac} while new customers went from {n0} to {n1}.",
-        "fr": "Le CAC global {verb} de {change} à {cac}, les nouveaux clients passant de {n0} à {n1}.",
+        "fr": "Le CAC global {verb} de {change} à {cac}, les nouveaux clients passant de {n0} "
+        "à {n1}.",
     },
     "cac.channel": {
         "en": "{Channel} costs {cac} per new customer, {times} the blended {blended}.",
-        "fr": "{Channel} coûte {cac} par nouveau client, {times} le CAC global de {blended}.",
+        "fr": "{Channel} coûte {cac} par nouveau client, soit {times} le CAC global de {blended}.",
     },
     "ltv.low": {
         "en": "{Channel} returns {ratio} on its acquisition cost after {months} months, "
         "below the {min} line.",
-        "fr": "{Channel} rapporte {ratio} de son coût d’acquisition après {months} mois, "
-        "sous la ligne {min}.",
+        "fr": "{Channel} : un LTV:CAC de {ratio} après {months} mois, sous le seuil de {min}.",
     },
     "fun.sources": {
         "en": "Leads from {best_name} convert to sales at {best} against {worst} for {worst_name} "
         "(cohort {month}): a real gap, outside the 95% intervals.",
-        "fr": "Les leads {best_name} convertissent à {best} contre {worst} pour {worst_name} "
-        "(cohorte {month}) : un écart réel, hors des intervalles à 95 %.",
+        "fr": "Les leads de la source {best_name} se convertissent en ventes à {best}, contre "
+        "{worst} pour la source {worst_name} (cohorte de {month}) : un écart réel, hors des "
+        "intervalles de confiance à 95 %.",
     },
     "fun.trend": {
         "en": "Lead-to-sale conversion {verb} from {first} to {last} over {n} mature cohorts, "
         "beyond chance.",
-        "fr": "La conversion lead → vente {verb} de {first} à {last} sur {n} cohortes mûres, "
-        "au-delà du hasard.",
+        "fr": "La conversion lead → vente {verb} de {first} à {last} sur {n} cohortes matures, "
+        "un écart que le hasard n’explique pas.",
     },
     "fun.leak": {
         "en": "{share} of lost leads drop out between {a} and {b}: the funnel’s biggest leak.",
-        "fr": "{share} des leads perdus sortent entre {a} et {b} : la plus grosse fuite.",
+        "fr": "{share} des leads perdus sortent de l’entonnoir entre {a} et {b} : la plus "
+        "grosse fuite.",
     },
-    "verb.up": {"en": "rose", "fr": "monte"},
+    "verb.up": {"en": "rose", "fr": "augmente"},
     "verb.down": {"en": "fell", "fr": "baisse"},
     "status.good": {"en": "on target", "fr": "dans l’objectif"},
     "status.warn": {"en": "watch", "fr": "à surveiller"},

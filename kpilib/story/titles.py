@@ -78,7 +78,7 @@ TITLES: dict[str, dict[str, Any]] = {
     "chart.company": {"en": "company", "fr": "entreprise"},
     "chart.realism": {
         "en": "{Metric} target asks {ratio} of the last three months’ average",
-        "fr": "L’objectif de {metric} demande {ratio} de la moyenne des trois derniers mois",
+        "fr": "Objectif de {metric} : {ratio} de la moyenne des 3 derniers mois",
     },
     "chart.realism.x": {
         "en": "Target ÷ average of previous 3 months (%)",
