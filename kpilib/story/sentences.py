@@ -238,12 +238,16 @@ SENTENCES: dict[str, dict[str, Any]] = {
     "fun.overall": {
         "count": "sales",
         "en": {
+            "=0": "Of the {leads} leads that came in during {month}, none has become a sale "
+            "so far ({conv}).",
             "one": "Of the {leads} leads that came in during {month}, {sales} has become a sale "
             "so far ({conv}).",
             "other": "Of the {leads} leads that came in during {month}, {sales} have become a "
             "sale so far ({conv}).",
         },
         "fr": {
+            "=0": "Sur les {leads} leads entrés en {month}, aucun n’a encore abouti à une vente "
+            "({conv}).",
             "one": "Sur les {leads} leads entrés en {month}, {sales} a abouti à une vente à ce "
             "jour ({conv}).",
             "other": "Sur les {leads} leads entrés en {month}, {sales} ont abouti à une vente à "
