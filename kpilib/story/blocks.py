@@ -79,7 +79,11 @@ class Heading:
 
 
 def label(name: Any) -> str:
-    """A data value (source, team, rep) as shown in text: underscores become spaces.
+    """A data value (source, team, rep) with underscores as spaces, in no language.
+
+    Text and charts show codes through :meth:`kpilib.story.format.Formatter.label`
+    (translated, with kpi.toml's ``[labels]``); this stays for callers without a
+    formatter.
 
     Examples
     --------
