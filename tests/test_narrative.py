@@ -9,7 +9,7 @@ import pytest
 from kpilib.data.settings import Settings
 from kpilib.story import narrative
 from kpilib.story.format import Formatter, formatter
-from kpilib.story.phrases import PHRASES, fields, templates
+from kpilib.story.phrases import PHRASES, fields, fill, templates
 from kpilib.story.summary import FINDINGS
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
@@ -483,3 +483,32 @@ def test_tiles_render_values_changes_and_status():
         "Délai de récupération du CAC | < 1 mois | cohorte octobre 2026 | comme en septembre "
         "2026 | dans l’objectif",
     ]
+
+
+def test_french_findings_read_as_french():
+    NN, NB = "\u202f", "\u00a0"
+    got = fill(
+        FINDINGS["fun.sources"],
+        "fr",
+        best_name="Recommandation",
+        best=f"23,0{NN}%",
+        worst=f"2,4{NN}%",
+        worst_name="Recherche payante",
+        month="avril 2026",
+    )
+    assert got == (
+        f"Les leads de la source Recommandation se convertissent en ventes à 23,0{NN}%, contre "
+        f"2,4{NN}% pour la source Recherche payante (cohorte d’avril 2026){NB}: un écart réel, "
+        f"hors des intervalles de confiance à 95{NN}%."
+    )
+    got = fill(
+        FINDINGS["ltv.low"],
+        "fr",
+        Channel="Publicité sociale",
+        ratio="0,2:1",
+        months=12,
+        min="3,0:1",
+    )
+    assert (
+        got == f"Publicité sociale{NB}: un LTV:CAC de 0,2:1 après 12 mois, sous le seuil de 3,0:1."
+    )

@@ -11,7 +11,6 @@ from kpilib.errors import ParameterError
 from kpilib.story.format import Formatter
 from kpilib.story.notes import definitions
 from kpilib.story.phrases import PHRASES, fields, fill, phrase, plural_category, templates
-from kpilib.story.summary import FINDINGS
 from kpilib.story.typography import typeset
 
 NB = "\u00a0"  # no-break space: before a colon
@@ -20,7 +19,7 @@ CATEGORIES = {"zero", "one", "two", "few", "many", "other"}
 
 
 def test_every_entry_has_both_languages_with_the_same_fields_in_every_form():
-    for key, entry in {**PHRASES, **FINDINGS}.items():
+    for key, entry in PHRASES.items():
         assert set(entry) - {"count"} == {"en", "fr"}, key
         names = []
         for lang in ("en", "fr"):
@@ -158,7 +157,7 @@ def test_french_elides_de_before_a_month_starting_with_a_vowel():
         "La cohorte de juillet 2025 a récupéré son CAC de 900 € dès son premier mois."
     )
     # templates are written elided: only a filled-in value can need it
-    for key, entry in {**PHRASES, **FINDINGS}.items():
+    for key, entry in PHRASES.items():
         for template in templates(entry, "fr").values():
             assert re.search(r"\b[Dd]e [aeiouyàâéèêîïôœ]", template, re.I) is None, key
 
@@ -172,34 +171,6 @@ def test_the_glossary_has_french_spacing():
     )
     assert definitions(Formatter()).sentences[0] == (
         "Attainment: actual ÷ target; gap = target − actual."
-    )
-
-
-def test_french_findings_read_as_french():
-    got = fill(
-        FINDINGS["fun.sources"],
-        "fr",
-        best_name="Recommandation",
-        best=f"23,0{NN}%",
-        worst=f"2,4{NN}%",
-        worst_name="Recherche payante",
-        month="avril 2026",
-    )
-    assert got == (
-        f"Les leads de la source Recommandation se convertissent en ventes à 23,0{NN}%, contre "
-        f"2,4{NN}% pour la source Recherche payante (cohorte d’avril 2026){NB}: un écart réel, "
-        f"hors des intervalles de confiance à 95{NN}%."
-    )
-    got = fill(
-        FINDINGS["ltv.low"],
-        "fr",
-        Channel="Publicité sociale",
-        ratio="0,2:1",
-        months=12,
-        min="3,0:1",
-    )
-    assert (
-        got == f"Publicité sociale{NB}: un LTV:CAC de 0,2:1 après 12 mois, sous le seuil de 3,0:1."
     )
 
 

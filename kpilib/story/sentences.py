@@ -357,7 +357,7 @@ SENTENCES: dict[str, dict[str, Any]] = {
         "en": {"one": "{n} month", "other": "{n} months"},
         "fr": "{n} mois",
     },
-    "tile.under_month": {"en": "< 1 month", "fr": "< 1 mois"},
+    "tile.under_one": {"en": "< 1 month", "fr": "< 1 mois"},
     "tile.not_yet": {"en": "not yet", "fr": "pas encore"},
     "tile.immature": {"en": "immature", "fr": "immature"},
     "tile.na": {"en": "not available", "fr": "non disponible"},

@@ -125,7 +125,7 @@ def tiles(frame: pd.DataFrame, fmt: Formatter) -> Tiles:
             item["value"] = (
                 phrase("tile.not_yet", lang)
                 if pd.isna(value)
-                else phrase("tile.under_month", lang)
+                else phrase("tile.under_one", lang)
                 if value == 0
                 else phrase("tile.months", lang, n=fmt.number(value))
             )
