@@ -156,6 +156,10 @@ def test_french_elides_de_before_a_month_starting_with_a_vowel():
     assert phrase("pb.first", "fr", cohort="juillet 2025", cac="900 €") == (
         "La cohorte de juillet 2025 a récupéré son CAC de 900 € dès son premier mois."
     )
+    # a name inside a value is never changed
+    assert phrase("chart.empty", "fr", why="Maria de Almeida") == (
+        f"Rien à montrer{NB}: Maria de Almeida"
+    )
     # templates are written elided: only a filled-in value can need it
     for key, entry in PHRASES.items():
         for template in templates(entry, "fr").values():

@@ -154,7 +154,7 @@ def fill(entry: dict[str, Any], lang: str, **values: object) -> str:
         template = forms.get(form, forms["other"])
     else:
         template = forms["other"]
-    return elide(_typeset(template, lang).format(**values), lang)
+    return elide(_typeset(template, lang), values, lang).format(**values)
 
 
 def phrase(key: str, lang: str, **values: object) -> str:

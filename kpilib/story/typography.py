@@ -1,4 +1,5 @@
-"""French typography: the no-break spaces French puts before ``: ; ! ?`` and inside « ».
+"""French typography: the no-break spaces French puts before ``: ; ! ?`` and inside « »,
+and the elision of "de" before a value starting with a vowel (:func:`elide`).
 
 One function, :func:`typeset`, applied where French text is made: to each
 phrase template before it is filled (:func:`kpilib.story.phrases.phrase`) and
@@ -19,6 +20,7 @@ The spaces (Imprimerie nationale, as CLDR and most French publishers apply it):
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 __all__ = ["typeset", "elide", "NBSP", "NNBSP"]
 
@@ -33,7 +35,7 @@ _OTHER = re.compile(rf"([^\s{_SPACES};:!?«(])[{_SPACES}]?([;!?]){_END}")
 _OPEN = re.compile(rf"«[{_SPACES}]?")
 _CLOSE = re.compile(rf"[{_SPACES}]?»")
 _VOWEL = "aeiouyàâæéèêëîïôœùûüAEIOUYÀÂÆÉÈÊËÎÏÔŒÙÛÜ"
-_DE = re.compile(rf"\b([Dd])e ([{_VOWEL}])")
+_DE_FIELD = re.compile(r"\b([Dd])e \{(\w+)\}")
 _PERCENT = re.compile(rf"(\d)[{_SPACES}]?%(?=[\s»)\]”’\",.;:!?]|$)")
 
 
@@ -60,17 +62,28 @@ def typeset(text: str, lang: str) -> str:
     return _PERCENT.sub(rf"\1{NNBSP}%", text)
 
 
-def elide(text: str, lang: str) -> str:
-    """*text* with French elision where a value starting with a vowel follows "de".
+def elide(template: str, values: Mapping[str, object], lang: str) -> str:
+    """*template* with "de {field}" elided to "d’{field}" where the field's value starts with a vowel.
 
-    Templates are written elided already; a filled-in month or name may start
-    with a vowel ("de {month}" with octobre). English is unchanged.
+    Templates are written elided already; a month or a label filled in may
+    start with a vowel ("la cohorte de {month}" with octobre 2025). Only the
+    template's own "de" is elided, never text inside a value (a name such as
+    "Maria de Almeida" stays as written). English is unchanged.
 
     Examples
     --------
-    >>> elide("La cohorte de octobre 2025 ; objectif de offres", "fr")
-    'La cohorte d’octobre 2025 ; objectif d’offres'
-    >>> elide("de juillet 2026", "fr"), elide("de octobre", "en")
-    ('de juillet 2026', 'de octobre')
+    >>> elide("La cohorte de {month}", {"month": "octobre 2025"}, "fr")
+    'La cohorte d’{month}'
+    >>> elide("La cohorte de {month}", {"month": "juillet 2025"}, "fr")
+    'La cohorte de {month}'
+    >>> elide("de {month}", {"month": "octobre"}, "en")
+    'de {month}'
     """
-    return _DE.sub(r"\1’\2", text) if lang == "fr" else text
+    if lang != "fr":
+        return template
+
+    def one(match: re.Match[str]) -> str:
+        value = str(values.get(match.group(2), ""))
+        return f"{match.group(1)}’{{{match.group(2)}}}" if value[:1] in _VOWEL else match.group(0)
+
+    return _DE_FIELD.sub(one, template)
