@@ -20,7 +20,9 @@ A language may keep one template when its grammar does not change with the
 count. ``"other"`` is required among forms, and a missing category falls back
 to it (French's ``"many"``, for a million, reads as ``"other"``). French treats
 0 and 1 as singular: "0 canal sur 6 dépasse". Every form but an exact one
-contains the count field, so no form hides the number it agrees with.
+contains the count field, so no form hides the number it agrees with. The
+count's value is a number, or the number as the formatter wrote it ("1 234",
+"1,5"): the form agrees with the figure the reader sees.
 
 Keep both languages in step: a test checks that every key has both, with the
 same fields, and that plural entries are well formed. French text gets its
