@@ -36,7 +36,7 @@ def test_channel_codes_are_translated():
     ]
     assert [fr.label(c) for c in SAMPLE] == [
         "Recherche payante",
-        "Publicité sociale",
+        "Publicité réseaux sociaux",
         "Événements",
         "Recommandation",
         "Prospection sortante",

@@ -504,11 +504,12 @@ def test_french_findings_read_as_french():
     got = fill(
         FINDINGS["ltv.low"],
         "fr",
-        Channel="Publicité sociale",
+        Channel="Publicité réseaux sociaux",
         ratio="0,2:1",
         months=12,
         min="3,0:1",
     )
     assert (
-        got == f"Publicité sociale{NB}: un LTV:CAC de 0,2:1 après 12 mois, sous le seuil de 3,0:1."
+        got
+        == f"Publicité réseaux sociaux{NB}: un LTV:CAC de 0,2:1 après 12 mois, sous le seuil de 3,0:1."
     )

@@ -102,7 +102,7 @@ CHANNELS = {
     },
     "fr": {
         "paid_search": "Recherche payante",
-        "social_ads": "Publicité sociale",
+        "social_ads": "Publicité réseaux sociaux",
         "paid_social": "Réseaux sociaux payants",
         "organic_search": "Recherche naturelle",
         "organic_social": "Réseaux sociaux (organique)",
