@@ -188,7 +188,7 @@ def test_funnel_charts():
         "Recommandation convertit le mieux (20,0 %) ; Recherche payante le moins (2,0 %)"
     )
     assert ax.get_xlabel() == (
-        "Conversion lead → vente, cohorte juillet 2026 (intervalle à 95\u202f%)"
+        "Conversion lead → vente, cohorte de juillet 2026 (intervalle à 95\u202f%)"
     )
     own = formatter(Settings(labels={"fr": {"paid_search": "Google Ads"}}), "fr")
     ax = charts.source_conversion(by_source, cohort="2026-07", fmt=own)

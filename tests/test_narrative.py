@@ -478,9 +478,9 @@ def test_tiles_render_values_changes_and_status():
     # the same tiles in French: no English word left, typography applied
     assert _plain(narrative.tiles(frame, FR).text).splitlines() == [
         "Nouveaux clients | 122 | 95 % de 128 | +51 % vs septembre 2026 | dans l’objectif",
-        "Conversion lead → vente | 5,2 % | cohorte juillet 2026 | +0,5 pts vs juin 2026 · "
+        "Conversion lead → vente | 5,2 % | cohorte de juillet 2026 | +0,5 pts vs juin 2026 · "
         "dans la marge d’erreur",
-        "Délai de récupération du CAC | < 1 mois | cohorte octobre 2026 | comme en septembre "
+        "Délai de récupération du CAC | < 1 mois | cohorte d’octobre 2026 | comme en septembre "
         "2026 | dans l’objectif",
     ]
 

@@ -343,14 +343,14 @@ SENTENCES: dict[str, dict[str, Any]] = {
     "tile.no_target": {"en": "no target", "fr": "pas d’objectif"},
     "tile.vs_prev": {"en": "{change} vs {prev}", "fr": "{change} vs {prev}"},
     "tile.same": {"en": "same as {prev}", "fr": "comme en {prev}"},
-    "tile.cohort": {"en": "cohort {month}", "fr": "cohorte {month}"},
+    "tile.cohort": {"en": "cohort {month}", "fr": "cohorte de {month}"},
     "tile.at_months": {
         "count": "n",
         "en": {
             "one": "after {n} month, cohort {month}",
             "other": "after {n} months, cohort {month}",
         },
-        "fr": "à {n} mois, cohorte {month}",
+        "fr": "à {n} mois, cohorte de {month}",
     },
     "tile.months": {
         "count": "n",

@@ -134,7 +134,7 @@ TITLES: dict[str, dict[str, Any]] = {
     },
     "chart.ltv.x": {
         "en": "LTV:CAC after {months} months (cohort {month})",
-        "fr": "LTV:CAC après {months} mois (cohorte {month})",
+        "fr": "LTV:CAC après {months} mois (cohorte de {month})",
     },
     "chart.funnel": {
         "en": "{a} → {b} loses the most leads: {share} of all losses",
@@ -150,7 +150,7 @@ TITLES: dict[str, dict[str, Any]] = {
     },
     "chart.sources.x": {
         "en": "Lead-to-sale conversion, {month} cohort (95% interval)",
-        "fr": "Conversion lead → vente, cohorte {month} (intervalle à 95 %)",
+        "fr": "Conversion lead → vente, cohorte de {month} (intervalle à 95 %)",
     },
     "chart.trend.flat": {
         "en": "Conversion holds near {last}: no clear change over {n} mature cohorts",
