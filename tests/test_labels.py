@@ -73,6 +73,10 @@ def test_unknown_codes_read_as_themselves():
     assert fr.label("leads_referral") == "leads referral"
     # a custom stage or metric is a noun inside a sentence: no capital
     assert en.label("demo_booked", "stage") == "demo booked"
+    # a team or a rep has no catalogue: a team named "partners" is not translated
+    assert fr.label("partners", "team") == "partners"
+    assert en.label("north_east", "team") == "North east"
+    assert fr.label("paid_search", "source") == "Recherche payante"
     # names from the data stay as written
     assert en.label("Chloé Lambert") == "Chloé Lambert"
     assert en.label(None) == "—"

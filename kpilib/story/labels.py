@@ -22,8 +22,8 @@ import pandas as pd
 
 __all__ = ["METRICS", "STAGES", "CATEGORIES", "CHANNELS", "KINDS", "display_label", "MISSING"]
 
-Kind = Literal["channel", "metric", "stage", "category"]
-KINDS: tuple[str, ...] = ("channel", "metric", "stage", "category")
+Kind = Literal["channel", "source", "metric", "stage", "category", "team", "owner"]
+KINDS: tuple[str, ...] = ("channel", "source", "metric", "stage", "category", "team", "owner")
 MISSING = "—"
 
 METRICS = {
@@ -133,7 +133,15 @@ CHANNELS = {
     },
 }
 
-_CATALOGUES = {"channel": CHANNELS, "metric": METRICS, "stage": STAGES, "category": CATEGORIES}
+_CATALOGUES = {
+    "channel": CHANNELS,
+    "source": CHANNELS,
+    "metric": METRICS,
+    "stage": STAGES,
+    "category": CATEGORIES,
+}
+# nouns used inside sentences keep their case when they have no label
+_NOUNS = ("metric", "stage", "category")
 
 
 def display_label(
@@ -144,8 +152,10 @@ def display_label(
 ) -> str:
     """The label of *code* in *lang*: the dataset's override, else the catalogue's, else the code.
 
-    *kind* says which catalogue holds the code (default: the channels). A
-    missing code shows as a dash.
+    *kind* says which catalogue holds the code: ``"channel"`` or ``"source"``
+    (the default), ``"metric"``, ``"stage"``, ``"category"``; a ``"team"`` or an
+    ``"owner"`` has no catalogue (only the overrides). A missing code shows as a
+    dash.
 
     Examples
     --------
@@ -161,10 +171,11 @@ def display_label(
     code = str(code)
     if overrides and code in overrides:
         return overrides[code]
-    found = _CATALOGUES[kind or "channel"][lang].get(code)
+    catalogue = _CATALOGUES.get(kind or "channel")
+    found = catalogue[lang].get(code) if catalogue else None
     if found is not None:
         return found
     text = code.replace("_", " ")
-    if lang == "en" and kind in (None, "channel"):
+    if lang == "en" and kind not in _NOUNS:
         return text[:1].upper() + text[1:]
     return text
