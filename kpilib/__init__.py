@@ -13,6 +13,7 @@ from kpilib.kpis.funnel import conversion_window, funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.tables import compute_all, write_tables
 from kpilib.kpis.value import cohort_value, payback
+from kpilib.story.format import Formatter
 
 # The lifetime-value models need scipy (about a second to import): loaded on first use.
 _LAZY = {
@@ -43,6 +44,7 @@ __all__ = [
     "BetaGeo",
     "DataError",
     "Dataset",
+    "Formatter",
     "GammaGamma",
     "KpiError",
     "ParameterError",

@@ -11,10 +11,11 @@ from matplotlib.patches import Rectangle
 
 from kpilib import charts
 from kpilib.charts._base import OKABE_ITO
+from kpilib.data.settings import Settings
 from kpilib.sections.funnel import Leak, SourceRate, TrendVerdict
 from kpilib.sections.model import Fact, fact
 from kpilib.sections.objectives import objectives_section
-from kpilib.story.format import Formatter
+from kpilib.story.format import Formatter, formatter
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")
@@ -157,10 +158,10 @@ def test_cac_trend_and_cost_breakdown():
     ax = charts.cac_trend(_cac(), period="2026-10", fmt=EN)
     assert _title(ax) == "Blended CAC fell 33% to €2,000 in October 2026"
     assert ax.get_ylabel() == "CAC (€ per new customer)"
-    assert [line.get_label() for line in ax.lines] == ["ads", "blended"]
+    assert [line.get_label() for line in ax.lines] == ["Ads", "blended"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Sept 26", "Oct 26"]
     ax = charts.cost_breakdown(_cac(), period="2026-10", fmt=FR)
-    assert _title(ax) == "Les campagnes font 50 % du coût d’acquisition en octobre 2026"
+    assert _title(ax) == ("Les campagnes représentent 50 % du coût d’acquisition en octobre 2026")
     assert ax.get_ylabel() == "Coût d’acquisition (€)"
     assert len(_bars(ax)) == 6  # 2 months × 3 categories with a cost
 
@@ -179,14 +180,14 @@ def test_cohort_curves_and_ltv_to_cac():
         {"cohort": ["2026-04", "2026-10"], "cac": [150.0, 400.0], "payback_months": [1.0, np.nan]}
     )
     ax = charts.cohort_curves(values, payback, period="2026-10", fmt=EN)
-    assert _title(ax) == "1 of 2 cohorts shown have covered their CAC"
+    assert _title(ax) == "1 of 2 cohorts shown has covered its CAC"
     assert ax.get_ylabel() == "Cumulative margin per customer (€)"
     assert ax.get_xlabel() == "Months since acquisition"
     by_channel = pd.DataFrame(
         {"cohort": ["2025-10"] * 2, "channel": ["ads", "referral"], "ltv_to_cac": [0.5, 4.0]}
     )
     ax = charts.ltv_to_cac(by_channel, cohort="2025-10", months=12, fmt=EN)
-    assert _title(ax) == "1 of 2 channels clear 3.0:1 after 12 months"
+    assert _title(ax) == "1 of 2 channels clears 3.0:1 after 12 months"
     assert ax.get_xlabel() == "LTV:CAC after 12 months (cohort October 2025)"
 
 
@@ -227,10 +228,16 @@ def test_funnel_charts():
         by_source, cohort="2026-07", best=best, worst=worst, differ=True, fmt=EN
     )
     assert _title(ax) == (
-        "Lead cohort of July 2026 (mature): referral converts best at 20.0%, paid search "
+        "Lead cohort of July 2026 (mature): Referral converts best at 20.0%, Paid search "
         "least at 2.0%, beyond chance"
     )
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["paid search", "referral"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Paid search", "Referral"]
+    # French labels, and kpi.toml's [labels] over them
+    own = formatter(Settings(labels={"fr": {"paid_search": "Google Ads"}}), "fr")
+    ax = charts.source_conversion(
+        by_source, cohort="2026-07", best=best, worst=worst, differ=True, fmt=own
+    )
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Google Ads", "Recommandation"]
     trend = pd.DataFrame(
         {
             "cohort": ["2026-08", "2026-09", "2026-10"],
@@ -281,7 +288,7 @@ def _n(value: int) -> Fact:
         (lambda: charts.cac_trend(None, period="2026-10", fmt=EN), "Nothing to show: no cost data"),
         (
             lambda: charts.cohort_curves(None, None, period="2026-10", fmt=FR),
-            "Rien à montrer : aucune commande pour l’instant",
+            "Rien à montrer\u00a0: aucune commande pour l’instant",
         ),
         (
             lambda: charts.conversion_trend(pd.DataFrame(), fmt=EN),

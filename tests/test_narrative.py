@@ -11,7 +11,7 @@ from kpilib.sections.objectives import objectives_section
 from kpilib.story import narrative
 from kpilib.story.format import Formatter, formatter
 from kpilib.story.objectives import objectives_text
-from kpilib.story.phrases import PHRASES, fields
+from kpilib.story.phrases import PHRASES, fields, templates
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")
@@ -131,10 +131,11 @@ def test_formatter_language_overrides_the_locale():
 
 
 def test_every_phrase_has_both_languages_with_the_same_fields():
+    # plural forms included: tests/test_phrases.py checks each form
     for key, texts in PHRASES.items():
-        assert set(texts) == {"en", "fr"}, key
-        lower = {f.lower() for f in fields(texts["en"])}
-        assert lower == {f.lower() for f in fields(texts["fr"])}, key
+        assert set(texts) - {"count"} == {"en", "fr"}, key
+        en = {f.lower() for t in templates(texts, "en").values() for f in fields(t)}
+        assert en == {f.lower() for t in templates(texts, "fr").values() for f in fields(t)}, key
 
 
 def _closed(att: pd.DataFrame):
@@ -158,9 +159,10 @@ def test_objectives_closed_period_in_english():
 def test_objectives_closed_period_in_french():
     text = _plain(objectives_text(_closed(CLOSED), FR, as_of="2026-10-31").text)
     assert text == (
-        "En octobre 2026, l’entreprise a atteint 1 de ses 2 objectifs. "
+        "En octobre 2026, l’entreprise a atteint 1 objectif sur 2. "
         "Leads : objectif manqué de 10, 90 sur 100 (90 %). "
-        "Chiffre d’affaires fait le mieux avec 120 % de l’objectif (12 000 € pour 10 000 €). "
+        "Chiffre d’affaires : meilleur taux d’atteinte, 120 % de l’objectif (12 000 € pour "
+        "10 000 €). "
         "Par équipe (chiffre d’affaires), North atteint 120 % de son objectif ; South, 75 %. "
         "L’objectif de leads demande 125 % de ce que les trois mois précédents ont produit : "
         "il paraît ambitieux. "
@@ -220,7 +222,7 @@ def test_objectives_open_period_tells_projection_and_status():
     section = objectives_section(att, period="2026-10", closed=False)
     text = objectives_text(section, EN, as_of="2026-10-15").text
     assert text == (
-        "On 15 October 2026, 1 of the company’s 2 objectives are on track for October 2026. "
+        "On 15 October 2026, 1 of the company’s 2 objectives is on track for October 2026. "
         "Leads: 40 of 100 so far, projected to close at 80 (80%): behind; 5 a business day "
         "are needed from here. "
         "Whether the targets are realistic cannot be judged: no month of the data before "
@@ -299,12 +301,30 @@ def test_acquisition_narrative():
         "Blended CAC was €2,000 in October 2026: €8,000 spent for 4 new customers. "
         "That is −33% against September 2026 (€3,000). "
         "Campaigns make up the largest share of cost (50%). "
-        "Ads is the costliest channel at €3,000 per customer; web the cheapest at €1,000. "
+        "Ads is the costliest channel at €3,000 per customer; Web the cheapest at €1,000. "
         "The September 2026 cohort has not yet covered its CAC of €3,000 after 1 month. "
-        "After 1 month, LTV:CAC is 0.8:1 across channels; ads is below the 3.0:1 line. "
+        "After 1 month, LTV:CAC is 0.8:1 across channels; Ads is below the 3.0:1 line. "
         "These lifetime values are observed, not projected: young cohorts will still grow "
         "(the projection follows below)."
     )
+
+
+def test_acquisition_counts_channels_below_the_line_in_french():
+    # cohort 2026-09, LTV:CAC 2,500 / 3,000 = 0.8:1 blended; the line is 3:1
+    def ltv_sentence(ratios: list[float]) -> str:
+        by_channel = pd.DataFrame(
+            {"cohort": "2026-09", "channel": ["ads", "web"][: len(ratios)], "ltv_to_cac": ratios}
+        )
+        text = narrative.acquisition(
+            _cac(), FR, period="2026-10", payback=_payback(), payback_by_channel=by_channel
+        )
+        return next(_plain(t) for t in text.sentences if t.startswith("Après"))
+
+    start = "Après 1 mois, le ratio LTV:CAC est de 0,8:1 tous canaux confondus ; "
+    # 0 below: "aucun", 1 below: named, 2 below: plural
+    assert ltv_sentence([4.0, 5.0]) == start + "aucun canal n’est sous le seuil de 3,0:1."
+    assert ltv_sentence([0.5, 4.0]) == start + "ads est sous le seuil de 3,0:1."
+    assert ltv_sentence([0.5, 1.0]) == start + "2 canaux sur 2 sont sous le seuil de 3,0:1."
 
 
 def test_acquisition_without_new_customers_or_costs():

@@ -277,7 +277,7 @@ def test_a_tiny_french_dataset_builds_and_escapes_its_text(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; le moins" in pages["funnel"]
     assert "Tiny &lt;b&gt;Co&lt;/b&gt; · octobre 2026" in pages["summary"]
     text = _text(pages["acquisition"])
-    assert "Le jeu de données n’a encore aucune commande" in text
+    assert "Le jeu de données ne contient encore aucune commande" in text
     assert (
         "Rien à montrer" in " ".join(re.findall(r'alt="([^"]*)"', pages["acquisition"]))
         or "aucune commande" in text

@@ -70,12 +70,12 @@ def test_french_and_a_cohort_never_paid_back_within_the_horizon():
         ).text
     )
     assert text == (
-        "Observé : la cohorte octobre 2025 a rapporté 6 000 € de marge par client en 12 mois, "
+        "Observé : la cohorte d’octobre 2025 a rapporté 6 000 € de marge par client en 12 mois, "
         "soit un LTV:CAC mesuré de 2,0:1 à ce jour. Projeté : les modèles BG/NBD et "
         "Gamma-Gamma, ajustés sur toutes les commandes jusqu’au 31 octobre 2026, prévoient "
         "12 000 € par client sur 24 mois, actualisés à 8 % par an : un LTV:CAC de 4,0:1, une "
-        "espérance de modèle, pas une mesure. La cohorte juillet 2026 n’a pas encore couvert "
-        "son CAC, et les modèles ne prévoient pas qu’elle le fasse sous 24 mois."
+        "estimation du modèle, pas une mesure. La cohorte de juillet 2026 n’a pas encore "
+        "récupéré son CAC, et les modèles ne prévoient pas qu’elle le récupère d’ici 24 mois."
     )
 
 

@@ -19,8 +19,7 @@ from kpilib.charts._base import (
 )
 from kpilib.data.periods import parse_period
 from kpilib.story.format import Formatter
-from kpilib.story.narrative import label
-from kpilib.story.phrases import CATEGORIES, phrase
+from kpilib.story.phrases import phrase
 
 __all__ = ["cac_trend", "cost_breakdown", "cohort_curves", "ltv_to_cac"]
 
@@ -71,7 +70,7 @@ def cac_trend(
             linewidth=1.3,
             marker="o",
             markersize=2.5,
-            label=label(channel),
+            label=fmt.label(channel),
         )
     blended = frame[frame["channel"].isna()]
     ax.plot(
@@ -125,7 +124,12 @@ def cost_breakdown(
         if values.sum() == 0:
             continue
         ax.bar(
-            x, values, bottom=bottom, color=colour, width=0.75, label=CATEGORIES[fmt.lang][category]
+            x,
+            values,
+            bottom=bottom,
+            color=colour,
+            width=0.75,
+            label=fmt.label(category, "category"),
         )
         bottom += values
     _month_ticks(ax, frame["period"].tolist(), fmt)
@@ -138,7 +142,7 @@ def cost_breakdown(
     if len(now) and now["cost"].iloc[0] > 0:
         shares = {c: now[f"cost_{c}"].iloc[0] / now["cost"].iloc[0] for c in _CATEGORY_COLOURS}
         top = max(shares, key=lambda c: shares[c])
-        name = CATEGORIES[fmt.lang][top]
+        name = fmt.label(top, "category")
         title = phrase(
             "chart.costs",
             fmt.lang,
@@ -249,7 +253,7 @@ def ltv_to_cac(
     ax.text(minimum, -0.6, f" {fmt.ratio(minimum)}", fontsize=8, va="bottom")
     for yi, v in zip(y, rows["ltv_to_cac"], strict=True):
         ax.text(v, yi, f"  {fmt.ratio(v)}", va="center", fontsize=8)
-    ax.set_yticks(y, [label(c) for c in rows["channel"]])
+    ax.set_yticks(y, [fmt.label(c) for c in rows["channel"]])
     ax.set_xlim(0, max(minimum * 1.3, float(rows["ltv_to_cac"].max()) * 1.25))
     ax.set_xlabel(phrase("chart.ltv.x", fmt.lang, months=months, month=fmt.month(cohort)))
     ax.grid(axis="y", visible=False)

@@ -23,7 +23,6 @@ from kpilib.charts._base import (
 )
 from kpilib.sections.funnel import Leak, SourceRate, TrendVerdict
 from kpilib.sections.model import Fact
-from kpilib.story.blocks import label
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import phrase
 from kpilib.story.render import fact_text, name_text
@@ -135,7 +134,7 @@ def source_conversion(
     for i, yi in enumerate(y):
         shown = f"  {fmt.percent(conv[i], 1)}  (n = {fmt.number(rows['leads'].iloc[i])})"
         ax.text(high[i], yi, shown, va="center", fontsize=8)
-    ax.set_yticks(y, [label(s) for s in rows["source"]])
+    ax.set_yticks(y, [fmt.label(s, "source") for s in rows["source"]])
     ax.set_xlim(0, float(np.nanmax(high)) * 1.45)
     percent_axis(ax.xaxis, fmt)
     ax.set_xlabel(phrase("chart.sources.x", fmt.lang, month=fmt.month(cohort)))

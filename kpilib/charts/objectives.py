@@ -25,7 +25,6 @@ from kpilib.charts._base import (
 )
 from kpilib.sections.objectives import Objective, ObjectivesSection
 from kpilib.story.format import Formatter
-from kpilib.story.narrative import label, metric_name
 from kpilib.story.phrases import METRICS, phrase
 from kpilib.story.render import fact_text
 
@@ -93,7 +92,7 @@ def attainment_bars(
                 **values,
             )
         ax.text(max(o.ratio.value, 1.0) + 0.015, yi, text, va="center", fontsize=8)
-    ax.set_yticks(y, [metric_name(o.metric, fmt.lang) for o in rows])
+    ax.set_yticks(y, [fmt.label(o.metric, "metric") for o in rows])
     ax.set_xlim(0, max(1.0, max(ratio)) * 1.6)
     percent_axis(ax.xaxis, fmt)
     ax.set_xlabel(phrase("chart.att.x", fmt.lang))
@@ -102,7 +101,7 @@ def attainment_bars(
     assert worst is not None
     values = {
         "n": len(rows),
-        "metric": metric_name(worst.metric, fmt.lang),
+        "metric": fmt.label(worst.metric, "metric"),
         "att": fact_text(worst.ratio, fmt),
     }
     if not section.closed:
@@ -151,8 +150,8 @@ def team_attainment(
     for (i, j), value in np.ndenumerate(grid.to_numpy(dtype="float64")):
         if not np.isnan(value):
             ax.text(j, i, fmt.percent(value), ha="center", va="center", fontsize=8.5)
-    ax.set_xticks(range(grid.shape[1]), [metric_name(m, fmt.lang) for m in grid.columns])
-    ax.set_yticks(range(grid.shape[0]), [label(t) for t in grid.index])
+    ax.set_xticks(range(grid.shape[1]), [fmt.label(m, "metric") for m in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [fmt.label(t, "team") for t in grid.index])
     ax.grid(False)
     ax.tick_params(length=0)
     if total > len(grid):
@@ -162,7 +161,7 @@ def team_attainment(
                 fmt.lang,
                 n=len(grid),
                 total=total,
-                metric=metric_name(metric, fmt.lang),
+                metric=fmt.label(metric, "metric"),
             )
         )
     of_metric = [o for o in rows if o.metric == metric]
@@ -173,9 +172,9 @@ def team_attainment(
         title = phrase(
             "chart.teams.closed" if section.closed else "chart.teams.open",
             fmt.lang,
-            best=label(best.team),
-            worst=label(worst.team),
-            metric=metric_name(metric, fmt.lang),
+            best=fmt.label(best.team, "team"),
+            worst=fmt.label(worst.team, "team"),
+            metric=fmt.label(metric, "metric"),
             att_best=fact_text(best.ratio, fmt),
             att_worst=fact_text(worst.ratio, fmt),
         )
@@ -197,7 +196,7 @@ def cumulative_path(
     gives the title's figures and the projection drawn to the close."""
     fmt = fmt_or_default(fmt)
     ax = new_axes(ax, height=3.0)
-    name = metric_name(metric, fmt.lang)
+    name = fmt.label(metric, "metric")
     seen = path.dropna(subset=["cumulative"])
     if not len(seen):
         return empty(ax, fmt, "no_leads", name)
@@ -272,7 +271,7 @@ def gap_ranking(
     behind = behind[-top:]
     if not behind:
         return finish(_none_behind(ax, fmt), phrase("chart.gaps.none", fmt.lang))
-    names = [f"{_who(o, fmt)} · {metric_name(o.metric, fmt.lang)}" for o in behind]
+    names = [_who(o, fmt) + " · " + fmt.label(o.metric, "metric") for o in behind]
     y = np.arange(len(behind))
     ax.barh(y, [o.shortfall.value for o in behind], color=OKABE_ITO["vermillion"])
     for yi, o in zip(y, behind, strict=True):
@@ -287,7 +286,7 @@ def gap_ranking(
         "chart.gaps" if section.closed else "chart.gaps.open",
         fmt.lang,
         who=_who(worst, fmt),
-        metric=metric_name(worst.metric, fmt.lang),
+        metric=fmt.label(worst.metric, "metric"),
         short=fact_text(worst.shortfall, fmt),
     )
     return finish(ax, title)
@@ -296,7 +295,7 @@ def gap_ranking(
 def _who(o: Objective, fmt: Formatter) -> str:
     if o.scope == "company":
         return phrase("chart.company", fmt.lang)
-    return label(o.team if o.scope == "team" else o.owner)
+    return fmt.label(o.team, "team") if o.scope == "team" else fmt.label(o.owner, "owner")
 
 
 def _none_behind(ax: Axes, fmt: Formatter) -> Axes:
@@ -322,14 +321,14 @@ def target_realism(
     ax.axvline(1.0, color=OKABE_ITO["black"], linewidth=1)
     for yi, o in zip(y, rows, strict=True):
         ax.text(o.realism.value, yi, f"  {fact_text(o.realism, fmt)}", va="center", fontsize=8)
-    ax.set_yticks(y, [metric_name(o.metric, fmt.lang) for o in rows])
+    ax.set_yticks(y, [fmt.label(o.metric, "metric") for o in rows])
     ax.set_xlim(0, max(1.2, max(values) * 1.25))
     percent_axis(ax.xaxis, fmt)
     ax.set_xlabel(phrase("chart.realism.x", fmt.lang))
     ax.grid(axis="y", visible=False)
     top = section.realism()
     assert top is not None
-    name = metric_name(top.metric, fmt.lang)
+    name = fmt.label(top.metric, "metric")
     title = phrase(
         "chart.realism",
         fmt.lang,

@@ -26,6 +26,11 @@ The file's layout::
     payback_max_months = 12       # payback above it is flagged
     horizon_months = 36           # horizon of projected CLV
     discount_rate = 0.10          # yearly discount rate of projected CLV
+
+    [labels]                      # how codes of the data are shown, in every language
+    paid_search = "Google Ads"
+    [labels.fr]                   # or in one language (en or fr), over the above
+    events = "Salons"
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ class Settings:
     payback_max_months: int = 12
     horizon_months: int = 36
     discount_rate: float = 0.10
+    labels: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # the keys kpi.toml set (as "section.key" below a section), the others being defaults
     given: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
@@ -185,6 +191,53 @@ _SCHEMA: dict[str | None, dict[str, tuple[str, Any]]] = {
 }
 
 
+_LANGUAGES = ("en", "fr")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _key(code: str) -> str:
+    """*code* as a TOML key: bare when it can be, else quoted."""
+    return code if _BARE_KEY.match(code) else '"' + code.replace('"', '\\"') + '"'
+
+
+def _label(v: Any) -> str | None:
+    ok = isinstance(v, str) and v.strip() and v.isprintable()
+    return None if ok else "a non-empty text on one line"
+
+
+def _labels(table: Any, source: str, problems: list[str]) -> dict[str, dict[str, str]]:
+    """``[labels]`` as the labels of each language: the common ones, then the language's own."""
+    if not isinstance(table, dict):
+        problems.append(
+            f"{source}: labels = {table!r} is invalid; expected a table such as "
+            '[labels] paid_search = "Google Ads".'
+        )
+        return {}
+    common: dict[str, str] = {}
+    own: dict[str, dict[str, str]] = {lang: {} for lang in _LANGUAGES}
+    for code, v in table.items():
+        if isinstance(v, dict) and code in own:
+            items, into, where = list(v.items()), own[code], f"labels.{code}."
+        elif isinstance(v, dict):
+            problems.append(
+                f"{source}: [labels.{_key(code)}] is not a language; only [labels.en] and "
+                f'[labels.fr] are. To rename the code {code!r}, write {_key(code)} = "Label" '
+                "under [labels]."
+            )
+            continue
+        else:
+            items, into, where = [(code, v)], common, "labels."
+        for sub, text in items:
+            err = _label(text)
+            if err:
+                problems.append(
+                    f"{source}: {where}{_key(sub)} = {text!r} is invalid; expected {err}."
+                )
+            else:
+                into[sub] = text.strip()
+    return {lang: {**common, **own[lang]} for lang in _LANGUAGES}
+
+
 def parse_settings(data: dict[str, Any], *, source: str = "kpi.toml") -> Settings:
     """Build :class:`Settings` from a parsed TOML mapping, checking every key.
 
@@ -197,12 +250,15 @@ def parse_settings(data: dict[str, Any], *, source: str = "kpi.toml") -> Setting
     given: set[str] = set()
     problems: list[str] = []
     for key, value in data.items():
+        if key == "labels":
+            values["labels"] = _labels(value, source, problems)
+            continue
         if key in _SCHEMA and key is not None and isinstance(value, dict):
             section, items = key, value
         elif key in _SCHEMA[None]:
             section, items = None, {key: value}
         else:
-            known = sorted(k for k in _SCHEMA if k) + sorted(_SCHEMA[None])
+            known = sorted([*(k for k in _SCHEMA if k), "labels"]) + sorted(_SCHEMA[None])
             problems.append(
                 f"{source}: unknown key {key!r}. Accepted keys: {', '.join(known)}; "
                 "check the spelling or remove it."

@@ -79,7 +79,11 @@ class Heading:
 
 
 def label(name: Any) -> str:
-    """A data value (source, team, rep) as shown in text: underscores become spaces.
+    """A data value (source, team, rep) with underscores as spaces, in no language.
+
+    Text and charts show codes through :meth:`kpilib.story.format.Formatter.label`
+    (translated, with kpi.toml's ``[labels]``); this stays for callers without a
+    formatter.
 
     Examples
     --------
@@ -108,4 +112,4 @@ def metric_name(metric: str, lang: str) -> str:
 
 def months_text(n: float, fmt: Any) -> str:
     """A number of months with its unit: ``1 month``, ``4 months`` (``4 mois``)."""
-    return phrase("tile.month" if n == 1 else "tile.months", fmt.lang, n=fmt.number(n))
+    return phrase("tile.months", fmt.lang, n=fmt.number(n))

@@ -2,15 +2,18 @@
 
 Every figure shown in narrative or on a chart goes through a :class:`Formatter`:
 values stay raw in the KPI frames and are formatted only here, with the
-patterns of the locale's CLDR data (grouping, decimal sign, currency position,
-non-breaking spaces in French).
+patterns of the locale's CLDR data (grouping, decimal sign, currency position),
+and French's narrow no-break space between a number and ``%`` or its currency.
+Codes found in the data (channels, stages, metrics, cost categories) are shown
+through :meth:`Formatter.label`, with the dataset's ``[labels]`` overrides.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pandas as pd
@@ -19,12 +22,14 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
 from kpilib.errors import ParameterError
+from kpilib.story.labels import Kind, display_label
 
 __all__ = ["Formatter", "formatter", "LANGUAGES"]
 
 LANGUAGES = ("en", "fr")
 _DEFAULT_LOCALE = {"en": "en_GB", "fr": "fr_FR"}
 DASH = "–"
+_NNBSP = "\u202f"
 
 
 def _with_digits(pattern: str, digits: int) -> str:
@@ -41,23 +46,59 @@ def _with_digits(pattern: str, digits: int) -> str:
 
 @dataclass(frozen=True)
 class Formatter:
-    """Formats values for one language, locale and currency.
+    """Formats values and shows codes for one language, locale and currency.
+
+    *locale* defaults to the language's usual one (``en_GB``, ``fr_FR``);
+    *labels* renames codes (a dataset's ``[labels]`` for this language, see
+    :meth:`label`). :func:`formatter` makes the one of a dataset's settings.
 
     Examples
     --------
     >>> f = Formatter(lang="en", locale="en_IE", currency="EUR")
     >>> f.money(2554.41), f.percent(0.873), f.number(1234.6), f.month("2026-10")
     ('€2,554', '87%', '1,235', 'October 2026')
-    >>> g = Formatter(lang="fr", locale="fr_FR", currency="EUR")
-    >>> g.money(2554.41).replace("\\u202f", " ").replace("\\xa0", " ")
-    '2 554 €'
-    >>> g.percent(0.873, 1).replace("\\u202f", " ").replace("\\xa0", " ")
+    >>> g = Formatter(lang="fr")
+    >>> g.locale, g.money(2554.41).replace("\\u202f", " ")
+    ('fr_FR', '2 554 €')
+    >>> g.percent(0.873, 1).replace("\\u202f", " ")
     '87,3 %'
     """
 
     lang: Literal["en", "fr"] = "en"
-    locale: str = "en_GB"
+    locale: str = ""
     currency: str = "EUR"
+    labels: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGUAGES:
+            raise ParameterError(
+                f"lang = {self.lang!r} is not supported. Accepted languages: en, fr."
+            )
+        if not self.locale:
+            object.__setattr__(self, "locale", _DEFAULT_LOCALE[self.lang])
+
+    def label(self, code: Any, kind: Kind | None = None) -> str:
+        """The display label of a code found in the data, in this language.
+
+        *kind* is ``"channel"`` (the default: sources and channels), ``"metric"``,
+        ``"stage"`` or ``"category"``. The dataset's ``[labels]`` come first, then
+        the kit's translations (:mod:`kpilib.story.labels`), then the code made
+        readable; a missing code shows as a dash.
+
+        Examples
+        --------
+        >>> Formatter(lang="fr").label("paid_search"), Formatter().label("leads_referral")
+        ('Recherche payante', 'Leads referral')
+        >>> Formatter(lang="fr").label("new_customers", "metric")
+        'nouveaux clients'
+        >>> Formatter(labels={"paid_search": "Google Ads"}).label("paid_search")
+        'Google Ads'
+        """
+        return display_label(code, self.lang, kind, self.labels)
+
+    def _spaced(self, text: str) -> str:
+        # French: a narrow no-break space before % and the currency (CLDR gives a full one)
+        return text.replace("\xa0", _NNBSP) if self.lang == "fr" else text
 
     @property
     def _loc(self) -> Locale:
@@ -75,7 +116,7 @@ class Formatter:
         if _missing(value):
             return DASH
         pattern = _with_digits(self._loc.percent_formats[None].pattern, digits)
-        return format_percent(value, format=pattern, locale=self.locale)
+        return self._spaced(format_percent(value, format=pattern, locale=self.locale))
 
     def change(self, value: Any, digits: int = 0) -> str:
         """A relative change with its sign: 0.18 → ``+18%``."""
@@ -89,15 +130,17 @@ class Formatter:
         if _missing(value):
             return DASH
         sign = "+" if value >= 0 else "−"
-        return f"{sign}{self.number(abs(value) * 100, digits)}\u00a0pts"
+        return self._spaced(f"{sign}{self.number(abs(value) * 100, digits)}\u00a0pts")
 
     def money(self, value: Any, digits: int = 0) -> str:
         """An amount in the dataset's currency: ``€2,554``."""
         if _missing(value):
             return DASH
         pattern = _with_digits(self._loc.currency_formats["standard"].pattern, digits)
-        return format_currency(
-            value, self.currency, format=pattern, locale=self.locale, currency_digits=False
+        return self._spaced(
+            format_currency(
+                value, self.currency, format=pattern, locale=self.locale, currency_digits=False
+            )
         )
 
     def money_short(self, value: Any) -> str:
@@ -106,7 +149,7 @@ class Formatter:
             return DASH
         if abs(value) < 1000:
             return self.money(value)
-        return (
+        return self._spaced(
             format_compact_currency(value, self.currency, locale=self.locale, fraction_digits=1)
             .replace(".0", "")
             .replace(",0", "")
@@ -162,13 +205,16 @@ def formatter(settings: Any, lang: str | None = None) -> Formatter:
     """The :class:`Formatter` of a dataset's settings, in *lang* (default its language).
 
     The settings' locale is used when its language is *lang*; otherwise the
-    language's usual locale (``fr_FR``, ``en_GB``).
+    language's usual locale (``fr_FR``, ``en_GB``). The settings' ``[labels]``
+    for *lang* rename codes (:meth:`Formatter.label`).
 
     Examples
     --------
     >>> from kpilib.data.settings import Settings
     >>> formatter(Settings(locale="en_IE"), "fr").locale
     'fr_FR'
+    >>> formatter(Settings(labels={"fr": {"events": "Salons"}}), "fr").label("events")
+    'Salons'
     """
     lang = lang or getattr(settings, "language", "en")
     if lang not in LANGUAGES:
@@ -179,4 +225,10 @@ def formatter(settings: Any, lang: str | None = None) -> Formatter:
             locale = _DEFAULT_LOCALE[lang]
     except (UnknownLocaleError, ValueError):
         locale = _DEFAULT_LOCALE[lang]
-    return Formatter(lang=lang, locale=locale, currency=getattr(settings, "currency", "EUR"))
+    labels = getattr(settings, "labels", None) or {}
+    return Formatter(
+        lang=lang,
+        locale=locale,
+        currency=getattr(settings, "currency", "EUR"),
+        labels=labels.get(lang, {}),
+    )

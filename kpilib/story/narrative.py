@@ -28,7 +28,7 @@ from kpilib.story.format import Formatter, formatter
 from kpilib.story.funnel import funnel_text
 from kpilib.story.notes import appendix, definitions
 from kpilib.story.objectives import objectives_text
-from kpilib.story.phrases import CATEGORIES, phrase
+from kpilib.story.phrases import phrase
 from kpilib.story.summary import Tiles, findings, tiles
 from kpilib.story.value import projected_value
 
@@ -147,7 +147,7 @@ def acquisition(
             }
             if shares:
                 top = max(shares, key=lambda c: shares[c])
-                name = CATEGORIES[lang][top]
+                name = fmt.label(top, "category")
                 out.sentences.append(
                     phrase(
                         "cac.breakdown",
@@ -166,9 +166,9 @@ def acquisition(
                 phrase(
                     "cac.channels",
                     lang,
-                    high=_cap(label(high["channel"])),
+                    high=_cap(fmt.label(high["channel"])),
                     high_cac=fmt.money(high["cac"]),
-                    low=label(low["channel"]),
+                    low=fmt.label(low["channel"]),
                     low_cac=fmt.money(low["cac"]),
                 )
             )
@@ -203,9 +203,7 @@ def acquisition(
         if len(rows) and len(blended):
             below = rows[rows["ltv_to_cac"] < ltv_to_cac_min]
             if len(below) == 1:
-                count = label(below["channel"].iloc[0]) + (" is" if lang == "en" else " est")
-            elif len(below) == 0:
-                count = phrase("none", lang) + (" is" if lang == "en" else " n’est")
+                count = phrase("ltv.one", lang, channel=fmt.label(below["channel"].iloc[0]))
             else:
                 count = phrase("ltv.count", lang, n=len(below), total=len(rows))
             out.sentences.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kpilib.sections.appendix import AppendixSection
-from kpilib.story.blocks import Narrative, metric_name
+from kpilib.story.blocks import Narrative
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import DEFINITIONS, phrase
 
@@ -14,7 +14,10 @@ __all__ = ["definitions", "appendix"]
 
 def definitions(fmt: Formatter) -> Narrative:
     """One line per figure: how it is computed (the words of docs/)."""
-    return Narrative([f"{name}: {text}" for name, text in DEFINITIONS[fmt.lang]], style="list")
+    lines = DEFINITIONS[fmt.lang]
+    return Narrative(
+        [phrase("defs.line", fmt.lang, name=name, text=text) for name, text in lines], style="list"
+    )
 
 
 def appendix(section: AppendixSection, fmt: Formatter, *, settings: Any) -> Narrative:
@@ -47,10 +50,10 @@ def appendix(section: AppendixSection, fmt: Formatter, *, settings: Any) -> Narr
         if section.target_level == "none":
             say(phrase("obj.no_targets", lang, month=fmt.month(section.period)))
         if section.derived_targets:
-            names = ", ".join(metric_name(m, lang) for m in section.derived_targets)
+            names = ", ".join(fmt.label(m, "metric") for m in section.derived_targets)
             say(phrase("obj.from_teams", lang, metrics=names))
         if section.missing_metrics:
-            names = ", ".join(metric_name(m, lang) for m in section.missing_metrics)
+            names = ", ".join(fmt.label(m, "metric") for m in section.missing_metrics)
             say(phrase("obj.missing", lang, what=names))
         if section.no_rep_targets:
             say(phrase("obj.missing", lang, what=phrase("obj.reps", lang)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kpilib.sections.objectives import Objective, ObjectivesSection
-from kpilib.story.blocks import Narrative, _cap, metric_name
+from kpilib.story.blocks import Narrative, _cap
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import phrase
 from kpilib.story.render import fact_text, name_text
@@ -37,7 +37,7 @@ def objectives_text(section: ObjectivesSection, fmt: Formatter, *, as_of: Any) -
         say(phrase("obj.no_targets", lang, month=month))
         return out
     if section.target_level == "teams":
-        names = ", ".join(metric_name(o.metric, lang) for o in section.company if o.from_teams)
+        names = ", ".join(fmt.label(o.metric, "metric") for o in section.company if o.from_teams)
         say(phrase("obj.from_teams", lang, metrics=names))
     n = len(section.company)
     if section.closed:
@@ -46,7 +46,7 @@ def objectives_text(section: ObjectivesSection, fmt: Formatter, *, as_of: Any) -
         say(phrase("obj.open", lang, ok=section.met, n=n, month=month, date=fmt.date(as_of)))
     worst = section.worst()
     if worst is not None:
-        metric = _cap(metric_name(worst.metric, lang))
+        metric = _cap(fmt.label(worst.metric, "metric"))
         values = {
             "actual": fact_text(worst.actual, fmt),
             "target": fact_text(worst.target, fmt),
@@ -74,14 +74,14 @@ def objectives_text(section: ObjectivesSection, fmt: Formatter, *, as_of: Any) -
                     phrase(
                         "obj.best.closed",
                         lang,
-                        Metric=_cap(metric_name(best.metric, lang)),
+                        Metric=_cap(fmt.label(best.metric, "metric")),
                         att=fact_text(best.attainment, fmt),
                         actual=fact_text(best.actual, fmt),
                         target=fact_text(best.target, fmt),
                     )
                 )
         else:
-            say(phrase("obj.all_met", lang, metric=metric_name(worst.metric, lang), **values))
+            say(phrase("obj.all_met", lang, metric=fmt.label(worst.metric, "metric"), **values))
     _teams(section, fmt, say)
     top = section.realism()
     if top is None:
@@ -91,7 +91,7 @@ def objectives_text(section: ObjectivesSection, fmt: Formatter, *, as_of: Any) -
             phrase(
                 "obj.realism.high",
                 lang,
-                metric=metric_name(top.metric, lang),
+                metric=fmt.label(top.metric, "metric"),
                 ratio=fact_text(top.realism, fmt),
             )
         )
@@ -104,7 +104,7 @@ def objectives_text(section: ObjectivesSection, fmt: Formatter, *, as_of: Any) -
             )
         )
     if section.missing_metrics:
-        names = ", ".join(metric_name(m, lang) for m in section.missing_metrics)
+        names = ", ".join(fmt.label(m, "metric") for m in section.missing_metrics)
         say(phrase("obj.missing", lang, what=names))
     if not section.reps:
         say(phrase("obj.missing", lang, what=phrase("obj.reps", lang)))
@@ -127,7 +127,7 @@ def _teams(section: ObjectivesSection, fmt: Formatter, say: Any) -> None:
         phrase(
             key,
             fmt.lang,
-            metric=metric_name(metric, fmt.lang),
+            metric=fmt.label(metric, "metric"),
             best=_who(best, fmt),
             worst=_who(worst, fmt),
             att_best=fact_text(best.ratio, fmt),

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from kpilib.sections.model import Fact, Finding
-from kpilib.story.blocks import _cap, label, metric_name, months_text
+from kpilib.story.blocks import _cap, months_text
 from kpilib.story.format import Formatter
-from kpilib.story.phrases import STAGES, phrase
+from kpilib.story.labels import KINDS
+from kpilib.story.phrases import phrase
 
 __all__ = ["fact_text", "finding_text", "name_text"]
 
@@ -55,23 +56,27 @@ def fact_text(f: Fact, fmt: Formatter, digits: int | None = None) -> str:
 
 
 def name_text(kind: str, code: str, fmt: Formatter) -> str:
-    """A code shown as its display label: a metric, a stage, or a data value.
+    """A code shown as its display label (:meth:`Formatter.label`, so kpi.toml's
+    ``[labels]`` apply): a metric, stage, channel or source, team or rep; a month
+    by its name; ``company`` as "the company".
 
     Examples
     --------
     >>> fmt = Formatter(lang="fr", locale="fr_FR")
     >>> name_text("metric", "revenue", fmt), name_text("stage", "offer", fmt)
     ('chiffre d’affaires', 'offre')
+    >>> name_text("source", "paid_search", fmt), name_text("month", "2026-07", fmt)
+    ('Recherche payante', 'juillet 2026')
     """
-    if kind == "metric":
-        return metric_name(code, fmt.lang)
-    if kind == "stage":
-        return STAGES[fmt.lang].get(code, label(code))
     if kind == "month":
         return fmt.month(code)
     if kind == "company":
         return phrase("who.company", fmt.lang)
-    return label(code)
+    if kind == "rep":
+        kind = "owner"
+    if kind in KINDS:
+        return fmt.label(code, kind)  # type: ignore[arg-type]
+    return fmt.label(code)
 
 
 def finding_text(f: Finding, fmt: Formatter) -> str:

@@ -1,0 +1,92 @@
+"""How each figure is computed, one line per figure, in English and French.
+
+The words of docs/kpis.md, shown in the appendix as "name: definition"
+(:func:`kpilib.story.notes.definitions`). French lines carry French typography.
+"""
+
+from __future__ import annotations
+
+from kpilib.story.typography import typeset
+
+__all__ = ["DEFINITIONS"]
+
+_LINES = {
+    "en": [
+        ("Attainment", "actual ÷ target; gap = target − actual."),
+        (
+            "Projected",
+            "actual × business days in the period ÷ business days elapsed (open periods only).",
+        ),
+        ("Realism", "target ÷ average actual of the three previous periods."),
+        ("CAC", "acquisition costs (salaries, bonuses, expenses, campaigns) ÷ new customers."),
+        (
+            "Channel CAC",
+            "the channel’s direct costs plus its share of shared costs, by new customers.",
+        ),
+        ("Cohort value", "cumulative gross margin per customer by months since acquisition."),
+        ("CAC payback", "first month where the cohort’s cumulative margin per customer ≥ its CAC."),
+        ("LTV:CAC", "observed lifetime value (cumulative margin per customer) ÷ CAC."),
+        (
+            "Funnel",
+            "leads that entered in the period, followed to the as-of date; step conversion = "
+            "reached ÷ reached at the previous stage; 95% Wilson intervals.",
+        ),
+        ("Immature cohort", "a lead cohort younger than the conversion window."),
+        (
+            "Value lost",
+            "leads lost at a stage × share of that stage's leads that became a sale × the "
+            "source's average deal.",
+        ),
+        (
+            "Headline LTV:CAC and payback",
+            "read on the cohort acquired 12 months before the period (or the oldest one).",
+        ),
+        ("Change", "a change inside its 95% confidence interval is not called a rise or a drop."),
+    ],
+    "fr": [
+        ("Atteinte", "réalisé ÷ objectif ; écart = objectif − réalisé."),
+        (
+            "Projection",
+            "réalisé × jours ouvrés de la période ÷ jours ouvrés écoulés (périodes en cours).",
+        ),
+        ("Réalisme", "objectif ÷ réalisé moyen des trois périodes précédentes."),
+        ("CAC", "coûts d’acquisition (salaires, primes, frais, campagnes) ÷ nouveaux clients."),
+        (
+            "CAC par canal",
+            "coûts directs du canal plus sa part des coûts partagés, au prorata des nouveaux clients.",
+        ),
+        (
+            "Valeur de cohorte",
+            "marge brute cumulée par client selon les mois depuis l’acquisition.",
+        ),
+        (
+            "Délai de récupération du CAC",
+            "premier mois où la marge cumulée par client de la cohorte ≥ son CAC.",
+        ),
+        ("LTV:CAC", "valeur vie client observée (marge cumulée par client) ÷ CAC."),
+        (
+            "Entonnoir",
+            "leads entrés dans la période, suivis jusqu’à la date d’arrêté ; conversion d’étape = "
+            "atteints ÷ atteints à l’étape précédente ; intervalles de Wilson à 95 %.",
+        ),
+        ("Cohorte immature", "cohorte de leads plus récente que la fenêtre de conversion."),
+        (
+            "Valeur perdue",
+            "leads perdus à une étape × part des leads de l’étape devenus une vente × panier "
+            "moyen de la source.",
+        ),
+        (
+            "LTV:CAC et délai de récupération du CAC de la synthèse",
+            "lus sur la cohorte acquise 12 mois avant la période (ou la plus ancienne).",
+        ),
+        (
+            "Variation",
+            "une variation dans son intervalle de confiance à 95 % n’est dite ni hausse ni baisse.",
+        ),
+    ],
+}
+
+DEFINITIONS: dict[str, list[tuple[str, str]]] = {
+    lang: [(typeset(name, lang), typeset(text, lang)) for name, text in lines]
+    for lang, lines in _LINES.items()
+}
