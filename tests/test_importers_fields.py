@@ -201,6 +201,21 @@ def test_salesforce_honours_a_mapped_customer_id(tmp_path):
     ]  # fmt: skip
 
 
+def test_pipedrive_honours_a_mapped_customer_over_the_organization_id(tmp_path):
+    export = write(tmp_path, "deals.csv", (
+        "Deal - ID,Deal - Stage,Deal - Status,Deal - Organization ID,Deal - Client code,"
+        "Deal - Deal created,Deal - Won time\n"
+        "1,Won,won,77,C-0042,2026-10-01 10:00:00,2026-10-09 10:00:00\n"
+    ))  # fmt: skip
+    mapping = write(tmp_path, "mapping.toml", (
+        'source = "pipedrive"\n[stages."default"]\nWon = "ignore"\n'
+        '[columns]\ncustomer_id = "Deal - Client code"\n'
+    ))  # fmt: skip
+    assert read_exports("pipedrive", [export]).frame["customer_id"].tolist() == ["77"]
+    got = read_exports("pipedrive", [export], mapping=mapping).frame
+    assert got["customer_id"].tolist() == ["C-0042"]
+
+
 # source, export, the [columns] line, the whole message.
 UNUSED_FIELDS = {
     "contacts have no amount": (

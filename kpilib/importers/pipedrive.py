@@ -131,7 +131,10 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
         amount, currency = convert_currency(
             amount, codes, export, cols["amount"], rates=options.rates, currency=options.currency
         )
-    key = "organization_id" if "organization_id" in cols else "customer_id"
+    named = options.mapping.columns if options.mapping else {}
+    # The organization id wins over its name, unless [columns] names the customer column.
+    by_id = "organization_id" in cols and ("customer_id" not in named or "organization_id" in named)
+    key = "organization_id" if by_id else "customer_id"
     customer = (
         parse_ids(frame[cols[key]], export, cols[key])
         if key in cols
