@@ -216,6 +216,20 @@ def test_pipedrive_honours_a_mapped_customer_over_the_organization_id(tmp_path):
     assert got["customer_id"].tolist() == ["C-0042"]
 
 
+def test_salesforce_honours_a_mapped_account_name_over_the_account_id(tmp_path):
+    export = Path(__file__).parent / "fixtures" / "imports" / "salesforce_opportunities.csv"
+    mapping = write(tmp_path, "mapping.toml", (
+        'source = "salesforce"\n[stages."default"]\n"Closed Won" = "sale"\n'
+        '"Closed Lost" = "lost"\n"Proposal/Price Quote" = "offer"\n'
+        '[columns]\naccount = "Account Name"\n'
+    ))  # fmt: skip
+    # Won: Acme (0015g00000AbCdE) and Delta (0015g00000AbCdH).
+    got = read_exports("salesforce", [export]).frame["customer_id"].dropna().tolist()
+    assert got == ["0015g00000AbCdE", "0015g00000AbCdH"]
+    got = read_exports("salesforce", [export], mapping=mapping).frame
+    assert got["customer_id"].dropna().tolist() == ["Acme", "Delta"]
+
+
 # source, export, the [columns] line, the whole message.
 UNUSED_FIELDS = {
     "contacts have no amount": (

@@ -197,17 +197,20 @@ def read_salesforce(paths: list[Path], options: Options) -> Imported:
         amount, currency = convert_currency(
             amount, codes, export, cols["amount"], rates=options.rates, currency=options.currency
         )
-    key = next((k for k in ("customer_id", "account_id") if k in cols), None)
+    # The customer: a column named in [columns] first, then Account ID, then Account Name.
+    named = options.mapping.columns if options.mapping else {}
+    order = sorted(("customer_id", "account_id", "account"), key=lambda k: k not in named)
+    key = next((k for k in order if k in cols), None)
     customer = (
         parse_ids(frame[cols[key]], export, cols[key])
         if key
-        else text.get("account", pd.Series(pd.NA, index=frame.index, dtype="str"))
+        else pd.Series(pd.NA, index=frame.index, dtype="str")
     )
     require_customers(
         export,
         sale_at,
         customer,
-        column=cols.get(key or "account", "Account ID"),
+        column=cols[key] if key else "Account ID",
         fix="Add the column Account ID (or Account Name) to the report, and an account to "
         "each won opportunity.",
     )
@@ -231,5 +234,5 @@ def read_salesforce(paths: list[Path], options: Options) -> Imported:
             "in [pipelines] include left out."
         )
     counts = pipeline.value_counts(sort=False).to_dict()
-    origin = origin_of(export.name, export.rows, keep, cols, customer_id=cols.get(key or "account"))
+    origin = origin_of(export.name, export.rows, keep, cols, customer_id=cols.get(key or ""))
     return Imported("leads", leads, mapping, files, currency, counts, notes, origin)
