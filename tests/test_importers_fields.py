@@ -151,6 +151,16 @@ def test_hubspot_honours_a_mapped_stage_date_and_amount(tmp_path):
     assert got["amount"].tolist() == [100.0, 50.0]
 
 
+def test_hubspot_a_mapped_currency_reads_amount_with_it(tmp_path):
+    export = write(tmp_path, "deals.csv", HUBSPOT_DEMO)
+    mapping = write(
+        tmp_path, "mapping.toml", HUBSPOT_MAP.replace('amount = "Amount"', 'currency = "Currency"')
+    )
+    got = read_exports("hubspot", [export], mapping=mapping)
+    # Amount 100 and 50 in USD, not the company-currency 90 and 45.
+    assert (got.frame["amount"].tolist(), got.currency) == ([100.0, 50.0], "USD")
+
+
 def test_salesforce_honours_a_mapped_stage_date_without_history(tmp_path):
     export = write(tmp_path, "opportunities.csv", (
         "Opportunity ID,Stage,Created Date,Close Date,Won,Closed,Account ID,Demo date\n"

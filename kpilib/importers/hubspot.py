@@ -249,7 +249,8 @@ def _deals(export: Export, options: Options) -> Imported:
     close = dates.get(cols.get("close", ""))
     sale_at, lost_at = closed_dates(by_stage, won=won, lost=lost, close=close)
     named = options.mapping.columns if options.mapping else {}
-    if "amount" in named and "amount_home" not in named:
+    # A mapped amount or currency means Amount with its Currency, not the company-currency one.
+    if ("amount" in named or "currency" in named) and "amount_home" not in named:
         cols.pop("amount_home", None)
     if "amount_home" in cols:
         amount = parse_amounts(frame[cols["amount_home"]], export, cols["amount_home"])
