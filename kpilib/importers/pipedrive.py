@@ -24,7 +24,7 @@ from kpilib.importers._crm import (
     stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
-from kpilib.importers._deals import closed_dates, deal_leads, require_customers
+from kpilib.importers._deals import Deals, closed_dates, deal_leads, require_customers
 from kpilib.importers._files import read_export
 from kpilib.importers._origin import origin_of
 from kpilib.importers._text import label_key, plural
@@ -149,19 +149,8 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
         "Deal - Organization to the export.",
     )
     keep = pipeline.isin(mapping.include or []).to_numpy()
-    leads = deal_leads(
-        keep,
-        options.stages,
-        text=text,
-        sources=mapping.sources,
-        by_stage=by_stage,
-        lead_id=lead_id,
-        lead_at=dates["lead_at"],
-        sale_at=sale_at,
-        lost_at=lost_at,
-        customer=customer,
-        amount=amount,
-    )
+    deals = Deals(lead_id, dates["lead_at"], sale_at, lost_at, customer, amount)
+    leads = deal_leads(keep, options.stages, deals, text, mapping.sources, by_stage)
     notes = []
     if (~keep).any():
         notes.append(

@@ -27,7 +27,7 @@ from kpilib.importers._crm import (
     stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
-from kpilib.importers._deals import closed_dates, deal_leads, require_customers
+from kpilib.importers._deals import Deals, closed_dates, deal_leads, require_customers
 from kpilib.importers._files import read_export
 from kpilib.importers._origin import origin_of
 from kpilib.importers._text import plural
@@ -215,19 +215,8 @@ def read_salesforce(paths: list[Path], options: Options) -> Imported:
         "each won opportunity.",
     )
     keep = pipeline.isin(mapping.include or []).to_numpy()
-    leads = deal_leads(
-        keep,
-        options.stages,
-        text=text,
-        sources=mapping.sources,
-        by_stage=by_stage,
-        lead_id=lead_id,
-        lead_at=dates["lead_at"],
-        sale_at=sale_at,
-        lost_at=lost_at,
-        customer=customer,
-        amount=amount,
-    )
+    deals = Deals(lead_id, dates["lead_at"], sale_at, lost_at, customer, amount)
+    leads = deal_leads(keep, options.stages, deals, text, mapping.sources, by_stage)
     if (~keep).any():
         notes.append(
             f"{export.name}: {plural(int((~keep).sum()), 'opportunity record')} of record types not "
