@@ -242,6 +242,18 @@ MAPPING_ERRORS = {
         "as sales_agent). Check each label in [columns] against the file's header (spelling, "
         "language), and that the file is the right export.",
     ),
+    "a join key missing from the export": (
+        ("", "", '[[join]]\nfile = "sales_teams.csv"\non = { export = "agent", file = "x" }\n'),
+        None,
+        "mapping.toml: [[join]] on (export) = 'agent': sales_pipeline.csv has no such column "
+        "(columns found: opportunity_id, sales_agent, product, account, deal_stage, "
+        "engage_date, close_date, close_value). Fix the key's label.",
+    ),
+    "pipelines are not read": (
+        ("", "", '[pipelines]\ninclude = ["Sales"]\n'), None,
+        "mapping.toml: [pipelines] is not read by kpi import csv, which has no pipelines; "
+        "remove it.",
+    ),
     "a malformed join": (
         ("", "", '[[join]]\nfile = "sales_teams.csv"\n'), None,
         'mapping.toml: each [[join]] needs file = "other.csv" and on = "key column" (or on = '

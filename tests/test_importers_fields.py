@@ -151,6 +151,16 @@ def test_hubspot_honours_a_mapped_stage_date_and_amount(tmp_path):
     assert got["amount"].tolist() == [100.0, 50.0]
 
 
+def test_hubspot_a_mapped_currency_reads_amount_with_it(tmp_path):
+    export = write(tmp_path, "deals.csv", HUBSPOT_DEMO)
+    mapping = write(
+        tmp_path, "mapping.toml", HUBSPOT_MAP.replace('amount = "Amount"', 'currency = "Currency"')
+    )
+    got = read_exports("hubspot", [export], mapping=mapping)
+    # Amount 100 and 50 in USD, not the company-currency 90 and 45.
+    assert (got.frame["amount"].tolist(), got.currency) == ([100.0, 50.0], "USD")
+
+
 def test_salesforce_honours_a_mapped_stage_date_without_history(tmp_path):
     export = write(tmp_path, "opportunities.csv", (
         "Opportunity ID,Stage,Created Date,Close Date,Won,Closed,Account ID,Demo date\n"
@@ -199,6 +209,35 @@ def test_salesforce_honours_a_mapped_customer_id(tmp_path):
     assert got["customer_id"].dropna().tolist() == [
         "Northwind", "Cobalt", "Northwind", "Fairhaven", "Harbor",
     ]  # fmt: skip
+
+
+def test_pipedrive_honours_a_mapped_customer_over_the_organization_id(tmp_path):
+    export = write(tmp_path, "deals.csv", (
+        "Deal - ID,Deal - Stage,Deal - Status,Deal - Organization ID,Deal - Client code,"
+        "Deal - Deal created,Deal - Won time\n"
+        "1,Won,won,77,C-0042,2026-10-01 10:00:00,2026-10-09 10:00:00\n"
+    ))  # fmt: skip
+    mapping = write(tmp_path, "mapping.toml", (
+        'source = "pipedrive"\n[stages."default"]\nWon = "ignore"\n'
+        '[columns]\ncustomer_id = "Deal - Client code"\n'
+    ))  # fmt: skip
+    assert read_exports("pipedrive", [export]).frame["customer_id"].tolist() == ["77"]
+    got = read_exports("pipedrive", [export], mapping=mapping).frame
+    assert got["customer_id"].tolist() == ["C-0042"]
+
+
+def test_salesforce_honours_a_mapped_account_name_over_the_account_id(tmp_path):
+    export = Path(__file__).parent / "fixtures" / "imports" / "salesforce_opportunities.csv"
+    mapping = write(tmp_path, "mapping.toml", (
+        'source = "salesforce"\n[stages."default"]\n"Closed Won" = "sale"\n'
+        '"Closed Lost" = "lost"\n"Proposal/Price Quote" = "offer"\n'
+        '[columns]\naccount = "Account Name"\n'
+    ))  # fmt: skip
+    # Won: Acme (0015g00000AbCdE) and Delta (0015g00000AbCdH).
+    got = read_exports("salesforce", [export]).frame["customer_id"].dropna().tolist()
+    assert got == ["0015g00000AbCdE", "0015g00000AbCdH"]
+    got = read_exports("salesforce", [export], mapping=mapping).frame
+    assert got["customer_id"].dropna().tolist() == ["Acme", "Delta"]
 
 
 # source, export, the [columns] line, the whole message.

@@ -86,3 +86,37 @@ def test_stages_the_export_dates_are_kept(tmp_path):
     import_exports("hubspot", [FIXTURES / "hubspot_deals.csv"], out=out)
     # Date entered columns map to visit ("Appointment Scheduled") and offer ("Contract Sent").
     assert load_dataset(out).settings.stages == ("lead", "visit", "offer", "sale")
+
+
+def test_pipedrive_stages_are_recorded_only_with_the_last_stage_change(tmp_path):
+    from kpilib.importers import read_exports
+
+    rows = (
+        "Deal - ID,Deal - Stage,Deal - Status,Deal - Organization,Deal - Deal created,"
+        "Deal - Won time{extra}\n"
+        "1,Demo Scheduled,open,,2026-10-01 10:00:00,{demo}\n"
+        "2,Proposal Made,won,Acme,2026-10-02 10:00:00,2026-10-20 10:00:00{offer}\n"
+    )
+    without = tmp_path / "without.csv"
+    without.write_text(rows.format(extra="", demo="", offer=""), encoding="utf-8")
+    with_change = tmp_path / "with.csv"
+    with_change.write_text(
+        rows.format(
+            extra=",Deal - Last stage change",
+            demo=",2026-10-05 10:00:00",
+            offer=",2026-10-12 10:00:00",
+        ),
+        encoding="utf-8",
+    )
+    # Without the last stage change nothing dates Demo Scheduled (visit) or Proposal Made
+    # (offer): no visit_at, no offer_at.
+    got = read_exports("pipedrive", [without]).frame
+    assert [c for c in got.columns if c.endswith("_at")] == ["lead_at", "sale_at", "lost_at"]
+    # With it, each deal's current stage is dated: deal 1 visited on 10-05, deal 2 got its
+    # offer on 10-12.
+    got = read_exports("pipedrive", [with_change]).frame
+    assert [c for c in got.columns if c.endswith("_at")] == [
+        "lead_at", "visit_at", "offer_at", "sale_at", "lost_at",
+    ]  # fmt: skip
+    assert got["visit_at"].tolist() == [pd.Timestamp("2026-10-05 10:00"), pd.NaT]
+    assert got["offer_at"].tolist() == [pd.NaT, pd.Timestamp("2026-10-12 10:00")]

@@ -45,7 +45,11 @@ class Options:
 
 @dataclass
 class Imported:
-    """One source's canonical table, the mapping it used, and what to tell the user."""
+    """One source's canonical table, the mapping it used, what to tell the user, its origin.
+
+    ``origin`` maps the table back to the export (file, column labels, rows) for
+    validation messages; None for ad costs.
+    """
 
     table: str
     frame: pd.DataFrame

@@ -9,6 +9,7 @@ export records.
 from __future__ import annotations
 
 from collections.abc import Mapping as AnyMapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,14 @@ from kpilib.errors import DataError
 from kpilib.importers._files import Export
 from kpilib.importers._text import rows_text
 
-__all__ = ["closed_dates", "deal_leads", "leads_frame", "recorded_stages", "require_customers"]
+__all__ = [
+    "Deals",
+    "closed_dates",
+    "deal_leads",
+    "leads_frame",
+    "recorded_stages",
+    "require_customers",
+]
 
 
 def leads_frame(parts: dict[str, pd.Series], stages: tuple[str, ...]) -> pd.DataFrame:
@@ -108,33 +116,41 @@ def require_customers(
         )
 
 
+class Deals(NamedTuple):
+    """The parsed columns of a deals export, one value per record."""
+
+    lead_id: pd.Series
+    lead_at: pd.Series
+    sale_at: pd.Series
+    lost_at: pd.Series
+    customer: pd.Series  # the customer id, kept on sales only
+    amount: pd.Series
+
+
 def deal_leads(
     keep: np.ndarray,
     stages: tuple[str, ...],
-    *,
+    deals: Deals,
     text: AnyMapping[str, pd.Series],
     sources: AnyMapping[str, str],
     by_stage: AnyMapping[str, pd.Series],
-    **columns: pd.Series,
 ) -> pd.DataFrame:
     """The leads frame of the records *keep*, from the parsed columns of a deals export.
 
-    *columns* gives lead_id, lead_at, sale_at, lost_at, customer (the
-    customer id, kept on sales only) and amount; *text* the parsed text
-    fields, of which source (through *sources*), team and owner are used;
-    *by_stage* the date of each stage the export records.
+    *text* holds the parsed text fields, of which source (through
+    *sources*), team and owner are used; *by_stage* the date of each stage
+    the export records.
     """
-    sale_at = columns["sale_at"]
     parts = {
-        "lead_id": columns["lead_id"],
-        "lead_at": columns["lead_at"],
+        "lead_id": deals.lead_id,
+        "lead_at": deals.lead_at,
         "source": text["source"].map(sources) if "source" in text else None,
         "team": text.get("team"),
         "owner": text.get("owner"),
-        "sale_at": sale_at,
-        "lost_at": columns["lost_at"],
-        "customer_id": columns["customer"].where(sale_at.notna()),
-        "amount": columns["amount"],
+        "sale_at": deals.sale_at,
+        "lost_at": deals.lost_at,
+        "customer_id": deals.customer.where(deals.sale_at.notna()),
+        "amount": deals.amount,
     }
     parts |= {f"{s}_at": at for s, at in by_stage.items() if s not in ("sale", "lost")}
     return leads_frame({k: v[keep] for k, v in parts.items() if v is not None}, stages)

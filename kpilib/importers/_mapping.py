@@ -268,6 +268,12 @@ def _generic(
                     "import the file with kpi import csv."
                 )
         return [], False
+    for key in ("pipelines", "campaigns"):
+        if key in data:
+            problems.append(
+                f"{path.name}: [{key}] is not read by kpi import csv, which has no "
+                f"{key}; remove it."
+            )
     raw = data.get("join", [])
     entries = [raw] if isinstance(raw, dict) else raw if isinstance(raw, list) else [None]
     joins = []

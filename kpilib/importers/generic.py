@@ -28,7 +28,7 @@ from kpilib.importers._crm import (
     stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
-from kpilib.importers._deals import closed_dates, deal_leads, require_customers
+from kpilib.importers._deals import Deals, closed_dates, deal_leads, require_customers
 from kpilib.importers._files import Export, read_export
 from kpilib.importers._mapping import CANONICAL, Join, Mapping
 from kpilib.importers._origin import origin_of
@@ -218,19 +218,9 @@ def read_generic(path: Path, options: Options) -> Imported:
         values = text["source"].dropna().unique()
         guessed = snake(pd.Series(values, dtype="str"))
         sources = dict(zip(values, guessed, strict=True)) | mapping.sources
-    leads = deal_leads(
-        keep,
-        options.stages,
-        text=text,
-        sources=sources,
-        by_stage=by_stage,
-        lead_id=parse_ids(frame[cols["lead_id"]], export, cols["lead_id"]),
-        lead_at=dates["lead_at"],
-        sale_at=sale_at,
-        lost_at=lost_at,
-        customer=customer,
-        amount=amount,
-    )
+    lead_id = parse_ids(frame[cols["lead_id"]], export, cols["lead_id"])
+    deals = Deals(lead_id, dates["lead_at"], sale_at, lost_at, customer, amount)
+    leads = deal_leads(keep, options.stages, deals, text, sources, by_stage)
     files = [export.name] + [j.file.name for j in mapping.joins]
     used = Mapping("csv", stages=mapping.stages, sources=sources, columns=mapping.columns)
     origin = origin_of(export.name, export.rows, keep, cols)

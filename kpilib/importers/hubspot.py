@@ -29,7 +29,7 @@ from kpilib.importers._crm import (
     stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
-from kpilib.importers._deals import closed_dates, deal_leads, leads_frame, require_customers
+from kpilib.importers._deals import Deals, closed_dates, deal_leads, leads_frame, require_customers
 from kpilib.importers._files import Export, read_export
 from kpilib.importers._origin import origin_of
 from kpilib.importers._text import label_key, plural
@@ -249,7 +249,8 @@ def _deals(export: Export, options: Options) -> Imported:
     close = dates.get(cols.get("close", ""))
     sale_at, lost_at = closed_dates(by_stage, won=won, lost=lost, close=close)
     named = options.mapping.columns if options.mapping else {}
-    if "amount" in named and "amount_home" not in named:
+    # A mapped amount or currency means Amount with its Currency, not the company-currency one.
+    if ("amount" in named or "currency" in named) and "amount_home" not in named:
         cols.pop("amount_home", None)
     if "amount_home" in cols:
         amount = parse_amounts(frame[cols["amount_home"]], export, cols["amount_home"])
@@ -274,19 +275,8 @@ def _deals(export: Export, options: Options) -> Imported:
         "Associated Company IDs to the export.",
     )
     keep = pipeline.isin(mapping.include or []).to_numpy()
-    leads = deal_leads(
-        keep,
-        options.stages,
-        text=text,
-        sources=mapping.sources,
-        by_stage=by_stage,
-        lead_id=lead_id,
-        lead_at=dates[cols["lead_at"]],
-        sale_at=sale_at,
-        lost_at=lost_at,
-        customer=customer,
-        amount=amount,
-    )
+    deals = Deals(lead_id, dates[cols["lead_at"]], sale_at, lost_at, customer, amount)
+    leads = deal_leads(keep, options.stages, deals, text, mapping.sources, by_stage)
     counts = pipeline.value_counts(sort=False).to_dict()
     notes = []
     if (~keep).any():

@@ -24,7 +24,7 @@ from kpilib.importers._crm import (
     stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
-from kpilib.importers._deals import closed_dates, deal_leads, require_customers
+from kpilib.importers._deals import Deals, closed_dates, deal_leads, require_customers
 from kpilib.importers._files import read_export
 from kpilib.importers._origin import origin_of
 from kpilib.importers._text import label_key, plural
@@ -131,7 +131,10 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
         amount, currency = convert_currency(
             amount, codes, export, cols["amount"], rates=options.rates, currency=options.currency
         )
-    key = "organization_id" if "organization_id" in cols else "customer_id"
+    named = options.mapping.columns if options.mapping else {}
+    # The organization id wins over its name, unless [columns] names the customer column.
+    by_id = "organization_id" in cols and ("customer_id" not in named or "organization_id" in named)
+    key = "organization_id" if by_id else "customer_id"
     customer = (
         parse_ids(frame[cols[key]], export, cols[key])
         if key in cols
@@ -146,19 +149,8 @@ def read_pipedrive(path: Path, options: Options) -> Imported:
         "Deal - Organization to the export.",
     )
     keep = pipeline.isin(mapping.include or []).to_numpy()
-    leads = deal_leads(
-        keep,
-        options.stages,
-        text=text,
-        sources=mapping.sources,
-        by_stage=by_stage,
-        lead_id=lead_id,
-        lead_at=dates["lead_at"],
-        sale_at=sale_at,
-        lost_at=lost_at,
-        customer=customer,
-        amount=amount,
-    )
+    deals = Deals(lead_id, dates["lead_at"], sale_at, lost_at, customer, amount)
+    leads = deal_leads(keep, options.stages, deals, text, mapping.sources, by_stage)
     notes = []
     if (~keep).any():
         notes.append(

@@ -27,7 +27,7 @@ from kpilib.importers._crm import (
     stage_fields,
 )
 from kpilib.importers._dates import decide_order, parse_dates
-from kpilib.importers._deals import closed_dates, deal_leads, require_customers
+from kpilib.importers._deals import Deals, closed_dates, deal_leads, require_customers
 from kpilib.importers._files import read_export
 from kpilib.importers._origin import origin_of
 from kpilib.importers._text import plural
@@ -197,39 +197,31 @@ def read_salesforce(paths: list[Path], options: Options) -> Imported:
         amount, currency = convert_currency(
             amount, codes, export, cols["amount"], rates=options.rates, currency=options.currency
         )
-    key = next((k for k in ("customer_id", "account_id") if k in cols), None)
+    # The customer: a column named in [columns] first, then Account ID, then Account Name.
+    named = options.mapping.columns if options.mapping else {}
+    order = sorted(("customer_id", "account_id", "account"), key=lambda k: k not in named)
+    key = next((k for k in order if k in cols), None)
     customer = (
         parse_ids(frame[cols[key]], export, cols[key])
         if key
-        else text.get("account", pd.Series(pd.NA, index=frame.index, dtype="str"))
+        else pd.Series(pd.NA, index=frame.index, dtype="str")
     )
     require_customers(
         export,
         sale_at,
         customer,
-        column=cols.get(key or "account", "Account ID"),
+        column=cols[key] if key else "Account ID",
         fix="Add the column Account ID (or Account Name) to the report, and an account to "
         "each won opportunity.",
     )
     keep = pipeline.isin(mapping.include or []).to_numpy()
-    leads = deal_leads(
-        keep,
-        options.stages,
-        text=text,
-        sources=mapping.sources,
-        by_stage=by_stage,
-        lead_id=lead_id,
-        lead_at=dates["lead_at"],
-        sale_at=sale_at,
-        lost_at=lost_at,
-        customer=customer,
-        amount=amount,
-    )
+    deals = Deals(lead_id, dates["lead_at"], sale_at, lost_at, customer, amount)
+    leads = deal_leads(keep, options.stages, deals, text, mapping.sources, by_stage)
     if (~keep).any():
         notes.append(
             f"{export.name}: {plural(int((~keep).sum()), 'opportunity record')} of record types not "
             "in [pipelines] include left out."
         )
     counts = pipeline.value_counts(sort=False).to_dict()
-    origin = origin_of(export.name, export.rows, keep, cols, customer_id=cols.get(key or "account"))
+    origin = origin_of(export.name, export.rows, keep, cols, customer_id=cols.get(key or ""))
     return Imported("leads", leads, mapping, files, currency, counts, notes, origin)
