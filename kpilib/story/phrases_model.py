@@ -9,8 +9,6 @@ from __future__ import annotations
 __all__ = ["PHRASES_MODEL"]
 
 PHRASES_MODEL: dict[str, dict[str, str]] = {
-    # --- who --------------------------------------------------------------
-    "who.company": {"en": "the company", "fr": "l’entreprise"},
     # --- status words (defined once: docs/kpis.md and the appendix) ------
     "status.met": {"en": "met", "fr": "atteint"},
     "status.missed": {"en": "missed", "fr": "manqué"},
@@ -26,7 +24,6 @@ PHRASES_MODEL: dict[str, dict[str, str]] = {
     "tile.missed_by": {"en": "missed by {gap}", "fr": "manqué de {gap}"},
     "tile.month_to_date": {"en": "month to date", "fr": "mois en cours"},
     "noise": {"en": "within noise", "fr": "dans la marge d’erreur"},
-    "tile.under_one": {"en": "< 1 month", "fr": "< 1 mois"},
     # --- objectives page --------------------------------------------------
     "obj.from_teams": {
         "en": "Targets are set per team only: the company targets of {metrics} are the sums "
