@@ -29,12 +29,14 @@ from kpilib.data.checks import (
 from kpilib.data.dataset import Dataset
 from kpilib.data.parse import is_blank
 from kpilib.data.read import SUFFIXES, RawTable, read_table
+from kpilib.data.schema import TABLE_NAMES
+from kpilib.data.schema import TABLES as SCHEMA
 from kpilib.data.settings import Settings, load_settings
 from kpilib.errors import DataError
 
 __all__ = ["load_dataset", "TABLES", "PERIOD_PATTERN"]
 
-TABLES = ("leads", "targets", "costs", "orders")
+TABLES = TABLE_NAMES
 PERIOD_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|FY\d{4})$"
 _MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -245,12 +247,10 @@ def _orders(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame |
     return frame[["order_id", "customer_id", "order_date", "revenue", "gross_margin"]]
 
 
-_REQUIRED = {
-    "leads": ("lead_id", "lead_at"),
-    "targets": ("period", "metric", "target"),
-    "costs": ("period", "date", "category", "amount"),
-    "orders": ("order_id", "customer_id", "order_date", "revenue"),
-}
+# the columns each table's builder reads: the schema's required ones (a cost line
+# has a period or a date, the builder says which it lacks)
+_REQUIRED = {name: t.required for name, t in SCHEMA.items()}
+_REQUIRED["costs"] = ("period", "date", *SCHEMA["costs"].required)
 _BUILDERS = {"leads": _leads, "targets": _targets, "costs": _costs, "orders": _orders}
 
 

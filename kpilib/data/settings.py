@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kpilib.data.schema import STAGES
 from kpilib.errors import DataError
 
 __all__ = ["Settings", "load_settings", "parse_settings"]
@@ -59,7 +60,7 @@ class Settings:
     fiscal_year_start: int = 1
     day_first: bool = False
     gross_margin_rate: float = 0.3
-    stages: tuple[str, ...] = ("lead", "visit", "offer", "sale")
+    stages: tuple[str, ...] = STAGES
     conversion_window_days: int | None = None
     on_track: float = 0.95
     at_risk: float = 0.85

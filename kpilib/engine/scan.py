@@ -26,6 +26,7 @@ import pandas as pd
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.methods import KpiMethods
+from kpilib.data.schema import TABLES
 from kpilib.data.settings import Settings, load_settings
 from kpilib.engine import frames as F
 from kpilib.errors import DataError, ParameterError
@@ -35,24 +36,9 @@ __all__ = ["ENGINES", "ScannedDataset", "open_dataset", "scan_dataset", "spark_s
 Backend = Literal["polars", "duckdb", "spark"]
 # where the report's KPIs run: pandas loads the folder (CSV or Parquet), the others scan it
 ENGINES = ("pandas", "polars", "duckdb", "spark")
-_TEXT = {
-    "leads": ["lead_id", "source", "team", "owner", "customer_id"],
-    "targets": ["period", "metric", "team", "owner"],
-    "costs": ["period", "category", "channel", "team"],
-    "orders": ["order_id", "customer_id"],
-}
-_NUMBERS = {
-    "leads": ["amount"],
-    "targets": ["target"],
-    "costs": ["amount"],
-    "orders": ["revenue", "gross_margin"],
-}
-_REQUIRED = {
-    "leads": ["lead_id", "lead_at"],
-    "targets": ["period", "metric", "target"],
-    "costs": ["category", "amount"],
-    "orders": ["order_id", "customer_id", "order_date", "revenue"],
-}
+_TEXT = {name: list(t.text) for name, t in TABLES.items()}
+_NUMBERS = {name: list(t.numbers) for name, t in TABLES.items()}
+_REQUIRED = {name: list(t.required) for name, t in TABLES.items()}
 
 
 @dataclass

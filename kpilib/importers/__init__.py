@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
+from kpilib.data.schema import STAGES
 from kpilib.errors import DataError, ParameterError
 from kpilib.importers._crm import Imported, Options
 from kpilib.importers._dates import DateOrder
@@ -160,7 +161,7 @@ def read_exports(
     files: Sequence[str | Path],
     *,
     mapping: Mapping | str | Path | None = None,
-    stages: tuple[str, ...] = ("lead", "visit", "offer", "sale"),
+    stages: tuple[str, ...] = STAGES,
     dates: DateOrder = "auto",
     timezone: str | None = None,
     rates: dict[str, float] | None = None,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kpilib.data.schema import STAGES
 from kpilib.errors import DataError
 from kpilib.importers._dates import DateOrder
 from kpilib.importers._files import Export
@@ -36,7 +37,7 @@ class Options:
     """How to read the exports: the user's mapping and the import options."""
 
     mapping: Mapping | None = None
-    stages: tuple[str, ...] = ("lead", "visit", "offer", "sale")
+    stages: tuple[str, ...] = STAGES
     dates: DateOrder = "auto"
     timezone: str | None = None
     rates: dict[str, float] | None = None

@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kpilib.data.schema import STAGES
 from kpilib.errors import DataError
 from kpilib.importers._text import label_key, plural
 
@@ -311,7 +312,7 @@ def render_mapping(
     *,
     files: list[str],
     counts: dict[str, int] | None = None,
-    stages: tuple[str, ...] = ("lead", "visit", "offer", "sale"),
+    stages: tuple[str, ...] = STAGES,
 ) -> str:
     """The text of *mapping* as ``mapping.toml``, with comments on how to edit it."""
     lines = [

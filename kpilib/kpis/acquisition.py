@@ -9,12 +9,13 @@ from typing import Any, Literal
 import narwhals as nw
 
 from kpilib.data.periods import parse_period, resolve_as_of
+from kpilib.data.schema import COST_CATEGORIES
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 
 __all__ = ["cac", "CAC_COLUMNS", "CATEGORIES", "NO_CUSTOMER"]
 
-CATEGORIES = ("salaries", "bonuses", "expenses", "campaigns")
+CATEGORIES = COST_CATEGORIES
 CAC_COLUMNS = [
     "period",
     "channel",

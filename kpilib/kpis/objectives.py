@@ -9,12 +9,13 @@ from typing import Any
 import narwhals as nw
 
 from kpilib.data.periods import Period, pace, parse_period, resolve_as_of
+from kpilib.data.schema import STAGES
 from kpilib.engine import frames as F
 from kpilib.errors import DataError, ParameterError
 
 __all__ = ["attainment", "ATTAINMENT_COLUMNS", "DEFAULT_STAGES"]
 
-DEFAULT_STAGES = ("lead", "visit", "offer", "sale")
+DEFAULT_STAGES = STAGES
 TRAILING_PERIODS = 3
 ATTAINMENT_COLUMNS = [
     "period",

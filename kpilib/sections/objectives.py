@@ -17,6 +17,7 @@ import pandas as pd
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.periods import parse_period
+from kpilib.data.schema import METRICS as SCHEMA_METRICS
 from kpilib.engine import frames as F
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS, attainment
 from kpilib.kpis.pacing import cumulative_path
@@ -31,7 +32,7 @@ __all__ = [
     "METRICS",
 ]
 
-METRICS = ("leads", "visits", "offers", "sales", "new_customers", "revenue")
+METRICS = SCHEMA_METRICS
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,95 @@
+"""The canonical data model, stated once: tables and their columns, stages, metrics, costs.
+
+Every reader (the loader, the scans of Parquet folders), every importer and
+every KPI takes its column lists and defaults from here (docs/data-model.md
+describes each column).
+
+Examples
+--------
+>>> TABLES["leads"].required
+('lead_id', 'lead_at')
+>>> stage_column("visit"), metric_of("offer")
+('visit_at', 'offers')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "Table",
+    "TABLES",
+    "TABLE_NAMES",
+    "STAGES",
+    "METRICS",
+    "COST_CATEGORIES",
+    "stage_column",
+    "metric_of",
+]
+
+STAGES: tuple[str, ...] = ("lead", "visit", "offer", "sale")
+"""The default funnel stages (kpi.toml's ``[funnel] stages`` may name others)."""
+
+METRICS: tuple[str, ...] = ("leads", "visits", "offers", "sales", "new_customers", "revenue")
+"""The target metrics of the default stages: a stage's count, new customers and revenue."""
+
+COST_CATEGORIES: tuple[str, ...] = ("salaries", "bonuses", "expenses", "campaigns")
+"""The cost categories reported apart; any other category counts as "other"."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a dataset: its required columns and the type of each column.
+
+    ``dates`` lists the fixed date columns (a lead's ``<stage>_at`` columns
+    follow the dataset's stages); ``text`` the ids and labels, read as strings;
+    ``numbers`` the measures, read as floats.
+    """
+
+    name: str
+    required: tuple[str, ...]
+    text: tuple[str, ...]
+    numbers: tuple[str, ...]
+    dates: tuple[str, ...] = ()
+
+
+TABLES: dict[str, Table] = {
+    "leads": Table(
+        "leads",
+        required=("lead_id", "lead_at"),
+        text=("lead_id", "source", "team", "owner", "customer_id"),
+        numbers=("amount",),
+        dates=("lead_at", "qualified_at", "lost_at"),
+    ),
+    "targets": Table(
+        "targets",
+        required=("period", "metric", "target"),
+        text=("period", "metric", "team", "owner"),
+        numbers=("target",),
+    ),
+    "costs": Table(
+        "costs",
+        required=("category", "amount"),  # and a period or a date
+        text=("period", "category", "channel", "team"),
+        numbers=("amount",),
+        dates=("date",),
+    ),
+    "orders": Table(
+        "orders",
+        required=("order_id", "customer_id", "order_date", "revenue"),
+        text=("order_id", "customer_id"),
+        numbers=("revenue", "gross_margin"),
+        dates=("order_date",),
+    ),
+}
+TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
+
+
+def stage_column(stage: str) -> str:
+    """The leads' column dating *stage*: ``visit`` → ``visit_at``."""
+    return f"{stage}_at"
+
+
+def metric_of(stage: str) -> str:
+    """The target metric counting *stage*: ``offer`` → ``offers``."""
+    return f"{stage}s"
