@@ -11,8 +11,7 @@ Jupyter and in the report. All text is escaped when rendered, so a source
 named ``<script>`` shows as text.
 
 The sentences themselves live in :mod:`kpilib.story.phrases`; the summary page's
-tiles and findings in :mod:`kpilib.story.summary`; the funnel page renders its
-section in :mod:`kpilib.story.funnel` (``funnel_text``, re-exported here).
+tiles and findings in :mod:`kpilib._summary_text`.
 """
 
 from __future__ import annotations
