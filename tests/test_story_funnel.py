@@ -37,26 +37,28 @@ EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")
 
 
+def _section(*cohorts: list[dict]) -> FunnelSection:
+    """The section of October 2026 as of 10-31 with a 30-day window."""
+    ds = Dataset(leads=cohort_leads(*cohorts), settings=Settings(conversion_window_days=30))
+    return build_funnel(ds, period="2026-10", as_of=DAY)
+
+
 def _honest() -> FunnelSection:
-    leads = cohort_leads(
+    return _section(
         cohort_rows("2026-08", "ads", 1000, 400, 50, 1000.0),
         cohort_rows("2026-09", "ads", 100, 40, 6, 1000.0, offers=10),
         cohort_rows("2026-09", "web", 100, 40, 4, 500.0, offers=10),
         cohort_rows("2026-09", "events", 800, 320, 38, 200.0, offers=80),
         cohort_rows("2026-10", "web", 200, 50, 2, 500.0, offers=10),
     )
-    ds = Dataset(leads=leads, settings=Settings(conversion_window_days=30))
-    return build_funnel(ds, period="2026-10", as_of=DAY)
 
 
 def _drop() -> FunnelSection:
     # 100 of 1,000 then 50 of 1,000: z ≈ 4.3, beyond chance; no lead in October
-    leads = cohort_leads(
+    return _section(
         cohort_rows("2026-08", "ads", 1000, 400, 100, 1000.0),
         cohort_rows("2026-09", "ads", 1000, 400, 50, 1000.0),
     )
-    ds = Dataset(leads=leads, settings=Settings(conversion_window_days=30))
-    return build_funnel(ds, period="2026-10", as_of=DAY)
 
 
 def _derived_mid_month() -> FunnelSection:
@@ -71,9 +73,7 @@ def _derived_mid_month() -> FunnelSection:
 
 
 def _no_mature() -> FunnelSection:
-    leads = cohort_leads(cohort_rows("2026-10", "web", 30, 10, 3, 100.0))
-    ds = Dataset(leads=leads, settings=Settings(conversion_window_days=30))
-    return build_funnel(ds, period="2026-10", as_of=DAY)
+    return _section(cohort_rows("2026-10", "web", 30, 10, 3, 100.0))
 
 
 @pytest.fixture(scope="module")
