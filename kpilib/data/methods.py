@@ -2,7 +2,7 @@
 
 ``ds.funnel(period="2026-07")`` is :func:`kpilib.funnel` on ``ds.leads`` with the
 dataset's conversion window (configured in kpi.toml, else derived from the data
-by :func:`kpilib.kpis.funnel.conversion_window`), stages and fiscal year: the
+by :func:`kpilib.kpis.window.conversion_window`), stages and fiscal year: the
 figure the report shows. :class:`~kpilib.data.dataset.Dataset` and the scanned
 dataset share these methods; each returns what its function returns (pandas for
 a loaded dataset, the engine's lazy frame for a scanned one).
@@ -73,7 +73,7 @@ class KpiMethods:
         """The conversion window: kpi.toml's ``conversion_window_days``, else derived.
 
         Derived, it is the days within which 90% of the sales seen by *as_of*
-        closed (:func:`kpilib.kpis.funnel.conversion_window`); read once per
+        closed (:func:`kpilib.kpis.window.conversion_window`); read once per
         day and kept.
         """
         configured = self.settings.conversion_window_days
@@ -83,7 +83,7 @@ class KpiMethods:
         cache = self.__dict__.setdefault("_windows", {})
         key = (id(self.leads), day, self.settings.stages)
         if key not in cache:
-            from kpilib.kpis.funnel import conversion_window
+            from kpilib.kpis.window import conversion_window
 
             days = conversion_window(
                 self.leads, as_of=day, quantile=WINDOW_QUANTILE, stages=self.settings.stages
