@@ -11,7 +11,9 @@ Jupyter and in the report. All text is escaped when rendered, so a source
 named ``<script>`` shows as text.
 
 The sentences themselves live in :mod:`kpilib.story.phrases`; the summary page's
-tiles and findings in :mod:`kpilib._summary_text`.
+tiles and findings in :mod:`kpilib.story.summary`; the objectives page renders
+its section in :mod:`kpilib.story.objectives` (``objectives_text``), the funnel
+page in :mod:`kpilib.story.funnel` (``funnel_text``), both re-exported here.
 """
 
 from __future__ import annotations
