@@ -140,7 +140,7 @@ def source_conversion(
     percent_axis(ax.xaxis, fmt)
     ax.set_xlabel(phrase("chart.sources.x", fmt.lang, month=fmt.month(cohort)))
     if best is None or worst is None:
-        return finish(ax, phrase("funnel.chart.sources.none", fmt.lang, cohort=head), share=0.82)
+        return finish(ax, phrase("funnel.chart.sources.none", fmt.lang, cohort=head))
     title = phrase(
         f"funnel.chart.sources.{'differ' if differ else 'noise'}",
         fmt.lang,
@@ -150,7 +150,7 @@ def source_conversion(
         best_conv=fact_text(best.conversion, fmt, 1),
         worst_conv=fact_text(worst.conversion, fmt, 1),
     )
-    return finish(ax, title, share=0.82)
+    return finish(ax, title)
 
 
 @styled
@@ -222,7 +222,7 @@ def conversion_trend(
     ax.set_xlabel(phrase("chart.trend.x", fmt.lang))
     ax.legend(loc="lower left", fontsize=7.5)
     if verdict is None:
-        return finish(ax, phrase("funnel.chart.trend.few", fmt.lang), share=0.88)
+        return finish(ax, phrase("funnel.chart.trend.few", fmt.lang))
     title = phrase(
         f"funnel.chart.trend.{verdict.direction}",
         fmt.lang,
@@ -230,4 +230,4 @@ def conversion_trend(
         last=fact_text(verdict.last, fmt, 1),
         n=fact_text(verdict.cohorts, fmt),
     )
-    return finish(ax, title, share=0.88)
+    return finish(ax, title)
