@@ -229,5 +229,7 @@ def conversion_trend(
         first=fact_text(verdict.first, fmt, 1),
         last=fact_text(verdict.last, fmt, 1),
         n=fact_text(verdict.cohorts, fmt),
+        m1=fmt.month(str(verdict.first.period)),
+        m2=fmt.month(str(verdict.last.period)),
     )
     return finish(ax, title)
