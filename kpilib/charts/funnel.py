@@ -53,7 +53,7 @@ def funnel_stages(
     states *leak* (the section's biggest leak) when given.
     """
     fmt = fmt_or_default(fmt)
-    ax = new_axes(ax, height=2.3)
+    ax = new_axes(ax, height=1.9)
     head = _cohort(cohort, immature, fmt)
     if frame is None or not len(frame) or frame["reached"].iloc[0] == 0:
         return empty(ax, fmt, "no_leads", head)
@@ -118,7 +118,7 @@ def source_conversion(
     *differ* beyond chance, when given.
     """
     fmt = fmt_or_default(fmt)
-    ax = new_axes(ax, height=2.5)
+    ax = new_axes(ax, height=2.1)
     head = _cohort(cohort, immature, fmt)
     rows = by_source.dropna(subset=["overall_conversion"]) if by_source is not None else None
     if rows is None or not len(rows):
@@ -171,7 +171,7 @@ def conversion_trend(
     over mature cohorts.
     """
     fmt = fmt_or_default(fmt)
-    ax = new_axes(ax, height=2.7)
+    ax = new_axes(ax, height=2.3)
     if trend is None or not len(trend):
         return empty(ax, fmt, "no_leads", phrase("chart.trend.y", fmt.lang))
     trend = trend.reset_index(drop=True)
