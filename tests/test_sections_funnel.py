@@ -24,7 +24,7 @@ from kpi_fixtures import cohort_leads, cohort_rows
 from kpilib.data.dataset import Dataset
 from kpilib.data.load import load_dataset
 from kpilib.data.settings import Settings
-from kpilib.sections.funnel import build_funnel, lost_value
+from kpilib.sections.funnel import build_funnel
 from kpilib.sections.model import Fact
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -225,23 +225,6 @@ def test_no_mature_cohort_falls_back_to_the_period_and_finds_nothing():
     assert section.previous_conversion is None
     # web 10% against ads 0% would be a finding on a mature cohort; not on this one
     assert section.findings == []
-
-
-def test_lost_value_without_amounts():
-    fb = pd.DataFrame(
-        {
-            "source": ["ads", "ads", "web", "web"],
-            "stage": ["lead", "sale", "lead", "sale"],
-            "reached": [10, 2, 4, 0],
-            "lost": [8, 0, 4, 0],
-        }
-    )
-    leads = pd.DataFrame({"source": ["ads", "ads", "web"], "amount": [100.0, 300.0, None]})
-    out = lost_value(fb, leads)
-    # ads: 8 lost × 2/10 × 200 = 320; web never sold: no average deal, nothing valued
-    assert out["lost_value"].tolist() == pytest.approx([320.0, 0.0, 0.0, 0.0])
-    no_amount = lost_value(fb, leads.drop(columns=["amount"]))
-    assert no_amount["lost_value"].tolist() == [0.0] * 4
 
 
 def test_the_sample_shows_july_with_kpi_tomls_window():
