@@ -28,7 +28,7 @@ from kpilib.data.settings import Settings
 from kpilib.sections.funnel import FunnelSection, build_funnel
 from kpilib.sections.model import Fact
 from kpilib.story.format import Formatter
-from kpilib.story.funnel import cohort_title, funnel_text
+from kpilib.story.funnel import funnel_text
 from kpilib.story.render import finding_text
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -149,7 +149,13 @@ def test_no_mature_cohort_says_so():
         "No cohort is mature yet: every one still holds leads younger than the 30-day "
         "window, so no conversion is final and no trend is read."
     ]
-    assert cohort_title(section, EN) == "Lead cohort of October 2026 (immature)"
+    ax = charts.funnel_stages(
+        section.mature, cohort=section.cohort, immature=section.conversion_immature, fmt=FR
+    )
+    assert (
+        _title(ax)
+        == "Leads entrés en octobre 2026 (cohorte immature) : leads atteignant chaque étape"
+    )
 
 
 def test_chart_titles_name_the_cohort_and_state_the_facts(honest):

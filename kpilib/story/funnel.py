@@ -15,18 +15,12 @@ from kpilib.story.format import Formatter
 from kpilib.story.phrases import phrase
 from kpilib.story.render import fact_text, name_text
 
-__all__ = ["funnel_text", "cohort_title"]
+__all__ = ["funnel_text"]
 
 
 def _rate(f: Fact, fmt: Formatter) -> str:
     """A conversion rate with one decimal: funnel rates are a few percent."""
     return fact_text(f, fmt, 1)
-
-
-def cohort_title(section: FunnelSection, fmt: Formatter) -> str:
-    """The cohort the page's charts show: "Lead cohort of July 2026 (mature)"."""
-    key = "immature" if section.conversion_immature else "mature"
-    return phrase(f"funnel.chart.cohort.{key}", fmt.lang, month=fmt.month(section.cohort))
 
 
 def _current(section: FunnelSection, fmt: Formatter) -> list[str]:
