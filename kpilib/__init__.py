@@ -9,10 +9,11 @@ from kpilib.data.settings import Settings
 from kpilib.errors import DataError, KpiError, ParameterError
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.closing import qualified_to_customer, win_rate
-from kpilib.kpis.funnel import conversion_window, funnel, funnel_trend
+from kpilib.kpis.funnel import funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.tables import compute_all, write_tables
 from kpilib.kpis.value import cohort_value, payback
+from kpilib.kpis.window import conversion_window
 from kpilib.story.format import Formatter
 
 # The lifetime-value models need scipy (about a second to import): loaded on first use.

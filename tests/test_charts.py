@@ -253,7 +253,10 @@ def test_funnel_charts():
     verdict = TrendVerdict("flat", _rate(0.05, "2026-08"), _rate(0.048, "2026-09"), _n(2), False)
     window = fact(90, "days", "actual", None, "kpi.toml")
     ax = charts.conversion_trend(trend, verdict=verdict, window=window, fmt=EN)
-    assert _title(ax) == "Conversion moved from 5.0% to 4.8% over 2 mature cohorts: no clear change"
+    assert _title(ax) == (
+        "Conversion moved from 5.0% (August 2026) to 4.8% (September 2026) over 2 mature "
+        "cohorts: no clear change"
+    )
     # mature cohorts one solid line; the immature one a separate dashed line, not joined
     lines = {line.get_label(): line for line in ax.lines}
     assert list(lines) == [

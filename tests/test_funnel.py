@@ -8,13 +8,8 @@ from kpi_fixtures import leads, to_engine
 
 from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.closing import qualified_to_customer, win_rate
-from kpilib.kpis.funnel import (
-    FUNNEL_COLUMNS,
-    TREND_COLUMNS,
-    conversion_window,
-    funnel,
-    funnel_trend,
-)
+from kpilib.kpis.funnel import FUNNEL_COLUMNS, TREND_COLUMNS, funnel, funnel_trend
+from kpilib.kpis.window import conversion_window
 
 NAN = math.nan
 

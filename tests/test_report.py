@@ -237,10 +237,11 @@ def test_narrative_figures_equal_the_kpi_tables(sample_report):
     )
     cohort = funnel(ds.leads, period="2026-10", window_days=90)
     funnel_text = _text((sample_report / "funnel.html").read_text("utf-8"))
+    leads = fmt.number(cohort["reached"].iloc[0])
     assert (
-        f"Of the {fmt.number(cohort['reached'].iloc[0])} leads that came in during October 2026, "
-        f"{fmt.number(cohort['reached'].iloc[-1])} have become a sale so far "
-        f"({fmt.percent(cohort['overall_conversion'].iloc[-1], 1)})." in funnel_text
+        f"{leads} leads came in during October 2026; "
+        f"{fmt.percent(cohort['overall_conversion'].iloc[-1], 1)} of them have become a sale "
+        f"so far ({fmt.number(cohort['reached'].iloc[-1])} of {leads})." in funnel_text
     )
     summary = _text((sample_report / "summary.html").read_text("utf-8"))
     assert f"Blended CAC {fmt.money(blended['cac'])} October 2026" in summary

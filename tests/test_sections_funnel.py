@@ -15,14 +15,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hypothesis.strategies as st
 import pandas as pd
 import pytest
+from hypothesis import given, settings
 from kpi_fixtures import cohort_leads, cohort_rows
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.load import load_dataset
 from kpilib.data.settings import Settings
-from kpilib.sections.funnel import build_funnel, lost_value
+from kpilib.sections.funnel import build_funnel
 from kpilib.sections.model import Fact
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -225,23 +227,6 @@ def test_no_mature_cohort_falls_back_to_the_period_and_finds_nothing():
     assert section.findings == []
 
 
-def test_lost_value_without_amounts():
-    fb = pd.DataFrame(
-        {
-            "source": ["ads", "ads", "web", "web"],
-            "stage": ["lead", "sale", "lead", "sale"],
-            "reached": [10, 2, 4, 0],
-            "lost": [8, 0, 4, 0],
-        }
-    )
-    leads = pd.DataFrame({"source": ["ads", "ads", "web"], "amount": [100.0, 300.0, None]})
-    out = lost_value(fb, leads)
-    # ads: 8 lost × 2/10 × 200 = 320; web never sold: no average deal, nothing valued
-    assert out["lost_value"].tolist() == pytest.approx([320.0, 0.0, 0.0, 0.0])
-    no_amount = lost_value(fb, leads.drop(columns=["amount"]))
-    assert no_amount["lost_value"].tolist() == [0.0] * 4
-
-
 def test_the_sample_shows_july_with_kpi_tomls_window():
     ds = load_dataset(SAMPLE)
     section = build_funnel(ds, period="2026-10", as_of=DAY)
@@ -251,3 +236,41 @@ def test_the_sample_shows_july_with_kpi_tomls_window():
     assert section.conversion.value == pytest.approx(118 / 2256)
     assert section.immature_cohorts == ["2026-08", "2026-09", "2026-10"]
     assert section.mature.equals(ds.funnel(period="2026-07"))
+
+
+cohort_shapes = st.tuples(
+    st.sampled_from(["2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]),
+    st.sampled_from(["web", "ads", "events"]),
+    st.integers(min_value=1, max_value=60),  # leads
+    st.integers(min_value=0, max_value=60),  # sales (at most the leads)
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shapes=st.lists(cohort_shapes, min_size=1, max_size=6),
+    days_to_sale=st.integers(min_value=1, max_value=70),
+    window=st.one_of(st.none(), st.integers(min_value=5, max_value=90)),
+    as_of=st.sampled_from(["2026-10-05", "2026-10-15", "2026-10-31", "2026-11-20"]),
+)
+def test_no_finding_rests_on_an_immature_cohort(shapes, days_to_sale, window, as_of):
+    rows = []
+    for month, source, n, sales in shapes:
+        for row in cohort_rows(month, source, n, n, min(sales, n), 100.0):
+            if row["sale_at"] is not None:
+                row["sale_at"] = row["lead_at"] + pd.Timedelta(days=days_to_sale)
+            rows.append(row)
+    ds = Dataset(leads=cohort_leads(rows), settings=Settings(conversion_window_days=window))
+    section = build_funnel(ds, period="2026-10", as_of=pd.Timestamp(as_of))
+    young = set(section.immature_cohorts)
+    for finding in section.findings:
+        cited = {f.period for f in finding.facts.values()}
+        cited |= {n.partition(":")[2] for n in finding.names.values() if n.startswith("month:")}
+        assert not cited & young, (finding.key, cited, young)
+    # the tile's cohort is mature unless the section says it is not
+    if section.cohort in young:
+        assert section.conversion_immature
+    if section.previous_conversion is not None:
+        assert section.previous_conversion.period not in young
+    if section.verdict is not None:
+        assert {section.verdict.first.period, section.verdict.last.period}.isdisjoint(young)

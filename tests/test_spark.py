@@ -14,6 +14,7 @@ from kpilib.kpis.acquisition import cac
 from kpilib.kpis.funnel import funnel
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.value import cohort_value, payback
+from kpilib.kpis.window import conversion_window
 
 pyspark = pytest.importorskip(
     "pyspark", reason="pyspark is not installed: pip install 'kpilib[spark]'"
@@ -76,6 +77,12 @@ def test_kpi_on_spark_equals_pandas(spark, tables, name):
     assert isinstance(result, pyspark.sql.DataFrame)  # Spark in, Spark out
     got = result.toArrow().to_pandas()
     pd.testing.assert_frame_equal(got, to_pandas(CALLS[name](tables)), check_dtype=False)
+
+
+def test_conversion_window_on_spark(spark, tables):
+    frame = spark.createDataFrame(pa.Table.from_pandas(tables["leads"], preserve_index=False))
+    # days to a sale 6, 7, 12.6875 and 17: 90% at 15.7 days, rounded up, as on pandas
+    assert conversion_window(frame) == conversion_window(tables["leads"]) == 16
 
 
 def test_scanned_parquet_dataset_on_spark(spark, tables, tmp_path):

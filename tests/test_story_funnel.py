@@ -28,7 +28,7 @@ from kpilib.data.settings import Settings
 from kpilib.sections.funnel import FunnelSection, build_funnel
 from kpilib.sections.model import Fact
 from kpilib.story.format import Formatter
-from kpilib.story.funnel import cohort_title, funnel_text
+from kpilib.story.funnel import funnel_text
 from kpilib.story.render import finding_text
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -37,26 +37,28 @@ EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")
 
 
+def _section(*cohorts: list[dict]) -> FunnelSection:
+    """The section of October 2026 as of 10-31 with a 30-day window."""
+    ds = Dataset(leads=cohort_leads(*cohorts), settings=Settings(conversion_window_days=30))
+    return build_funnel(ds, period="2026-10", as_of=DAY)
+
+
 def _honest() -> FunnelSection:
-    leads = cohort_leads(
+    return _section(
         cohort_rows("2026-08", "ads", 1000, 400, 50, 1000.0),
         cohort_rows("2026-09", "ads", 100, 40, 6, 1000.0, offers=10),
         cohort_rows("2026-09", "web", 100, 40, 4, 500.0, offers=10),
         cohort_rows("2026-09", "events", 800, 320, 38, 200.0, offers=80),
         cohort_rows("2026-10", "web", 200, 50, 2, 500.0, offers=10),
     )
-    ds = Dataset(leads=leads, settings=Settings(conversion_window_days=30))
-    return build_funnel(ds, period="2026-10", as_of=DAY)
 
 
 def _drop() -> FunnelSection:
     # 100 of 1,000 then 50 of 1,000: z ≈ 4.3, beyond chance; no lead in October
-    leads = cohort_leads(
+    return _section(
         cohort_rows("2026-08", "ads", 1000, 400, 100, 1000.0),
         cohort_rows("2026-09", "ads", 1000, 400, 50, 1000.0),
     )
-    ds = Dataset(leads=leads, settings=Settings(conversion_window_days=30))
-    return build_funnel(ds, period="2026-10", as_of=DAY)
 
 
 def _derived_mid_month() -> FunnelSection:
@@ -71,9 +73,7 @@ def _derived_mid_month() -> FunnelSection:
 
 
 def _no_mature() -> FunnelSection:
-    leads = cohort_leads(cohort_rows("2026-10", "web", 30, 10, 3, 100.0))
-    ds = Dataset(leads=leads, settings=Settings(conversion_window_days=30))
-    return build_funnel(ds, period="2026-10", as_of=DAY)
+    return _section(cohort_rows("2026-10", "web", 30, 10, 3, 100.0))
 
 
 @pytest.fixture(scope="module")
@@ -82,24 +82,18 @@ def honest():
 
 
 def test_hand_checked_text_in_english(honest):
-    # September: 48 of 1,000 = 4.8%; lost 600 + 300 + 52 = 952, lead → visit 600/952 = 63%.
-    # ads 6 of 100 (Wilson 2.8%–12.5%) against web 4 of 100 (1.6%–9.8%): within chance.
-    # Lost value: events 480 × 38/800 × 200 + 240 × 38/320 × 200 + 42 × 38/80 × 200
-    # = 4,560 + 5,700 + 3,990 = 14,250; visit stage 4,500 + 1,500 + 5,700 = 11,700.
+    # October: 2 of 200 = 1.0%. September: 48 of 1,000 = 4.8%, August 50 of 1,000 = 5.0%
+    # (z = 0.2 / 0.97 ≈ 0.2: chance). Lost value: events 480 × 38/800 × 200 + 240 × 38/320
+    # × 200 + 42 × 38/80 × 200 = 4,560 + 5,700 + 3,990 = 14,250; ads 3,600 + 4,500 + 2,400;
+    # web 1,200 + 1,500 + 1,200; visit stage 4,500 + 1,500 + 5,700 = 11,700
     assert funnel_text(honest, EN).text == (
         "200 leads came in during October 2026; 1.0% of them have become a sale so far "
         "(2 of 200). This cohort is immature: some of its leads are younger than the "
         "30-day conversion window, so its conversion will still rise. "
         "The latest mature cohort, September 2026, turned 4.8% of its leads into sales "
         "(48 of 1,000). The cohort before it, August 2026, converted 5.0%: the change may "
-        "be chance. The biggest leak is between lead and visit: 600 leads lost, 63% of all "
-        "losses. Ads converts best (6.0%, 95% interval 2.8%–12.5%); web least (4.0%, "
-        "1.6%–9.8%). The gap may be chance. Events loses the most value: about €14,250 of "
-        "deals at its average deal size. By stage, the leads lost at the visit stage are "
-        "worth the most: about €11,700. Over the last 2 mature cohorts, conversion moved "
-        "from 5.0% (August 2026) to 4.8% (September 2026), within chance: no clear change. "
-        "Immature cohorts, younger than the 30-day window, are drawn apart and dashed: "
-        "October 2026."
+        "be chance. Events loses the most value, about €14,250 of deals at its average deal "
+        "size; by stage, the leads lost at the visit stage are worth the most, about €11,700."
     )
 
 
@@ -111,29 +105,30 @@ def test_hand_checked_text_in_french(honest):
         "moins que la fenêtre de conversion de 30 jours, sa conversion va donc encore "
         "monter. La dernière cohorte mûre, septembre 2026, a transformé 4,8 % de ses leads "
         "en ventes (48 sur 1 000). La cohorte précédente, août 2026, convertissait 5,0 % : "
-        "l’écart peut être dû au hasard. La plus grosse fuite se situe entre lead et visite : "
-        "600 leads perdus, 63 % des pertes. Ads convertit le mieux (6,0 %, intervalle à "
-        "95 % 2,8 %–12,5 %) ; web le moins (4,0 %, 1,6 %–9,8 %). L’écart peut être dû au "
-        "hasard. Events perd le plus de valeur : environ 14 250 € d’affaires à son panier "
-        "moyen. Par étape, les leads perdus à l’étape visite valent le plus : environ "
-        "11 700 €. Sur les 2 dernières cohortes mûres, la conversion passe de 5,0 % "
-        "(août 2026) à 4,8 % (septembre 2026), dans la marge du hasard : pas de changement "
-        "net. Les cohortes immatures, de moins de 30 jours, sont tracées à part en "
-        "pointillés : octobre 2026."
+        "l’écart peut être dû au hasard. Events perd le plus de valeur, environ 14 250 € "
+        "d’affaires à son panier moyen ; par étape, les leads perdus à l’étape visite "
+        "valent le plus, environ 11 700 €."
     )
 
 
 def test_a_real_drop_is_called_a_drop():
     section = _drop()
-    sentences = funnel_text(section, EN).sentences
-    assert sentences[0] == "No lead came in during October 2026: the funnel cannot be shown."
-    assert sentences[-1] == (
-        "Over the last 2 mature cohorts, conversion fell from 10.0% (August 2026) to 5.0% "
-        "(September 2026), beyond chance."
+    assert funnel_text(section, EN).sentences[:2] == [
+        "No lead came in during October 2026: the funnel cannot be shown.",
+        "The latest mature cohort, September 2026, turned 5.0% of its leads into sales "
+        "(50 of 1,000).",
+    ]
+    # 100 of 1,000 then 50 of 1,000: z ≈ 4.3
+    assert funnel_text(section, EN).sentences[2] == (
+        "The cohort before it, August 2026, converted 10.0%: the change is beyond chance."
     )
     assert [finding_text(f, EN) for f in section.findings][0] == (
         "Lead-to-sale conversion fell from 10.0% (August 2026) to 5.0% (September 2026) "
         "over 2 mature cohorts, beyond chance."
+    )
+    ax = charts.conversion_trend(section.trend, verdict=section.verdict, fmt=EN)
+    assert _title(ax) == (
+        "Conversion fell from 10.0% (August 2026) to 5.0% (September 2026) over 2 mature cohorts"
     )
 
 
@@ -149,15 +144,18 @@ def test_a_derived_window_is_said():
 
 def test_no_mature_cohort_says_so():
     section = _no_mature()
-    # the leak (20 of 27 lost leads) and the sources of a cohort still converting are not said
+    # the value lost by a cohort still converting is not said
     assert funnel_text(section, EN).sentences[2:] == [
         "No cohort is mature yet: every one still holds leads younger than the 30-day "
-        "window, so no conversion is final and no trend is read.",
-        "Fewer than two cohorts are mature: no trend can be read yet.",
-        "Immature cohorts, younger than the 30-day window, are drawn apart and dashed: "
-        "October 2026.",
+        "window, so no conversion is final and no trend is read."
     ]
-    assert cohort_title(section, EN) == "Lead cohort of October 2026 (immature)"
+    ax = charts.funnel_stages(
+        section.mature, cohort=section.cohort, immature=section.conversion_immature, fmt=FR
+    )
+    assert (
+        _title(ax)
+        == "Leads entrés en octobre 2026 (cohorte immature) : leads atteignant chaque étape"
+    )
 
 
 def test_chart_titles_name_the_cohort_and_state_the_facts(honest):
@@ -178,7 +176,10 @@ def test_chart_titles_name_the_cohort_and_state_the_facts(honest):
         "web le moins (4,0 %), un écart qui peut être dû au hasard"
     )
     ax = charts.conversion_trend(honest.trend, verdict=honest.verdict, window=honest.window, fmt=EN)
-    assert _title(ax) == "Conversion moved from 5.0% to 4.8% over 2 mature cohorts: no clear change"
+    assert _title(ax) == (
+        "Conversion moved from 5.0% (August 2026) to 4.8% (September 2026) over 2 mature "
+        "cohorts: no clear change"
+    )
 
 
 # --- every number said is a fact of the section -------------------------------------

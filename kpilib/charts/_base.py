@@ -101,10 +101,9 @@ def styled(func: Callable[..., Axes]) -> Callable[..., Axes]:
     return wrapper
 
 
-def finish(ax: Axes, title: str, *, share: float = 1.0) -> Axes:
-    """Set the finding *title*, left-aligned, wrapped to the figure width (*share* of
-    it when long tick labels push the axes, where the title starts, to the right)."""
-    width = ax.figure.get_size_inches()[0] * share
+def finish(ax: Axes, title: str) -> Axes:
+    """Set the finding *title*, left-aligned, wrapped to the figure width."""
+    width = ax.figure.get_size_inches()[0]
     text = textwrap.fill(title, width=max(40, int(width * 11)), break_long_words=False)
     ax.set_title(text, loc="left", fontsize=10.5, fontweight="bold")
     return ax

@@ -52,7 +52,7 @@ def funnel_stages(
     states *leak* (the section's biggest leak) when given.
     """
     fmt = fmt_or_default(fmt)
-    ax = new_axes(ax, height=2.3)
+    ax = new_axes(ax, height=1.9)
     head = _cohort(cohort, immature, fmt)
     if frame is None or not len(frame) or frame["reached"].iloc[0] == 0:
         return empty(ax, fmt, "no_leads", head)
@@ -117,7 +117,7 @@ def source_conversion(
     *differ* beyond chance, when given.
     """
     fmt = fmt_or_default(fmt)
-    ax = new_axes(ax, height=2.5)
+    ax = new_axes(ax, height=2.1)
     head = _cohort(cohort, immature, fmt)
     rows = by_source.dropna(subset=["overall_conversion"]) if by_source is not None else None
     if rows is None or not len(rows):
@@ -139,7 +139,7 @@ def source_conversion(
     percent_axis(ax.xaxis, fmt)
     ax.set_xlabel(phrase("chart.sources.x", fmt.lang, month=fmt.month(cohort)))
     if best is None or worst is None:
-        return finish(ax, phrase("funnel.chart.sources.none", fmt.lang, cohort=head), share=0.82)
+        return finish(ax, phrase("funnel.chart.sources.none", fmt.lang, cohort=head))
     title = phrase(
         f"funnel.chart.sources.{'differ' if differ else 'noise'}",
         fmt.lang,
@@ -149,7 +149,7 @@ def source_conversion(
         best_conv=fact_text(best.conversion, fmt, 1),
         worst_conv=fact_text(worst.conversion, fmt, 1),
     )
-    return finish(ax, title, share=0.82)
+    return finish(ax, title)
 
 
 @styled
@@ -170,7 +170,7 @@ def conversion_trend(
     over mature cohorts.
     """
     fmt = fmt_or_default(fmt)
-    ax = new_axes(ax, height=2.7)
+    ax = new_axes(ax, height=2.3)
     if trend is None or not len(trend):
         return empty(ax, fmt, "no_leads", phrase("chart.trend.y", fmt.lang))
     trend = trend.reset_index(drop=True)
@@ -221,12 +221,14 @@ def conversion_trend(
     ax.set_xlabel(phrase("chart.trend.x", fmt.lang))
     ax.legend(loc="lower left", fontsize=7.5)
     if verdict is None:
-        return finish(ax, phrase("funnel.chart.trend.few", fmt.lang), share=0.88)
+        return finish(ax, phrase("funnel.chart.trend.few", fmt.lang))
     title = phrase(
         f"funnel.chart.trend.{verdict.direction}",
         fmt.lang,
         first=fact_text(verdict.first, fmt, 1),
         last=fact_text(verdict.last, fmt, 1),
         n=fact_text(verdict.cohorts, fmt),
+        m1=fmt.month(str(verdict.first.period)),
+        m2=fmt.month(str(verdict.last.period)),
     )
-    return finish(ax, title, share=0.88)
+    return finish(ax, title)

@@ -2,7 +2,7 @@
 
 ``ds.funnel(period="2026-07")`` is :func:`kpilib.funnel` on ``ds.leads`` with the
 dataset's conversion window (configured in kpi.toml, else derived from the data
-by :func:`kpilib.kpis.funnel.conversion_window`), stages and fiscal year: the
+by :func:`kpilib.kpis.window.conversion_window`), stages and fiscal year: the
 figure the report shows. :class:`~kpilib.data.dataset.Dataset` and the scanned
 dataset share these methods; each returns what its function returns (pandas for
 a loaded dataset, the engine's lazy frame for a scanned one).
@@ -73,7 +73,7 @@ class KpiMethods:
         """The conversion window: kpi.toml's ``conversion_window_days``, else derived.
 
         Derived, it is the days within which 90% of the sales seen by *as_of*
-        closed (:func:`kpilib.kpis.funnel.conversion_window`); read once per
+        closed (:func:`kpilib.kpis.window.conversion_window`); read once per
         day and kept.
         """
         configured = self.settings.conversion_window_days
@@ -83,7 +83,7 @@ class KpiMethods:
         cache = self.__dict__.setdefault("_windows", {})
         key = (id(self.leads), day, self.settings.stages)
         if key not in cache:
-            from kpilib.kpis.funnel import conversion_window
+            from kpilib.kpis.window import conversion_window
 
             days = conversion_window(
                 self.leads, as_of=day, quantile=WINDOW_QUANTILE, stages=self.settings.stages
@@ -91,10 +91,12 @@ class KpiMethods:
             cache[key] = ConversionWindow(days, derived=days is not None)
         return cache[key]
 
-    def _window(self, window_days: int | None | FromDataset, day: dt.datetime) -> int | None:
+    def _funnel_options(self, window_days: int | None | FromDataset, as_of: Any) -> dict[str, Any]:
+        """as_of, window and stages of a funnel call ("dataset": the dataset's window)."""
+        day = self._day(as_of)
         if window_days == "dataset":
-            return self.conversion_window(as_of=day).days
-        return window_days  # type: ignore[return-value]
+            window_days = self.conversion_window(as_of=day).days
+        return {"as_of": day, "window_days": window_days, "stages": self.settings.stages}
 
     def funnel(
         self,
@@ -111,16 +113,12 @@ class KpiMethods:
         """
         from kpilib.kpis.funnel import funnel
 
-        day = self._day(as_of)
-        s = self.settings
         return funnel(
             self.leads,
             period=period,
             by=by,
-            as_of=day,
-            window_days=self._window(window_days, day),
-            stages=s.stages,
-            fiscal_year_start=s.fiscal_year_start,
+            fiscal_year_start=self.settings.fiscal_year_start,
+            **self._funnel_options(window_days, as_of),
         )
 
     def funnel_trend(
@@ -134,14 +132,8 @@ class KpiMethods:
         """:func:`kpilib.funnel_trend` of the dataset's leads with its window and stages."""
         from kpilib.kpis.funnel import funnel_trend
 
-        day = self._day(as_of)
         return funnel_trend(
-            self.leads,
-            periods=periods,
-            by=by,
-            as_of=day,
-            window_days=self._window(window_days, day),
-            stages=self.settings.stages,
+            self.leads, periods=periods, by=by, **self._funnel_options(window_days, as_of)
         )
 
     def attainment(self, *, period: str | None = None, as_of: Any = None) -> Any:

@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import narwhals as nw
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.methods import ConversionWindow
 from kpilib.engine import frames as F
+from kpilib.kpis.leakage import lost_value
 from kpilib.kpis.significance import differs
 from kpilib.sections.model import Fact, Finding, fact, missing
 
@@ -29,7 +29,6 @@ __all__ = [
     "SourceRate",
     "TrendVerdict",
     "build_funnel",
-    "lost_value",
     "TREND_SCORE",
     "SOURCES_SCORE",
 ]
@@ -101,7 +100,8 @@ class FunnelSection:
       ``leak`` its biggest leak;
     - ``by_source`` its conversion per source with 95% intervals, ``best`` and
       ``worst`` sources, ``sources_differ`` (beyond chance);
-    - ``lost`` the value lost per source and stage (:func:`lost_value`), with
+    - ``lost`` the value lost per source and stage
+      (:func:`kpilib.kpis.leakage.lost_value`), with
       the source and the stage that lose the most (``lost_source``,
       ``lost_stage`` and their values);
     - ``trend`` the last 12 cohorts (``immature`` per cohort),
@@ -227,47 +227,6 @@ def _verdict(trend: pd.DataFrame) -> TrendVerdict | None:
     return TrendVerdict(direction, _trend_fact(a), _trend_fact(b), n, significant)
 
 
-def lost_value(funnel_by: pd.DataFrame, leads: Any, *, by: str = "source") -> pd.DataFrame:
-    """Value of the deals lost at each stage, per *by* value.
-
-    ``sale_rate`` = leads that reached the last stage ÷ leads that reached the
-    stage (what a lead at that stage was worth in sales), ``average_deal`` =
-    mean amount of the *by* value's sales in *leads*, ``lost_value = lost ×
-    sale_rate × average_deal`` (currency). The last stage loses nothing.
-
-    Examples
-    --------
-    >>> fb = pd.DataFrame({"source": ["web"] * 3, "stage": ["lead", "offer", "sale"],
-    ...                    "reached": [10, 4, 2], "lost": [6, 2, 0]})
-    >>> leads = pd.DataFrame({"source": ["web", "web"], "amount": [100.0, 300.0]})
-    >>> lost_value(fb, leads)["lost_value"].round(6).tolist()  # 6 × 2/10 × 200, 2 × 2/4 × 200
-    [240.0, 200.0, 0.0]
-    """
-    frame = funnel_by.copy()
-    last = frame.groupby(by, sort=False)["reached"].transform("last")
-    frame["sale_rate"] = (last / frame["reached"].where(frame["reached"] > 0)).astype("float64")
-    average = _average_deal(leads, by)
-    frame["average_deal"] = frame[by].map(average).astype("float64")
-    frame["lost_value"] = (frame["lost"] * frame["sale_rate"] * frame["average_deal"]).fillna(0.0)
-    return frame[[by, "stage", "lost", "sale_rate", "average_deal", "lost_value"]]
-
-
-def _average_deal(leads: Any, by: str) -> pd.Series:
-    """Mean amount of the leads that have one, per *by* value (on the leads' engine)."""
-    _, frames = F.lazy_inputs(keep={"leads": [by, "amount"]}, leads=leads)
-    lf = frames["leads"]
-    assert lf is not None
-    if "amount" not in F.columns(lf):
-        return pd.Series(dtype="float64")
-    means = F.to_pandas(
-        lf.filter(~nw.col("amount").is_null())
-        .group_by(by)
-        .agg(nw.col("amount").cast(nw.Float64).mean())
-        .to_native()
-    )
-    return means.set_index(by)["amount"]
-
-
 def _top(lost: pd.DataFrame, col: str, cohort: str) -> tuple[str | None, Fact | None]:
     """The *col* value (source or stage) that loses the most value, and that value."""
     if not len(lost) or lost["lost_value"].sum() <= 0:
@@ -279,7 +238,35 @@ def _top(lost: pd.DataFrame, col: str, cohort: str) -> tuple[str | None, Fact | 
 
 
 def build_funnel(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> FunnelSection:
-    """The funnel section of *period* as seen on *as_of*."""
+    """The funnel section of *period* as seen on *as_of*.
+
+    Reads ``dataset.funnel`` and ``dataset.funnel_trend`` (the dataset's
+    conversion window, stages and fiscal year): the period's cohort, the last
+    12 monthly cohorts, the latest mature cohort up to the period (and its
+    funnel and sources), and the lost value of that cohort.
+
+    Parameters
+    ----------
+    dataset
+        A loaded or scanned dataset.
+    period
+        The month reported, "YYYY-MM".
+    as_of
+        The day the data is seen on.
+
+    Returns
+    -------
+    FunnelSection
+        Its facts, frames and candidate findings.
+
+    Examples
+    --------
+    >>> from kpilib.data.load import load_dataset
+    >>> section = build_funnel(load_dataset("data/sample"), period="2026-10",
+    ...                        as_of=pd.Timestamp("2026-10-31"))
+    >>> section.cohort, section.mature_sales.value, section.window.value
+    ('2026-07', 118.0, 90.0)
+    """
     day = pd.Timestamp(as_of).normalize()
     window = dataset.conversion_window(as_of=day)
     current = F.to_pandas(dataset.funnel(period=period, as_of=day))

@@ -54,60 +54,13 @@ PHRASES_FUNNEL: dict[str, dict[str, str]] = {
         "fr": "Aucune cohorte n’est encore mûre : toutes ont des leads de moins de {n} jours, "
         "aucune conversion n’est définitive et aucune tendance n’est lue.",
     },
-    "funnel.leak": {
-        "en": "The biggest leak is between {a} and {b}: {n} leads lost, {share} of all losses.",
-        "fr": "La plus grosse fuite se situe entre {a} et {b} : {n} leads perdus, {share} "
-        "des pertes.",
-    },
-    "funnel.sources": {
-        "en": "{best} converts best ({best_conv}, 95% interval {best_low}–{best_high}); "
-        "{worst} least ({worst_conv}, {worst_low}–{worst_high}).",
-        "fr": "{best} convertit le mieux ({best_conv}, intervalle à 95 % {best_low}–"
-        "{best_high}) ; {worst} le moins ({worst_conv}, {worst_low}–{worst_high}).",
-    },
-    "funnel.sources.differ": {
-        "en": "The gap is beyond chance.",
-        "fr": "L’écart dépasse le hasard.",
-    },
-    "funnel.sources.noise": {
-        "en": "The gap may be chance.",
-        "fr": "L’écart peut être dû au hasard.",
-    },
     "funnel.value": {
-        "en": "{source} loses the most value: about {value} of deals at its average deal size.",
-        "fr": "{source} perd le plus de valeur : environ {value} d’affaires à son panier moyen.",
-    },
-    "funnel.value.stage": {
-        "en": "By stage, the leads lost at the {stage} stage are worth the most: about {value}.",
-        "fr": "Par étape, les leads perdus à l’étape {stage} valent le plus : environ {value}.",
-    },
-    "funnel.trend.up": {
-        "en": "Over the last {n} mature cohorts, conversion rose from {first} ({m1}) to "
-        "{last} ({m2}), beyond chance.",
-        "fr": "Sur les {n} dernières cohortes mûres, la conversion est passée de {first} "
-        "({m1}) à {last} ({m2}), au-delà du hasard.",
-    },
-    "funnel.trend.down": {
-        "en": "Over the last {n} mature cohorts, conversion fell from {first} ({m1}) to "
-        "{last} ({m2}), beyond chance.",
-        "fr": "Sur les {n} dernières cohortes mûres, la conversion a baissé de {first} "
-        "({m1}) à {last} ({m2}), au-delà du hasard.",
-    },
-    "funnel.trend.flat": {
-        "en": "Over the last {n} mature cohorts, conversion moved from {first} ({m1}) to "
-        "{last} ({m2}), within chance: no clear change.",
-        "fr": "Sur les {n} dernières cohortes mûres, la conversion passe de {first} ({m1}) "
-        "à {last} ({m2}), dans la marge du hasard : pas de changement net.",
-    },
-    "funnel.trend.few": {
-        "en": "Fewer than two cohorts are mature: no trend can be read yet.",
-        "fr": "Moins de deux cohortes sont mûres : aucune tendance ne peut encore être lue.",
-    },
-    "funnel.trend.immature": {
-        "en": "Immature cohorts, younger than the {n}-day window, are drawn apart and "
-        "dashed: {months}.",
-        "fr": "Les cohortes immatures, de moins de {n} jours, sont tracées à part en "
-        "pointillés : {months}.",
+        "en": "{source} loses the most value, about {value} of deals at its average deal "
+        "size; by stage, the leads lost at the {stage} stage are worth the most, about "
+        "{stage_value}.",
+        "fr": "{source} perd le plus de valeur, environ {value} d’affaires à son panier "
+        "moyen ; par étape, les leads perdus à l’étape {stage} valent le plus, environ "
+        "{stage_value}.",
     },
     # --- findings for page 1 --------------------------------------------
     "find.fun.trend.down": {
@@ -168,17 +121,18 @@ PHRASES_FUNNEL: dict[str, dict[str, str]] = {
         "fr": "{cohort} : conversion lead → vente par source",
     },
     "funnel.chart.trend.up": {
-        "en": "Conversion rose from {first} to {last} over {n} mature cohorts",
-        "fr": "La conversion passe de {first} à {last} sur {n} cohortes mûres",
+        "en": "Conversion rose from {first} ({m1}) to {last} ({m2}) over {n} mature cohorts",
+        "fr": "La conversion passe de {first} ({m1}) à {last} ({m2}) sur {n} cohortes mûres",
     },
     "funnel.chart.trend.down": {
-        "en": "Conversion fell from {first} to {last} over {n} mature cohorts",
-        "fr": "La conversion baisse de {first} à {last} sur {n} cohortes mûres",
+        "en": "Conversion fell from {first} ({m1}) to {last} ({m2}) over {n} mature cohorts",
+        "fr": "La conversion baisse de {first} ({m1}) à {last} ({m2}) sur {n} cohortes mûres",
     },
     "funnel.chart.trend.flat": {
-        "en": "Conversion moved from {first} to {last} over {n} mature cohorts: no clear change",
-        "fr": "La conversion passe de {first} à {last} sur {n} cohortes mûres : pas de "
-        "changement net",
+        "en": "Conversion moved from {first} ({m1}) to {last} ({m2}) over {n} mature "
+        "cohorts: no clear change",
+        "fr": "La conversion passe de {first} ({m1}) à {last} ({m2}) sur {n} cohortes "
+        "mûres : pas de changement net",
     },
     "funnel.chart.trend.few": {
         "en": "Lead-to-sale conversion by cohort: too few mature cohorts for a trend",
