@@ -14,7 +14,7 @@ from kpilib import load_dataset
 from kpilib.data.settings import Settings
 from kpilib.sections.build import period_state
 from kpilib.sections.model import fact
-from kpilib.sections.objectives import build_objectives
+from kpilib.sections.objectives import build_objectives, with_company_targets
 from kpilib.sections.summary import build_summary
 from kpilib.story.format import Formatter
 from kpilib.story.objectives import objectives_text
@@ -194,3 +194,23 @@ def test_every_percent_of_holds(dataset, day):
         for pct, a, b in _PCT_OF.findall(line):
             a, b = float(a.replace(",", "")), float(b.replace(",", ""))
             assert round(100 * a / b) == int(pct), line
+
+
+def test_company_targets_only_are_kept_as_given():
+    targets = pd.DataFrame(
+        {
+            "period": ["2026-10", "2026-10"],
+            "metric": ["sales", "revenue"],
+            "team": pd.Series([None, None], dtype="str"),
+            "owner": pd.Series([None, None], dtype="str"),
+            "target": [4.0, 5000.0],
+        }
+    )
+    out, derived = with_company_targets(targets)
+    assert derived == set() and out is targets
+    # a company target and team targets of the same metric: the company's is kept
+    both = pd.concat(
+        [targets, targets.assign(team="North", target=[1.0, 100.0])], ignore_index=True
+    )
+    out, derived = with_company_targets(both)
+    assert derived == set() and len(out) == 4

@@ -156,7 +156,8 @@ def with_company_targets(targets: Any) -> tuple[Any, set[tuple[str, str]]]:
     teams = frame[frame["team"].notna() & frame["owner"].isna()]
     have = set(zip(frame.loc[company, "period"], frame.loc[company, "metric"], strict=True))
     sums = teams.groupby(["period", "metric"], sort=True)["target"].sum().reset_index()
-    sums = sums[[(p, m) not in have for p, m in zip(sums["period"], sums["metric"], strict=True)]]
+    given = [(p, m) in have for p, m in zip(sums["period"], sums["metric"], strict=True)]
+    sums = sums[~pd.Series(given, index=sums.index, dtype=bool)]
     derived = set(zip(sums["period"], sums["metric"], strict=True))
     if not derived:
         return targets, derived
