@@ -14,6 +14,7 @@ from kpilib.kpis.acquisition import cac
 from kpilib.kpis.funnel import funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.sections import highlights
+from kpilib.sections.acquisition import build_acquisition, ltv_cohort
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -44,13 +45,26 @@ def test_headline_tiles_equal_the_kpi_tables(sample):
     assert tiles.loc["ltv_to_cac", ["reference", "months"]].tolist() == ["2025-10", 12.0]
 
 
+def test_headline_cac_of_an_open_month_has_no_change(sample):
+    # as of 15 October the month's booked costs meet half a month of customers:
+    # month-to-date, never compared with September's closed month
+    tiles = highlights.headline(sample, period="2026-10", as_of="2026-10-15").set_index("tile")
+    blended = cac(sample.leads, sample.costs, as_of="2026-10-15")
+    blended = blended[blended["channel"].isna()].set_index("period")["cac"]
+    assert tiles.loc["cac", ["value", "previous"]].tolist() == [
+        blended["2026-10"],
+        blended["2026-09"],
+    ]
+    assert np.isnan(tiles.loc["cac", "change"])
+
+
 def test_headline_reuses_given_frames(sample):
     frames = {
         **highlights.objectives_frames(sample, period="2026-10"),
-        **highlights.acquisition_frames(sample, period="2026-10"),
         **highlights.funnel_frames(sample, period="2026-10"),
     }
-    with_frames = highlights.headline(sample, period="2026-10", frames=frames)
+    section = build_acquisition(sample, period="2026-10")
+    with_frames = highlights.headline(sample, period="2026-10", frames=frames, acquisition=section)
     pd.testing.assert_frame_equal(with_frames, highlights.headline(sample, period="2026-10"))
 
 
@@ -80,8 +94,7 @@ def test_cohort_choices_and_significance():
     assert highlights.latest_mature(trend, "2026-10")["cohort"].tolist() == ["2026-07", "2026-08"]
     assert highlights.mature_cohort(trend, "2026-10") == "2026-08"
     assert highlights.mature_cohort(trend.assign(immature=True), "2026-10") == "2026-10"
-    paybacks = pd.DataFrame({"cohort": ["2024-10", "2026-10"], "months_observed": [24, 0]})
-    assert highlights.ltv_cohort(paybacks, "2026-10") == ("2025-10", 12)
+    assert ltv_cohort(["2024-10", "2026-10"], "2026-10") == ("2025-10", 12)
     # 10% vs 5% of 1,000: z ≈ 4.3; 5.0% vs 5.6%: z ≈ 0.6
     assert highlights.differs(100, 1000, 50, 1000) and not highlights.differs(50, 1000, 56, 1000)
     assert not highlights.differs(0, 0, 1, 10)

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kpilib.data.dataset import Dataset
 from kpilib.data.settings import Settings
+from kpilib.sections.acquisition import AcquisitionSection, build_acquisition
 from kpilib.story import narrative
 from kpilib.story.format import Formatter, formatter
 from kpilib.story.phrases import PHRASES, fields
@@ -414,10 +416,36 @@ def test_heading_escapes_company():
     )
 
 
+def _acquisition() -> AcquisitionSection:
+    # the frames of _cac() as data: September 9,000 shared for 3 customers = 3,000;
+    # October ads 6,000 for 2 = 3,000, web 2,000 for 2 = 1,000, blended 8,000 / 4 = 2,000
+    days = ["2026-09-05", "2026-09-10", "2026-09-20", "2026-10-02", "2026-10-09"]
+    leads = pd.DataFrame(
+        {
+            "lead_id": [f"L{i}" for i in range(7)],
+            "lead_at": pd.to_datetime(["2026-09-01"] * 3 + ["2026-10-01"] * 4),
+            "source": ["ads", "ads", "web", "ads", "ads", "web", "web"],
+            "sale_at": pd.to_datetime([*days, "2026-10-16", "2026-10-23"]),
+            "customer_id": [f"C{i}" for i in range(7)],
+        }
+    )
+    costs = pd.DataFrame(
+        {
+            "period": ["2026-09", "2026-10", "2026-10"],
+            "category": ["salaries", "campaigns", "campaigns"],
+            "channel": [None, "ads", "web"],
+            "amount": [9000.0, 6000.0, 2000.0],
+        }
+    )
+    return build_acquisition(
+        Dataset(leads=leads, costs=costs), period="2026-10", as_of="2026-10-31"
+    )
+
+
 def test_findings_pick_one_per_family_by_size():
     trend = _trend([100, 50], leads=1000, immature=[False, False])
     found = narrative.findings(
-        EN, period="2026-10", att=CLOSED, cac_frame=_cac(), trend=trend
+        EN, period="2026-10", att=CLOSED, acquisition=_acquisition(), trend=trend
     ).sentences
     # objectives: South 75% (score 0.5); CAC −33% (0.33) beats ads 1.5× (0.125);
     # funnel: a real fall (0.8)
@@ -425,7 +453,8 @@ def test_findings_pick_one_per_family_by_size():
         "Lead-to-sale conversion fell from 10.0% to 5.0% over 2 mature cohorts, beyond chance.",
         "South reached 75% of its revenue target (€3,000 of €4,000): the largest shortfall "
         "this month.",
-        "Blended CAC fell 33% to €2,000 while new customers went from 3 to 4.",
+        "Blended CAC fell 33% to €2,000 in October 2026; new customers went from 3 in "
+        "September 2026 to 4.",
     ]
 
 

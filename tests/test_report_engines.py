@@ -21,6 +21,7 @@ from kpilib.engine.scan import ScannedDataset, open_dataset, spark_session
 from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.tables import compute_all
 from kpilib.sections import highlights
+from kpilib.sections.acquisition import build_acquisition
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 PERIOD = "2026-10"
@@ -41,6 +42,35 @@ def folder(tmp_path_factory) -> Path:
     return write_parquet_sample(tmp_path_factory.mktemp("parquet-sample"))
 
 
+def acquisition_groups(sec) -> dict:
+    """The acquisition section's frames and facts, and its projection's, by name."""
+    facts = {
+        name: getattr(sec, name).value
+        for name in ("cac", "previous_cac", "cac_change", "ltv_to_cac", "payback")
+    }
+    proj = sec.projection
+    return {
+        "acquisition": {
+            "cac": sec.cac_frame,
+            "payback": sec.payback_frame,
+            "payback_by_channel": sec.payback_by_channel,
+            "cohort_value": sec.cohort_value_frame,
+            "ltv_by_channel": sec.ltv_by_channel,
+            "ltv_cohort": sec.ltv_cohort,
+            "ltv_months": sec.ltv_months,
+            **facts,
+        },
+        "projected": {
+            "result": proj.result,
+            "curves": proj.curves,
+            "cohort": proj.cohort,
+            "young": proj.young,
+            "reason": proj.reason,
+            "value": proj.value.value,
+        },
+    }
+
+
 def report_frames(dataset, *, full: bool = True) -> dict:
     """Every frame and figure the four notebooks read, flattened.
 
@@ -50,9 +80,8 @@ def report_frames(dataset, *, full: bool = True) -> dict:
     out: dict = {}
     groups = {
         "objectives": highlights.objectives_frames(dataset, period=PERIOD),
-        "acquisition": highlights.acquisition_frames(dataset, period=PERIOD),
         "funnel": highlights.funnel_frames(dataset, period=PERIOD),
-        "projected": highlights.projected_frames(dataset, period=PERIOD),
+        **acquisition_groups(build_acquisition(dataset, period=PERIOD)),
     }
     if full:
         groups["tables"] = compute_all(dataset, period=PERIOD)
@@ -82,6 +111,8 @@ def assert_same(got: dict, expected: dict) -> None:
                 pd.testing.assert_frame_equal(got[key], want, check_exact=False, rtol=1e-9)
             except AssertionError as exc:
                 raise AssertionError(f"{key}: {exc}") from None
+        elif isinstance(want, float):  # a fact: equal up to rounding between engines
+            assert got[key] == pytest.approx(want, rel=1e-9, nan_ok=True), key
         else:
             assert got[key] == want or (got[key] != got[key] and want != want), key
 

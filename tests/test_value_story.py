@@ -8,7 +8,7 @@ import pandas as pd
 
 from kpilib import charts
 from kpilib.data.dataset import Dataset
-from kpilib.sections import highlights
+from kpilib.sections.acquisition import build_acquisition
 from kpilib.story import narrative
 from kpilib.story.format import Formatter
 
@@ -84,10 +84,10 @@ def test_no_projection_says_why():
     assert text == "No projection: no order yet"
 
 
-def test_projected_frames_without_orders(tmp_path):
+def test_projection_without_orders(tmp_path):
     leads = pd.DataFrame({"lead_id": ["L1"], "lead_at": pd.to_datetime(["2026-10-01"])})
-    out = highlights.projected_frames(Dataset(leads=leads), period="2026-10")
-    assert (out["reason"], out["result"], out["curves"]) == ("no_orders", None, None)
+    out = build_acquisition(Dataset(leads=leads), period="2026-10").projection
+    assert (out.reason, out.result, out.curves) == ("no_orders", None, None)
 
 
 def test_chart_draws_observed_solid_and_projected_dashed():

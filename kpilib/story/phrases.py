@@ -579,3 +579,8 @@ def phrase(key: str, lang: str, **values: object) -> str:
     '3 mois'
     """
     return PHRASES[key][lang].format(**values)
+
+
+from kpilib.story.phrases_acq import PHRASES_ACQ  # noqa: E402
+
+PHRASES.update(PHRASES_ACQ)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from kpilib.sections.highlights import differs
 from kpilib.story.blocks import Narrative, label, metric_name
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import phrase
+from kpilib.story.render import finding_text
 
 __all__ = ["Tiles", "tiles", "findings", "FINDINGS"]
 
@@ -25,20 +27,6 @@ FINDINGS = {
     "obj.all": {
         "en": "Every target was met; {metric} led at {att} of target.",
         "fr": "Tous les objectifs sont atteints ; {metric} en tête à {att} de l’objectif.",
-    },
-    "cac.change": {
-        "en": "Blended CAC {verb} {change} to {cac} while new customers went from {n0} to {n1}.",
-        "fr": "Le CAC global {verb} de {change} à {cac}, les nouveaux clients passant de {n0} à {n1}.",
-    },
-    "cac.channel": {
-        "en": "{Channel} costs {cac} per new customer, {times} the blended {blended}.",
-        "fr": "{Channel} coûte {cac} par nouveau client, {times} le CAC global de {blended}.",
-    },
-    "ltv.low": {
-        "en": "{Channel} returns {ratio} on its acquisition cost after {months} months, "
-        "below the {min} line.",
-        "fr": "{Channel} rapporte {ratio} de son coût d’acquisition après {months} mois, "
-        "sous la ligne {min}.",
     },
     "fun.sources": {
         "en": "Leads from {best_name} convert to sales at {best} against {worst} for {worst_name} "
@@ -178,11 +166,7 @@ def findings(
     *,
     period: str,
     att: pd.DataFrame | None = None,
-    cac_frame: pd.DataFrame | None = None,
-    payback_by_channel: pd.DataFrame | None = None,
-    ltv_cohort: str | None = None,
-    ltv_months: int = 12,
-    ltv_to_cac_min: float = 3.0,
+    acquisition: Any = None,
     funnel_frame: pd.DataFrame | None = None,
     by_source: pd.DataFrame | None = None,
     source_cohort: str | None = None,
@@ -192,9 +176,8 @@ def findings(
     """The *top* findings that matter most, one per family where possible.
 
     Candidates, each scored by size: the largest shortfall against a target
-    (1 − attainment), the blended CAC change (its size) or the costliest
-    channel (times the blended CAC), the channel furthest below the LTV:CAC
-    line, a significant gap between sources or over the trend of mature
+    (1 − attainment), the findings of the *acquisition* section
+    (:class:`kpilib.sections.acquisition.AcquisitionSection`), a significant gap between sources or over the trend of mature
     cohorts, and the biggest leak of the funnel. The best of each family
     (objectives, acquisition, funnel) is kept, then the best remaining ones,
     ordered by score.
@@ -233,54 +216,9 @@ def findings(
                     att=fmt.percent(best["ratio"]),
                 )
                 cand.append(("objectives", 0.05, text))
-    if cac_frame is not None and len(cac_frame):
-        blended = cac_frame[cac_frame["channel"].isna()].set_index("period")
-        prev = blended.index[blended.index < period]
-        if period in blended.index and len(prev) and pd.notna(blended.loc[period, "cac"]):
-            now, before = blended.loc[period], blended.loc[prev[-1]]
-            if pd.notna(before["cac"]) and before["cac"] > 0:
-                change = now["cac"] / before["cac"] - 1
-                text = _t(
-                    "cac.change",
-                    lang,
-                    verb=_t("verb.up" if change > 0 else "verb.down", lang),
-                    change=fmt.percent(abs(change)),
-                    cac=fmt.money(now["cac"]),
-                    n0=fmt.number(before["new_customers"]),
-                    n1=fmt.number(now["new_customers"]),
-                )
-                cand.append(("acquisition", abs(float(change)), text))
-            channels = cac_frame[
-                (cac_frame["period"] == period) & cac_frame["channel"].notna()
-            ].dropna(subset=["cac"])
-            if len(channels):
-                high = channels.loc[channels["cac"].idxmax()]
-                times = high["cac"] / now["cac"]
-                text = _t(
-                    "cac.channel",
-                    lang,
-                    Channel=_cap(label(high["channel"])),
-                    cac=fmt.money(high["cac"]),
-                    times=fmt.number(times, 1) + "×",
-                    blended=fmt.money(now["cac"]),
-                )
-                cand.append(("acquisition", float(times - 1) / 4, text))
-    if payback_by_channel is not None and len(payback_by_channel) and ltv_cohort:
-        rows = payback_by_channel[payback_by_channel["cohort"] == ltv_cohort].dropna(
-            subset=["ltv_to_cac"]
-        )
-        if len(rows):
-            low = rows.loc[rows["ltv_to_cac"].idxmin()]
-            if low["ltv_to_cac"] < ltv_to_cac_min:
-                text = _t(
-                    "ltv.low",
-                    lang,
-                    Channel=_cap(label(low["channel"])),
-                    ratio=fmt.ratio(low["ltv_to_cac"]),
-                    months=ltv_months,
-                    min=fmt.ratio(ltv_to_cac_min),
-                )
-                cand.append(("acquisition", float(1 - low["ltv_to_cac"] / ltv_to_cac_min), text))
+    if acquisition is not None:  # an AcquisitionSection: its findings, rendered
+        for found in acquisition.findings:
+            cand.append((found.family, found.score, finding_text(found, fmt)))
     if by_source is not None and len(by_source.dropna(subset=["overall_conversion"])) >= 2:
         src = by_source.dropna(subset=["overall_conversion"])
         best = src.loc[src["overall_conversion"].idxmax()]
