@@ -20,14 +20,13 @@ from typing import Any
 
 import pandas as pd
 
-from kpilib.data.periods import parse_period
 from kpilib.sections.highlights import differs
-from kpilib.story.blocks import Heading, Narrative, _cap, label, metric_name, months_text
+from kpilib.story.acquisition import acquisition_text, projection_text
+from kpilib.story.blocks import Heading, Narrative, _cap, label, metric_name
 from kpilib.story.format import Formatter, formatter
 from kpilib.story.notes import appendix, definitions
-from kpilib.story.phrases import CATEGORIES, METRICS, STAGES, phrase
+from kpilib.story.phrases import METRICS, STAGES, phrase
 from kpilib.story.summary import Tiles, findings, tiles
-from kpilib.story.value import projected_value
 
 __all__ = [
     "Narrative",
@@ -37,8 +36,8 @@ __all__ = [
     "heading",
     "subheading",
     "objectives",
-    "acquisition",
-    "projected_value",
+    "acquisition_text",
+    "projection_text",
     "funnel",
     "appendix",
     "label",
@@ -190,143 +189,6 @@ def objectives(att: pd.DataFrame, fmt: Formatter, *, period: str, as_of: Any = N
         out.sentences.append(phrase("obj.missing", lang, what=names))
     if not (rows["scope"] == "rep").any():
         out.sentences.append(phrase("obj.missing", lang, what=phrase("obj.reps", lang)))
-    return out
-
-
-# --- acquisition and value ----------------------------------------------------
-
-
-def acquisition(
-    cac_frame: pd.DataFrame,
-    fmt: Formatter,
-    *,
-    period: str,
-    payback: pd.DataFrame | None = None,
-    payback_by_channel: pd.DataFrame | None = None,
-    ltv_to_cac_min: float = 3.0,
-    horizon: int = 12,
-) -> Narrative:
-    """CAC of the period against the previous one, channels, cost mix, payback, LTV:CAC.
-
-    *cac_frame* is :func:`kpilib.kpis.acquisition.cac` over several periods (the
-    period and the one before at least); *payback* and *payback_by_channel*
-    are :func:`kpilib.kpis.value.payback` output, blended and by channel (None or
-    empty when the dataset has no orders).
-    """
-    lang, out = fmt.lang, Narrative()
-    month = fmt.month(period)
-    if cac_frame is None or not len(cac_frame):
-        out.sentences.append(phrase("cac.no_costs", lang))
-    else:
-        blended = cac_frame[cac_frame["channel"].isna()].set_index("period")
-        if period in blended.index:
-            now = blended.loc[period]
-            if pd.isna(now["cac"]):
-                out.sentences.append(
-                    phrase("cac.none", lang, month=month, cost=fmt.money(now["cost"]))
-                )
-            else:
-                out.sentences.append(
-                    phrase(
-                        "cac.blended",
-                        lang,
-                        cac=fmt.money(now["cac"]),
-                        month=month,
-                        cost=fmt.money(now["cost"]),
-                        n=fmt.number(now["new_customers"]),
-                    )
-                )
-                prev = parse_period(period).shift(-1).label
-                if prev in blended.index and pd.notna(blended.loc[prev, "cac"]):
-                    before = blended.loc[prev, "cac"]
-                    out.sentences.append(
-                        phrase(
-                            "cac.change",
-                            lang,
-                            change=fmt.change(now["cac"] / before - 1),
-                            prev=fmt.month(prev),
-                            prev_cac=fmt.money(before),
-                        )
-                    )
-            shares = {
-                c: now[f"cost_{c}"] / now["cost"]
-                for c in ("salaries", "bonuses", "expenses", "campaigns", "other")
-                if f"cost_{c}" in now and now["cost"] > 0
-            }
-            if shares:
-                top = max(shares, key=lambda c: shares[c])
-                name = CATEGORIES[lang][top]
-                out.sentences.append(
-                    phrase(
-                        "cac.breakdown",
-                        lang,
-                        Category=_cap(name),
-                        category=name,
-                        share=fmt.percent(shares[top]),
-                    )
-                )
-        channels = cac_frame[(cac_frame["period"] == period) & cac_frame["channel"].notna()]
-        channels = channels.dropna(subset=["cac"])
-        if len(channels) >= 2:
-            high = channels.loc[channels["cac"].idxmax()]
-            low = channels.loc[channels["cac"].idxmin()]
-            out.sentences.append(
-                phrase(
-                    "cac.channels",
-                    lang,
-                    high=_cap(label(high["channel"])),
-                    high_cac=fmt.money(high["cac"]),
-                    low=label(low["channel"]),
-                    low_cac=fmt.money(low["cac"]),
-                )
-            )
-    if payback is None or not len(payback):
-        out.sentences.append(phrase("ltv.no_orders", lang))
-        return out
-    # payback and LTV:CAC are read on the cohort *horizon* months old (or the oldest)
-    observed = payback[payback["cohort"] <= period]["months_observed"]
-    months = min(horizon, int(observed.max())) if len(observed) else 0
-    cohort = parse_period(period).shift(-months).label
-    own = payback[payback["cohort"] == cohort]
-    if len(own) and pd.notna(own["cac"].iloc[0]):
-        row = own.iloc[0]
-        key = "pb.paid" if pd.notna(row["payback_months"]) else "pb.not_yet"
-        if key == "pb.paid" and row["payback_months"] == 0:
-            key = "pb.first"
-        n = row["payback_months"] if key == "pb.paid" else row["months_observed"]
-        out.sentences.append(
-            phrase(
-                key,
-                lang,
-                cohort=fmt.month(cohort),
-                cac=fmt.money(row["cac"]),
-                months=months_text(n, fmt),
-            )
-        )
-    if payback_by_channel is not None and len(payback_by_channel):
-        rows = payback_by_channel[payback_by_channel["cohort"] == cohort].dropna(
-            subset=["ltv_to_cac"]
-        )
-        blended = payback[payback["cohort"] == cohort]
-        if len(rows) and len(blended):
-            below = rows[rows["ltv_to_cac"] < ltv_to_cac_min]
-            if len(below) == 1:
-                count = label(below["channel"].iloc[0]) + (" is" if lang == "en" else " est")
-            elif len(below) == 0:
-                count = phrase("none", lang) + (" is" if lang == "en" else " n’est")
-            else:
-                count = phrase("ltv.count", lang, n=len(below), total=len(rows))
-            out.sentences.append(
-                phrase(
-                    "ltv.channels",
-                    lang,
-                    months=months_text(months, fmt),
-                    ratio=fmt.ratio(blended["ltv_to_cac"].iloc[0]),
-                    below=count,
-                    min=fmt.ratio(ltv_to_cac_min),
-                )
-            )
-        out.sentences.append(phrase("ltv.immature", lang))
     return out
 
 

@@ -91,6 +91,16 @@ PHRASES_ACQ: dict[str, dict[str, str]] = {
         "fr": "{High} est le canal le plus cher, {high_cac} par client ; {low} le moins "
         "cher, {low_cac}.",
     },
+    "acq.channels.mtd": {
+        "en": "So far this month, {high} is the costliest channel at {high_cac} per customer; "
+        "{low} the cheapest at {low_cac}.",
+        "fr": "Depuis le début du mois, {high} est le canal le plus cher, {high_cac} par "
+        "client ; {low} le moins cher, {low_cac}.",
+    },
+    "acq.chart.cac.mtd.alone": {
+        "en": "Blended CAC {cac} month to date in {month}, not final",
+        "fr": "CAC global de {cac} depuis le début de {month}, provisoire",
+    },
     "acq.pb.paid": {
         "en": "The {cohort} cohort covered its CAC of {cac} after {months}.",
         "fr": "La cohorte {cohort} a couvert son CAC de {cac} après {months}.",
