@@ -160,6 +160,9 @@ def test_ltv_cohort_choice():
     assert ltv_cohort(["2026-05", "2026-10"], "2026-10") == ("2026-05", 5)
     # a period before any cohort: nothing to read
     assert ltv_cohort(["2026-10"], "2026-09") == (None, 0)
+    # seen later, the oldest cohort is read at its age then, at most 12 months
+    assert ltv_cohort(["2026-05", "2026-10"], "2026-10", as_of="2026-12") == ("2026-05", 7)
+    assert ltv_cohort(["2025-01"], "2025-06", as_of="2026-10") == ("2025-01", 12)
 
 
 def test_sample_facts_equal_the_kpi_tables(sample):
@@ -208,9 +211,13 @@ def test_sample_projection_equals_projected_payback(sample):
 
 def test_first_month_of_the_data_reads_the_oldest_cohort(sample):
     # the data starts in November 2024: no cohort 12 months before it exists, so the
-    # read falls on November 2024 itself, and the projection is made (not "no history")
+    # read falls on November 2024 itself, and the projection is made (not "no history");
+    # seen from 31 October 2026 the cohort is 23 months old: read after 12
     sec = build_acquisition(sample, period="2024-11")
-    assert (sec.ltv_cohort, sec.ltv_months) == ("2024-11", 0)
+    assert (sec.ltv_cohort, sec.ltv_months) == ("2024-11", 12)
     assert sec.projection.reason is None and sec.projection.cohort == "2024-11"
     assert sec.projection.value.known
+    # seen at the end of that first month, the cohort is 0 months old: no finding on it
+    sec = build_acquisition(sample, period="2024-11", as_of="2024-11-30")
+    assert (sec.ltv_cohort, sec.ltv_months) == ("2024-11", 0)
     assert not any(f.key == "acq.find.ltv_low" for f in sec.findings)

@@ -133,9 +133,11 @@ def wrap_title(title: str, width: float, size: float = TITLE_SIZE) -> str:
     return "\n".join(lines)
 
 
-def finish(ax: Axes, title: str) -> Axes:
-    """Set the finding *title*, left-aligned, wrapped to the width the figure leaves it."""
-    width = ax.figure.get_size_inches()[0]
+def finish(ax: Axes, title: str, *, share: float = 1.0) -> Axes:
+    """Set the finding *title*, left-aligned, wrapped to the width the figure leaves it
+    (*share* of the figure when long tick labels push the axes, where the title starts,
+    to the right)."""
+    width = ax.figure.get_size_inches()[0] * share
     text = wrap_title(title, max(2.5, width - _MARGIN))
     ax.set_title(text, loc="left", fontsize=TITLE_SIZE, fontweight="bold")
     return ax

@@ -107,12 +107,15 @@ def _months_between(first: str, last: str) -> int:
     return b.last_month - a.last_month
 
 
-def ltv_cohort(cohorts: Any, period: str, *, horizon: int = LTV_HORIZON) -> tuple[str | None, int]:
-    """The cohort payback and LTV:CAC are read on, and at how many months.
+def ltv_cohort(
+    cohorts: Any, period: str, *, horizon: int = LTV_HORIZON, as_of: str | None = None
+) -> tuple[str | None, int]:
+    """The cohort payback and LTV:CAC are read on, and after how many months.
 
-    The cohort acquired *horizon* months before *period*, or, when the data
-    starts later, the oldest cohort up to *period* (read at its age in
-    *period*). None when no cohort is that old.
+    The cohort acquired *horizon* months before *period*, read after *horizon*
+    months; when the data starts later, the oldest cohort up to *period*, read
+    at its age in *as_of*'s month ("YYYY-MM", default *period*), at most
+    *horizon*. None when no cohort is up to *period*.
 
     Examples
     --------
@@ -120,16 +123,19 @@ def ltv_cohort(cohorts: Any, period: str, *, horizon: int = LTV_HORIZON) -> tupl
     ('2025-10', 12)
     >>> ltv_cohort(["2026-08", "2026-09", "2026-10"], "2026-10")
     ('2026-08', 2)
-    >>> ltv_cohort(["2024-11", "2024-12"], "2024-11")  # the first month of the data
+    >>> ltv_cohort(["2024-11", "2024-12"], "2024-11")  # the data's first month, seen then
     ('2024-11', 0)
+    >>> ltv_cohort(["2024-11", "2024-12"], "2024-11", as_of="2026-10")  # seen 23 months on
+    ('2024-11', 12)
     >>> ltv_cohort([], "2026-10")
     (None, 0)
     """
     before = sorted(str(c) for c in cohorts if str(c) <= period)
     if not before:
         return None, 0
-    months = min(horizon, _months_between(before[0], period))
-    return parse_period(period).shift(-months).label, months
+    cohort = max(before[0], parse_period(period).shift(-horizon).label)
+    age = _months_between(cohort, max(as_of or period, period))
+    return cohort, min(horizon, age)
 
 
 def _blended(frame: pd.DataFrame | None, period: str) -> pd.Series | None:
@@ -270,7 +276,7 @@ def _value_facts(out: AcquisitionSection, dataset: Dataset, day: dt.datetime) ->
     paid = dataset_payback(dataset, as_of=day)
     by_channel = dataset_payback(dataset, as_of=day, by="channel")
     out.payback_frame, out.payback_by_channel = paid, by_channel
-    cohort, months = ltv_cohort(paid["cohort"], out.period)
+    cohort, months = ltv_cohort(paid["cohort"], out.period, as_of=f"{day:%Y-%m}")
     out.ltv_cohort, out.ltv_months = cohort, months
     if cohort is None:
         return
