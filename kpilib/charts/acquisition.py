@@ -53,6 +53,11 @@ def _month_ticks(ax: Axes, labels: list[str], fmt: Formatter) -> None:
     ax.set_xticks(ticks, [fmt.month_short(labels[i]) for i in ticks])
 
 
+def _hollow_key(ax: Axes, marker: str, text: str) -> None:
+    """A legend entry for a marker drawn in the series' colours: hollow, black edge."""
+    ax.plot([], [], marker, color="white", markeredgecolor="black", label=text)
+
+
 def _source(
     source: AcquisitionSection | pd.DataFrame | None, period: str | None
 ) -> tuple[AcquisitionSection | None, pd.DataFrame | None, str]:
@@ -246,14 +251,7 @@ def cohort_curves(
                     markeredgecolor="black",
                 )
     ax.plot([], [], "k--", linewidth=1, label=phrase("chart.curves.cac", fmt.lang))
-    ax.plot(
-        [],
-        [],
-        "o",
-        color="white",
-        markeredgecolor="black",
-        label=phrase("chart.curves.payback", fmt.lang),
-    )
+    _hollow_key(ax, "o", phrase("chart.curves.payback", fmt.lang))
     money_axis(ax.yaxis, fmt)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(phrase("chart.curves.x", fmt.lang))
@@ -343,14 +341,7 @@ def projected_curves(
         ax.plot([p.horizon.value], [p.value.value], "D", color=SERIES[0], markeredgecolor="black")
     ax.plot([], [], "k-", linewidth=2.2, label=phrase("chart.proj.observed", fmt.lang))
     ax.plot([], [], "k--", linewidth=1.6, label=phrase("acq.chart.proj.line", fmt.lang))
-    ax.plot(
-        [],
-        [],
-        "D",
-        color="white",
-        markeredgecolor="black",
-        label=phrase("acq.chart.proj.clv", fmt.lang),
-    )
+    _hollow_key(ax, "D", phrase("acq.chart.proj.clv", fmt.lang))
     ax.plot([], [], "k:", linewidth=1.2, label=phrase("chart.curves.cac", fmt.lang))
     money_axis(ax.yaxis, fmt)
     ax.set_ylim(bottom=0)

@@ -23,7 +23,7 @@ from kpilib.engine import frames as F
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.tables import dataset_payback
 from kpilib.kpis.value import cohort_value
-from kpilib.sections.model import Basis, Fact, Finding, fact, missing
+from kpilib.sections.model import Basis, Fact, Finding, Unit, fact, missing
 from kpilib.sections.projection import Projection, build_projection
 
 __all__ = [
@@ -284,37 +284,21 @@ def _value_facts(out: AcquisitionSection, dataset: Dataset, day: dt.datetime) ->
     by = paid.set_index("cohort")
     at = f"months_since={months}"
 
+    def cell(c: str, column: str, unit: Unit, basis: Basis) -> Fact:
+        value = by.loc[c, column] if c in by.index else math.nan
+        return fact(value, unit, basis, c, f"payback[cohort={c}].{column}")
+
     def read(c: str) -> tuple[Fact, Fact]:
-        src = f"payback[cohort={c}]"
-        cost = by.loc[c, "cac"] if c in by.index else math.nan
-        ratio = _ratio(_at(values, c, months), cost)
+        ratio = _ratio(_at(values, c, months), cell(c, "cac", "money", "actual").value)
+        source = f"cohort_value[cohort={c}, {at}] / payback[cohort={c}].cac"
         return (
-            fact(ratio, "ratio", "observed", c, f"cohort_value[cohort={c}, {at}] / {src}.cac"),
-            fact(
-                by.loc[c, "payback_months"] if c in by.index else math.nan,
-                "months",
-                "observed",
-                c,
-                f"{src}.payback_months",
-            ),
+            fact(ratio, "ratio", "observed", c, source),
+            cell(c, "payback_months", "months", "observed"),
         )
 
     out.ltv_to_cac, out.payback = read(cohort)
-    src = f"payback[cohort={cohort}]"
-    out.cohort_cac = fact(
-        by.loc[cohort, "cac"] if cohort in by.index else math.nan,
-        "money",
-        "actual",
-        cohort,
-        f"{src}.cac",
-    )
-    out.payback_observed = fact(
-        by.loc[cohort, "months_observed"] if cohort in by.index else math.nan,
-        "months",
-        "observed",
-        cohort,
-        f"{src}.months_observed",
-    )
+    out.cohort_cac = cell(cohort, "cac", "money", "actual")
+    out.payback_observed = cell(cohort, "months_observed", "months", "observed")
     before = parse_period(cohort).shift(-1).label
     if before in by.index:
         out.previous_ltv_to_cac, out.previous_payback = read(before)

@@ -26,6 +26,12 @@ def size(change: Fact) -> Fact:
     return replace(change, value=abs(change.value), unit="rate")
 
 
+def _say(key: str, fmt: Formatter, **values: object) -> str:
+    """The phrase *key* with each fact among *values* formatted by its unit."""
+    shown = {k: fact_text(v, fmt) if isinstance(v, Fact) else v for k, v in values.items()}
+    return phrase(key, fmt.lang, **shown)
+
+
 def _cac_text(sec: AcquisitionSection, fmt: Formatter) -> list[str]:
     lang, month = fmt.lang, fmt.month(sec.period)
     if "costs" in sec.missing:
@@ -130,26 +136,27 @@ def projection_text(section: AcquisitionSection, fmt: Formatter) -> Narrative:
         )
         return Narrative([phrase("acq.proj.none", lang, reason=why)])
     assert p.cohort is not None
+    cohort = fmt.month(p.cohort)
     out = Narrative()
     out.sentences.append(
-        phrase(
+        _say(
             "acq.proj.observed",
-            lang,
-            cohort=fmt.month(p.cohort),
-            value=fact_text(p.observed_value, fmt),
-            months=fact_text(p.months_observed, fmt),
-            ratio=fact_text(p.observed_ltv_to_cac, fmt),
+            fmt,
+            cohort=cohort,
+            value=p.observed_value,
+            months=p.months_observed,
+            ratio=p.observed_ltv_to_cac,
         )
     )
     out.sentences.append(
-        phrase(
+        _say(
             "acq.proj.projected",
-            lang,
+            fmt,
             as_of=fmt.date(p.fitted_to),
-            value=fact_text(p.value, fmt),
-            horizon=fact_text(p.horizon, fmt),
-            rate=fact_text(p.discount_rate, fmt),
-            ratio=fact_text(p.ltv_to_cac, fmt),
+            value=p.value,
+            horizon=p.horizon,
+            rate=p.discount_rate,
+            ratio=p.ltv_to_cac,
         )
     )
     if p.young is not None and p.young_payback is not None:
