@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -382,4 +382,5 @@ def _findings(out: AcquisitionSection) -> list[Finding]:
                     {"Channel": f"channel:{channel}", "cohort": f"month:{out.ltv_cohort}"},
                 )
             )
-    return found
+    # scores only order the findings: rounded, the engines' last-digit differences vanish
+    return [replace(f, score=round(f.score, 9)) for f in found]
