@@ -209,3 +209,14 @@ def test_charts_draw_a_bare_cac_frame_under_a_plain_title():
     assert ax.get_title(loc="left") == "What the cost is made of"
     with pytest.raises(TypeError, match="period is required"):
         charts.cac_trend(sec.cac_frame, fmt=EN)
+
+
+def test_orders_the_models_cannot_read_say_what_is_wrong():
+    data = two_channels()
+    data.orders.loc[7, "gross_margin"] = float("nan")  # C0's October order
+    sec = build_acquisition(data, period="2026-10", as_of="2026-10-31")
+    assert sec.projection.reason == "data"
+    assert plain(projection_text(sec, EN).text) == (
+        "No projection: the orders cannot be read by the models: rfm_summary: "
+        "orders: 1 row has no gross_margin (row 7). Fill or drop those orders."
+    )

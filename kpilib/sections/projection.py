@@ -18,15 +18,16 @@ import pandas as pd
 from kpilib.data.dataset import Dataset
 from kpilib.data.periods import parse_period
 from kpilib.engine import frames as F
-from kpilib.errors import KpiError
+from kpilib.errors import DataError, KpiError
 from kpilib.sections.model import Fact, fact, missing
 
 __all__ = ["Projection", "build_projection", "REASONS"]
 
-REASONS = ("no_orders", "no_costs", "no_customers", "no_cohort", "fit")
+REASONS = ("no_orders", "no_costs", "no_customers", "no_cohort", "data", "fit")
 """Why a projection cannot be made: the dataset has no orders; no costs; no customer
-acquired by the period (up to as_of); the cohort read has no customer; the models
-could not be fitted on the orders (the error is in ``notes``)."""
+acquired by the period (up to as_of); the cohort read has no customer; the orders hold
+values the models cannot read (``error`` says which); the models could not be fitted
+on the orders (the error is in ``notes``)."""
 
 
 @dataclass
@@ -42,7 +43,8 @@ class Projection:
     not within the horizon) when it has not covered its CAC yet, else None.
     When the models cannot be fitted (``reason`` "fit"), ``buyers`` counts the
     customers with an order up to as_of and ``repeat_buyers`` those who
-    ordered on more than one day: what the models learn from.
+    ordered on more than one day: what the models learn from. With ``reason``
+    "data", ``error`` is the problem found in the orders (file, column, rows).
     ``result`` is :func:`kpilib.projected_payback` (every cohort) and
     ``curves`` the projected curves; both None with ``reason`` set.
     """
@@ -63,6 +65,7 @@ class Projection:
     young_payback: Fact | None = None
     buyers: Fact | None = None
     repeat_buyers: Fact | None = None
+    error: str | None = None
     result: pd.DataFrame | None = None
     curves: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
@@ -142,6 +145,10 @@ def build_projection(
             projection=projection,
             **opts,
         )
+    except DataError as exc:  # the orders hold what the models cannot read: say what
+        out.reason, out.error = "data", str(exc).rstrip(".")
+        out.notes.append(str(exc))
+        return out
     except KpiError as exc:
         out.reason = "fit"
         out.notes.append(str(exc))

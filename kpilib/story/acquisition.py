@@ -133,6 +133,7 @@ def projection_text(section: AcquisitionSection, fmt: Formatter) -> Narrative:
             date=fmt.date(section.as_of),
             n=fact_text(p.buyers, fmt) if p.buyers is not None else "—",
             repeat=fact_text(p.repeat_buyers, fmt) if p.repeat_buyers is not None else "—",
+            error=p.error or "—",
         )
         return Narrative([phrase("acq.proj.none", lang, reason=why)])
     assert p.cohort is not None

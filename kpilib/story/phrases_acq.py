@@ -171,6 +171,10 @@ PHRASES_ACQ: dict[str, dict[str, str]] = {
         "en": "the {cohort} cohort has no customer",
         "fr": "la cohorte {cohort} n’a aucun client",
     },
+    "acq.why.data": {
+        "en": "the orders cannot be read by the models: {error}",
+        "fr": "les commandes ne peuvent être lues par les modèles : {error}",
+    },
     "acq.why.fit": {
         "en": "the models could not be fitted on the orders up to {date} (customers with an "
         "order: {n}; repeat buyers: {repeat})",
