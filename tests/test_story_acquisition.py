@@ -95,7 +95,14 @@ def sample():
 @pytest.mark.parametrize("fmt", [EN, FR], ids=["en", "fr"])
 @pytest.mark.parametrize(
     ("data", "as_of"),
-    [("sample", None), ("sample", "2026-10-15"), ("small", "2026-10-31"), ("small", "2026-10-12")],
+    [
+        ("sample", None),
+        ("sample", "2026-10-15"),
+        ("small", "2026-10-31"),
+        ("small", "2026-10-01"),
+        ("small", "2026-10-12"),
+        ("small", "2026-11-15"),  # a closed month seen later
+    ],
 )
 def test_every_number_on_the_page_is_a_fact_of_the_section(sample, data, as_of, fmt):
     dataset = sample if data == "sample" else two_channels()
