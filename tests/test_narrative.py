@@ -261,7 +261,7 @@ def test_acquisition_without_new_customers_or_costs():
         "No new customer in November 2026: CAC cannot be computed (€8,000 spent)."
     )
     assert text.endswith(
-        "The dataset holds no order: customer value and CAC payback cannot be shown. "
+        "The dataset holds no order yet: customer value and CAC payback cannot be shown. "
         "Add orders.csv."
     )
     bare = dataclasses.replace(two_channels(), costs=None)

@@ -157,7 +157,7 @@ def test_no_costs_and_no_orders_say_so():
     sec = build_acquisition(data, period="2026-10", as_of="2026-10-31")
     assert acquisition_text(sec, EN).sentences == [
         "The dataset holds no cost: CAC cannot be shown. Add costs.csv.",
-        "The dataset holds no order: customer value and CAC payback cannot be shown. "
+        "The dataset holds no order yet: customer value and CAC payback cannot be shown. "
         "Add orders.csv.",
     ]
     assert projection_text(sec, FR).text == (

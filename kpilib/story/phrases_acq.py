@@ -46,9 +46,9 @@ PHRASES_ACQ: dict[str, dict[str, str]] = {
         "fr": "Le jeu de données n’a aucun coût : le CAC ne peut être montré. Ajoutez costs.csv.",
     },
     "acq.no_orders": {
-        "en": "The dataset holds no order: customer value and CAC payback cannot be shown. "
+        "en": "The dataset holds no order yet: customer value and CAC payback cannot be shown. "
         "Add orders.csv.",
-        "fr": "Le jeu de données n’a aucune commande : la valeur client et le délai de "
+        "fr": "Le jeu de données n’a encore aucune commande : la valeur client et le délai de "
         "récupération du CAC ne peuvent être montrés. Ajoutez orders.csv.",
     },
     "acq.cac": {
