@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 
 import numpy as np
 import pandas as pd
 import pytest
+from acq_data import two_channels
 from matplotlib.patches import Rectangle
 
 from kpilib import charts
 from kpilib.charts._base import OKABE_ITO
 from kpilib.data.settings import Settings
+from kpilib.sections.acquisition import build_acquisition
 from kpilib.sections.funnel import Leak, SourceRate, TrendVerdict
 from kpilib.sections.model import Fact, fact
 from kpilib.sections.objectives import objectives_section
@@ -19,6 +22,10 @@ from kpilib.story.format import Formatter, formatter
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")
+
+
+def two_channels_without_orders():
+    return dataclasses.replace(two_channels(), orders=None)
 
 
 def _title(ax) -> str:
@@ -138,57 +145,33 @@ def test_cumulative_path_projects_an_open_month():
     assert len(ax.lines) == 3  # actual, target path, projection
 
 
-def _cac() -> pd.DataFrame:
-    rows = [
-        ("2026-09", None, 9000.0, 3, 3000.0),
-        ("2026-09", "ads", 6000.0, 2, 3000.0),
-        ("2026-10", None, 8000.0, 4, 2000.0),
-        ("2026-10", "ads", 6000.0, 2, 3000.0),
-    ]
-    frame = pd.DataFrame(rows, columns=["period", "channel", "cost", "new_customers", "cac"])
-    frame["cost_salaries"] = frame["cost"] * 0.25
-    frame["cost_bonuses"] = 0.0
-    frame["cost_expenses"] = frame["cost"] * 0.25
-    frame["cost_campaigns"] = frame["cost"] * 0.5
-    frame["cost_other"] = 0.0
-    return frame
-
-
 def test_cac_trend_and_cost_breakdown():
-    ax = charts.cac_trend(_cac(), period="2026-10", fmt=EN)
+    # October 8,000 / 4 = 2,000 against September's 9,000 / 3 = 3,000 (acq_data)
+    sec = build_acquisition(two_channels(), period="2026-10", as_of="2026-10-31")
+    ax = charts.cac_trend(sec, fmt=EN)
     assert _title(ax) == "Blended CAC fell 33% to €2,000 in October 2026"
     assert ax.get_ylabel() == "CAC (€ per new customer)"
-    assert [line.get_label() for line in ax.lines] == ["Ads", "blended"]
+    assert [line.get_label() for line in ax.lines] == ["ads", "web", "blended"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Sept 26", "Oct 26"]
-    ax = charts.cost_breakdown(_cac(), period="2026-10", fmt=FR)
-    assert _title(ax) == ("Les campagnes représentent 50 % du coût d’acquisition en octobre 2026")
+    ax = charts.cost_breakdown(sec, fmt=FR)
+    # October's 8,000 are all campaigns
+    assert _title(ax) == "Les campagnes font 100 % du coût d’acquisition en octobre 2026"
     assert ax.get_ylabel() == "Coût d’acquisition (€)"
-    assert len(_bars(ax)) == 6  # 2 months × 3 categories with a cost
+    assert len(_bars(ax)) == 4  # 2 months × 2 categories with a cost
 
 
 def test_cohort_curves_and_ltv_to_cac():
-    values = pd.DataFrame(
-        {
-            "cohort": ["2026-04"] * 3 + ["2026-10"],
-            "months_since": [0, 1, 2, 0],
-            "customers": [10] * 4,
-            "margin_per_customer": [100.0, 100.0, 100.0, 50.0],
-            "cumulative_margin_per_customer": [100.0, 200.0, 300.0, 50.0],
-        }
+    sec = build_acquisition(two_channels(), period="2026-10", as_of="2026-10-31")
+    ax = charts.cohort_curves(sec, fmt=EN)
+    # the September cohort: 5,000 / 3 = 1,667 a customer after 1 month, CAC 3,000
+    assert _title(ax) == (
+        "The September 2026 cohort has not yet covered its CAC of €3,000 after 1 month"
     )
-    payback = pd.DataFrame(
-        {"cohort": ["2026-04", "2026-10"], "cac": [150.0, 400.0], "payback_months": [1.0, np.nan]}
-    )
-    ax = charts.cohort_curves(values, payback, period="2026-10", fmt=EN)
-    assert _title(ax) == "1 of 2 cohorts shown has covered its CAC"
     assert ax.get_ylabel() == "Cumulative margin per customer (€)"
     assert ax.get_xlabel() == "Months since acquisition"
-    by_channel = pd.DataFrame(
-        {"cohort": ["2025-10"] * 2, "channel": ["ads", "referral"], "ltv_to_cac": [0.5, 4.0]}
-    )
-    ax = charts.ltv_to_cac(by_channel, cohort="2025-10", months=12, fmt=EN)
-    assert _title(ax) == "1 of 2 channels clears 3.0:1 after 12 months"
-    assert ax.get_xlabel() == "LTV:CAC after 12 months (cohort October 2025)"
+    ax = charts.ltv_to_cac(sec, fmt=EN)
+    assert _title(ax) == "Channels below 3.0:1 after 1 month (cohort September 2026): 2 of 2"
+    assert ax.get_xlabel() == "LTV:CAC after 1 month (cohort September 2026)"
 
 
 def test_funnel_charts():
@@ -290,8 +273,10 @@ def _n(value: int) -> Fact:
         ),
         (lambda: charts.cac_trend(None, period="2026-10", fmt=EN), "Nothing to show: no cost data"),
         (
-            lambda: charts.cohort_curves(None, None, period="2026-10", fmt=FR),
-            "Rien à montrer\u00a0: aucune commande pour l’instant",
+            lambda: charts.cohort_curves(
+                build_acquisition(two_channels_without_orders(), period="2026-10"), fmt=FR
+            ),
+            "Rien à montrer : aucune commande pour l’instant",
         ),
         (
             lambda: charts.conversion_trend(pd.DataFrame(), fmt=EN),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
+from acq_data import two_channels
 
 from kpilib.data.settings import Settings
+from kpilib.sections.acquisition import build_acquisition
 from kpilib.sections.objectives import objectives_section
 from kpilib.story import narrative
 from kpilib.story.format import Formatter, formatter
@@ -239,105 +243,41 @@ def test_objectives_without_targets_says_so():
     ]
 
 
-def _cac() -> pd.DataFrame:
-    # September: 9,000 for 3 customers = 3,000; October: 8,000 for 4 = 2,000 (−33%).
-    # October channels: ads 6,000 / 2 = 3,000; web 2,000 / 2 = 1,000.
-    rows = [
-        ("2026-09", None, 9000.0, 3, 3000.0, 3000.0, 1000.0, 1000.0, 4000.0),
-        ("2026-10", None, 8000.0, 4, 2000.0, 2000.0, 1000.0, 1000.0, 4000.0),
-        ("2026-10", "ads", 6000.0, 2, 3000.0, 1000.0, 500.0, 500.0, 4000.0),
-        ("2026-10", "web", 2000.0, 2, 1000.0, 1000.0, 500.0, 500.0, 0.0),
-    ]
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "period",
-            "channel",
-            "cost",
-            "new_customers",
-            "cac",
-            "cost_salaries",
-            "cost_bonuses",
-            "cost_expenses",
-            "cost_campaigns",
-        ],
-    )
-    frame["cac_note"] = None
-    frame["cost_other"] = 0.0
-    return frame
-
-
-def _payback() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "cohort": ["2026-09", "2026-10"],
-            "customers": [3, 4],
-            "cac": [3000.0, 2000.0],
-            "payback_months": [np.nan, 0.0],
-            "months_observed": [1, 0],
-            "clv": [2500.0, 2200.0],
-            "ltv_to_cac": [2500 / 3000, 1.1],
-            "flag_ltv_to_cac": [True, True],
-            "flag_payback": [False, False],
-        }
-    )
-
-
 def test_acquisition_narrative():
-    by_channel = pd.DataFrame(
-        {
-            "cohort": ["2026-09", "2026-09"],
-            "channel": ["ads", "web"],
-            "ltv_to_cac": [0.5, 4.0],
-        }
-    )
-    text = narrative.acquisition(
-        _cac(), EN, period="2026-10", payback=_payback(), payback_by_channel=by_channel
-    ).text
-    # campaigns 4,000 of 8,000 = 50%; payback and LTV:CAC are read on the cohort
-    # min(12, 1) = 1 month old, 2026-09: not paid back, LTV:CAC 2,500 / 3,000 = 0.8:1,
-    # and ads (0.5) is below 3:1.
-    assert text == (
+    # acq_data.two_channels: October 8,000 / 4 = 2,000 against September's 9,000 / 3 =
+    # 3,000 (−33%); ads 6,000 / 2 = 3,000, web 2,000 / 2 = 1,000; payback and LTV:CAC
+    # read on the September cohort, min(12, 1) = 1 month old: not paid back
+    sec = build_acquisition(two_channels(), period="2026-10", as_of="2026-10-31")
+    text = narrative.acquisition_text(sec, EN).text
+    assert text.startswith(
         "Blended CAC was €2,000 in October 2026: €8,000 spent for 4 new customers. "
         "That is −33% against September 2026 (€3,000). "
-        "Campaigns make up the largest share of cost (50%). "
-        "Ads is the costliest channel at €3,000 per customer; Web the cheapest at €1,000. "
-        "The September 2026 cohort has not yet covered its CAC of €3,000 after 1 month. "
-        "After 1 month, LTV:CAC is 0.8:1 across channels; Ads is below the 3.0:1 line. "
-        "These lifetime values are observed, not projected: young cohorts will still grow "
-        "(the projection follows below)."
     )
-
-
-def test_acquisition_counts_channels_below_the_line_in_french():
-    # cohort 2026-09, LTV:CAC 2,500 / 3,000 = 0.8:1 blended; the line is 3:1
-    def ltv_sentence(ratios: list[float]) -> str:
-        by_channel = pd.DataFrame(
-            {"cohort": "2026-09", "channel": ["ads", "web"][: len(ratios)], "ltv_to_cac": ratios}
-        )
-        text = narrative.acquisition(
-            _cac(), FR, period="2026-10", payback=_payback(), payback_by_channel=by_channel
-        )
-        return next(_plain(t) for t in text.sentences if t.startswith("Après"))
-
-    start = "Après 1 mois, le ratio LTV:CAC est de 0,8:1 tous canaux confondus ; "
-    # 0 below: "aucun", 1 below: named, 2 below: plural
-    assert ltv_sentence([4.0, 5.0]) == start + "aucun canal n’est sous le seuil de 3,0:1."
-    assert ltv_sentence([0.5, 4.0]) == start + "ads est sous le seuil de 3,0:1."
-    assert ltv_sentence([0.5, 1.0]) == start + "2 canaux sur 2 sont sous le seuil de 3,0:1."
+    assert (
+        "Ads is the costliest channel at €3,000 per customer; web the cheapest at €1,000. " in text
+    )
+    assert "The September 2026 cohort has not yet covered its CAC of €3,000 after 1 month." in text
 
 
 def test_acquisition_without_new_customers_or_costs():
-    frame = _cac().iloc[[1]].assign(cac=np.nan, new_customers=0)
-    text = narrative.acquisition(frame, EN, period="2026-10").text
+    # November: 8,000 of costs, no customer; no orders
+    data = dataclasses.replace(two_channels(), orders=None)
+    data.costs = pd.concat(
+        [data.costs, data.costs.iloc[1:].assign(period="2026-11")], ignore_index=True
+    )
+    sec = build_acquisition(data, period="2026-11", as_of="2026-11-30")
+    text = narrative.acquisition_text(sec, EN).text
     assert text.startswith(
-        "No new customer in October 2026: CAC cannot be computed (€8,000 spent)."
+        "No new customer in November 2026: CAC cannot be computed (€8,000 spent)."
     )
     assert text.endswith(
-        "The dataset holds no order yet: customer value and payback cannot be shown."
+        "The dataset holds no order yet: customer value and CAC payback cannot be shown. "
+        "Add orders.csv."
     )
-    assert narrative.acquisition(None, EN, period="2026-10").sentences[0] == (
-        "The dataset holds no cost: CAC cannot be shown. Add costs.csv."
+    bare = dataclasses.replace(two_channels(), costs=None)
+    assert (
+        narrative.acquisition_text(build_acquisition(bare, period="2026-10"), EN).sentences[0]
+        == "The dataset holds no cost: CAC cannot be shown. Add costs.csv."
     )
 
 
@@ -358,8 +298,11 @@ def _trend(converted: list[int], leads: int, immature: list[bool]) -> pd.DataFra
 
 
 def test_narrative_html_escapes_data():
-    frame = _cac().replace({"ads": "<script>alert(1)</script>"})
-    shown = narrative.acquisition(frame, EN, period="2026-10")._repr_html_()
+    data = two_channels()
+    data.leads["source"] = data.leads["source"].replace({"ads": "<script>alert(1)</script>"})
+    data.costs["channel"] = data.costs["channel"].replace({"ads": "<script>alert(1)</script>"})
+    sec = build_acquisition(data, period="2026-10", as_of="2026-10-31")
+    shown = narrative.acquisition_text(sec, EN)._repr_html_()
     assert "<script>" not in shown
     assert "&lt;script&gt;alert(1)&lt;/script&gt; is the costliest channel" in shown
 

@@ -5,70 +5,49 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from acq_data import projection, with_projection
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 
 from kpilib import charts
 from kpilib.data.dataset import Dataset
-from kpilib.sections import highlights
-from kpilib.story import narrative
+from kpilib.sections.acquisition import build_acquisition
+from kpilib.story.acquisition import projection_text
 from kpilib.story.format import Formatter
 
 EN = Formatter(lang="en", locale="en_IE", currency="EUR")
 FR = Formatter(lang="fr", locale="fr_FR", currency="EUR")
 
-RESULT = pd.DataFrame(
-    {
-        "cohort": ["2025-10", "2026-07"],
-        "customers": [10, 8],
-        "cac": [3000.0, 5000.0],
-        "payback_months": [4.0, float("nan")],
-        "months_observed": [12, 3],
-        "clv": [6000.0, 3000.0],
-        "ltv_to_cac": [2.0, 0.6],
-        "projected_clv": [12000.0, 11000.0],
-        "projected_ltv_to_cac": [4.0, 2.2],
-        "flag_projected_ltv_to_cac": [False, True],
-        "projected_payback_months": [4.0, 8.0],
-    }
-)
+# the 2025-10 cohort: CAC 3,000, 6,000 earned in 12 months (2.0:1), 12,000 projected
+# (4.0:1); the 2026-07 cohort not paid back, expected to after 8 months
+FACTS = {
+    "observed": 6000.0,
+    "months": 12,
+    "observed_ratio": 2.0,
+    "value": 12000.0,
+    "ratio": 4.0,
+    "young_payback": 8,
+}
 
 
 def plain(text: str) -> str:
     return re.sub(r"[\u00a0\u202f]", " ", text)
 
 
-def story(fmt: Formatter, **kw) -> str:
-    return plain(
-        narrative.projected_value(
-            RESULT, fmt, cohort="2025-10", young="2026-07", as_of=pd.Timestamp("2026-10-31"), **kw
-        ).text
-    )
-
-
 def test_english_names_observed_and_projected():
-    assert story(EN) == (
+    assert plain(projection_text(with_projection(projection(**FACTS)), EN).text) == (
         "Observed: the October 2025 cohort has earned €6,000 of margin per customer in 12 "
         "months, an LTV:CAC of 2.0:1 measured so far. Projected: the BG/NBD and Gamma-Gamma "
         "models, fitted on every order up to 31 October 2026, expect €12,000 per customer over "
-        "36 months, discounted at 10% a year: an LTV:CAC of 4.0:1, a model's expectation, not "
+        "36 months, discounted at 10% a year: an LTV:CAC of 4.0:1, a model’s expectation, not "
         "a measurement. The July 2026 cohort has not covered its CAC yet; the models expect it "
         "to after 8 months."
     )
 
 
 def test_french_and_a_cohort_never_paid_back_within_the_horizon():
-    result = RESULT.copy()
-    result.loc[1, "projected_payback_months"] = float("nan")
-    text = plain(
-        narrative.projected_value(
-            result,
-            FR,
-            cohort="2025-10",
-            young="2026-07",
-            as_of=pd.Timestamp("2026-10-31"),
-            horizon_months=24,
-            discount_rate=0.08,
-        ).text
-    )
+    facts = {**FACTS, "young_payback": None, "horizon": 24, "rate": 0.08}
+    text = plain(projection_text(with_projection(projection(**facts)), FR).text)
     assert text == (
         "Observé : la cohorte d’octobre 2025 a rapporté 6 000 € de marge par client en 12 mois, "
         "soit un LTV:CAC mesuré de 2,0:1 à ce jour. Projeté : les modèles BG/NBD et "
@@ -80,14 +59,16 @@ def test_french_and_a_cohort_never_paid_back_within_the_horizon():
 
 
 def test_no_projection_says_why():
-    text = narrative.projected_value(None, EN, cohort=None, reason="no_orders").text
-    assert text == "No projection: no order yet"
+    proj = projection(**FACTS)
+    proj.reason = "no_orders"
+    text = projection_text(with_projection(proj), EN).text
+    assert text == "No projection: the dataset holds no order."
 
 
-def test_projected_frames_without_orders(tmp_path):
+def test_projection_without_orders(tmp_path):
     leads = pd.DataFrame({"lead_id": ["L1"], "lead_at": pd.to_datetime(["2026-10-01"])})
-    out = highlights.projected_frames(Dataset(leads=leads), period="2026-10")
-    assert (out["reason"], out["result"], out["curves"]) == ("no_orders", None, None)
+    out = build_acquisition(Dataset(leads=leads), period="2026-10").projection
+    assert (out.reason, out.result, out.curves) == ("no_orders", None, None)
 
 
 def test_chart_draws_observed_solid_and_projected_dashed():
@@ -101,19 +82,57 @@ def test_chart_draws_observed_solid_and_projected_dashed():
             "discounted_cumulative_margin_per_customer": [1000.0, 1990.0, 2570.0, 3050.0],
         }
     )
-    ax = charts.projected_curves(curves, RESULT, cohorts=["2025-10"], fmt=EN)
+    # the title states the discounted value at the horizon (3,050 at month 3), the one the
+    # text states, with its basis; the diamond marks it on the chart
+    proj = projection(**{**FACTS, "value": 3050.0, "horizon": 3})
+    proj.curves = curves
+    proj.result = pd.DataFrame({"cohort": ["2025-10"], "cac": [3000.0]})
+    proj.young = None
+    ax = charts.projected_curves(with_projection(proj), fmt=EN)
     assert ax.get_title(loc="left").replace("\n", " ") == (
-        "October 2025: €3,100 per customer expected by month 3 (undiscounted), €6,000 so far"
+        "October 2025: €3,050 per customer over 3 months, discounted at 10% a year; "
+        "€6,000 earned so far"
     )
     solid, dashed = ax.lines[0], ax.lines[1]
     assert solid.get_linestyle() == "-" and list(solid.get_ydata()) == [1000.0, 2000.0]
     # the projection starts from the last observed month
     assert dashed.get_linestyle() == "--" and list(dashed.get_xdata()) == [1, 2, 3]
+    diamond = ax.lines[3]
+    assert (list(diamond.get_xdata()), list(diamond.get_ydata())) == ([3.0], [3050.0])
     assert ax.get_xlabel() == "Months since acquisition"
     assert ax.get_ylabel() == "Cumulative margin per customer (€)"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "Oct 25",
         "observed",
-        "projected (model)",
+        "projected (model, undiscounted)",
+        "projected CLV, discounted",
         "CAC",
     ]
+
+
+def test_a_long_title_never_breaks_inside_a_figure():
+    # the title wraps on spaces only, within the width the figure leaves it
+    proj = projection(**{**FACTS, "observed": 6532.0, "value": 13388.0})
+    proj.curves = pd.DataFrame(
+        {
+            "cohort": ["2025-10"] * 2,
+            "months_since": [0, 36],
+            "customers": [10] * 2,
+            "projected": [False, True],
+            "projected_cumulative_margin_per_customer": [1000.0, 14000.0],
+            "discounted_cumulative_margin_per_customer": [1000.0, 13388.0],
+        }
+    )
+    proj.result = pd.DataFrame({"cohort": ["2025-10"], "cac": [3000.0]})
+    for fmt, figures in ((EN, ["€13,388", "€6,532"]), (FR, ["13 388 €", "6 532 €"])):
+        ax = charts.projected_curves(with_projection(proj), fmt=fmt)
+        lines = plain(ax.get_title(loc="left")).split("\n")
+        assert len(lines) >= 2
+        for figure in figures:
+            assert any(figure in line for line in lines), (figure, lines)
+        # each line fits right of the axes' left edge (the tick labels take about an inch),
+        # so none is clipped at the figure's edge
+        room = (ax.figure.get_size_inches()[0] - 1.0) * 72
+        bold = FontProperties(size=10.5, weight="bold")
+        for line in lines:
+            assert TextToPath().get_text_width_height_descent(line, bold, ismath=False)[0] <= room

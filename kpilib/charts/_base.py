@@ -6,13 +6,14 @@ import base64
 import functools
 import html
 import io
-import textwrap
 from collections.abc import Callable
 from typing import Any
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter
 
 from kpilib.story.format import Formatter
@@ -101,21 +102,55 @@ def styled(func: Callable[..., Axes]) -> Callable[..., Axes]:
     return wrapper
 
 
-def finish(ax: Axes, title: str) -> Axes:
-    """Set the finding *title*, left-aligned, wrapped to the figure width."""
-    width = ax.figure.get_size_inches()[0]
-    text = textwrap.fill(title, width=max(40, int(width * 11)), break_long_words=False)
-    ax.set_title(text, loc="left", fontsize=10.5, fontweight="bold")
+TITLE_SIZE = 10.5
+_MARGIN = 1.0  # inches left of the axes (tick labels, axis label), where a title cannot go
+
+
+def wrap_title(title: str, width: float, size: float = TITLE_SIZE) -> str:
+    """*title* broken into lines no wider than *width* inches, in bold at *size* points.
+
+    Lines break at ASCII spaces only: a figure keeps its no-break spaces
+    (French "6 532 €") and is never split.
+
+    Examples
+    --------
+    >>> wrap_title("Blended CAC at €6,532 so far in October 2026", 2.0).splitlines()
+    ['Blended CAC at €6,532', 'so far in October 2026']
+    >>> money = Formatter(lang="fr", locale="fr_FR").money(6532)  # 6 532 € with no-break spaces
+    >>> money in wrap_title(f"Coût {money} à ce jour", 0.3).splitlines()
+    True
+    """
+    prop = FontProperties(size=size, weight="bold")
+    measure = TextToPath()
+    lines: list[str] = []
+    for word in title.split(" "):
+        trial = f"{lines[-1]} {word}" if lines else word
+        fits = measure.get_text_width_height_descent(trial, prop, ismath=False)[0] <= width * 72
+        if lines and fits:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def finish(ax: Axes, title: str, *, share: float = 1.0) -> Axes:
+    """Set the finding *title*, left-aligned, wrapped to the width the figure leaves it
+    (*share* of the figure when long tick labels push the axes, where the title starts,
+    to the right)."""
+    width = ax.figure.get_size_inches()[0] * share
+    text = wrap_title(title, max(2.5, width - _MARGIN))
+    ax.set_title(text, loc="left", fontsize=TITLE_SIZE, fontweight="bold")
     return ax
 
 
-def empty(ax: Axes, fmt: Formatter, why: str, title: str) -> Axes:
-    """An axes that says what cannot be shown instead of a chart."""
+def empty(ax: Axes, fmt: Formatter, why: str, title: str, *, text: str | None = None) -> Axes:
+    """An axes that says what cannot be shown instead of a chart: the ``why.*`` phrase
+    *why*, or *text* when given."""
     ax.set_axis_off()
     ax.text(
         0.5,
         0.5,
-        phrase("chart.empty", fmt.lang, why=phrase(f"why.{why}", fmt.lang)),
+        text or phrase("chart.empty", fmt.lang, why=phrase(f"why.{why}", fmt.lang)),
         ha="center",
         va="center",
         fontsize=10,

@@ -1,8 +1,14 @@
-"""Charts of acquisition cost and customer value: CAC, cost mix, cohort curves, LTV:CAC."""
+"""Charts of acquisition cost and customer value: CAC, cost mix, cohort curves, LTV:CAC.
+
+Each chart draws the frames of an
+:class:`~kpilib.sections.acquisition.AcquisitionSection` and its title states
+the section's facts through :func:`~kpilib.story.render.fact_text`: nothing
+here computes a figure. :func:`cac_trend` and :func:`cost_breakdown` also
+draw a bare :func:`kpilib.cac` frame in a notebook, under a plain title.
+"""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
@@ -18,10 +24,14 @@ from kpilib.charts._base import (
     styled,
 )
 from kpilib.data.periods import parse_period
+from kpilib.sections.acquisition import AcquisitionSection
+from kpilib.story.acquisition import projection_text, size
+from kpilib.story.blocks import _cap, months_text
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import phrase
+from kpilib.story.render import fact_text
 
-__all__ = ["cac_trend", "cost_breakdown", "cohort_curves", "ltv_to_cac"]
+__all__ = ["cac_trend", "cost_breakdown", "cohort_curves", "ltv_to_cac", "projected_curves"]
 
 _CATEGORY_COLOURS = {
     "salaries": OKABE_ITO["blue"],
@@ -38,31 +48,77 @@ def _last_months(frame: pd.DataFrame, period: str, months: int) -> pd.DataFrame:
 
 
 def _month_ticks(ax: Axes, labels: list[str], fmt: Formatter) -> None:
-    x = np.arange(len(labels))
     step = max(1, -(-len(labels) // 7))  # at most 7 labels: readable on A4
-    ax.set_xticks(x[::step], [fmt.month_short(p) for p in labels[::step]])
+    ticks = list(range(len(labels) - 1, -1, -step))[::-1]  # the period's month is labelled
+    ax.set_xticks(ticks, [fmt.month_short(labels[i]) for i in ticks])
+
+
+def _hollow_key(ax: Axes, marker: str, text: str) -> None:
+    """A legend entry for a marker drawn in the series' colours: hollow, black edge."""
+    ax.plot([], [], marker, color="white", markeredgecolor="black", label=text)
+
+
+def _source(
+    source: AcquisitionSection | pd.DataFrame | None, period: str | None
+) -> tuple[AcquisitionSection | None, pd.DataFrame | None, str]:
+    """The section (or None), its CAC frame and its period, from a section or a frame."""
+    if isinstance(source, AcquisitionSection):
+        return source, source.cac_frame, source.period
+    if period is None:
+        raise TypeError("period is required when drawing a CAC frame rather than a section")
+    return None, source, period
+
+
+def _cac_title(sec: AcquisitionSection, fmt: Formatter) -> str:
+    month, lang = fmt.month(sec.period), fmt.lang
+    cac = fact_text(sec.cac, fmt)
+    if sec.month_to_date:
+        prev = sec.previous_cac
+        if prev is None or not prev.known:
+            return phrase("acq.chart.cac.mtd.alone", lang, cac=cac, month=month)
+        return phrase(
+            "acq.chart.cac.mtd",
+            lang,
+            cac=cac,
+            month=month,
+            prev=fmt.month(sec.previous_period),
+            prev_cac=fact_text(prev, fmt),
+        )
+    change = sec.cac_change
+    if change is None or change.value == 0:
+        return phrase("acq.chart.cac.flat", lang, cac=cac, month=month)
+    key = "acq.chart.cac.up" if change.value > 0 else "acq.chart.cac.down"
+    return phrase(key, lang, change=fact_text(size(change), fmt), cac=cac, month=month)
 
 
 @styled
 def cac_trend(
-    cac_frame: pd.DataFrame,
+    source: AcquisitionSection | pd.DataFrame | None,
     *,
-    period: str,
+    period: str | None = None,
     fmt: Formatter | None = None,
     months: int = 12,
     ax: Axes | None = None,
 ) -> Axes:
-    """Blended CAC (black) and CAC per channel over the last *months* months."""
+    """Blended CAC (black) and CAC per channel over the last *months* months.
+
+    An open month (month-to-date CAC) is drawn apart: a hollow point off the
+    lines, labelled month to date. The title states the section's CAC, its
+    change when comparable; on a bare frame it names the chart.
+    """
     fmt = fmt_or_default(fmt)
     ax = new_axes(ax, height=3.4)
-    if cac_frame is None or not len(cac_frame):
+    sec, frame, period = _source(source, period)
+    if frame is None or not len(frame):
         return empty(ax, fmt, "no_costs", phrase("tile.cac", fmt.lang))
-    frame = _last_months(cac_frame, period, months)
+    frame = _last_months(frame, period, months)
     labels = sorted(frame["period"].unique())
     x = {p: i for i, p in enumerate(labels)}
+    is_open = sec is not None and sec.month_to_date
+    lines = frame[frame["period"] != period] if is_open else frame
     channels = sorted(frame["channel"].dropna().unique())
     for colour, channel in zip(SERIES * 3, channels, strict=False):
-        rows = frame[frame["channel"] == channel]
+        rows = lines[lines["channel"] == channel]
         ax.plot(
             rows["period"].map(x),
             rows["cac"],
@@ -72,7 +128,7 @@ def cac_trend(
             markersize=2.5,
             label=fmt.label(channel),
         )
-    blended = frame[frame["channel"].isna()]
+    blended = lines[lines["channel"].isna()]
     ax.plot(
         blended["period"].map(x),
         blended["cac"],
@@ -80,216 +136,194 @@ def cac_trend(
         linewidth=2.6,
         label=phrase("chart.cac.blended", fmt.lang),
     )
+    if is_open and sec is not None and sec.cac.known:
+        ax.plot(
+            [x[period]],
+            [sec.cac.value],
+            "o",
+            markersize=8,
+            markerfacecolor="white",
+            markeredgecolor=OKABE_ITO["black"],
+            markeredgewidth=1.8,
+            label=phrase("acq.chart.cac.mtd.label", fmt.lang),
+        )
     _month_ticks(ax, labels, fmt)
     money_axis(ax.yaxis, fmt)
     ax.set_ylim(bottom=0)
     ax.set_ylabel(phrase("chart.cac.y", fmt.lang, sym=fmt.currency_symbol))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    by = blended.set_index("period")["cac"]
-    now = by.get(period, np.nan)
-    prev = by.get(parse_period(period).shift(-1).label, np.nan)
-    month = fmt.month(period)
-    if pd.notna(now) and pd.notna(prev) and prev:
-        key = "chart.cac.up" if now > prev else "chart.cac.down"
-        change = fmt.percent(abs(now / prev - 1))
-        title = phrase(key, fmt.lang, change=change, cac=fmt.money(now), month=month)
-    else:
-        title = phrase("chart.cac.flat", fmt.lang, cac=fmt.money(now), month=month)
+    title = _cac_title(sec, fmt) if sec is not None else phrase("sec.acq.cac", fmt.lang)
     return finish(ax, title)
 
 
 @styled
 def cost_breakdown(
-    cac_frame: pd.DataFrame,
+    source: AcquisitionSection | pd.DataFrame | None,
     *,
-    period: str,
+    period: str | None = None,
     fmt: Formatter | None = None,
     months: int = 12,
     ax: Axes | None = None,
 ) -> Axes:
-    """Acquisition cost per month stacked by category (salaries, bonuses, expenses, campaigns)."""
+    """Acquisition cost per month stacked by category (salaries, bonuses, expenses, campaigns).
+
+    The title states the section's largest category share; on a bare frame it
+    names the chart.
+    """
     fmt = fmt_or_default(fmt)
     ax = new_axes(ax, height=3.0)
-    if cac_frame is None or not len(cac_frame):
-        return empty(
-            ax, fmt, "no_costs", phrase("chart.costs.y", fmt.lang, sym=fmt.currency_symbol)
-        )
-    frame = _last_months(cac_frame[cac_frame["channel"].isna()], period, months).sort_values(
-        "period"
-    )
-    x = np.arange(len(frame))
-    bottom = np.zeros(len(frame))
+    sec, frame, period = _source(source, period)
+    y_label = phrase("chart.costs.y", fmt.lang, sym=fmt.currency_symbol)
+    if frame is None or not len(frame):
+        return empty(ax, fmt, "no_costs", y_label)
+    frame = _last_months(frame[frame["channel"].isna()], period, months).sort_values("period")
+    bottom = pd.Series(0.0, index=frame.index)
     for category, colour in _CATEGORY_COLOURS.items():
-        values = frame[f"cost_{category}"].fillna(0).to_numpy(dtype="float64")
-        if values.sum() == 0:
+        values = frame[f"cost_{category}"].fillna(0).astype("float64")
+        if not (values > 0).any():
             continue
-        ax.bar(
-            x,
-            values,
-            bottom=bottom,
-            color=colour,
-            width=0.75,
-            label=fmt.label(category, "category"),
-        )
-        bottom += values
+        name = fmt.label(category, "category")
+        ax.bar(range(len(frame)), values, bottom=bottom, color=colour, width=0.75, label=name)
+        bottom = bottom + values
     _month_ticks(ax, frame["period"].tolist(), fmt)
     money_axis(ax.yaxis, fmt)
-    ax.set_ylabel(phrase("chart.costs.y", fmt.lang, sym=fmt.currency_symbol))
+    ax.set_ylabel(y_label)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.grid(axis="x", visible=False)
-    now = frame[frame["period"] == period]
-    title = phrase("chart.costs.y", fmt.lang, sym=fmt.currency_symbol)
-    if len(now) and now["cost"].iloc[0] > 0:
-        shares = {c: now[f"cost_{c}"].iloc[0] / now["cost"].iloc[0] for c in _CATEGORY_COLOURS}
-        top = max(shares, key=lambda c: shares[c])
-        name = fmt.label(top, "category")
+    title = phrase("sec.acq.costs", fmt.lang)
+    if sec is not None and sec.top_category is not None:
+        name = fmt.label(sec.top_category, "category")
         title = phrase(
-            "chart.costs",
+            "acq.chart.costs",
             fmt.lang,
-            Category=name[:1].upper() + name[1:],
+            Category=_cap(name),
             category=name,
-            share=fmt.percent(shares[top]),
-            month=fmt.month(period),
+            share=fact_text(sec.cost_shares[sec.top_category], fmt),
+            month=fmt.month(sec.period),
         )
     return finish(ax, title)
 
 
+def _payback_title(sec: AcquisitionSection, fmt: Formatter) -> str:
+    cost = sec.cohort_cac
+    if sec.ltv_cohort is None or cost is None or not cost.known:
+        return phrase("sec.acq.payback", fmt.lang)
+    values = {"cohort": fmt.month(sec.ltv_cohort), "cac": fact_text(cost, fmt)}
+    if sec.payback.known:
+        key = "acq.chart.payback.first" if sec.payback.value == 0 else "acq.chart.payback.paid"
+        months = sec.payback
+    else:
+        key, months = "acq.chart.payback.not_yet", sec.payback_observed
+    return phrase(key, fmt.lang, months=fact_text(months, fmt) if months else "—", **values)
+
+
 @styled
 def cohort_curves(
-    values: pd.DataFrame,
-    payback: pd.DataFrame,
-    *,
-    period: str,
-    fmt: Formatter | None = None,
-    cohorts: int = 4,
-    spacing: int = 6,
-    ax: Axes | None = None,
+    section: AcquisitionSection, *, fmt: Formatter | None = None, ax: Axes | None = None
 ) -> Axes:
-    """Cumulative margin per customer of a few cohorts, each with its CAC and payback point.
-
-    The cohorts shown are *period*'s and those *spacing*, 2 × *spacing*, …
-    months before it (those present), oldest first; each cohort's CAC is the
-    dashed line of its colour and its payback month is marked with a dot.
-    """
+    """Cumulative margin per customer of the section's ``curve_cohorts``, each with its
+    CAC (dashed, its colour) and payback month (a dot); the title states the payback of
+    the cohort payback and LTV:CAC are read on."""
     fmt = fmt_or_default(fmt)
     ax = new_axes(ax, height=3.4)
+    values = section.cohort_value_frame
     sym = fmt.currency_symbol
-    if values is None or not len(values):
+    if values is None or not len(values) or not section.curve_cohorts:
         return empty(ax, fmt, "no_orders", phrase("chart.curves.y", fmt.lang, sym=sym))
-    span = parse_period(period)
-    wanted = [span.shift(-spacing * k).label for k in range(cohorts * 2)]
-    present = [c for c in wanted if c in set(values["cohort"])][:cohorts][::-1]
-    costs = payback.set_index("cohort") if payback is not None and len(payback) else pd.DataFrame()
-    paid = 0
-    for colour, cohort in zip(SERIES, present, strict=False):
+    paid = section.payback_frame
+    costs = paid.set_index("cohort") if paid is not None and len(paid) else pd.DataFrame()
+    for colour, cohort in zip(SERIES, section.curve_cohorts, strict=False):
         rows = values[values["cohort"] == cohort].sort_values("months_since")
+        curve = rows["cumulative_margin_per_customer"]
         ax.plot(
-            rows["months_since"],
-            rows["cumulative_margin_per_customer"],
-            color=colour,
-            linewidth=2,
-            label=fmt.month_short(cohort),
+            rows["months_since"], curve, color=colour, linewidth=2, label=fmt.month_short(cohort)
         )
         if cohort in costs.index and pd.notna(costs.loc[cohort, "cac"]):
-            cac = costs.loc[cohort, "cac"]
-            ax.axhline(cac, color=colour, linestyle="--", linewidth=1)
-            month = costs.loc[cohort, "payback_months"]
-            if pd.notna(month):
-                paid += 1
-                hit = rows[rows["months_since"] == month]
-                if len(hit):
-                    ax.plot(
-                        month,
-                        hit["cumulative_margin_per_customer"].iloc[0],
-                        "o",
-                        color=colour,
-                        markersize=7,
-                        markeredgecolor="black",
-                    )
+            ax.axhline(costs.loc[cohort, "cac"], color=colour, linestyle="--", linewidth=1)
+            hit = rows[rows["months_since"] == costs.loc[cohort, "payback_months"]]
+            if len(hit):
+                ax.plot(
+                    hit["months_since"],
+                    hit["cumulative_margin_per_customer"],
+                    "o",
+                    color=colour,
+                    markersize=7,
+                    markeredgecolor="black",
+                )
     ax.plot([], [], "k--", linewidth=1, label=phrase("chart.curves.cac", fmt.lang))
-    ax.plot(
-        [],
-        [],
-        "o",
-        color="white",
-        markeredgecolor="black",
-        label=phrase("chart.curves.payback", fmt.lang),
-    )
+    _hollow_key(ax, "o", phrase("chart.curves.payback", fmt.lang))
     money_axis(ax.yaxis, fmt)
     ax.set_ylim(bottom=0)
     ax.set_xlabel(phrase("chart.curves.x", fmt.lang))
     ax.set_ylabel(phrase("chart.curves.y", fmt.lang, sym=sym))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    title = phrase("chart.curves", fmt.lang, paid=paid, n=len(present))
-    return finish(ax, title)
+    return finish(ax, _payback_title(section, fmt))
 
 
 @styled
 def ltv_to_cac(
-    payback_by_channel: pd.DataFrame,
-    *,
-    cohort: str,
-    months: int,
-    fmt: Formatter | None = None,
-    minimum: float = 3.0,
-    ax: Axes | None = None,
+    section: AcquisitionSection, *, fmt: Formatter | None = None, ax: Axes | None = None
 ) -> Axes:
-    """LTV:CAC per channel for one cohort against the *minimum* (3:1) line."""
+    """LTV:CAC per channel of the cohort read, against the minimum (3:1) line; the title
+    states how many channels fall below it."""
     fmt = fmt_or_default(fmt)
     ax = new_axes(ax, height=2.8)
-    rows = payback_by_channel if payback_by_channel is not None else pd.DataFrame()
-    if len(rows):
-        rows = rows[rows["cohort"] == cohort].dropna(subset=["ltv_to_cac"])
-    if not len(rows):
+    rows = section.ltv_by_channel
+    rows = rows.dropna(subset=["ltv_to_cac"]) if rows is not None else pd.DataFrame()
+    minimum = section.ltv_to_cac_min
+    if not len(rows) or minimum is None or section.ltv_cohort is None:
         return empty(ax, fmt, "no_orders", "LTV:CAC")
     rows = rows.sort_values("ltv_to_cac")
-    y = np.arange(len(rows))
+    line = minimum.value
     colours = [
-        OKABE_ITO["blue"] if v >= minimum else OKABE_ITO["vermillion"] for v in rows["ltv_to_cac"]
+        OKABE_ITO["blue"] if v >= line else OKABE_ITO["vermillion"] for v in rows["ltv_to_cac"]
     ]
+    y = range(len(rows))
     ax.barh(y, rows["ltv_to_cac"], color=colours)
-    ax.axvline(minimum, color=OKABE_ITO["black"], linewidth=1.2, linestyle="--")
-    ax.text(minimum, -0.6, f" {fmt.ratio(minimum)}", fontsize=8, va="bottom")
-    for yi, v in zip(y, rows["ltv_to_cac"], strict=True):
-        ax.text(v, yi, f"  {fmt.ratio(v)}", va="center", fontsize=8)
+    ax.axvline(line, color=OKABE_ITO["black"], linewidth=1.2, linestyle="--")
+    ax.text(line, -0.6, f" {fact_text(minimum, fmt)}", fontsize=8, va="bottom")
+    for yi, channel in zip(y, rows["channel"], strict=True):
+        shown = fact_text(section.channel_ltv_to_cac[channel], fmt)
+        ax.text(
+            section.channel_ltv_to_cac[channel].value, yi, f"  {shown}", va="center", fontsize=8
+        )
     ax.set_yticks(y, [fmt.label(c) for c in rows["channel"]])
-    ax.set_xlim(0, max(minimum * 1.3, float(rows["ltv_to_cac"].max()) * 1.25))
-    ax.set_xlabel(phrase("chart.ltv.x", fmt.lang, months=months, month=fmt.month(cohort)))
+    ax.set_xlim(0, max(line * 1.3, float(rows["ltv_to_cac"].max()) * 1.25))
+    months, cohort = months_text(section.ltv_months, fmt), fmt.month(section.ltv_cohort)
+    ax.set_xlabel(phrase("acq.chart.ltv.x", fmt.lang, months=months, cohort=cohort))
     ax.grid(axis="y", visible=False)
-    above = int((rows["ltv_to_cac"] >= minimum).sum())
     title = phrase(
-        "chart.ltv", fmt.lang, above=above, n=len(rows), min=fmt.ratio(minimum), months=months
+        "acq.chart.ltv",
+        fmt.lang,
+        min=fact_text(minimum, fmt),
+        months=months,
+        cohort=cohort,
+        n=fact_text(section.channels_below, fmt) if section.channels_below else "—",
+        total=fact_text(section.channels_rated, fmt) if section.channels_rated else "—",
     )
     return finish(ax, title)
 
 
 @styled
 def projected_curves(
-    curves: pd.DataFrame,
-    result: pd.DataFrame,
-    *,
-    cohorts: list[str],
-    fmt: Formatter | None = None,
-    ax: Axes | None = None,
+    section: AcquisitionSection, *, fmt: Formatter | None = None, ax: Axes | None = None
 ) -> Axes:
-    """Cumulative margin per customer of *cohorts*: observed solid, projected dashed, CAC dotted.
-
-    *curves* is ``projected_cohort_value(...).curves`` (its ``projected`` column
-    says which months are model expectation); *result* is
-    :func:`kpilib.projected_payback` output, for each cohort's CAC and
-    projected CLV. The title reads the first cohort.
-    """
+    """Cumulative margin per customer of the projection's cohort and young cohort: observed
+    solid, projected dashed (undiscounted), CAC dotted, and the discounted projected CLV at
+    the horizon as a diamond, the figure the title and the text state."""
     fmt = fmt_or_default(fmt)
     ax = new_axes(ax, height=3.4)
     sym = fmt.currency_symbol
-    present = [c for c in cohorts if curves is not None and c in set(curves["cohort"])]
-    if not present:
-        return empty(ax, fmt, "no_orders", phrase("chart.curves.y", fmt.lang, sym=sym))
-    info = result.set_index("cohort") if result is not None else pd.DataFrame()
+    p = section.projection
+    if p.reason is not None or p.curves is None or p.cohort is None:
+        text = projection_text(section, fmt).text
+        return empty(ax, fmt, "no_orders", phrase("sec.acq.projected", fmt.lang), text=text)
+    info = p.result.set_index("cohort") if p.result is not None else pd.DataFrame()
     col = "projected_cumulative_margin_per_customer"
-    for colour, cohort in zip(SERIES, present, strict=False):
-        rows = curves[curves["cohort"] == cohort].sort_values("months_since")
+    shown = [c for c in (p.cohort, p.young) if c is not None]
+    for colour, cohort in zip(SERIES, shown, strict=False):
+        rows = p.curves[p.curves["cohort"] == cohort].sort_values("months_since")
         seen = rows[~rows["projected"]]
         # the projected line starts at the last observed month, so the two join
         ahead = pd.concat([seen.tail(1), rows[rows["projected"]]])
@@ -303,8 +337,11 @@ def projected_curves(
         ax.plot(ahead["months_since"], ahead[col], color=colour, linewidth=1.6, linestyle="--")
         if cohort in info.index and pd.notna(info.loc[cohort, "cac"]):
             ax.axhline(info.loc[cohort, "cac"], color=colour, linestyle=":", linewidth=1.2)
+    if p.value.known and p.horizon.known:
+        ax.plot([p.horizon.value], [p.value.value], "D", color=SERIES[0], markeredgecolor="black")
     ax.plot([], [], "k-", linewidth=2.2, label=phrase("chart.proj.observed", fmt.lang))
-    ax.plot([], [], "k--", linewidth=1.6, label=phrase("chart.proj.projected", fmt.lang))
+    ax.plot([], [], "k--", linewidth=1.6, label=phrase("acq.chart.proj.line", fmt.lang))
+    _hollow_key(ax, "D", phrase("acq.chart.proj.clv", fmt.lang))
     ax.plot([], [], "k:", linewidth=1.2, label=phrase("chart.curves.cac", fmt.lang))
     money_axis(ax.yaxis, fmt)
     ax.set_ylim(bottom=0)
@@ -312,16 +349,13 @@ def projected_curves(
     ax.set_ylabel(phrase("chart.curves.y", fmt.lang, sym=sym))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    first = curves[curves["cohort"] == present[0]]
-    horizon = int(first["months_since"].max())
-    # "so far" is the margin seen up to as_of, the figure the narrative calls observed
-    so_far = info.loc[present[0], "clv"] if present[0] in info.index else np.nan
     title = phrase(
-        "chart.proj",
+        "acq.chart.proj",
         fmt.lang,
-        cohort=fmt.month(present[0]),
-        value=fmt.money(first.loc[first["months_since"] == horizon, col].iloc[0]),
-        horizon=horizon,
-        observed=fmt.money(so_far),
+        cohort=fmt.month(p.cohort),
+        value=fact_text(p.value, fmt),
+        horizon=fact_text(p.horizon, fmt),
+        rate=fact_text(p.discount_rate, fmt),
+        observed=fact_text(p.observed_value, fmt),
     )
-    return finish(ax, title)
+    return finish(ax, _cap(title))

@@ -1,36 +1,35 @@
-"""Narrative built from the KPI frames, in English or French.
+"""The pack's text in English or French, rendered from the report model's sections.
 
-Every sentence is filled from a KPI frame and formatted by a
-:class:`~kpilib.story.format.Formatter` (Babel): nothing is typed by hand. The text
-is honest about uncertainty: a change inside its confidence interval is not
-called a rise or a drop, an immature cohort is said to be one, a missing
-target is said to be missing.
+Every sentence is filled from a section's facts and formatted by a
+:class:`~kpilib.story.format.Formatter` (Babel): nothing is typed by hand and
+nothing is computed here. The text is honest about uncertainty: a change inside
+its confidence interval is not called a rise or a drop, an immature cohort is
+said to be one, a missing target is said to be missing.
 
 The builders return :class:`Narrative` objects, which display as HTML in
 Jupyter and in the report. All text is escaped when rendered, so a source
 named ``<script>`` shows as text.
 
-The sentences themselves live in :mod:`kpilib.story.phrases`; the summary page's
-tiles and findings in :mod:`kpilib.story.summary`; the objectives page renders
-its section in :mod:`kpilib.story.objectives` (``objectives_text``), the funnel
-page in :mod:`kpilib.story.funnel` (``funnel_text``), both re-exported here.
+This module gathers the page renderers for the notebooks: the summary's tiles
+and findings (:mod:`kpilib.story.summary`), the objectives page
+(:mod:`kpilib.story.objectives`), acquisition and value
+(:mod:`kpilib.story.acquisition`), the funnel (:mod:`kpilib.story.funnel`) and
+the appendix (:mod:`kpilib.story.notes`); the sentences live in
+:mod:`kpilib.story.phrases`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
-from kpilib.data.periods import parse_period
-from kpilib.story.blocks import Heading, Narrative, _cap, label, metric_name, months_text
+from kpilib.story.acquisition import acquisition_text, projection_text
+from kpilib.story.blocks import Heading, Narrative, label, metric_name
 from kpilib.story.format import Formatter, formatter
 from kpilib.story.funnel import funnel_text
 from kpilib.story.notes import appendix, definitions
 from kpilib.story.objectives import objectives_text
 from kpilib.story.phrases import phrase
 from kpilib.story.summary import Tiles, findings, tiles
-from kpilib.story.value import projected_value
 
 __all__ = [
     "Narrative",
@@ -40,8 +39,8 @@ __all__ = [
     "heading",
     "subheading",
     "objectives_text",
-    "acquisition",
-    "projected_value",
+    "acquisition_text",
+    "projection_text",
     "funnel_text",
     "appendix",
     "label",
@@ -51,10 +50,6 @@ __all__ = [
     "findings",
     "Tiles",
 ]
-
-
-def _value(fmt: Formatter, metric: str, value: float) -> str:
-    return fmt.money(value) if metric == "revenue" else fmt.number(value)
 
 
 def heading(
@@ -83,138 +78,3 @@ def heading(
 def subheading(key: str, fmt: Formatter) -> Heading:
     """A level-2 heading from the phrase catalogue (e.g. "findings")."""
     return Heading(phrase(key, fmt.lang), 2)
-
-
-# --- acquisition and value ----------------------------------------------------
-
-
-def acquisition(
-    cac_frame: pd.DataFrame,
-    fmt: Formatter,
-    *,
-    period: str,
-    payback: pd.DataFrame | None = None,
-    payback_by_channel: pd.DataFrame | None = None,
-    ltv_to_cac_min: float = 3.0,
-    horizon: int = 12,
-) -> Narrative:
-    """CAC of the period against the previous one, channels, cost mix, payback, LTV:CAC.
-
-    *cac_frame* is :func:`kpilib.kpis.acquisition.cac` over several periods (the
-    period and the one before at least); *payback* and *payback_by_channel*
-    are :func:`kpilib.kpis.value.payback` output, blended and by channel (None or
-    empty when the dataset has no orders).
-    """
-    lang, out = fmt.lang, Narrative()
-    month = fmt.month(period)
-    if cac_frame is None or not len(cac_frame):
-        out.sentences.append(phrase("cac.no_costs", lang))
-    else:
-        blended = cac_frame[cac_frame["channel"].isna()].set_index("period")
-        if period in blended.index:
-            now = blended.loc[period]
-            if pd.isna(now["cac"]):
-                out.sentences.append(
-                    phrase("cac.none", lang, month=month, cost=fmt.money(now["cost"]))
-                )
-            else:
-                out.sentences.append(
-                    phrase(
-                        "cac.blended",
-                        lang,
-                        cac=fmt.money(now["cac"]),
-                        month=month,
-                        cost=fmt.money(now["cost"]),
-                        n=fmt.number(now["new_customers"]),
-                    )
-                )
-                prev = parse_period(period).shift(-1).label
-                if prev in blended.index and pd.notna(blended.loc[prev, "cac"]):
-                    before = blended.loc[prev, "cac"]
-                    out.sentences.append(
-                        phrase(
-                            "cac.change",
-                            lang,
-                            change=fmt.change(now["cac"] / before - 1),
-                            prev=fmt.month(prev),
-                            prev_cac=fmt.money(before),
-                        )
-                    )
-            shares = {
-                c: now[f"cost_{c}"] / now["cost"]
-                for c in ("salaries", "bonuses", "expenses", "campaigns", "other")
-                if f"cost_{c}" in now and now["cost"] > 0
-            }
-            if shares:
-                top = max(shares, key=lambda c: shares[c])
-                name = fmt.label(top, "category")
-                out.sentences.append(
-                    phrase(
-                        "cac.breakdown",
-                        lang,
-                        Category=_cap(name),
-                        category=name,
-                        share=fmt.percent(shares[top]),
-                    )
-                )
-        channels = cac_frame[(cac_frame["period"] == period) & cac_frame["channel"].notna()]
-        channels = channels.dropna(subset=["cac"])
-        if len(channels) >= 2:
-            high = channels.loc[channels["cac"].idxmax()]
-            low = channels.loc[channels["cac"].idxmin()]
-            out.sentences.append(
-                phrase(
-                    "cac.channels",
-                    lang,
-                    high=_cap(fmt.label(high["channel"])),
-                    high_cac=fmt.money(high["cac"]),
-                    low=fmt.label(low["channel"]),
-                    low_cac=fmt.money(low["cac"]),
-                )
-            )
-    if payback is None or not len(payback):
-        out.sentences.append(phrase("ltv.no_orders", lang))
-        return out
-    # payback and LTV:CAC are read on the cohort *horizon* months old (or the oldest)
-    observed = payback[payback["cohort"] <= period]["months_observed"]
-    months = min(horizon, int(observed.max())) if len(observed) else 0
-    cohort = parse_period(period).shift(-months).label
-    own = payback[payback["cohort"] == cohort]
-    if len(own) and pd.notna(own["cac"].iloc[0]):
-        row = own.iloc[0]
-        key = "pb.paid" if pd.notna(row["payback_months"]) else "pb.not_yet"
-        if key == "pb.paid" and row["payback_months"] == 0:
-            key = "pb.first"
-        n = row["payback_months"] if key == "pb.paid" else row["months_observed"]
-        out.sentences.append(
-            phrase(
-                key,
-                lang,
-                cohort=fmt.month(cohort),
-                cac=fmt.money(row["cac"]),
-                months=months_text(n, fmt),
-            )
-        )
-    if payback_by_channel is not None and len(payback_by_channel):
-        rows = payback_by_channel[payback_by_channel["cohort"] == cohort].dropna(
-            subset=["ltv_to_cac"]
-        )
-        blended = payback[payback["cohort"] == cohort]
-        if len(rows) and len(blended):
-            below = rows[rows["ltv_to_cac"] < ltv_to_cac_min]
-            if len(below) == 1:
-                count = phrase("ltv.one", lang, channel=fmt.label(below["channel"].iloc[0]))
-            else:
-                count = phrase("ltv.count", lang, n=len(below), total=len(rows))
-            out.sentences.append(
-                phrase(
-                    "ltv.channels",
-                    lang,
-                    months=months_text(months, fmt),
-                    ratio=fmt.ratio(blended["ltv_to_cac"].iloc[0]),
-                    below=count,
-                    min=fmt.ratio(ltv_to_cac_min),
-                )
-            )
-        out.sentences.append(phrase("ltv.immature", lang))
-    return out
