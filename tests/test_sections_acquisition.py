@@ -10,6 +10,7 @@ import pytest
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.load import load_dataset
+from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.clv import projected_payback
 from kpilib.kpis.value import payback
@@ -221,3 +222,12 @@ def test_first_month_of_the_data_reads_the_oldest_cohort(sample):
     sec = build_acquisition(sample, period="2024-11", as_of="2024-11-30")
     assert (sec.ltv_cohort, sec.ltv_months) == ("2024-11", 0)
     assert not any(f.key == "acq.find.ltv_low" for f in sec.findings)
+
+
+def test_a_period_that_is_not_a_month_is_refused(small):
+    with pytest.raises(ParameterError) as info:
+        build_acquisition(small, period="2026-Q4")
+    assert str(info.value) == (
+        "period '2026-Q4' is not a month. The acquisition section reads monthly CAC and "
+        "monthly cohorts: write the period as YYYY-MM, e.g. 2026-10."
+    )

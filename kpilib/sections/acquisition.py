@@ -20,6 +20,7 @@ import pandas as pd
 from kpilib.data.dataset import Dataset
 from kpilib.data.periods import parse_period, resolve_as_of
 from kpilib.engine import frames as F
+from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.tables import dataset_payback
 from kpilib.kpis.value import cohort_value
@@ -160,10 +161,17 @@ def build_acquisition(dataset: Dataset, *, period: str, as_of: Any = None) -> Ac
     """Compute the acquisition-and-value page of *period* as seen on *as_of*.
 
     *as_of* defaults to the latest date in the data. See :class:`AcquisitionSection`.
+    A period that is not a month ("2026-Q4") is refused with a
+    :class:`~kpilib.errors.ParameterError`.
     """
     s = dataset.settings
     day = resolve_as_of(as_of, dataset.as_of)
     span = parse_period(period, fiscal_year_start=s.fiscal_year_start)
+    if span.months != 1:
+        raise ParameterError(
+            f"period {period!r} is not a month. The acquisition section reads monthly CAC "
+            "and monthly cohorts: write the period as YYYY-MM, e.g. 2026-10."
+        )
     prev = span.shift(-1).label
     open_month = day < span.end - dt.timedelta(days=1)
     basis: Basis = "month_to_date" if open_month else "actual"
