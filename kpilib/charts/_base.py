@@ -106,6 +106,23 @@ TITLE_SIZE = 10.5
 _MARGIN = 1.0  # inches left of the axes (tick labels, axis label), where a title cannot go
 
 
+def _left_of_axes(ax: Axes) -> float:
+    """Inches left of the axes: the widest y tick label, the y axis label and a margin
+    (at least :data:`_MARGIN`), measured in the kit's fonts without drawing."""
+    measure = TextToPath()
+
+    def width(text: Any) -> float:
+        if not text.get_text():
+            return 0.0
+        prop = FontProperties(size=text.get_fontsize(), family=text.get_fontfamily())
+        return measure.get_text_width_height_descent(text.get_text(), prop, ismath=False)[0] / 72
+
+    widest = max((width(t) for t in ax.get_yticklabels()), default=0.0)
+    label = ax.yaxis.label
+    below = label.get_fontsize() / 72 * 1.4 if label.get_text() else 0.0
+    return max(_MARGIN, widest + below + 0.45)
+
+
 def wrap_title(title: str, width: float, size: float = TITLE_SIZE) -> str:
     """*title* broken into lines no wider than *width* inches, in bold at *size* points.
 
@@ -134,11 +151,11 @@ def wrap_title(title: str, width: float, size: float = TITLE_SIZE) -> str:
 
 
 def finish(ax: Axes, title: str, *, share: float = 1.0) -> Axes:
-    """Set the finding *title*, left-aligned, wrapped to the width the figure leaves it
-    (*share* of the figure when long tick labels push the axes, where the title starts,
-    to the right)."""
+    """Set the finding *title*, left-aligned, wrapped to the width the figure leaves it:
+    the title starts where the axes do, right of the y tick labels and axis label, so
+    their measured width is taken off (*share*: a further fraction of the figure)."""
     width = ax.figure.get_size_inches()[0] * share
-    text = wrap_title(title, max(2.5, width - _MARGIN))
+    text = wrap_title(title, max(2.5, width - _left_of_axes(ax)))
     ax.set_title(text, loc="left", fontsize=TITLE_SIZE, fontweight="bold")
     return ax
 

@@ -72,7 +72,10 @@ def attainment_bars(
     if not section.closed:
         ax.barh(y, ratio, color=colours, alpha=0.35, label=phrase("chart.att.projected", fmt.lang))
         ax.barh(y, actual, color=colours, label=phrase("chart.att.actual", fmt.lang))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        # under the axis label, clear of the bars' labels on the right
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False, fontsize=8
+        )
     else:
         ax.barh(y, actual, color=colours)
     ax.axvline(1.0, color=OKABE_ITO["black"], linewidth=1)

@@ -16,7 +16,9 @@ def definitions(fmt: Formatter) -> Narrative:
     """One line per figure: how it is computed (the words of docs/)."""
     lines = DEFINITIONS[fmt.lang]
     return Narrative(
-        [phrase("defs.line", fmt.lang, name=name, text=text) for name, text in lines], style="list"
+        [phrase("defs.line", fmt.lang, name=name, text=text) for name, text in lines],
+        style="list",
+        css="kpi-narrative kpi-definitions",
     )
 
 
