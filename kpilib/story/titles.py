@@ -150,7 +150,7 @@ TITLES: dict[str, dict[str, Any]] = {
     },
     "chart.sources.x": {
         "en": "Lead-to-sale conversion, {month} cohort (95% interval)",
-        "fr": "Conversion lead → vente, cohorte de {month} (intervalle à 95 %)",
+        "fr": "Conversion lead → vente, cohorte de {month} (intervalle de confiance à 95 %)",
     },
     "chart.trend.flat": {
         "en": "Conversion holds near {last}: no clear change over {n} mature cohorts",
