@@ -124,22 +124,20 @@ def test_mature_cohorts_of_a_trend(key, en, fr):
 
 def test_leads_of_the_biggest_leak():
     values = {"month": "September 2026", "share": "63%", "a": "lead", "b": "visit"}
+    en = "{n} of the September 2026 cohort, 63% of those lost, {v} between lead and visit: "
     assert _said("find.fun.leak", "en", "lost", **values) == [
-        "0 leads of the September 2026 cohort, 63% of those lost, drop out between lead and "
-        "visit: the funnel’s biggest leak.",
-        "1 lead of the September 2026 cohort, 63% of those lost, drops out between lead and "
-        "visit: the funnel’s biggest leak.",
-        "2 leads of the September 2026 cohort, 63% of those lost, drop out between lead and "
-        "visit: the funnel’s biggest leak.",
+        en.format(n=n, v=v) + "the funnel’s biggest leak."
+        for n, v in (("0 leads", "drop out"), ("1 lead", "drops out"), ("2 leads", "drop out"))
     ]
     values = {"month": "septembre 2026", "share": "63 %", "a": "lead", "b": "visite"}
+    fr = "{n} en septembre 2026, soit 63 % des leads perdus, {v} entre lead et visite : "
     assert _said("find.fun.leak", "fr", "lost", **values) == [
-        "0 lead entré en septembre 2026, soit 63 % des leads perdus, décroche entre lead et "
-        "visite : la plus grosse fuite de l’entonnoir.",
-        "1 lead entré en septembre 2026, soit 63 % des leads perdus, décroche entre lead et "
-        "visite : la plus grosse fuite de l’entonnoir.",
-        "2 leads entrés en septembre 2026, soit 63 % des leads perdus, décrochent entre lead "
-        "et visite : la plus grosse fuite de l’entonnoir.",
+        fr.format(n=n, v=v) + "la plus grosse fuite de l’entonnoir."
+        for n, v in (
+            ("0 lead entré", "décroche"),
+            ("1 lead entré", "décroche"),
+            ("2 leads entrés", "décrochent"),
+        )
     ]
 
 
