@@ -252,7 +252,8 @@ def test_funnel_charts():
     assert young.get_markerfacecolor() == "white"
     ax = charts.conversion_trend(trend, fmt=FR)
     assert _title(ax) == (
-        "Conversion lead → vente par cohorte : trop peu de cohortes mûres pour une tendance"
+        "Conversion lead → vente par cohorte : trop peu de cohortes matures pour dégager "
+        "une tendance"
     )
 
 

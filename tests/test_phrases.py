@@ -176,18 +176,3 @@ def test_the_glossary_has_french_spacing():
     assert definitions(Formatter()).sentences[0] == (
         "Attainment: actual ÷ target; gap = target − actual."
     )
-
-
-def test_no_sale_yet_says_none():
-    values = {"leads": f"1{NN}065", "month": "octobre 2026", "conv": f"0,0{NN}%"}
-    assert [phrase("fun.overall", "fr", sales=n, **values) for n in ("0", "1", "14")] == [
-        f"Sur les 1{NN}065 leads entrés en octobre 2026, aucun n’a encore abouti à une vente "
-        f"(0,0{NN}%).",
-        f"Sur les 1{NN}065 leads entrés en octobre 2026, 1 a abouti à une vente à ce jour "
-        f"(0,0{NN}%).",
-        f"Sur les 1{NN}065 leads entrés en octobre 2026, 14 ont abouti à une vente à ce jour "
-        f"(0,0{NN}%).",
-    ]
-    assert phrase("fun.overall", "en", sales="0", leads="5", month="May", conv="0%") == (
-        "Of the 5 leads that came in during May, none has become a sale so far (0%)."
-    )

@@ -99,15 +99,16 @@ def test_hand_checked_text_in_english(honest):
 
 def test_hand_checked_text_in_french(honest):
     text = " ".join(funnel_text(honest, FR).text.split())  # plain spaces for the check
+    # the same figures as in English; the source "events" is labelled "Événements" in French
     assert text == (
-        "200 leads sont entrés en octobre 2026 ; 1,0 % d’entre eux sont devenus une vente "
-        "à ce jour (2 sur 200). Cette cohorte est immature : une partie de ses leads a "
-        "moins que la fenêtre de conversion de 30 jours, sa conversion va donc encore "
-        "monter. La dernière cohorte mûre, septembre 2026, a transformé 4,8 % de ses leads "
-        "en ventes (48 sur 1 000). La cohorte précédente, août 2026, convertissait 5,0 % : "
-        "l’écart peut être dû au hasard. Events perd le plus de valeur, environ 14 250 € "
-        "d’affaires à son panier moyen ; par étape, les leads perdus à l’étape visite "
-        "valent le plus, environ 11 700 €."
+        "200 leads sont entrés en octobre 2026 ; 1,0 % d’entre eux ont abouti à une vente "
+        "à ce jour (2 sur 200). Cette cohorte est immature : une partie de ses leads est "
+        "plus récente que la fenêtre de conversion de 30 jours, sa conversion va donc encore "
+        "progresser. La dernière cohorte mature, septembre 2026, a converti 4,8 % de ses "
+        "leads en ventes (48 sur 1 000). La cohorte précédente, août 2026, convertissait "
+        "5,0 % de ses leads : l’écart peut être dû au hasard. Événements perd le plus de "
+        "valeur, environ 14 250 € de ventes manquées, à son panier moyen ; par étape, les "
+        "leads perdus à l’étape visite valent le plus, environ 11 700 €."
     )
 
 
@@ -172,7 +173,7 @@ def test_chart_titles_name_the_cohort_and_state_the_facts(honest):
         fmt=FR,
     )
     assert _title(ax) == (
-        "Leads entrés en septembre 2026 (cohorte mûre) : ads convertit le mieux (6,0 %), "
+        "Leads entrés en septembre 2026 (cohorte mature) : ads convertit le mieux (6,0 %), "
         "web le moins (4,0 %), un écart qui peut être dû au hasard"
     )
     ax = charts.conversion_trend(honest.trend, verdict=honest.verdict, window=honest.window, fmt=EN)
@@ -255,7 +256,7 @@ def _check(section: FunnelSection, fmt: Formatter) -> int:
         plain = text
         for month in sorted(months, key=len, reverse=True):
             plain = plain.replace(month, "")
-        plain = re.sub(r"95\s?% interval|intervalle à 95\s?%", "", plain)  # the level, no fact
+        plain = re.sub(r"95\s?% interval|intervalle de confiance à 95\s?%", "", plain)  # the level
         for match in NUMBER.finditer(plain):
             token = match.group()
             number = _number(token, fmt)

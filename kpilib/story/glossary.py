@@ -72,8 +72,8 @@ _LINES = {
         ("Cohorte immature", "cohorte de leads plus récente que la fenêtre de conversion."),
         (
             "Valeur perdue",
-            "leads perdus à une étape × part des leads de l’étape devenus une vente × panier "
-            "moyen de la source.",
+            "leads perdus à une étape × part des leads de l’étape ayant abouti à une vente × "
+            "panier moyen de la source.",
         ),
         (
             "LTV:CAC et délai de récupération du CAC de la synthèse",

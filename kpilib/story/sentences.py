@@ -1,5 +1,5 @@
 """The narrative's sentences, in English and French: headings, objectives, acquisition,
-funnel, summary and appendix.
+summary and appendix (the funnel page's are in :mod:`kpilib.story.phrases_funnel`).
 
 Entries follow the shape :mod:`kpilib.story.phrases` describes (one template
 per language, or plural forms with a declared count field); they are read
@@ -67,10 +67,6 @@ SENTENCES: dict[str, dict[str, Any]] = {
             "other": "Au {date}, l’entreprise a {ok} objectifs sur {n} en bonne voie pour {month}.",
         },
     },
-    "obj.worst.closed": {
-        "en": "{Metric} reached {actual} against a target of {target} ({att}), a gap of {gap}.",
-        "fr": "{Metric} : {actual} pour un objectif de {target} ({att}), soit un écart de {gap}.",
-    },
     "obj.best.closed": {
         "en": "{Metric} did best at {att} of target ({actual} for {target}).",
         "fr": "{Metric} : meilleur taux d’atteinte, {att} de l’objectif ({actual} pour {target}).",
@@ -80,12 +76,6 @@ SENTENCES: dict[str, dict[str, Any]] = {
         "({patt}): {status}; {required} a business day are needed from here.",
         "fr": "{Metric} : {actual} sur {target}, projection à {projected} ({patt}) : {status} ; "
         "il faut désormais {required} par jour ouvré.",
-    },
-    "obj.teams": {
-        "en": "By team ({metric}), {best} leads at {att_best} of target; {worst} lags at "
-        "{att_worst}.",
-        "fr": "Par équipe ({metric}), {best} mène avec {att_best} de l’objectif ; {worst} "
-        "ferme la marche avec {att_worst}.",
     },
     "obj.realism.high": {
         "en": "The {metric} target asks {ratio} of what the previous three months delivered: "
@@ -233,104 +223,6 @@ SENTENCES: dict[str, dict[str, Any]] = {
         "en": "The dataset holds no order yet: customer value and payback cannot be shown.",
         "fr": "Le jeu de données ne contient encore aucune commande : la valeur client et le "
         "délai de récupération du CAC ne peuvent pas être calculés.",
-    },
-    # --- funnel -----------------------------------------------------------
-    "fun.overall": {
-        "count": "sales",
-        "en": {
-            "=0": "Of the {leads} leads that came in during {month}, none has become a sale "
-            "so far ({conv}).",
-            "one": "Of the {leads} leads that came in during {month}, {sales} has become a sale "
-            "so far ({conv}).",
-            "other": "Of the {leads} leads that came in during {month}, {sales} have become a "
-            "sale so far ({conv}).",
-        },
-        "fr": {
-            "=0": "Sur les {leads} leads entrés en {month}, aucun n’a encore abouti à une vente "
-            "({conv}).",
-            "one": "Sur les {leads} leads entrés en {month}, {sales} a abouti à une vente à ce "
-            "jour ({conv}).",
-            "other": "Sur les {leads} leads entrés en {month}, {sales} ont abouti à une vente à "
-            "ce jour ({conv}).",
-        },
-    },
-    "fun.immature": {
-        "en": "The cohort is immature: it is younger than the {days}-day conversion window, "
-        "so its conversion will still rise.",
-        "fr": "La cohorte est immature : elle est plus récente que la fenêtre de conversion de "
-        "{days} jours, sa conversion va encore progresser.",
-    },
-    "fun.mature": {
-        "en": "The latest cohort past the conversion window, {month}, turned {conv} of its "
-        "{leads} leads into sales.",
-        "fr": "La dernière cohorte sortie de la fenêtre de conversion, {month}, a converti "
-        "{conv} de ses {leads} leads en ventes.",
-    },
-    "fun.leak": {
-        "count": "lost",
-        "en": {
-            "one": "The biggest leak is between {a} and {b}: {lost} lead, {share} of all losses.",
-            "other": "The biggest leak is between {a} and {b}: {lost} leads, {share} of all "
-            "losses.",
-        },
-        "fr": {
-            "one": "La plus grosse fuite se situe entre {a} et {b} : {lost} lead, {share} des "
-            "pertes.",
-            "other": "La plus grosse fuite se situe entre {a} et {b} : {lost} leads, {share} des "
-            "pertes.",
-        },
-    },
-    "fun.sources": {
-        "en": "{best} converts best ({best_conv}, 95% interval {best_ci}); {worst} least "
-        "({worst_conv}, {worst_ci}).",
-        "fr": "{best} convertit le mieux ({best_conv}, intervalle de confiance à 95 % "
-        "{best_ci}) ; {worst} le moins ({worst_conv}, {worst_ci}).",
-    },
-    "fun.sources.overlap": {
-        "en": "Their intervals overlap: the difference may be chance.",
-        "fr": "Leurs intervalles se chevauchent : l’écart peut être dû au hasard.",
-    },
-    "fun.value": {
-        "en": "{source} loses the most value: about {value} of deals at its average deal size.",
-        "fr": "{source} perd le plus de valeur : environ {value} de ventes manquées, à son "
-        "panier moyen.",
-    },
-    "fun.value.stage": {
-        "en": "By stage, the leads lost at the {stage} stage are worth the most: about {value}.",
-        "fr": "Par étape, les leads perdus à l’étape {stage} valent le plus : environ {value}.",
-    },
-    "fun.trend.up": {
-        "en": "Over the last {n} mature cohorts, conversion rose from {first} ({m1}) to "
-        "{last} ({m2}).",
-        "fr": "Sur les {n} dernières cohortes matures, la conversion est passée de {first} "
-        "({m1}) à {last} ({m2}).",
-    },
-    "fun.trend.down": {
-        "en": "Over the last {n} mature cohorts, conversion fell from {first} ({m1}) to "
-        "{last} ({m2}).",
-        "fr": "Sur les {n} dernières cohortes matures, la conversion a baissé de {first} "
-        "({m1}) à {last} ({m2}).",
-    },
-    "fun.trend.flat": {
-        "en": "Over the last {n} mature cohorts, conversion moved from {first} ({m1}) to "
-        "{last} ({m2}), within its confidence interval: no clear change.",
-        "fr": "Sur les {n} dernières cohortes matures, la conversion passe de {first} ({m1}) "
-        "à {last} ({m2}), dans son intervalle de confiance : pas de changement net.",
-    },
-    "fun.trend.immature": {
-        "count": "k",
-        "en": {
-            "one": "{k} cohort, the most recent, is still immature and shown hollow.",
-            "other": "The {k} most recent cohorts are still immature and shown hollow.",
-        },
-        "fr": {
-            "one": "{k} cohorte, la plus récente, est encore immature (point creux).",
-            "other": "Les {k} cohortes les plus récentes sont encore immatures (points creux).",
-        },
-    },
-    "fun.empty": {
-        "en": "No lead came in during {month}: the funnel cannot be shown.",
-        "fr": "Aucun lead n’est entré en {month} : l’entonnoir ne peut être montré.",
     },
     # --- summary ----------------------------------------------------------
     "tile.new_customers": {"en": "New customers", "fr": "Nouveaux clients"},

@@ -48,10 +48,6 @@ TITLES: dict[str, dict[str, Any]] = {
     },
     "chart.att.actual": {"en": "actual", "fr": "réalisé"},
     "chart.att.projected": {"en": "projected at close", "fr": "projection à la clôture"},
-    "chart.teams": {
-        "en": "{best} leads on {metric} at {att_best}; {worst} lags at {att_worst}",
-        "fr": "{best} mène en {metric} avec {att_best} ; {worst} ferme la marche avec {att_worst}",
-    },
     "chart.path": {
         "en": "{Metric} {verb} {actual}, {att} of its {target} target",
         "fr": "{Metric} : {actual} {verb}, {att} de l’objectif de {target}",
@@ -136,42 +132,16 @@ TITLES: dict[str, dict[str, Any]] = {
         "en": "LTV:CAC after {months} months (cohort {month})",
         "fr": "LTV:CAC après {months} mois (cohorte de {month})",
     },
-    "chart.funnel": {
-        "en": "{a} → {b} loses the most leads: {share} of all losses",
-        "fr": "{a} → {b} perd le plus de leads : {share} des pertes",
-    },
     "chart.funnel.x": {"en": "Leads of the {month} cohort", "fr": "Leads de la cohorte de {month}"},
     "chart.funnel.kept": {"en": "went on to the next stage", "fr": "passés à l’étape suivante"},
     "chart.funnel.lost": {"en": "lost at this stage", "fr": "perdus à cette étape"},
     "chart.funnel.step": {"en": "{conv} of previous", "fr": "{conv} de l’étape précédente"},
-    "chart.sources": {
-        "en": "{best} converts best at {best_conv}; {worst} least at {worst_conv}",
-        "fr": "{best} convertit le mieux ({best_conv}) ; {worst} le moins ({worst_conv})",
-    },
     "chart.sources.x": {
         "en": "Lead-to-sale conversion, {month} cohort (95% interval)",
-        "fr": "Conversion lead → vente, cohorte de {month} (intervalle à 95 %)",
-    },
-    "chart.trend.flat": {
-        "en": "Conversion holds near {last}: no clear change over {n} mature cohorts",
-        "fr": "La conversion reste autour de {last} : pas de changement net sur {n} cohortes "
-        "matures",
-    },
-    "chart.trend.up": {
-        "en": "Conversion rose from {first} to {last} over {n} mature cohorts",
-        "fr": "La conversion passe de {first} à {last} sur {n} cohortes matures",
-    },
-    "chart.trend.down": {
-        "en": "Conversion fell from {first} to {last} over {n} mature cohorts",
-        "fr": "La conversion baisse de {first} à {last} sur {n} cohortes matures",
+        "fr": "Conversion lead → vente, cohorte de {month} (intervalle de confiance à 95 %)",
     },
     "chart.trend.y": {"en": "Lead-to-sale conversion", "fr": "Conversion lead → vente"},
     "chart.trend.x": {"en": "Lead cohort (month)", "fr": "Cohorte de leads (mois)"},
-    "chart.trend.mature": {"en": "mature cohort", "fr": "cohorte mature"},
-    "chart.trend.immature": {
-        "en": "immature (still rising)",
-        "fr": "immature (encore en progression)",
-    },
     "chart.trend.ci": {"en": "95% interval", "fr": "intervalle de confiance à 95 %"},
     "why.no_targets": {
         "en": "no target for this period",
