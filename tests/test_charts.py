@@ -151,7 +151,7 @@ def test_cac_trend_and_cost_breakdown():
     ax = charts.cac_trend(sec, fmt=EN)
     assert _title(ax) == "Blended CAC fell 33% to €2,000 in October 2026"
     assert ax.get_ylabel() == "CAC (€ per new customer)"
-    assert [line.get_label() for line in ax.lines] == ["ads", "web", "blended"]
+    assert [line.get_label() for line in ax.lines] == ["Ads", "Web", "blended"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Sept 26", "Oct 26"]
     ax = charts.cost_breakdown(sec, fmt=FR)
     # October's 8,000 are all campaigns
@@ -277,7 +277,7 @@ def _n(value: int) -> Fact:
             lambda: charts.cohort_curves(
                 build_acquisition(two_channels_without_orders(), period="2026-10"), fmt=FR
             ),
-            "Rien à montrer : aucune commande pour l’instant",
+            "Rien à montrer\u00a0: aucune commande pour l’instant",
         ),
         (
             lambda: charts.conversion_trend(pd.DataFrame(), fmt=EN),

@@ -254,7 +254,7 @@ def test_acquisition_narrative():
         "That is −33% against September 2026 (€3,000). "
     )
     assert (
-        "Ads is the costliest channel at €3,000 per customer; web the cheapest at €1,000. " in text
+        "Ads is the costliest channel at €3,000 per customer; Web the cheapest at €1,000. " in text
     )
     assert "The September 2026 cohort has not yet covered its CAC of €3,000 after 1 month." in text
 

@@ -124,7 +124,7 @@ def test_closed_month_in_english():
         "Blended CAC was €2,000 in October 2026: €8,000 spent for 4 new customers. "
         "That is −33% against September 2026 (€3,000). "
         "Campaigns make up the largest share of cost (100%). "
-        "Ads is the costliest channel at €3,000 per customer; web the cheapest at €1,000. "
+        "Ads is the costliest channel at €3,000 per customer; Web the cheapest at €1,000. "
         "The September 2026 cohort has not yet covered its CAC of €3,000 after 1 month. "
         "After 1 month, the September 2026 cohort’s LTV:CAC is 0.6:1 across channels; "
         "channels below the 3.0:1 line: 2 of 2. "
@@ -147,7 +147,7 @@ def test_open_month_in_french_is_month_to_date():
     )
     title = plain(charts.cac_trend(sec, fmt=FR).get_title(loc="left"))
     assert title == (
-        "CAC global de 4 000 € depuis le début de octobre 2026, provisoire ; "
+        "CAC global de 4 000 € depuis le début d’octobre 2026, provisoire ; "
         "septembre 2026 clos à 3 000 €"
     )
 
@@ -160,7 +160,7 @@ def test_no_costs_and_no_orders_say_so():
         "The dataset holds no order yet: customer value and CAC payback cannot be shown. "
         "Add orders.csv.",
     ]
-    assert projection_text(sec, FR).text == (
+    assert plain(projection_text(sec, FR).text) == (
         "Pas de projection : le jeu de données n’a aucune commande."
     )
     ax = charts.projected_curves(sec, fmt=EN)
@@ -181,7 +181,7 @@ def test_chart_titles_state_the_facts():
     sec = build_acquisition(two_channels(), period="2026-10", as_of="2026-10-31")
     ax = charts.cac_trend(sec, fmt=EN)
     assert plain(ax.get_title(loc="left")) == "Blended CAC fell 33% to €2,000 in October 2026"
-    assert [line.get_label() for line in ax.lines] == ["ads", "web", "blended"]
+    assert [line.get_label() for line in ax.lines] == ["Ads", "Web", "blended"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Sept 26", "Oct 26"]
     ax = charts.cost_breakdown(sec, fmt=FR)
     assert plain(ax.get_title(loc="left")) == (
@@ -195,7 +195,7 @@ def test_chart_titles_state_the_facts():
     assert plain(ax.get_title(loc="left")) == (
         "Channels below 3.0:1 after 1 month (cohort September 2026): 2 of 2"
     )
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["web", "ads"]  # 0.3, then 0.7
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Web", "Ads"]  # 0.3, then 0.7
 
 
 def test_open_month_is_drawn_apart():
