@@ -387,3 +387,14 @@ def test_nothing_is_written_and_no_input_changes(tmp_path):
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     errors_of(tmp_path)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_source_column_blank_in_every_row_is_a_warning(tmp_path):
+    write(tmp_path, "leads.csv", "lead_id,lead_at,source\nL1,2026-10-01,\nL2,2026-10-02, \n")
+    ds = load_dataset(tmp_path)
+    assert ds.leads["source"].tolist() == ["unknown", "unknown"]
+    assert ds.warnings == [
+        "leads.csv: column source is blank in every row; every lead counts under source "
+        "'unknown'. Fill it from the CRM's source or channel field to get the split."
+    ]
+    assert "  sources  1: unknown" in ds.summary().splitlines()
