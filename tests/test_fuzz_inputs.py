@@ -30,7 +30,7 @@ import pandas as pd
 import pytest
 
 from kpilib import DataError, ParameterError, load_dataset
-from kpilib.data.text import decode
+from kpilib.data.text import decode, sniff
 from kpilib.kpis.tables import compute_all
 
 CASES = 200
@@ -82,8 +82,7 @@ def _rows(path: Path) -> list[list[str]] | None:
     """The records of a CSV file, or None when it no longer decodes or splits."""
     try:
         text = decode(path.read_bytes(), path.name)[0]
-        sep = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-        return [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if r]
+        return [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sniff(text)) if r]
     except (DataError, csv.Error, OSError):
         return None
 
