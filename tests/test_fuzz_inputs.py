@@ -131,36 +131,32 @@ def _reencode(rng: random.Random, folder: Path) -> None:
         path.write_bytes(text.encode(encoding))
 
 
-@mutation("semicolons and decimal commas", keeps=True)
-def _semicolons(rng: random.Random, folder: Path) -> None:
+def _rewrite_numbers(
+    rng: random.Random, folder: Path, cell: Callable[[str], str], *, sep: str = ","
+) -> None:
+    """Rewrite every number cell of a random CSV table through *cell*."""
     path = _pick(rng, folder)
     rows = path and _rows(path)
     if rows:
         numeric = [i for i, c in enumerate(rows[0]) if c.strip() in NUMBER_COLUMNS]
-        out = [rows[0]] + [
-            [c.replace(".", ",") if i in numeric else c for i, c in enumerate(r)] for r in rows[1:]
-        ]
-        _save(path, out, sep=";")
+        body = [[cell(c) if i in numeric else c for i, c in enumerate(r)] for r in rows[1:]]
+        _save(path, [rows[0], *body], sep=sep)
+
+
+@mutation("semicolons and decimal commas", keeps=True)
+def _semicolons(rng: random.Random, folder: Path) -> None:
+    _rewrite_numbers(rng, folder, lambda c: c.replace(".", ","), sep=";")
 
 
 @mutation("thousands separators", keeps=True)
 def _thousands(rng: random.Random, folder: Path) -> None:
-    path = _pick(rng, folder)
-    rows = path and _rows(path)
-    if rows:
-        numeric = [i for i, c in enumerate(rows[0]) if c.strip() in NUMBER_COLUMNS]
+    def group(cell: str) -> str:
+        whole, dot, rest = cell.partition(".")
+        if not whole.isdigit() or len(whole) < 4 or not dot:
+            return cell  # only values that show their decimal point, so 1,234 never appears
+        return f"{int(whole):,}.{rest}"
 
-        def group(cell: str) -> str:
-            whole, dot, rest = cell.partition(".")
-            if not whole.isdigit() or len(whole) < 4 or not dot:
-                return cell  # only values that show their decimal point, so 1,234 never appears
-            return f"{int(whole):,}.{rest}"
-
-        _save(
-            path,
-            [rows[0]]
-            + [[group(c) if i in numeric else c for i, c in enumerate(r)] for r in rows[1:]],
-        )
+    _rewrite_numbers(rng, folder, group)
 
 
 @mutation("CRLF", keeps=True)
@@ -289,53 +285,32 @@ def _mojibake(rng: random.Random, folder: Path) -> None:
         path.write_bytes(text.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8"))
 
 
-@mutation("number notation")
-def _numbers(rng: random.Random, folder: Path) -> None:
+def _set_cell(
+    rng: random.Random, folder: Path, column: Callable[[str], bool], values: list[str]
+) -> None:
+    """Write one of *values* in a random cell of a column that *column* accepts."""
     path = _pick(rng, folder)
     rows = path and _rows(path)
     if rows and len(rows) > 1:
-        numeric = [i for i, c in enumerate(rows[0]) if c.strip() in NUMBER_COLUMNS]
-        if numeric:
-            r, c = rng.randrange(1, len(rows)), rng.choice(numeric)
+        columns = [i for i, c in enumerate(rows[0]) if column(c.strip())]
+        if columns:
+            r, c = rng.randrange(1, len(rows)), rng.choice(columns)
             if c < len(rows[r]):
-                rows[r][c] = rng.choice(
-                    [
-                        "1.234",
-                        "1,234",
-                        "€12",
-                        "1e400",
-                        "-5",
-                        "0",
-                        "1.234.567,8",
-                        "12,5",
-                        "nan",
-                        "1e15",
-                    ]
-                )
+                rows[r][c] = rng.choice(values)
                 _save(path, rows)
+
+
+@mutation("number notation")
+def _numbers(rng: random.Random, folder: Path) -> None:
+    notations = ["1.234", "1,234", "€12", "1e400", "-5", "0", "1.234.567,8", "12,5", "nan", "1e15"]
+    _set_cell(rng, folder, NUMBER_COLUMNS.__contains__, notations)
 
 
 @mutation("date notation")
 def _dates(rng: random.Random, folder: Path) -> None:
-    path = _pick(rng, folder)
-    rows = path and _rows(path)
-    if rows and len(rows) > 1:
-        dated = [i for i, c in enumerate(rows[0]) if c.strip().endswith(("_at", "date"))]
-        if dated:
-            r, c = rng.randrange(1, len(rows)), rng.choice(dated)
-            if c < len(rows[r]):
-                rows[r][c] = rng.choice(
-                    [
-                        "03/10/2026",
-                        "9999-12-31",
-                        "0001-01-01",
-                        "2026-02-30",
-                        "",
-                        "2026-10-01T23:30:00+05:00",
-                        "soon",
-                    ]
-                )
-                _save(path, rows)
+    notations = ["03/10/2026", "9999-12-31", "0001-01-01", "2026-02-30", "", "soon"]
+    notations.append("2026-10-01T23:30:00+05:00")
+    _set_cell(rng, folder, lambda c: c.endswith(("_at", "date")), notations)
 
 
 @mutation("semantic damage")
