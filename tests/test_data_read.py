@@ -48,24 +48,6 @@ def test_marks_detected_from_the_values(tmp_path, a, b, sep, want):
     assert amounts(tmp_path, a, b, sep=sep) == want
 
 
-def test_both_decimal_marks_in_one_column_are_refused(tmp_path):
-    write(tmp_path, "leads.csv", "lead_id;lead_at;amount\nL1;2026-10-01;1.5\nL2;2026-10-02;2,5\n")
-    assert errors_of(tmp_path) == [
-        "leads.csv: column amount: both decimal marks are used: a point (row 2) and a comma "
-        "(row 3). Write every number of a column with the same decimal mark."
-    ]
-
-
-def test_ambiguous_column_without_locale_is_refused_with_both_readings(tmp_path):
-    write(tmp_path, "leads.csv", "lead_id;lead_at;amount\nL1;2026-10-01;1.234\nL2;2026-10-02;5\n")
-    assert errors_of(tmp_path) == [
-        "leads.csv: column amount: 1 value reads two ways (row 2): 1.234 is 1.234 with a decimal "
-        "mark, or 1234 with a thousands separator, and no value of the column settles it. Set "
-        'locale in kpi.toml ("en_GB" reads a point as the decimal mark, "fr_FR" a comma), or '
-        "write the numbers without thousands separators."
-    ]
-
-
 @pytest.mark.parametrize(
     ("locale", "want"),
     [
@@ -95,14 +77,6 @@ def test_number_marks_and_parse_number():
     assert out.tolist()[:2] == [1234567.0, 12.5]
     assert pd.isna(out[2]) and pd.isna(out[3])
     assert bad.tolist() == [False, False, True, False]
-
-
-def test_numbers_of_10_to_the_15_are_refused(tmp_path):
-    write(tmp_path, "leads.csv", AMOUNTS.format("1e15", "3"))
-    assert errors_of(tmp_path) == [
-        "leads.csv: column amount: 1 row has a number of 10^15 or more (row 2). Check the "
-        "export: such an amount is a typo or an id in the wrong column."
-    ]
 
 
 # --- encodings
@@ -135,14 +109,6 @@ def test_utf16_bom_in_front_of_utf8_text_reads_as_utf8_with_a_warning(tmp_path):
     assert ds.warnings == [
         "leads.csv: starts with a UTF-16 byte-order mark but holds UTF-8 text; read as UTF-8. "
         "Export it again as CSV UTF-8."
-    ]
-
-
-def test_utf16_of_odd_length_is_refused(tmp_path):
-    (tmp_path / "leads.csv").write_bytes(LEADS.encode("utf-16") + b"x")
-    assert errors_of(tmp_path) == [
-        "leads.csv: UTF-16 text that does not decode (an odd number of bytes: the file is cut "
-        "short or damaged). Export it again as CSV UTF-8."
     ]
 
 
@@ -184,39 +150,9 @@ def test_sniff_prefers_a_consistent_split():
 # --- headers and rows
 
 
-def test_headers_differing_by_a_trailing_space_are_one_name_twice(tmp_path):
-    write(tmp_path, "leads.csv", "lead_id,lead_at,amount ,amount\nL1,2026-10-01,1,2\n")
-    assert errors_of(tmp_path) == [
-        "leads.csv: column amount appears 2 times (columns 3, 4; names are compared without "
-        "surrounding spaces). Keep one column of that name: remove or rename the others."
-    ]
-
-
-def test_a_duplicated_column_is_refused_never_dropped(tmp_path):
-    write(tmp_path, "leads.csv", "lead_id,lead_at,sale_at,sale_at\nL1,2026-10-01,,2026-10-05\n")
-    assert errors_of(tmp_path) == [
-        "leads.csv: column sale_at appears 2 times (columns 3, 4; names are compared without "
-        "surrounding spaces). Keep one column of that name: remove or rename the others."
-    ]
-
-
 def test_a_column_the_loader_ignores_may_repeat(tmp_path):
     write(tmp_path, "leads.csv", "lead_id,lead_at,note,note\nL1,2026-10-01,a,b\n")
     assert load_dataset(tmp_path).leads["lead_id"].tolist() == ["L1"]
-
-
-def test_a_short_row_losing_a_required_value_is_refused(tmp_path):
-    write(tmp_path, "leads.csv", LEADS)
-    write(
-        tmp_path, "costs.csv", "period,category,amount\n2026-10,campaigns,100\n2026-10,salaries\n"
-    )
-    assert errors_of(tmp_path) == [
-        "costs.csv: column amount: 1 row has no cell for this column (the row has fewer cells "
-        "than the header) (row 3). Give every row as many cells as the header has columns, or "
-        "fix the export.",
-        "costs.csv: column amount: 1 row has no amount (row 3). Fill the amount of every cost "
-        "line, 0 if nothing was spent, or remove the row.",
-    ]
 
 
 def test_a_short_row_losing_optional_cells_is_a_warning(tmp_path):
@@ -229,23 +165,6 @@ def test_a_short_row_losing_optional_cells_is_a_warning(tmp_path):
     assert ds.warnings == [
         "leads.csv: 1 row has fewer cells than the header (row 3); the missing cells are read "
         "as blank."
-    ]
-
-
-def test_a_long_row_is_refused(tmp_path):
-    write(tmp_path, "leads.csv", "lead_id,lead_at,amount\nL1,2026-10-01,1,234\nL2,2026-10-02,5,\n")
-    # row 3's extra cell is blank (a trailing separator): only row 2 is refused
-    assert errors_of(tmp_path) == [
-        "leads.csv: 1 row has more cells than the header's 3 (row 2). A value holds an unquoted "
-        "separator, or the header lacks a column: quote such values or name every column."
-    ]
-
-
-def test_blank_lines_keep_the_row_numbers_of_the_file(tmp_path):
-    write(tmp_path, "leads.csv", "lead_id,lead_at\nL1,2026-10-01\n\n,,\nL2,soon\n")
-    assert errors_of(tmp_path) == [
-        "leads.csv: column lead_at: 1 row has a date that does not parse (row 5). Write dates as "
-        "YYYY-MM-DD (a time may follow), or set day_first = true in kpi.toml for DD/MM/YYYY."
     ]
 
 
@@ -348,42 +267,136 @@ def test_the_cell_cap_refuses_a_workbook_past_it(tmp_path, monkeypatch):
     ]
 
 
-# --- values out of range
+# --- refusals: one dataset folder each, every message matched whole
+
+REFUSED = {
+    "both decimal marks in one column": (
+        {"leads.csv": "lead_id;lead_at;amount\nL1;2026-10-01;1.5\nL2;2026-10-02;2,5\n"},
+        [
+            "leads.csv: column amount: both decimal marks are used: a point (row 2) and a comma "
+            "(row 3). Write every number of a column with the same decimal mark."
+        ],
+    ),
+    "a column reading two ways, without a locale": (
+        {"leads.csv": "lead_id;lead_at;amount\nL1;2026-10-01;1.234\nL2;2026-10-02;5\n"},
+        [
+            "leads.csv: column amount: 1 value reads two ways (row 2): 1.234 is 1.234 with a "
+            "decimal mark, or 1234 with a thousands separator, and no value of the column settles "
+            'it. Set locale in kpi.toml ("en_GB" reads a point as the decimal mark, "fr_FR" a '
+            "comma), or write the numbers without thousands separators."
+        ],
+    ),
+    "a number of 10^15": (
+        {"leads.csv": AMOUNTS.format("1e15", "3")},
+        [
+            "leads.csv: column amount: 1 row has a number of 10^15 or more (row 2). Check the "
+            "export: such an amount is a typo or an id in the wrong column."
+        ],
+    ),
+    "UTF-16 of odd length": (
+        {"leads.csv": LEADS.encode("utf-16") + b"x"},
+        [
+            "leads.csv: UTF-16 text that does not decode (an odd number of bytes: the file is cut "
+            "short or damaged). Export it again as CSV UTF-8."
+        ],
+    ),
+    # the issue's "amount ,amount": names differing by a trailing space are one name twice
+    "a header differing by a trailing space": (
+        {"leads.csv": "lead_id,lead_at,amount ,amount\nL1,2026-10-01,1,2\n"},
+        [
+            "leads.csv: column amount appears 2 times (columns 3, 4; names are compared without "
+            "surrounding spaces). Keep one column of that name: remove or rename the others."
+        ],
+    ),
+    # never one of the two dropped silently (the issue's blank revenue)
+    "a duplicated column": (
+        {"leads.csv": "lead_id,lead_at,sale_at,sale_at\nL1,2026-10-01,,2026-10-05\n"},
+        [
+            "leads.csv: column sale_at appears 2 times (columns 3, 4; names are compared without "
+            "surrounding spaces). Keep one column of that name: remove or rename the others."
+        ],
+    ),
+    "a short row losing a required value": (
+        {
+            "leads.csv": LEADS,
+            "costs.csv": "period,category,amount\n2026-10,campaigns,100\n2026-10,salaries\n",
+        },
+        [
+            "costs.csv: column amount: 1 row has no cell for this column (the row has fewer "
+            "cells than the header) (row 3). Give every row as many cells as the header has "
+            "columns, or fix the export.",
+            "costs.csv: column amount: 1 row has no amount (row 3). Fill the amount of every cost "
+            "line, 0 if nothing was spent, or remove the row.",
+        ],
+    ),
+    # row 3's extra cell is blank (a trailing separator): only row 2 is refused
+    "a long row": (
+        {"leads.csv": "lead_id,lead_at,amount\nL1,2026-10-01,1,234\nL2,2026-10-02,5,\n"},
+        [
+            "leads.csv: 1 row has more cells than the header's 3 (row 2). A value holds an "
+            "unquoted separator, or the header lacks a column: quote such values or name every "
+            "column."
+        ],
+    ),
+    # a blank line and a line of separators only still count: "soon" is on line 5
+    "row numbers across blank lines": (
+        {"leads.csv": "lead_id,lead_at\nL1,2026-10-01\n\n,,\nL2,soon\n"},
+        [
+            "leads.csv: column lead_at: 1 row has a date that does not parse (row 5). Write dates "
+            "as YYYY-MM-DD (a time may follow), or set day_first = true in kpi.toml for "
+            "DD/MM/YYYY."
+        ],
+    ),
+    "a date of 9999-12-31": (
+        {"leads.csv": "lead_id,lead_at,sale_at\nL1,2026-10-01,9999-12-31\n"},
+        [
+            "leads.csv: column sale_at: 1 row has a date outside 1900-01-01 to 2199-12-31 (row "
+            "2). Such a date is a placeholder or a typo: fix it in the export, or leave the cell "
+            "blank."
+        ],
+    ),
+    "a target of 0": (
+        {
+            "leads.csv": LEADS,
+            "targets.csv": "period,metric,target\n2026-10,sales,0\n2026-10,leads,3\n",
+        },
+        [
+            "targets.csv: column target: 1 row has a target of 0 (row 2). Targets must be above "
+            "0, as attainment divides the actual by them: remove the row of a metric without an "
+            "objective."
+        ],
+    ),
+    "an order without revenue": (
+        {
+            "leads.csv": LEADS,
+            "orders.csv": "order_id,customer_id,order_date,revenue\nO1,C1,2026-10-20,\n"
+            "O2,C1,2026-10-21,5\n",
+        },
+        [
+            "orders.csv: column revenue: 1 row has no revenue (row 2). Fill the revenue of every "
+            "order, 0 for a free one, or remove the row."
+        ],
+    ),
+}
 
 
-def test_dates_outside_1900_to_2199_are_refused(tmp_path):
-    write(tmp_path, "leads.csv", "lead_id,lead_at,sale_at\nL1,2026-10-01,9999-12-31\n")
-    assert errors_of(tmp_path) == [
-        "leads.csv: column sale_at: 1 row has a date outside 1900-01-01 to 2199-12-31 (row 2). "
-        "Such a date is a placeholder or a typo: fix it in the export, or leave the cell blank."
-    ]
-
-
-def test_a_target_of_zero_is_refused(tmp_path):
-    write(tmp_path, "leads.csv", LEADS)
-    write(tmp_path, "targets.csv", "period,metric,target\n2026-10,sales,0\n2026-10,leads,3\n")
-    assert errors_of(tmp_path) == [
-        "targets.csv: column target: 1 row has a target of 0 (row 2). Targets must be above 0, "
-        "as attainment divides the actual by them: remove the row of a metric without an "
-        "objective."
-    ]
-
-
-def test_an_order_without_revenue_is_refused(tmp_path):
-    write(tmp_path, "leads.csv", LEADS)
-    write(
-        tmp_path,
-        "orders.csv",
-        "order_id,customer_id,order_date,revenue\nO1,C1,2026-10-20,\nO2,C1,2026-10-21,5\n",
-    )
-    assert errors_of(tmp_path) == [
-        "orders.csv: column revenue: 1 row has no revenue (row 2). Fill the revenue of every "
-        "order, 0 for a free one, or remove the row."
-    ]
-
-
-def test_nothing_is_written_and_no_input_changes(tmp_path):
-    write(tmp_path, "leads.csv", "lead_id;lead_at;amount\nL1;2026-10-01;1.234\n")
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_refused(tmp_path, case):
+    files, messages = REFUSED[case]
+    for name, content in files.items():
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (tmp_path / name).write_bytes(data)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    errors_of(tmp_path)
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert errors_of(tmp_path) == messages
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no input changes
+
+
+def test_a_source_column_blank_in_every_row_is_a_warning(tmp_path):
+    write(tmp_path, "leads.csv", "lead_id,lead_at,source\nL1,2026-10-01,\nL2,2026-10-02, \n")
+    ds = load_dataset(tmp_path)
+    assert ds.leads["source"].tolist() == ["unknown", "unknown"]
+    assert ds.warnings == [
+        "leads.csv: column source is blank in every row; every lead counts under source "
+        "'unknown'. Fill it from the CRM's source or channel field to get the split."
+    ]
+    assert "  sources  1: unknown" in ds.summary().splitlines()

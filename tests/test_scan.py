@@ -114,3 +114,32 @@ def test_unknown_backend_is_refused(folder):
     assert str(err.value) == (
         "backend = 'dask' is invalid; expected 'polars', 'duckdb' or 'spark'."
     )
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_a_truncated_or_missing_part_is_refused_by_name(tmp_path, backend):
+    data = tmp_path / "data"
+    data.mkdir()
+    to_pandas(leads()).to_parquet(tmp_path / "whole.parquet")
+    (data / "leads.parquet").write_bytes((tmp_path / "whole.parquet").read_bytes()[:200])
+    with pytest.raises(DataError) as info:
+        scan_dataset(data, backend=backend)
+    assert str(info.value) == (
+        "leads.parquet: not a readable Parquet file (Parquet magic bytes not found in footer. "
+        "Either the file is corrupted or this is not a parquet file.). Write the table again."
+    )
+    (data / "leads.parquet").unlink()
+    (data / "leads.parquet").symlink_to(tmp_path / "gone.parquet")
+    with pytest.raises(DataError) as info:
+        scan_dataset(data, backend=backend)
+    assert str(info.value) == (
+        "leads.parquet: a link to a file that does not exist. Put the file itself there."
+    )
+
+
+def test_a_folder_named_like_the_table_is_read_as_its_parts(tmp_path):
+    # Spark writes a table as a folder of part files named like a file
+    (tmp_path / "leads.parquet").mkdir()
+    to_pandas(leads()).to_parquet(tmp_path / "leads.parquet" / "part-0.parquet")
+    ds = scan_dataset(tmp_path, backend="polars")
+    assert ds.leads.collect().shape[0] == len(to_pandas(leads()))

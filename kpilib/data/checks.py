@@ -98,10 +98,11 @@ def numbers(
     out = {}
     for col in cols:
         if col in raw.frame.columns:
-            decimal = _decimal_mark(check, raw, col, settings)
-            out[col], bad = parse_number(raw.frame[col], decimal=decimal or ".")
+            marks = number_marks(raw.frame[col])
+            decimal = _decimal_mark(check, raw, col, marks, settings)
+            out[col], bad = parse_number(raw.frame[col], decimal=decimal or ".", marks=marks)
             if decimal is None:
-                out[col] = out[col].where(number_marks(raw.frame[col]) == "")
+                out[col] = out[col].where(marks == "")
                 bad = pd.Series(False, index=bad.index)
             check.flag(raw, col, bad, "a number that does not parse", _NUMBER_HINT)
             check.flag(
@@ -123,10 +124,11 @@ def numbers(
     return out
 
 
-def _decimal_mark(check: Checker, raw: RawTable, col: str, settings: Settings) -> str | None:
-    """The decimal mark of a number column, from its values, else from the
-    locale kpi.toml sets; None, with the problem recorded, when neither settles it."""
-    marks = number_marks(raw.frame[col])
+def _decimal_mark(
+    check: Checker, raw: RawTable, col: str, marks: pd.Series, settings: Settings
+) -> str | None:
+    """The decimal mark of a number column, from its values' *marks*, else from
+    the locale kpi.toml sets; None, with the problem recorded, when neither settles it."""
     point, comma = marks == ".", marks == ","
     if point.any() and comma.any():
         _, at_point = check.rows(raw, point)
@@ -139,8 +141,10 @@ def _decimal_mark(check: Checker, raw: RawTable, col: str, settings: Settings) -
     if point.any() or comma.any():
         return "." if point.any() else ","
     two_ways = marks.str.startswith("?")
-    if not two_ways.any() or settings.decimal_mark:
-        return settings.decimal_mark or "."
+    if not two_ways.any():
+        return "."
+    if settings.decimal_mark:
+        return settings.decimal_mark
     n, where = check.rows(raw, two_ways)
     first = str(raw.frame[col][two_ways].iloc[0]).strip()
     digits = first.replace(".", "").replace(",", "")
@@ -183,6 +187,8 @@ def cut_short(check: Checker, raw: RawTable, required: tuple[str, ...]) -> None:
 
 
 def garbled(check: Checker, raw: RawTable, cols: list[str]) -> None:
+    if not raw.maybe_garbled:
+        return
     for col in cols:
         if col in raw.frame.columns:
             garbled = mojibake(raw.frame[col])

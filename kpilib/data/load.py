@@ -88,6 +88,12 @@ def _leads(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | 
             f"{raw.name}: no source column; every lead counts under source 'unknown'."
         )
         frame["source"] = pd.Series("unknown", index=frame.index, dtype="str")
+    elif frame["source"].isna().all():
+        check.warnings.append(
+            f"{raw.name}: column source is blank in every row; every lead counts under source "
+            "'unknown'. Fill it from the CRM's source or channel field to get the split."
+        )
+        frame["source"] = pd.Series("unknown", index=frame.index, dtype="str")
     if "sale_at" in frame:
         no_customer = frame["sale_at"].notna()
         if "customer_id" in frame:

@@ -52,16 +52,19 @@ def is_blank(values: pd.Series) -> pd.Series:
 
 
 _SPACES = r"[\s\u00a0\u202f']"
-# one cell's notation: the decimal mark it shows, "?." / "?," when it reads both ways
+# one cell's notation, first match wins: the decimal mark it shows, "?." / "?," when it
+# reads both ways (1.234, 1,234), "" for a whole number
 _NOTATIONS = (
-    (r"^[+-]?\d+([eE][+-]?\d+)?$", ""),
-    (r"^[+-]?[1-9]\d{0,2}\.\d{3}$", "?."),
-    (r"^[+-]?[1-9]\d{0,2},\d{3}$", "?,"),
-    (r"^[+-]?\d*\.\d+([eE][+-]?\d+)?$", "."),
-    (r"^[+-]?\d*,\d+$", ","),
-    (r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$", "."),
-    (r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$", ","),
+    (r"[+-]?\d+(?:[eE][+-]?\d+)?", ""),
+    (r"[+-]?[1-9]\d{0,2}\.\d{3}", "?."),
+    (r"[+-]?[1-9]\d{0,2},\d{3}", "?,"),
+    (r"[+-]?\d*\.\d+(?:[eE][+-]?\d+)?", "."),
+    (r"[+-]?\d*,\d+", ","),
+    (r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", "."),
+    (r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?", ","),
 )
+_NOTATION = "^(?:" + "|".join(f"({pattern})" for pattern, _ in _NOTATIONS) + ")$"
+_WHOLE = _NOTATIONS[0][0]
 
 
 def number_marks(values: pd.Series) -> pd.Series:
@@ -79,24 +82,31 @@ def number_marks(values: pd.Series) -> pd.Series:
     ['.', ',', '?.', '', '.', 'bad']
     """
     out = pd.Series("", index=values.index, dtype="str")
-    texts = values.map(lambda v: isinstance(v, str)).astype(bool)
-    if not texts.any():
-        return out
+    if pd.api.types.is_string_dtype(values) and values.dtype != object:
+        texts = values.notna()
+    else:
+        texts = values.map(lambda v: isinstance(v, str)).astype(bool)
     text = values[texts].astype("str").str.replace(_SPACES, "", regex=True)
-    code = pd.Series("bad", index=text.index, dtype="str")
-    code[text == ""] = ""
-    for pattern, mark in reversed(_NOTATIONS):
-        code[text.str.match(pattern)] = mark
-    out[texts] = code
+    text = text[(text != "") & ~text.str.fullmatch(_WHOLE)]
+    if text.empty:
+        return out
+    # one pass: the first group that matched names the notation
+    groups = text.str.extract(_NOTATION).notna().to_numpy()
+    marks = np.array([mark for _, mark in _NOTATIONS])
+    code = np.where(groups.any(axis=1), marks[groups.argmax(axis=1)], "bad")
+    out[text.index] = pd.Series(code, index=text.index, dtype="str")
     return out
 
 
-def parse_number(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+def parse_number(
+    values: pd.Series, *, decimal: str = ".", marks: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Parse numbers whose decimal mark is *decimal* ("." or ","), or typed numbers.
 
     The other mark, spaces and apostrophes may separate thousands. A cell
     whose notation contradicts *decimal* (12,5 when it is ".") is bad, never
     read as another number; so is text that is no number, and infinity.
+    *marks*, when given, are the cells' :func:`number_marks`, already computed.
 
     Examples
     --------
@@ -108,12 +118,14 @@ def parse_number(values: pd.Series, *, decimal: str = ".") -> tuple[pd.Series, p
         out = values.astype("float64")
         out = out.where(~np.isinf(out))
         return out, values.notna() & out.isna()
-    marks = number_marks(values)
+    marks = number_marks(values) if marks is None else marks
     other = "," if decimal == "." else "."
     bad = (marks == "bad") | (marks == other)
-    typed = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool)).astype(
-        bool
-    )
+    if values.dtype == object:
+        typed = values.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+        typed = typed.astype(bool)
+    else:
+        typed = pd.Series(False, index=values.index)
     text = values.where(~typed, "").astype("str").str.replace(_SPACES, "", regex=True)
     text = text.str.replace(other, "", regex=False).str.replace(decimal, ".", regex=False)
     out = pd.to_numeric(text.where(~blank & ~bad & ~typed), errors="coerce").astype("float64")

@@ -47,6 +47,8 @@ class RawTable:
     # every column of the file (names stripped), when only some were read into frame
     file_columns: list[str] | None = None
     notes: list[str] = field(default_factory=list)
+    # False when the file's text holds none of the characters of mojibake (Ã, Â, â€)
+    maybe_garbled: bool = True
 
     def row_numbers(self) -> np.ndarray:
         """The file row number of each record."""
@@ -144,6 +146,7 @@ def _read_csv(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
     records, lines = split_csv(text, path.name, sniff(text, score=known))
     raw = _table(path.name, list(records), lines, columns, encoding=encoding)
     raw.notes.extend(notes)
+    raw.maybe_garbled = any(c in text for c in ("Ã", "Â", "â€"))
     return raw
 
 

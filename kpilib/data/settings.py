@@ -35,6 +35,7 @@ The file's layout::
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -86,20 +87,23 @@ class Settings:
         >>> Settings().decimal_mark is None
         True
         """
-        if "locale" not in self.given:
-            return None
-        from babel import Locale, UnknownLocaleError
-
-        try:
-            mark = Locale.parse(self.locale.replace("-", "_")).number_symbols["latn"]["decimal"]
-        except (UnknownLocaleError, ValueError, KeyError):
-            return None
-        return mark if mark in (".", ",") else None
+        return _decimal_of(self.locale) if "locale" in self.given else None
 
     @property
     def stage_columns(self) -> list[str]:
         """Column of each funnel stage, in order: ``lead_at``, ``visit_at``, …"""
         return [f"{s}_at" for s in self.stages]
+
+
+@functools.cache
+def _decimal_of(locale: str) -> str | None:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        mark = Locale.parse(locale.replace("-", "_")).number_symbols["latn"]["decimal"]
+    except (UnknownLocaleError, ValueError, KeyError):
+        return None
+    return mark if mark in (".", ",") else None
 
 
 # section -> key -> (field name, checker returning an error text or None)

@@ -241,5 +241,6 @@ def mojibake(values: pd.Series) -> pd.Series:
     """Cells whose text looks like UTF-8 read as Windows-1252 or Latin-1 (``Ã©`` for ``é``)."""
     if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
         return pd.Series(False, index=values.index)
-    text = values.where(values.map(lambda v: isinstance(v, str)).astype(bool), "")
-    return text.astype("str").str.contains(_MOJIBAKE).fillna(False).astype(bool)
+    if values.dtype == object:
+        values = values.where(values.map(lambda v: isinstance(v, str)).astype(bool), "")
+    return values.astype("str").str.contains(_MOJIBAKE).fillna(False).astype(bool)

@@ -28,6 +28,7 @@ from kpilib.data.dataset import Dataset
 from kpilib.data.methods import KpiMethods
 from kpilib.data.schema import TABLES
 from kpilib.data.settings import Settings, load_settings
+from kpilib.data.text import check_file
 from kpilib.engine import frames as F
 from kpilib.errors import DataError, ParameterError
 
@@ -91,7 +92,9 @@ def _files(folder: Path, table: str) -> list[Path]:
         raise DataError(
             f"{folder}: {table} is given twice ({single.name} and {parts.name}/). Keep one."
         )
-    if single.exists():
+    if single.is_dir():  # a table written by Spark: a folder of part files
+        parts = single
+    elif single.exists() or single.is_symlink():
         return [single]
     if parts.is_dir():
         found = sorted(parts.rglob("*.parquet"))
@@ -104,7 +107,23 @@ def _files(folder: Path, table: str) -> list[Path]:
     return []
 
 
+def _footers(files: list[Path]) -> None:
+    """Refuse, by name, a part that is no readable Parquet file (a folder, a link to
+    nothing, a truncated file): its footer is read, not its rows."""
+    import pyarrow.parquet as pq
+
+    for path in files:
+        check_file(path)
+        try:
+            pq.read_schema(path)
+        except Exception as exc:  # pyarrow raises several unrelated types
+            raise DataError(
+                f"{path.name}: not a readable Parquet file ({exc}). Write the table again."
+            ) from exc
+
+
 def _scan(files: list[Path], backend: Backend, session: Any) -> nw.LazyFrame:
+    _footers(files)
     names = [str(p) for p in files]
     if backend == "polars":
         import polars as pl

@@ -110,14 +110,15 @@ def _validate(period: str, lang: str | None, as_of: str | None, data: Path) -> N
 
 
 def _dataset(data: Path, engine: str) -> Any:
-    """The dataset at *data*, opened on *engine*, for its dates."""
+    """The dataset at *data*, opened on *engine*, for its dates (Spark's Parquet
+    files are scanned by polars: no Spark session starts in this process)."""
     from kpilib.engine.scan import open_dataset
 
     if not data.is_dir():
         raise ParameterError(
             f"{data}: no such folder. Give --data the dataset folder (leads.csv, kpi.toml, …)."
         )
-    return open_dataset(data, engine=engine)
+    return open_dataset(data, engine="polars" if engine == "spark" else engine)
 
 
 def _latest_period(data: Path, latest: Any) -> str:
