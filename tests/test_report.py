@@ -114,7 +114,7 @@ def test_an_unknown_parameter_is_named_with_the_accepted_ones(tmp_path):
         build_report(period="2026-10", data=SAMPLE, out=tmp_path, parameters={"perido": "x"})
     assert str(info.value) == (
         "summary.ipynb: unknown parameter 'perido'. Did you mean 'period'? Accepted "
-        "parameters: as_of, data, engine, lang, period."
+        "parameters: as_of, data, engine, lang, model, period."
     )
     assert list(tmp_path.iterdir()) == []
 
@@ -163,6 +163,7 @@ def test_the_sample_report_folder(sample_report):
         "funnel.html",
         "funnel.ipynb",
         "index.html",
+        "model.pickle",
         "objectives.html",
         "objectives.ipynb",
         "summary.html",
@@ -185,6 +186,22 @@ def test_the_sample_report_folder(sample_report):
             if o.output_type == "error"
         ]
         assert errors == []
+
+
+def test_the_saved_model_is_what_the_pages_say(sample_report):
+    from kpilib.sections.build import load
+
+    report = load(sample_report)  # the folder's model.pickle, kept for analysts
+    assert (report.period, report.state, str(report.as_of.date())) == (
+        "2026-10",
+        "closed",
+        "2026-10-31",
+    )
+    tiles = _text((sample_report / "summary.html").read_text("utf-8"))
+    new = report.summary.tile("new_customers")
+    # October 2026 of the sample: 122 new customers of 128 (95%), missed by 6
+    assert (new.value.value, new.target.value, new.status) == (122, 128, "missed")
+    assert "122" in tiles and "95% of 128 · missed by 6" in tiles
 
 
 def test_pages_have_no_code_prompt_script_or_external_url(sample_report):

@@ -100,8 +100,8 @@ def test_scanned_parquet_dataset_on_spark(spark, tables, tmp_path):
 
 @pytest.mark.slow
 def test_the_report_frames_on_spark_equal_the_pandas_ones(spark, tmp_path):
-    # what the report's notebooks read when run with engine = "spark" (the KPIs on
-    # Spark, their results in pandas); headline and compute_all repeat the same calls
+    # the report model when the report runs with engine = "spark" (the KPIs on Spark,
+    # their results in pandas): what every notebook reads
     from test_report_engines import assert_same, report_frames, write_parquet_sample
 
     from kpilib.data.load import load_dataset
@@ -111,7 +111,7 @@ def test_the_report_frames_on_spark_equal_the_pandas_ones(spark, tmp_path):
     dataset = open_dataset(folder, engine="spark", session=spark)
     assert isinstance(dataset.leads, pyspark.sql.DataFrame)
     got = report_frames(dataset, full=False)
-    table = got["acquisition.cac"]
+    table = got["report.acquisition.cac_frame"]
     blended = table[(table["period"] == "2026-10") & table["channel"].isna()]
     assert blended["cost"].tolist() == [pytest.approx(456180.07)]  # summed in Spark's order
     assert blended["new_customers"].tolist() == [122]

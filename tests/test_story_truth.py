@@ -196,7 +196,7 @@ CASES = st.sampled_from(
 
 
 @settings(
-    max_examples=14,
+    max_examples=30,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
