@@ -29,7 +29,7 @@ from kpilib.story.acquisition import projection_text, size
 from kpilib.story.blocks import _cap, months_text
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import phrase
-from kpilib.story.render import fact_text
+from kpilib.story.render import below_text, fact_text
 
 __all__ = ["cac_trend", "cost_breakdown", "cohort_curves", "ltv_to_cac", "projected_curves"]
 
@@ -284,7 +284,7 @@ def ltv_to_cac(
     ax.axvline(line, color=OKABE_ITO["black"], linewidth=1.2, linestyle="--")
     ax.text(line, -0.6, f" {fact_text(minimum, fmt)}", fontsize=8, va="bottom")
     for yi, channel in zip(y, rows["channel"], strict=True):
-        shown = fact_text(section.channel_ltv_to_cac[channel], fmt)
+        shown = below_text(section.channel_ltv_to_cac[channel], minimum, fmt)
         ax.text(
             section.channel_ltv_to_cac[channel].value, yi, f"  {shown}", va="center", fontsize=8
         )

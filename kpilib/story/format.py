@@ -155,11 +155,11 @@ class Formatter:
             .replace(",0", "")
         )
 
-    def ratio(self, value: Any) -> str:
+    def ratio(self, value: Any, digits: int = 1) -> str:
         """A ratio such as LTV:CAC: 3.24 → ``3.2:1``."""
         if _missing(value):
             return DASH
-        return f"{self.number(value, 1)}:1"
+        return f"{self.number(value, digits)}:1"
 
     def date(self, value: Any) -> str:
         """A day: ``31 October 2026`` (``31 octobre 2026``)."""

@@ -16,7 +16,7 @@ from kpilib.story.format import Formatter
 from kpilib.story.labels import KINDS
 from kpilib.story.phrases import phrase
 
-__all__ = ["fact_text", "finding_text", "name_text"]
+__all__ = ["fact_text", "finding_text", "name_text", "below_text"]
 
 
 def fact_text(f: Fact, fmt: Formatter, digits: int | None = None) -> str:
@@ -45,7 +45,7 @@ def fact_text(f: Fact, fmt: Formatter, digits: int | None = None) -> str:
     if f.unit == "rate":
         return fmt.percent(v, digits or 0)
     if f.unit == "ratio":
-        return fmt.ratio(v)
+        return fmt.ratio(v, 1 if digits is None else digits)
     if f.unit == "months":
         return months_text(v, fmt)
     if f.unit == "points":
@@ -94,3 +94,22 @@ def finding_text(f: Finding, fmt: Formatter) -> str:
         values[key] = text
         values[_cap(key)] = _cap(text)
     return _cap(phrase(f.key, fmt.lang, **values))
+
+
+def below_text(f: Fact, line: Fact, fmt: Formatter) -> str:
+    """*f* formatted so that a value under *line* never reads as the line itself:
+    with one more decimal while the two round alike (2.98 against 3.0 → "2.98:1").
+
+    Examples
+    --------
+    >>> from kpilib.sections.model import fact
+    >>> line = fact(3.0, "ratio", "target", None, "settings")
+    >>> below_text(fact(2.98, "ratio", "observed", None, "t"), line, Formatter())
+    '2.98:1'
+    >>> below_text(fact(2.5, "ratio", "observed", None, "t"), line, Formatter())
+    '2.5:1'
+    """
+    text = fact_text(f, fmt)
+    if f.known and line.known and f.value < line.value and text == fact_text(line, fmt):
+        return fact_text(f, fmt, 2)
+    return text
