@@ -274,3 +274,18 @@ def test_no_finding_rests_on_an_immature_cohort(shapes, days_to_sale, window, as
         assert section.previous_conversion.period not in young
     if section.verdict is not None:
         assert {section.verdict.first.period, section.verdict.last.period}.isdisjoint(young)
+
+
+def test_a_past_period_reads_its_own_cohorts():
+    # August 2025 seen on 31 October 2026: the trend ends with August 2025 (the sample
+    # starts in November 2024: 10 cohorts), every one mature by then, and the sources are
+    # those of the August 2025 cohort, not of the last 12 months before as_of
+    from kpilib import load_dataset
+
+    sample = load_dataset(Path(__file__).resolve().parents[1] / "data" / "sample")
+    s = build_funnel(sample, period="2025-08", as_of=pd.Timestamp("2026-10-31"))
+    assert s.trend["cohort"].tolist() == [
+        f"{y}-{m:02d}" for y, m in [(2024, 11), (2024, 12)] + [(2025, k) for k in range(1, 9)]
+    ]
+    assert s.cohort == "2025-08" and not s.trend["immature"].any()
+    assert len(s.by_source) == 6 and set(s.by_source["cohort"]) == {"2025-08"}

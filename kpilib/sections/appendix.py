@@ -54,5 +54,5 @@ def build_appendix(
         target_level=objectives.target_level,
         missing_metrics=list(objectives.missing_metrics) if objectives.company else [],
         no_rep_targets=bool(objectives.company) and not objectives.reps,
-        derived_targets=sorted(o.metric for o in objectives.company if o.from_teams),
+        derived_targets=[o.metric for o in objectives.company if o.from_teams],
     )

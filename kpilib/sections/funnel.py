@@ -237,6 +237,14 @@ def _top(lost: pd.DataFrame, col: str, cohort: str) -> tuple[str | None, Fact | 
     return name, fact(per.max(), "money", "modelled", cohort, src)
 
 
+TREND_COHORTS = 12
+"""Monthly lead cohorts in the trend, ending with the period's."""
+
+
+def _month_index(day: pd.Timestamp) -> int:
+    return day.year * 12 + day.month - 1
+
+
 def build_funnel(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> FunnelSection:
     """The funnel section of *period* as seen on *as_of*.
 
@@ -270,7 +278,12 @@ def build_funnel(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> Funne
     day = pd.Timestamp(as_of).normalize()
     window = dataset.conversion_window(as_of=day)
     current = F.to_pandas(dataset.funnel(period=period, as_of=day))
-    trend = F.to_pandas(dataset.funnel_trend(as_of=day))
+    # the 12 cohorts up to the period (a past period's trend ends there, not at as_of),
+    # each judged mature or not at as_of
+    periods = TREND_COHORTS + max(0, _month_index(day) - _month_index(pd.Timestamp(period)))
+    trend = F.to_pandas(dataset.funnel_trend(periods=periods, as_of=day))
+    if len(trend):
+        trend = trend[trend["cohort"] <= period].tail(TREND_COHORTS).reset_index(drop=True)
     leads, sales, current_conv = _cohort_facts(current, period)
     current_immature = bool(len(current) and current["immature"].iloc[0])
 
@@ -293,7 +306,7 @@ def build_funnel(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> Funne
     mature = current if cohort == period else F.to_pandas(dataset.funnel(period=cohort, as_of=day))
     mature_leads, mature_sales, _ = _cohort_facts(mature, cohort)
 
-    by_source = F.to_pandas(dataset.funnel_trend(by="source", as_of=day))
+    by_source = F.to_pandas(dataset.funnel_trend(by="source", periods=periods, as_of=day))
     by_source = by_source[by_source["cohort"] == cohort].reset_index(drop=True)
     rated = by_source.dropna(subset=["overall_conversion"])
     best = worst = None

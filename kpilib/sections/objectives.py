@@ -309,6 +309,7 @@ def objectives_section(
     }
     month = table[table["period"] == period]
     rows = [_objective(r, closed, derived, s) for _, r in month.iterrows()]
+    rows.sort(key=lambda o: METRICS.index(o.metric) if o.metric in METRICS else len(METRICS))
     company = [o for o in rows if o.scope == "company"]
     level = "none" if not company else "teams" if any(o.from_teams for o in company) else "company"
     section = ObjectivesSection(
