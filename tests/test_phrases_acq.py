@@ -10,28 +10,22 @@ from __future__ import annotations
 import dataclasses
 
 from acq_data import two_channels
+from phrase_counts import COUNTS, said
 
 from kpilib import charts
 from kpilib.sections.acquisition import build_acquisition
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import phrase
 
-COUNTS = ("0", "1", "2")
-
-
-def _said(key: str, lang: str, count: str, **values: str) -> list[str]:
-    """*key* filled at 0, 1 and 2 for the field *count*, spaces made plain for the check."""
-    return [" ".join(phrase(key, lang, **{count: n}, **values).split()) for n in COUNTS]
-
 
 def test_new_customers_of_the_month():
     values = {"cac": "€450", "month": "October 2026", "cost": "€900"}
-    assert _said("acq.cac", "en", "n", **values) == [
+    assert said("acq.cac", "en", "n", **values) == [
         f"Blended CAC was €450 in October 2026: €900 spent for {n}."
         for n in ("0 new customers", "1 new customer", "2 new customers")
     ]
     values = {"cac": "450 €", "month": "octobre 2026", "cost": "900 €"}
-    assert _said("acq.cac", "fr", "n", **values) == [
+    assert said("acq.cac", "fr", "n", **values) == [
         f"Le CAC global s’établit à 450 € en octobre 2026 : 900 € dépensés pour {n}."
         for n in ("0 nouveau client", "1 nouveau client", "2 nouveaux clients")
     ]
@@ -39,14 +33,14 @@ def test_new_customers_of_the_month():
 
 def test_new_customers_of_the_month_to_date():
     values = {"cac": "€450", "month": "October 2026", "cost": "€900", "date": "12 October 2026"}
-    assert _said("acq.cac.mtd", "en", "n", **values) == [
+    assert said("acq.cac.mtd", "en", "n", **values) == [
         f"Month to date, blended CAC is €450: the €900 booked for October 2026 over the {n} "
         "won by 12 October 2026. It is not final and is not compared with closed months: a "
         "month’s costs are booked whole while its customers still come in."
         for n in ("0 new customers", "1 new customer", "2 new customers")
     ]
     values = {"cac": "450 €", "month": "octobre 2026", "cost": "900 €", "date": "12 octobre 2026"}
-    assert _said("acq.cac.mtd", "fr", "n", **values) == [
+    assert said("acq.cac.mtd", "fr", "n", **values) == [
         f"Depuis le début du mois, le CAC global est de 450 € : les 900 € comptabilisés pour "
         f"octobre 2026 rapportés {n} acquis jusqu’au 12 octobre 2026. Ce chiffre est provisoire "
         "et n’est pas comparé aux mois clos : les coûts d’un mois sont comptabilisés en "
@@ -63,14 +57,14 @@ def test_channels_below_the_line_in_the_text():
         "total": "6",
         "min": "3.0:1",
     }
-    assert _said("acq.ltv", "en", "n", **values) == [
+    assert said("acq.ltv", "en", "n", **values) == [
         "After 12 months, the October 2025 cohort’s LTV:CAC is 1.9:1 across channels; "
         f"{n} of 6 channels {verb} below the 3.0:1 line."
         for n, verb in (("0", "are"), ("1", "is"), ("2", "are"))
     ]
     # "de {cohort}" is elided before octobre
     values = {**values, "months": "12 mois", "cohort": "octobre 2025", "ratio": "1,9:1"}
-    assert _said("acq.ltv", "fr", "n", **{**values, "min": "3,0:1"}) == [
+    assert said("acq.ltv", "fr", "n", **{**values, "min": "3,0:1"}) == [
         "Après 12 mois, le ratio LTV:CAC de la cohorte d’octobre 2025 est de 1,9:1 tous canaux "
         f"confondus ; {n} sur 6 {verb} sous le seuil de 3,0:1."
         for n, verb in (("0 canal", "est"), ("1 canal", "est"), ("2 canaux", "sont"))
@@ -80,11 +74,11 @@ def test_channels_below_the_line_in_the_text():
 def test_channels_below_the_line_in_the_chart_title():
     values = {"total": "6", "min": "3.0:1", "months": "1 month", "cohort": "September 2026"}
     # English says "{n} of 6 channels" at every count
-    assert _said("acq.chart.ltv", "en", "n", **values) == [
+    assert said("acq.chart.ltv", "en", "n", **values) == [
         f"{n} of 6 channels below 3.0:1 after 1 month (cohort September 2026)" for n in COUNTS
     ]
     values = {**values, "min": "3,0:1", "months": "1 mois", "cohort": "septembre 2026"}
-    assert _said("acq.chart.ltv", "fr", "n", **values) == [
+    assert said("acq.chart.ltv", "fr", "n", **values) == [
         f"{n} sur 6 sous le seuil de 3,0:1 après 1 mois (cohorte de septembre 2026)"
         for n in ("0 canal", "1 canal", "2 canaux")
     ]
