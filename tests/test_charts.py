@@ -155,7 +155,7 @@ def test_cac_trend_and_cost_breakdown():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Sept 26", "Oct 26"]
     ax = charts.cost_breakdown(sec, fmt=FR)
     # October's 8,000 are all campaigns
-    assert _title(ax) == "Les campagnes font 100 % du coût d’acquisition en octobre 2026"
+    assert _title(ax) == "Les campagnes représentent 100 % du coût d’acquisition en octobre 2026"
     assert ax.get_ylabel() == "Coût d’acquisition (€)"
     assert len(_bars(ax)) == 4  # 2 months × 2 categories with a cost
 
@@ -170,7 +170,7 @@ def test_cohort_curves_and_ltv_to_cac():
     assert ax.get_ylabel() == "Cumulative margin per customer (€)"
     assert ax.get_xlabel() == "Months since acquisition"
     ax = charts.ltv_to_cac(sec, fmt=EN)
-    assert _title(ax) == "Channels below 3.0:1 after 1 month (cohort September 2026): 2 of 2"
+    assert _title(ax) == "2 of 2 channels below 3.0:1 after 1 month (cohort September 2026)"
     assert ax.get_xlabel() == "LTV:CAC after 1 month (cohort September 2026)"
 
 

@@ -88,10 +88,10 @@ def test_an_exact_form_wins_over_the_category():
 
 
 def test_french_sales_sentence_counts_customers():
-    assert phrase("cac.blended", "fr", cac="900 €", month="octobre 2026", cost="900 €", n="1") == (
+    assert phrase("acq.cac", "fr", cac="900 €", month="octobre 2026", cost="900 €", n="1") == (
         f"Le CAC global s’établit à 900 € en octobre 2026{NB}: 900 € dépensés pour 1 nouveau client."
     )
-    assert phrase("cac.blended", "en", cac="€450", month="October 2026", cost="€900", n="2") == (
+    assert phrase("acq.cac", "en", cac="€450", month="October 2026", cost="€900", n="2") == (
         "Blended CAC was €450 in October 2026: €900 spent for 2 new customers."
     )
 

@@ -127,7 +127,7 @@ def test_closed_month_in_english():
         "Ads is the costliest channel at €3,000 per customer; Web the cheapest at €1,000. "
         "The September 2026 cohort has not yet covered its CAC of €3,000 after 1 month. "
         "After 1 month, the September 2026 cohort’s LTV:CAC is 0.6:1 across channels; "
-        "channels below the 3.0:1 line: 2 of 2. "
+        "2 of 2 channels are below the 3.0:1 line. "
         "These lifetime values are observed, not projected: young cohorts will still grow "
         "(the projection follows below)."
     )
@@ -138,12 +138,12 @@ def test_open_month_in_french_is_month_to_date():
     # by the 12th: C3, C4 (ads); the month's 8,000 of booked costs: 4,000 a customer
     assert plain(acquisition_text(sec, FR).sentences[0]) == (
         "Depuis le début du mois, le CAC global est de 4 000 € : les 8 000 € comptabilisés "
-        "pour octobre 2026 rapportés aux 2 nouveaux clients gagnés au 12 octobre 2026. Ce "
-        "chiffre est provisoire et n’est pas comparé aux mois clos : les coûts d’un mois sont "
-        "comptabilisés en entier alors que ses clients arrivent encore."
+        "pour octobre 2026 rapportés aux 2 nouveaux clients acquis jusqu’au 12 octobre 2026. "
+        "Ce chiffre est provisoire et n’est pas comparé aux mois clos : les coûts d’un mois "
+        "sont comptabilisés en totalité alors que ses clients continuent d’arriver."
     )
     assert plain(acquisition_text(sec, FR).sentences[1]) == (
-        "Pour mémoire, septembre 2026, dernier mois clos, a fini à 3 000 €."
+        "Pour mémoire, le CAC de septembre 2026, dernier mois clos, s’est établi à 3 000 €."
     )
     title = plain(charts.cac_trend(sec, fmt=FR).get_title(loc="left"))
     assert title == (
@@ -161,7 +161,7 @@ def test_no_costs_and_no_orders_say_so():
         "Add orders.csv.",
     ]
     assert plain(projection_text(sec, FR).text) == (
-        "Pas de projection : le jeu de données n’a aucune commande."
+        "Pas de projection : le jeu de données ne contient aucune commande."
     )
     ax = charts.projected_curves(sec, fmt=EN)
     assert [t.get_text() for t in ax.texts] == ["No projection: the dataset holds no order."]
@@ -185,7 +185,7 @@ def test_chart_titles_state_the_facts():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Sept 26", "Oct 26"]
     ax = charts.cost_breakdown(sec, fmt=FR)
     assert plain(ax.get_title(loc="left")) == (
-        "Les campagnes font 100 % du coût d’acquisition en octobre 2026"
+        "Les campagnes représentent 100 % du coût d’acquisition en octobre 2026"
     )
     ax = charts.cohort_curves(sec, fmt=EN)
     assert plain(ax.get_title(loc="left")) == (
@@ -193,7 +193,7 @@ def test_chart_titles_state_the_facts():
     )
     ax = charts.ltv_to_cac(sec, fmt=EN)
     assert plain(ax.get_title(loc="left")) == (
-        "Channels below 3.0:1 after 1 month (cohort September 2026): 2 of 2"
+        "2 of 2 channels below 3.0:1 after 1 month (cohort September 2026)"
     )
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Web", "Ads"]  # 0.3, then 0.7
 

@@ -272,7 +272,15 @@ def ltv_to_cac(
     rows = section.ltv_by_channel
     rows = rows.dropna(subset=["ltv_to_cac"]) if rows is not None else pd.DataFrame()
     minimum = section.ltv_to_cac_min
-    if not len(rows) or minimum is None or section.ltv_cohort is None:
+    below, rated = section.channels_below, section.channels_rated
+    # the title counts the channels below the line: without that count it states nothing
+    if (
+        not len(rows)
+        or minimum is None
+        or section.ltv_cohort is None
+        or below is None
+        or rated is None
+    ):
         return empty(ax, fmt, "no_orders", "LTV:CAC")
     rows = rows.sort_values("ltv_to_cac")
     line = minimum.value
@@ -299,8 +307,8 @@ def ltv_to_cac(
         min=fact_text(minimum, fmt),
         months=months,
         cohort=cohort,
-        n=fact_text(section.channels_below, fmt) if section.channels_below else "—",
-        total=fact_text(section.channels_rated, fmt) if section.channels_rated else "—",
+        n=fact_text(below, fmt),
+        total=fact_text(rated, fmt),
     )
     return finish(ax, title)
 

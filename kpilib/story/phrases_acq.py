@@ -1,77 +1,111 @@
 """The sentences of the acquisition-and-value page and its findings, in English and French.
 
-Merged into :data:`kpilib.story.phrases.PHRASES`. Every figure comes in a field,
-formatted from a section's fact; a count that varies is a field ``n`` placed
-so that the sentence reads in the singular and the plural.
+Merged into :data:`kpilib.story.phrases.PHRASES`; the same rules apply: every
+key in English and French with the same fields. A count that changes the words
+around it is declared under ``"count"`` with the plural forms of each language
+(see :mod:`kpilib.story.phrases`): the new customers of a month ``n``, the
+channels below the LTV:CAC line ``n`` (of ``total``). Months come formatted
+with their unit (``{months}`` is "1 month", "12 mois") and need no forms.
+
+French follows the catalogue's terms: the CAC is « récupéré », its payback is
+the « délai de récupération du CAC », a projection is « une estimation du
+modèle », and a cohort is written "la cohorte de {cohort}", elided when filled
+("la cohorte d’octobre 2025").
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["PHRASES_ACQ"]
 
-PHRASES_ACQ: dict[str, dict[str, str]] = {
+PHRASES_ACQ: dict[str, dict[str, Any]] = {
     # --- findings for page 1 ----------------------------------------------
     "acq.find.cac_up": {
         "en": "Blended CAC rose {change} to {cac} in {month}; new customers went from {n0} "
         "in {prev} to {n1}.",
-        "fr": "Le CAC global augmente de {change} à {cac} en {month} ; les nouveaux clients "
-        "passent de {n0} en {prev} à {n1}.",
+        "fr": "Le CAC global a augmenté de {change} en {month}, à {cac} ; le nombre de "
+        "nouveaux clients est passé de {n0} en {prev} à {n1}.",
     },
     "acq.find.cac_down": {
         "en": "Blended CAC fell {change} to {cac} in {month}; new customers went from {n0} "
         "in {prev} to {n1}.",
-        "fr": "Le CAC global baisse de {change} à {cac} en {month} ; les nouveaux clients "
-        "passent de {n0} en {prev} à {n1}.",
+        "fr": "Le CAC global a baissé de {change} en {month}, à {cac} ; le nombre de "
+        "nouveaux clients est passé de {n0} en {prev} à {n1}.",
     },
     "acq.find.channel": {
         "en": "{Channel} costs {cac} per new customer in {month}, {times}× the blended {blended}.",
-        "fr": "{Channel} coûte {cac} par nouveau client en {month}, {times} fois le CAC "
-        "global de {blended}.",
+        "fr": "{Channel} coûte {cac} par nouveau client en {month}, soit {times} fois le CAC "
+        "global ({blended}).",
     },
     "acq.find.channel.mtd": {
         "en": "{Channel} costs {cac} per new customer so far in {month} (month to date), "
         "{times}× the blended {blended}.",
         "fr": "{Channel} coûte {cac} par nouveau client depuis le début de {month} (mois en "
-        "cours), {times} fois le CAC global de {blended}.",
+        "cours), soit {times} fois le CAC global ({blended}).",
     },
     "acq.find.ltv_low": {
         "en": "{Channel} returns {ratio} on its acquisition cost after {months} (cohort "
         "{cohort}), below the {min} line.",
-        "fr": "{Channel} rapporte {ratio} de son coût d’acquisition après {months} (cohorte "
-        "{cohort}), sous la ligne {min}.",
+        "fr": "{Channel} affiche un LTV:CAC de {ratio} après {months} (cohorte de {cohort}), "
+        "sous le seuil de {min}.",
     },
     # --- the page's text ----------------------------------------------------
     "acq.no_costs": {
         "en": "The dataset holds no cost: CAC cannot be shown. Add costs.csv.",
-        "fr": "Le jeu de données n’a aucun coût : le CAC ne peut être montré. Ajoutez costs.csv.",
+        "fr": "Le jeu de données ne contient aucun coût : le CAC ne peut pas être calculé. "
+        "Ajoutez costs.csv.",
     },
     "acq.no_orders": {
         "en": "The dataset holds no order yet: customer value and CAC payback cannot be shown. "
         "Add orders.csv.",
-        "fr": "Le jeu de données n’a encore aucune commande : la valeur client et le délai de "
-        "récupération du CAC ne peuvent être montrés. Ajoutez orders.csv.",
+        "fr": "Le jeu de données ne contient encore aucune commande : la valeur client et le "
+        "délai de récupération du CAC ne peuvent pas être calculés. Ajoutez orders.csv.",
     },
     "acq.cac": {
-        "en": "Blended CAC was {cac} in {month}: {cost} spent for {n} new customers.",
-        "fr": "Le CAC global est de {cac} en {month} : {cost} dépensés pour {n} nouveaux clients.",
+        "count": "n",
+        "en": {
+            "one": "Blended CAC was {cac} in {month}: {cost} spent for {n} new customer.",
+            "other": "Blended CAC was {cac} in {month}: {cost} spent for {n} new customers.",
+        },
+        "fr": {
+            "one": "Le CAC global s’établit à {cac} en {month} : {cost} dépensés pour {n} "
+            "nouveau client.",
+            "other": "Le CAC global s’établit à {cac} en {month} : {cost} dépensés pour {n} "
+            "nouveaux clients.",
+        },
     },
     "acq.cac.mtd": {
-        "en": "Month to date, blended CAC is {cac}: the {cost} booked for {month} over the "
-        "{n} new customers won by {date}. It is not final and is not compared with closed "
-        "months: a month’s costs are booked whole while its customers still come in.",
-        "fr": "Depuis le début du mois, le CAC global est de {cac} : les {cost} comptabilisés "
-        "pour {month} rapportés aux {n} nouveaux clients gagnés au {date}. Ce chiffre est "
-        "provisoire et n’est pas comparé aux mois clos : les coûts d’un mois sont "
-        "comptabilisés en entier alors que ses clients arrivent encore.",
+        "count": "n",
+        "en": {
+            "one": "Month to date, blended CAC is {cac}: the {cost} booked for {month} over the "
+            "{n} new customer won by {date}. It is not final and is not compared with closed "
+            "months: a month’s costs are booked whole while its customers still come in.",
+            "other": "Month to date, blended CAC is {cac}: the {cost} booked for {month} over "
+            "the {n} new customers won by {date}. It is not final and is not compared with "
+            "closed months: a month’s costs are booked whole while its customers still come in.",
+        },
+        "fr": {
+            "one": "Depuis le début du mois, le CAC global est de {cac} : les {cost} "
+            "comptabilisés pour {month} rapportés à {n} nouveau client acquis jusqu’au {date}. "
+            "Ce chiffre est provisoire et n’est pas comparé aux mois clos : les coûts d’un mois "
+            "sont comptabilisés en totalité alors que ses clients continuent d’arriver.",
+            "other": "Depuis le début du mois, le CAC global est de {cac} : les {cost} "
+            "comptabilisés pour {month} rapportés aux {n} nouveaux clients acquis jusqu’au "
+            "{date}. Ce chiffre est provisoire et n’est pas comparé aux mois clos : les coûts "
+            "d’un mois sont comptabilisés en totalité alors que ses clients continuent "
+            "d’arriver.",
+        },
     },
     "acq.cac.none": {
         "en": "No new customer in {month}: CAC cannot be computed ({cost} spent).",
-        "fr": "Aucun nouveau client en {month} : le CAC ne peut être calculé ({cost} dépensés).",
+        "fr": "Aucun nouveau client en {month} : le CAC ne peut pas être calculé ({cost} "
+        "dépensés).",
     },
     "acq.cac.none.mtd": {
         "en": "No new customer yet in {month} by {date}: CAC cannot be computed ({cost} booked).",
-        "fr": "Aucun nouveau client en {month} au {date} : le CAC ne peut être calculé "
-        "({cost} comptabilisés).",
+        "fr": "Aucun nouveau client n’a encore été gagné en {month} (situation au {date}) : le "
+        "CAC ne peut pas être calculé ({cost} comptabilisés).",
     },
     "acq.cac.change": {
         "en": "That is {change} against {prev} ({prev_cac}).",
@@ -79,23 +113,23 @@ PHRASES_ACQ: dict[str, dict[str, str]] = {
     },
     "acq.cac.previous": {
         "en": "For reference, {prev}, the last closed month, ended at {prev_cac}.",
-        "fr": "Pour mémoire, {prev}, dernier mois clos, a fini à {prev_cac}.",
+        "fr": "Pour mémoire, le CAC de {prev}, dernier mois clos, s’est établi à {prev_cac}.",
     },
     "acq.mix": {
         "en": "{Category} make up the largest share of cost ({share}).",
-        "fr": "Les {category} forment la plus grosse part du coût ({share}).",
+        "fr": "Les {category} représentent la plus grosse part du coût ({share}).",
     },
     "acq.channels": {
         "en": "{High} is the costliest channel at {high_cac} per customer; {low} the "
         "cheapest at {low_cac}.",
-        "fr": "{High} est le canal le plus cher, {high_cac} par client ; {low} le moins "
-        "cher, {low_cac}.",
+        "fr": "{High} est le canal le plus coûteux, à {high_cac} par client ; {low} le moins "
+        "coûteux, à {low_cac}.",
     },
     "acq.channels.mtd": {
         "en": "So far this month, {high} is the costliest channel at {high_cac} per customer; "
         "{low} the cheapest at {low_cac}.",
-        "fr": "Depuis le début du mois, {high} est le canal le plus cher, {high_cac} par "
-        "client ; {low} le moins cher, {low_cac}.",
+        "fr": "Depuis le début du mois, {high} est le canal le plus coûteux, à {high_cac} par "
+        "client ; {low} le moins coûteux, à {low_cac}.",
     },
     "acq.chart.cac.mtd.alone": {
         "en": "Blended CAC {cac} month to date in {month}, not final",
@@ -103,32 +137,42 @@ PHRASES_ACQ: dict[str, dict[str, str]] = {
     },
     "acq.pb.paid": {
         "en": "The {cohort} cohort covered its CAC of {cac} after {months}.",
-        "fr": "La cohorte {cohort} a couvert son CAC de {cac} après {months}.",
+        "fr": "La cohorte de {cohort} a récupéré son CAC de {cac} en {months}.",
     },
     "acq.pb.first": {
         "en": "The {cohort} cohort covered its CAC of {cac} within its first month.",
-        "fr": "La cohorte {cohort} a couvert son CAC de {cac} dès son premier mois.",
+        "fr": "La cohorte de {cohort} a récupéré son CAC de {cac} dès son premier mois.",
     },
     "acq.pb.not_yet": {
         "en": "The {cohort} cohort has not yet covered its CAC of {cac} after {months}.",
-        "fr": "La cohorte {cohort} n’a pas encore couvert son CAC de {cac} après {months}.",
+        "fr": "La cohorte de {cohort} n’a pas encore récupéré son CAC de {cac} au bout de "
+        "{months}.",
     },
     "acq.ltv": {
-        "en": "After {months}, the {cohort} cohort’s LTV:CAC is {ratio} across channels; "
-        "channels below the {min} line: {n} of {total}.",
-        "fr": "Après {months}, le LTV:CAC de la cohorte {cohort} est de {ratio} tous "
-        "canaux ; canaux sous la ligne {min} : {n} sur {total}.",
+        "count": "n",
+        "en": {
+            "one": "After {months}, the {cohort} cohort’s LTV:CAC is {ratio} across channels; "
+            "{n} of {total} channels is below the {min} line.",
+            "other": "After {months}, the {cohort} cohort’s LTV:CAC is {ratio} across channels; "
+            "{n} of {total} channels are below the {min} line.",
+        },
+        "fr": {
+            "one": "Après {months}, le ratio LTV:CAC de la cohorte de {cohort} est de {ratio} "
+            "tous canaux confondus ; {n} canal sur {total} est sous le seuil de {min}.",
+            "other": "Après {months}, le ratio LTV:CAC de la cohorte de {cohort} est de {ratio} "
+            "tous canaux confondus ; {n} canaux sur {total} sont sous le seuil de {min}.",
+        },
     },
     "acq.ltv.observed": {
         "en": "These lifetime values are observed, not projected: young cohorts will still "
         "grow (the projection follows below).",
-        "fr": "Ces valeurs vie client sont observées, non projetées : les cohortes récentes "
-        "vont encore croître (la projection suit plus bas).",
+        "fr": "Ces valeurs vie client sont mesurées, non projetées : les cohortes récentes "
+        "vont encore progresser (la projection figure plus bas).",
     },
     "acq.proj.observed": {
         "en": "Observed: the {cohort} cohort has earned {value} of margin per customer in "
         "{months}, an LTV:CAC of {ratio} measured so far.",
-        "fr": "Observé : la cohorte {cohort} a rapporté {value} de marge par client en "
+        "fr": "Observé : la cohorte de {cohort} a rapporté {value} de marge par client en "
         "{months}, soit un LTV:CAC mesuré de {ratio} à ce jour.",
     },
     "acq.proj.projected": {
@@ -137,19 +181,19 @@ PHRASES_ACQ: dict[str, dict[str, str]] = {
         "an LTV:CAC of {ratio}, a model’s expectation, not a measurement.",
         "fr": "Projeté : les modèles BG/NBD et Gamma-Gamma, ajustés sur toutes les commandes "
         "jusqu’au {as_of}, prévoient {value} par client sur {horizon}, actualisés à {rate} "
-        "par an : un LTV:CAC de {ratio}, une espérance de modèle, pas une mesure.",
+        "par an : un LTV:CAC de {ratio}, une estimation du modèle, pas une mesure.",
     },
     "acq.proj.payback": {
         "en": "The {cohort} cohort has not covered its CAC yet; the models expect it to "
         "after {months}.",
-        "fr": "La cohorte {cohort} n’a pas encore couvert son CAC ; les modèles prévoient "
-        "qu’elle le fera après {months}.",
+        "fr": "La cohorte de {cohort} n’a pas encore récupéré son CAC ; les modèles prévoient "
+        "qu’elle le récupère au bout de {months}.",
     },
     "acq.proj.never": {
         "en": "The {cohort} cohort has not covered its CAC yet, and the models do not expect "
         "it to within {horizon}.",
-        "fr": "La cohorte {cohort} n’a pas encore couvert son CAC, et les modèles ne "
-        "prévoient pas qu’elle le fasse sous {horizon}.",
+        "fr": "La cohorte de {cohort} n’a pas encore récupéré son CAC, et les modèles ne "
+        "prévoient pas qu’elle le récupère d’ici {horizon}.",
     },
     "acq.proj.none": {
         "en": "No projection: {reason}.",
@@ -157,11 +201,11 @@ PHRASES_ACQ: dict[str, dict[str, str]] = {
     },
     "acq.why.no_orders": {
         "en": "the dataset holds no order",
-        "fr": "le jeu de données n’a aucune commande",
+        "fr": "le jeu de données ne contient aucune commande",
     },
     "acq.why.no_costs": {
         "en": "the dataset holds no cost, so there is no CAC to set the value against",
-        "fr": "le jeu de données n’a aucun coût, donc aucun CAC face auquel placer la valeur",
+        "fr": "le jeu de données ne contient aucun coût, donc aucun CAC auquel comparer la valeur",
     },
     "acq.why.no_customers": {
         "en": "no customer was acquired by {month}",
@@ -169,17 +213,17 @@ PHRASES_ACQ: dict[str, dict[str, str]] = {
     },
     "acq.why.no_cohort": {
         "en": "the {cohort} cohort has no customer",
-        "fr": "la cohorte {cohort} n’a aucun client",
+        "fr": "la cohorte de {cohort} ne compte aucun client",
     },
     "acq.why.data": {
         "en": "the orders cannot be read by the models: {error}",
-        "fr": "les commandes ne peuvent être lues par les modèles : {error}",
+        "fr": "les modèles ne peuvent pas lire les commandes : {error}",
     },
     "acq.why.fit": {
         "en": "the models could not be fitted on the orders up to {date} (customers with an "
         "order: {n}; repeat buyers: {repeat})",
-        "fr": "les modèles n’ont pu être ajustés sur les commandes jusqu’au {date} (clients "
-        "ayant commandé : {n} ; clients ayant racheté : {repeat})",
+        "fr": "les modèles n’ont pas pu être ajustés sur les commandes jusqu’au {date} "
+        "(clients ayant commandé : {n} ; clients ayant commandé plus d’une fois : {repeat})",
     },
     # --- chart titles and labels -----------------------------------------------
     "acq.chart.cac.up": {
@@ -205,33 +249,39 @@ PHRASES_ACQ: dict[str, dict[str, str]] = {
     },
     "acq.chart.costs": {
         "en": "{Category} are {share} of acquisition cost in {month}",
-        "fr": "Les {category} font {share} du coût d’acquisition en {month}",
+        "fr": "Les {category} représentent {share} du coût d’acquisition en {month}",
     },
     "acq.chart.payback.paid": {
         "en": "The {cohort} cohort covered its CAC of {cac} after {months}",
-        "fr": "La cohorte {cohort} a couvert son CAC de {cac} après {months}",
+        "fr": "La cohorte de {cohort} a récupéré son CAC de {cac} en {months}",
     },
     "acq.chart.payback.first": {
         "en": "The {cohort} cohort covered its CAC of {cac} within its first month",
-        "fr": "La cohorte {cohort} a couvert son CAC de {cac} dès son premier mois",
+        "fr": "La cohorte de {cohort} a récupéré son CAC de {cac} dès son premier mois",
     },
     "acq.chart.payback.not_yet": {
         "en": "The {cohort} cohort has not yet covered its CAC of {cac} after {months}",
-        "fr": "La cohorte {cohort} n’a pas encore couvert son CAC de {cac} après {months}",
+        "fr": "La cohorte de {cohort} n’a pas encore récupéré son CAC de {cac} au bout de {months}",
     },
     "acq.chart.ltv": {
-        "en": "Channels below {min} after {months} (cohort {cohort}): {n} of {total}",
-        "fr": "Canaux sous {min} après {months} (cohorte {cohort}) : {n} sur {total}",
+        "count": "n",
+        "en": "{n} of {total} channels below {min} after {months} (cohort {cohort})",
+        "fr": {
+            "one": "{n} canal sur {total} sous le seuil de {min} après {months} (cohorte de "
+            "{cohort})",
+            "other": "{n} canaux sur {total} sous le seuil de {min} après {months} (cohorte de "
+            "{cohort})",
+        },
     },
     "acq.chart.ltv.x": {
         "en": "LTV:CAC after {months} (cohort {cohort})",
-        "fr": "LTV:CAC après {months} (cohorte {cohort})",
+        "fr": "LTV:CAC après {months} (cohorte de {cohort})",
     },
     "acq.chart.proj": {
         "en": "{cohort}: {value} per customer over {horizon}, discounted at {rate} a year; "
         "{observed} earned so far",
         "fr": "{cohort} : {value} par client sur {horizon}, actualisés à {rate} par an ; "
-        "{observed} gagnés à ce jour",
+        "{observed} rapportés à ce jour",
     },
     "acq.chart.proj.line": {
         "en": "projected (model, undiscounted)",

@@ -104,19 +104,6 @@ SENTENCES: dict[str, dict[str, Any]] = {
     "status.at risk": {"en": "at risk", "fr": "à risque"},
     "status.off track": {"en": "off track", "fr": "en retard"},
     # --- acquisition ------------------------------------------------------
-    "cac.blended": {
-        "count": "n",
-        "en": {
-            "one": "Blended CAC was {cac} in {month}: {cost} spent for {n} new customer.",
-            "other": "Blended CAC was {cac} in {month}: {cost} spent for {n} new customers.",
-        },
-        "fr": {
-            "one": "Le CAC global s’établit à {cac} en {month} : {cost} dépensés pour {n} "
-            "nouveau client.",
-            "other": "Le CAC global s’établit à {cac} en {month} : {cost} dépensés pour {n} "
-            "nouveaux clients.",
-        },
-    },
     "cac.change": {
         "en": "That is {change} against {prev} ({prev_cac}).",
         "fr": "Soit {change} par rapport à {prev} ({prev_cac}).",
