@@ -71,11 +71,17 @@ def test_stages_kept_in_an_existing_kpi_toml_are_named(tmp_path):
     out.mkdir()
     (out / "kpi.toml").write_text('currency = "EUR"\n', encoding="utf-8")
     result = import_exports("salesforce", [_export(tmp_path)], out=out)
-    assert result.notes[-1] == (
+    assert (
         f"{out / 'kpi.toml'}: [funnel] stages lists visit, offer, which opportunities.csv does "
         "not record; the funnel leaves them out. Remove visit, offer from the stages, or name "
         'a date column for each in mapping.toml [columns] (visit_at = "…").'
-    )
+    ) in result.notes
+    # the export has no source: said by the loader, in the export's terms
+    assert (
+        "opportunities.csv (imported as leads.csv): column source is blank in every row; every "
+        "lead counts under source 'unknown'. Fill it from the CRM's source or channel field to "
+        "get the split."
+    ) in result.notes
     # The kpi.toml is the user's: left as it was. The funnel skips the absent stages.
     assert (out / "kpi.toml").read_text(encoding="utf-8") == 'currency = "EUR"\n'
     assert _funnel(out)["stage"].tolist() == ["lead", "sale"]
