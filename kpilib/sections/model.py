@@ -9,10 +9,20 @@ Sections hold facts; the story and the charts render them and never compute.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any, Literal
 
-__all__ = ["Basis", "Fact", "Finding", "Status", "Unit", "fact", "status_of", "missing"]
+__all__ = [
+    "Basis",
+    "Fact",
+    "Finding",
+    "Status",
+    "Unit",
+    "fact",
+    "facts",
+    "status_of",
+    "missing",
+]
 
 Unit = Literal["count", "money", "rate", "ratio", "months", "days", "points", "change"]
 """count: a whole number of things; money: the dataset's currency; rate: a fraction
@@ -122,3 +132,38 @@ class Finding:
     facts: dict[str, Fact] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     digits: dict[str, int] = field(default_factory=dict)
+
+
+def facts(obj: Any) -> Any:
+    """Every :class:`Fact` held by *obj* (a report, a section, a tile…) as one table.
+
+    Columns: ``field`` (where it sits, e.g. ``tiles[0].value``), ``value``,
+    ``unit``, ``basis``, ``period`` and ``source`` (the KPI table row it comes
+    from). For an analyst: which figure the pack states, and where it comes from.
+
+    Examples
+    --------
+    >>> f = Finding("objectives", 1.0, "k", {"att": fact(0.5, "rate", "actual", "2026-10", "t")})
+    >>> facts(f)[["field", "value", "unit"]].to_dict("records")
+    [{'field': 'facts[att]', 'value': 0.5, 'unit': 'rate'}]
+    """
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+
+    def walk(item: Any, path: str) -> None:
+        if isinstance(item, Fact):
+            rows.append({"field": path, **{f.name: getattr(item, f.name) for f in fields(Fact)}})
+        elif is_dataclass(item) and not isinstance(item, type):
+            for f in fields(item):
+                walk(getattr(item, f.name), f"{path}.{f.name}" if path else f.name)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                walk(value, f"{path}[{key}]")
+        elif isinstance(item, (list, tuple)):
+            for i, value in enumerate(item):
+                walk(value, f"{path}[{i}]")
+
+    walk(obj, "")
+    columns = ["field", "value", "unit", "basis", "period", "source"]
+    return pd.DataFrame(rows, columns=columns)
