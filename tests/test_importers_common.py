@@ -269,6 +269,23 @@ def test_bad_rate_line_is_reported(tmp_path):
     )
 
 
+def test_rate_table_is_read_like_any_export(tmp_path):
+    # UTF-16 with its mark, as Excel saves "Unicode text": read, not a traceback
+    path = tmp_path / "rates.csv"
+    path.write_bytes("currency,rate\nUSD,0.92\n".encode("utf-16"))
+    assert load_rates(path) == {"USD": 0.92}
+    with pytest.raises(DataError) as err:
+        load_rates(tmp_path / "missing.csv")
+    assert (
+        str(err.value) == f"{tmp_path / 'missing.csv'}: no such rate table. Check the --rates path."
+    )
+    folder = tmp_path / "rates"
+    folder.mkdir()
+    with pytest.raises(DataError) as err:
+        load_rates(folder)
+    assert str(err.value) == "rates: a folder, not a file. Put the rates file itself there."
+
+
 # --- mapping -----------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -134,11 +135,13 @@ def load_rates(path: str | Path) -> dict[str, float]:
     >>> tmp.cleanup()
     """
     path = Path(path)
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except FileNotFoundError as exc:
-        raise DataError(f"{path}: no such rate table. Check the --rates path.") from exc
+    if not path.exists() and not path.is_symlink():
+        raise DataError(f"{path}: no such rate table. Check the --rates path.")
+    # the loader's reader: a folder, an unreadable file or a bad encoding is a DataError
+    from kpilib.data.text import decode, read_bytes
+
+    text = decode(read_bytes(path), path.name)[0]
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     rates: dict[str, float] = {}
     for i, row in enumerate(rows, start=2):
         code, rate = (row.get("currency") or "").strip().upper(), (row.get("rate") or "").strip()
