@@ -25,3 +25,11 @@ class DataError(KpiError):
 
 class ParameterError(KpiError):
     """A function or command was called with an unknown or invalid option."""
+
+
+class ReportError(KpiError):
+    """The report could not be built: a notebook failed, or the output could not be written."""
+
+
+class ReportWarning(UserWarning):
+    """The report was built, with something missing (the PDF when no Chromium is found)."""

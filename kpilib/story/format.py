@@ -162,10 +162,21 @@ class Formatter:
         return f"{self.number(value, digits)}:1"
 
     def date(self, value: Any) -> str:
-        """A day: ``31 October 2026`` (``31 octobre 2026``)."""
+        """A day: ``31 October 2026`` (``31 octobre 2026``; the first of the month is
+        ``1er octobre 2026``, as French writes it).
+
+        Examples
+        --------
+        >>> Formatter(lang="fr").date("2026-10-01"), Formatter().date("2026-10-01")
+        ('1er octobre 2026', '1 October 2026')
+        """
         if _missing(value):
             return DASH
-        return format_date(pd.Timestamp(value).date(), "long", locale=self.locale)
+        day = pd.Timestamp(value).date()
+        text = format_date(day, "long", locale=self.locale)
+        if self.lang == "fr" and day.day == 1 and text.startswith("1 "):
+            text = "1er" + text[1:]
+        return text
 
     def month(self, period: str) -> str:
         """A month label "2026-10" as ``October 2026`` (``octobre 2026``)."""
