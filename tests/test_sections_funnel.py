@@ -289,3 +289,31 @@ def test_a_past_period_reads_its_own_cohorts():
     ]
     assert s.cohort == "2025-08" and not s.trend["immature"].any()
     assert len(s.by_source) == 6 and set(s.by_source["cohort"]) == {"2025-08"}
+
+
+def test_the_trend_is_read_on_every_mature_cohort_not_its_two_ends():
+    from kpilib.sections.funnel import _verdict
+
+    def trend(converted, immature=None):
+        n = len(converted)
+        return pd.DataFrame(
+            {
+                "cohort": [f"2026-{m:02d}" for m in range(1, n + 1)],
+                "leads": [1000] * n,
+                "converted": converted,
+                "overall_conversion": [c / 1000 for c in converted],
+                "immature": immature or [False] * n,
+            }
+        )
+
+    # the months wander around 5% and the two ends happen to be high and low: they differ
+    # beyond chance (6.0% against 4.0%: z = 2.05), the months do not drift
+    # (Cochran-Armitage z = -1.12): no direction is claimed
+    odd = _verdict(trend([60, 45, 50, 55, 50, 45, 50, 55, 40]))
+    assert (odd.direction, odd.significant) == ("flat", False)
+    # a steady fall, 60 to 30 by 5 a month: z = -4.04, down, stated from 6.0% to 3.0%
+    fall = _verdict(trend([60, 55, 50, 45, 40, 35, 30]))
+    assert (fall.direction, fall.first.value, fall.last.value) == ("down", 0.06, 0.03)
+    # immature cohorts take no part: the fall above, then a young cohort at 0
+    young = _verdict(trend([50, 50, 50, 50, 0], immature=[False] * 4 + [True]))
+    assert (young.direction, young.cohorts.value, young.last.period) == ("flat", 4, "2026-04")

@@ -20,7 +20,7 @@ from kpilib.data.dataset import Dataset
 from kpilib.data.methods import ConversionWindow
 from kpilib.engine import frames as F
 from kpilib.kpis.leakage import lost_value
-from kpilib.kpis.significance import differs
+from kpilib.kpis.significance import Z95, differs, trend_z
 from kpilib.sections.model import Fact, Finding, fact, missing
 
 __all__ = [
@@ -214,15 +214,22 @@ def _leak(frame: pd.DataFrame, cohort: str) -> Leak | None:
 
 
 def _verdict(trend: pd.DataFrame) -> TrendVerdict | None:
-    """First against latest mature cohort of *trend*; None with fewer than two."""
+    """The trend of the mature cohorts of *trend* (Cochran-Armitage test over all of
+    them, not the first against the last); None with fewer than two. It is stated
+    between the first and the latest mature cohort."""
     ripe = trend[~trend["immature"].astype(bool)] if len(trend) else trend
     if len(ripe) < 2:
         return None
     a, b = ripe.iloc[0], ripe.iloc[-1]
-    significant = differs(a["converted"], a["leads"], b["converted"], b["leads"])
+    z = trend_z(ripe["converted"].tolist(), ripe["leads"].tolist())
+    significant = bool(abs(z) > Z95) if z == z else False
     direction: Literal["up", "down", "flat"] = "flat"
     if significant:
-        direction = "up" if b["overall_conversion"] > a["overall_conversion"] else "down"
+        direction = "up" if z > 0 else "down"
+        # the ends quoted must move the way the trend does, or no direction is claimed
+        moved = b["overall_conversion"] - a["overall_conversion"]
+        if (moved > 0) != (z > 0) or moved == 0:
+            direction, significant = "flat", False
     n = fact(len(ripe), "count", "observed", str(b["cohort"]), "funnel_trend[mature cohorts]")
     return TrendVerdict(direction, _trend_fact(a), _trend_fact(b), n, significant)
 
