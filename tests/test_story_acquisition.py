@@ -227,3 +227,15 @@ def test_orders_the_models_cannot_read_say_what_is_wrong():
         "No projection: the orders cannot be read by the models: rfm_summary: "
         "orders: 1 row has no gross_margin (row 7). Fill or drop those orders."
     )
+
+
+def test_a_month_without_a_customer_yet_has_no_cac_in_its_title():
+    # 1 October: the month's 8,000 of costs are booked, no customer is won yet
+    sec = build_acquisition(two_channels(), period="2026-10", as_of="2026-10-01")
+    assert plain(charts.cac_trend(sec, fmt=EN).get_title(loc="left")) == (
+        "No new customer yet in October 2026: no CAC so far for its €8,000 of cost"
+    )
+    assert plain(charts.cac_trend(sec, fmt=FR).get_title(loc="left")) == (
+        "Aucun nouveau client pour l’instant en octobre 2026 : pas encore de CAC pour ses "
+        "8 000 € de coûts"
+    )

@@ -72,6 +72,10 @@ def _source(
 def _cac_title(sec: AcquisitionSection, fmt: Formatter) -> str:
     month, lang = fmt.month(sec.period), fmt.lang
     cac = fact_text(sec.cac, fmt)
+    if not sec.cac.known:
+        # no new customer (yet): the cost has no customer to be divided by
+        key = "acq.chart.cac.none.mtd" if sec.month_to_date else "acq.chart.cac.none"
+        return phrase(key, lang, month=month, cost=fact_text(sec.cost, fmt))
     if sec.month_to_date:
         prev = sec.previous_cac
         if prev is None or not prev.known:

@@ -243,6 +243,15 @@ PHRASES_ACQ: dict[str, dict[str, Any]] = {
         "fr": "CAC global de {cac} depuis le début de {month}, provisoire ; {prev} clos à "
         "{prev_cac}",
     },
+    "acq.chart.cac.none": {
+        "en": "No new customer in {month}: no CAC for its {cost} of cost",
+        "fr": "Aucun nouveau client en {month} : pas de CAC pour ses {cost} de coûts",
+    },
+    "acq.chart.cac.none.mtd": {
+        "en": "No new customer yet in {month}: no CAC so far for its {cost} of cost",
+        "fr": "Aucun nouveau client pour l’instant en {month} : pas encore de CAC pour ses "
+        "{cost} de coûts",
+    },
     "acq.chart.cac.mtd.label": {
         "en": "blended, month to date",
         "fr": "global, mois en cours",
