@@ -96,10 +96,21 @@ def _engine_option(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _version() -> str:
+    """kpilib's installed version, read without importing the library."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kpilib")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kpi", description="Sales KPIs: validate, compute, report."
     )
+    parser.add_argument("--version", action="version", version=f"kpi (kpilib) {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check a dataset folder and print its summary")

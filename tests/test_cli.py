@@ -194,3 +194,12 @@ def test_a_failed_write_leaves_no_table_behind(tmp_path, capsys, monkeypatch):
         "changed. Give --out a folder you can write to.\n"
     )
     assert list(out.iterdir()) == []
+
+
+def test_version_is_printed_without_a_command(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"kpi (kpilib) {version('kpilib')}\n"

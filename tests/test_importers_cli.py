@@ -173,6 +173,18 @@ def test_init_writes_targets_for_the_periods_and_teams_found(tmp_path, capsys):
     )
 
 
+def test_init_of_the_current_folder_prints_whole_paths(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "acme"
+    import_exports("hubspot", [FIXTURES / "hubspot_deals.csv"], out=out)
+    (out / "kpi.toml").unlink()
+    monkeypatch.chdir(out)
+    assert main(["init", "."]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:2] == [str(out / "targets.csv"), str(out / "kpi.toml")]
+    text = (out / "kpi.toml").read_text(encoding="utf-8")
+    assert text.startswith("# Settings of the dataset in acme/ (kpi init).")
+
+
 def test_init_does_not_overwrite_filled_files(tmp_path):
     out = tmp_path / "acme"
     import_exports("pipedrive", [FIXTURES / "pipedrive_deals.csv"], out=out)

@@ -89,7 +89,7 @@ def init_templates(path: str | Path, *, force: bool = False) -> list[Path]:
     """
     from kpilib.data.load import load_dataset
 
-    folder = Path(path)
+    folder = Path(path).resolve()  # "." is named by its own name, and the paths printed whole
     if not folder.is_dir() or not any(folder.glob("leads.*")):
         raise DataError(
             f"{folder}: no leads file, so no periods and teams to template. Run kpi import "
