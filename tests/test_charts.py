@@ -327,3 +327,29 @@ def test_team_heatmap_of_many_teams_shows_the_extremes():
     assert shown == [f"T{k:02d}" for k in [*range(8), *range(16, 20)]]
     assert ax.get_ylabel() == "12 of 20 teams: furthest behind and ahead on revenue"
     assert _title(ax) == "T19 leads on revenue at 145% of target; T00 lowest at 50%"
+
+
+def test_a_kit_chart_shows_as_its_image_in_ipython(monkeypatch):
+    import IPython
+    from IPython.core.formatters import DisplayFormatter
+    from matplotlib.figure import Figure
+
+    from kpilib.charts._base import register_display
+
+    class Shell:
+        display_formatter = DisplayFormatter()
+
+    shell = Shell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert register_display()
+    ax = charts.attainment_bars(_closed(_att()), fmt=EN)
+    data, _ = shell.display_formatter.format(ax)
+    assert data["image/svg+xml"].startswith("<?xml") and "<svg" in data["image/svg+xml"]
+    # a figure with a window manager (pyplot's) is left to its backend: no second image
+    managed = charts.attainment_bars(_closed(_att()), fmt=EN)
+    managed.figure.canvas.manager = object()
+    data, _ = shell.display_formatter.format(managed)
+    assert "image/svg+xml" not in data
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    assert not register_display()
+    assert isinstance(ax.figure, Figure)

@@ -4,10 +4,12 @@ Each chart has a title that states its finding (in the formatter's
 language), units and currency on its axes, an A4-width figure and the
 Okabe-Ito colour-blind-safe palette. Figures are plain
 :class:`matplotlib.figure.Figure` objects, never registered with pyplot, so
-nothing needs closing; :func:`show` turns one into an image for display.
+nothing needs closing; :func:`show` turns one into an image for display, and
+in IPython or Jupyter a chart that is the last value of a cell shows as its
+image (:func:`~kpilib.charts._base.register_display`, done on import).
 """
 
-from kpilib.charts._base import OKABE_ITO, Picture, show, to_png, to_svg
+from kpilib.charts._base import OKABE_ITO, Picture, register_display, show, to_png, to_svg
 from kpilib.charts.acquisition import (
     cac_trend,
     cohort_curves,
@@ -44,3 +46,5 @@ __all__ = [
     "source_conversion",
     "conversion_trend",
 ]
+
+register_display()

@@ -221,3 +221,26 @@ def show(ax: Axes) -> Picture:
     The image's alt text is the chart's title, the finding it states.
     """
     return Picture(to_svg(ax), " ".join(ax.get_title(loc="left").split()))
+
+
+def _svg_of(ax: Axes) -> str | None:
+    """The kit chart of *ax* as SVG text for IPython; None for a pyplot figure, which
+    pyplot's own backend shows (so nothing is shown twice)."""
+    if getattr(ax.figure.canvas, "manager", None) is not None:
+        return None
+    return to_svg(ax).decode("utf-8")
+
+
+def register_display() -> bool:
+    """In IPython or Jupyter, show a kit chart as its image when it is the last value of
+    a cell (``charts.funnel_stages(...)`` alone displays the chart, no ``display`` call
+    needed). Returns whether an IPython shell was there to register with."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.display_formatter.formatters["image/svg+xml"].for_type(Axes, _svg_of)
+    return True
