@@ -222,9 +222,9 @@ def _objective(row: pd.Series, closed: bool, derived: set, s: Any) -> Objective:
     )
 
 
-def _actual(dataset: Dataset, period: str, metric: str, day: Any, basis: str) -> Fact:
-    """The company actual of *metric* in *period* counted day by day (with or without target)."""
-    path = cumulative_path(dataset.leads, None, period=period, metric=metric, as_of=day)
+def _actual(path: pd.DataFrame, period: str, metric: str, basis: str) -> Fact:
+    """The company actual of *metric* in *period*: the sum of its daily path (counted
+    with or without a target)."""
     unit = "money" if metric == "revenue" else "count"
     value = float(path["actual"].sum()) if len(path) else float("nan")
     return fact(value, unit, basis, period, f"cumulative_path[period={period}, metric={metric}]")
@@ -237,9 +237,9 @@ def build_objectives(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> O
     s = dataset.settings
     state = period_state(period, as_of, s.fiscal_year_start)
     closed = state == "closed"
-    derived: set[tuple[str, str]] = set()
-    if F.has_rows(dataset.targets):
-        targets, derived = with_company_targets(dataset.targets)
+    targets, derived = dataset.targets, set()
+    if F.has_rows(targets):
+        targets, derived = with_company_targets(targets)
         table = F.to_pandas(
             attainment(
                 dataset.leads,
@@ -262,24 +262,24 @@ def build_objectives(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> O
     )
     prev = parse_period(period, fiscal_year_start=s.fiscal_year_start).shift(-1).label
     basis = "actual" if closed else "month_to_date"
+    metrics = ("new_customers", "revenue")
+    # the daily paths of the month give its company actuals too
     paths = {
-        m: cumulative_path(
-            dataset.leads, _month_targets(dataset), period=period, metric=m, as_of=as_of
-        )
-        for m in ("revenue", "new_customers")
+        m: cumulative_path(dataset.leads, targets, period=period, metric=m, as_of=as_of)
+        for m in metrics
+    }
+    before = {
+        m: cumulative_path(dataset.leads, None, period=prev, metric=m, as_of=as_of)
+        for m in metrics
     }
     return objectives_section(
         table,
         period=period,
         closed=closed,
         settings=s,
-        company_actuals={
-            m: _actual(dataset, period, m, as_of, basis) for m in ("new_customers", "revenue")
-        },
-        previous_actuals={
-            m: _actual(dataset, prev, m, as_of, "actual") for m in ("new_customers", "revenue")
-        },
-        paths=paths,
+        company_actuals={m: _actual(paths[m], period, m, basis) for m in metrics},
+        previous_actuals={m: _actual(before[m], prev, m, "actual") for m in metrics},
+        paths={m: paths[m] for m in ("revenue", "new_customers")},
     )
 
 
@@ -327,13 +327,6 @@ def objectives_section(
     )
     section.findings = _findings(section)
     return section
-
-
-def _month_targets(dataset: Dataset) -> Any:
-    """The dataset's targets with company targets derived from teams (for the daily path)."""
-    if not F.has_rows(dataset.targets):
-        return dataset.targets
-    return with_company_targets(dataset.targets)[0]
 
 
 def _findings(section: ObjectivesSection) -> list[Finding]:
