@@ -292,7 +292,7 @@ def test_a_past_period_reads_its_own_cohorts():
 
 
 def test_the_trend_is_read_on_every_mature_cohort_not_its_two_ends():
-    from kpilib.sections.funnel import _verdict
+    from kpilib.sections.trend import verdict as _verdict
 
     def trend(converted, immature=None):
         n = len(converted)

@@ -12,7 +12,7 @@ cohort.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
@@ -20,8 +20,10 @@ from kpilib.data.dataset import Dataset
 from kpilib.data.methods import ConversionWindow
 from kpilib.engine import frames as F
 from kpilib.kpis.leakage import lost_value
-from kpilib.kpis.significance import Z95, differs, trend_z
+from kpilib.kpis.significance import differs
 from kpilib.sections.model import Fact, Finding, fact, missing
+from kpilib.sections.trend import TrendVerdict, trend_fact, trend_periods, up_to
+from kpilib.sections.trend import verdict as trend_verdict
 
 __all__ = [
     "FunnelSection",
@@ -63,23 +65,6 @@ class Leak:
     next_stage: str
     lost: Fact
     share: Fact
-
-
-@dataclass(frozen=True)
-class TrendVerdict:
-    """The conversion trend over the mature cohorts of the last twelve.
-
-    ``first`` and ``last`` are the oldest and latest mature cohorts'
-    conversion (their ``period`` is the cohort); ``cohorts`` how many mature
-    cohorts the trend holds; ``direction`` "up" or "down" when the two differ
-    beyond chance (two-proportion z-test at 95%, ``significant``), else "flat".
-    """
-
-    direction: Literal["up", "down", "flat"]
-    first: Fact
-    last: Fact
-    cohorts: Fact
-    significant: bool
 
 
 @dataclass
@@ -177,11 +162,6 @@ def _cohort_facts(frame: pd.DataFrame, cohort: str) -> tuple[Fact, Fact, Fact]:
     )
 
 
-def _trend_fact(row: pd.Series) -> Fact:
-    src = f"funnel_trend[cohort={row['cohort']}]"
-    return fact(row["overall_conversion"], "rate", "observed", str(row["cohort"]), src)
-
-
 def _source_rate(row: pd.Series, cohort: str) -> SourceRate:
     src = f"funnel_trend[cohort={cohort}, source={row['source']}]"
 
@@ -213,27 +193,6 @@ def _leak(frame: pd.DataFrame, cohort: str) -> Leak | None:
     )
 
 
-def _verdict(trend: pd.DataFrame) -> TrendVerdict | None:
-    """The trend of the mature cohorts of *trend* (Cochran-Armitage test over all of
-    them, not the first against the last); None with fewer than two. It is stated
-    between the first and the latest mature cohort."""
-    ripe = trend[~trend["immature"].astype(bool)] if len(trend) else trend
-    if len(ripe) < 2:
-        return None
-    a, b = ripe.iloc[0], ripe.iloc[-1]
-    z = trend_z(ripe["converted"].tolist(), ripe["leads"].tolist())
-    significant = bool(abs(z) > Z95) if z == z else False
-    direction: Literal["up", "down", "flat"] = "flat"
-    if significant:
-        direction = "up" if z > 0 else "down"
-        # the ends quoted must move the way the trend does, or no direction is claimed
-        moved = b["overall_conversion"] - a["overall_conversion"]
-        if (moved > 0) != (z > 0) or moved == 0:
-            direction, significant = "flat", False
-    n = fact(len(ripe), "count", "observed", str(b["cohort"]), "funnel_trend[mature cohorts]")
-    return TrendVerdict(direction, _trend_fact(a), _trend_fact(b), n, significant)
-
-
 def _top(lost: pd.DataFrame, col: str, cohort: str) -> tuple[str | None, Fact | None]:
     """The *col* value (source or stage) that loses the most value, and that value."""
     if not len(lost) or lost["lost_value"].sum() <= 0:
@@ -242,14 +201,6 @@ def _top(lost: pd.DataFrame, col: str, cohort: str) -> tuple[str | None, Fact | 
     name = str(per.idxmax())
     src = f"lost_value[period={cohort}, {col}={name}]"
     return name, fact(per.max(), "money", "modelled", cohort, src)
-
-
-TREND_COHORTS = 12
-"""Monthly lead cohorts in the trend, ending with the period's."""
-
-
-def _month_index(day: pd.Timestamp) -> int:
-    return day.year * 12 + day.month - 1
 
 
 def build_funnel(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> FunnelSection:
@@ -285,12 +236,8 @@ def build_funnel(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> Funne
     day = pd.Timestamp(as_of).normalize()
     window = dataset.conversion_window(as_of=day)
     current = F.to_pandas(dataset.funnel(period=period, as_of=day))
-    # the 12 cohorts up to the period (a past period's trend ends there, not at as_of),
-    # each judged mature or not at as_of
-    periods = TREND_COHORTS + max(0, _month_index(day) - _month_index(pd.Timestamp(period)))
-    trend = F.to_pandas(dataset.funnel_trend(periods=periods, as_of=day))
-    if len(trend):
-        trend = trend[trend["cohort"] <= period].tail(TREND_COHORTS).reset_index(drop=True)
+    periods = trend_periods(period, day)
+    trend = up_to(F.to_pandas(dataset.funnel_trend(periods=periods, as_of=day)), period)
     leads, sales, current_conv = _cohort_facts(current, period)
     current_immature = bool(len(current) and current["immature"].iloc[0])
 
@@ -300,10 +247,10 @@ def build_funnel(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> Funne
     if len(ripe):
         shown = ripe.iloc[-1]
         cohort, immature = str(shown["cohort"]), False
-        conversion = _trend_fact(shown)
+        conversion = trend_fact(shown)
         if len(ripe) >= 2:
             before = ripe.iloc[-2]
-            previous = _trend_fact(before)
+            previous = trend_fact(before)
             significant = differs(
                 before["converted"], before["leads"], shown["converted"], shown["leads"]
             )
@@ -362,7 +309,7 @@ def build_funnel(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> Funne
         immature_cohorts=[str(c) for c in trend.loc[trend["immature"].astype(bool), "cohort"]]
         if len(trend)
         else [],
-        verdict=_verdict(trend),
+        verdict=trend_verdict(trend),
     )
     section.findings = findings(section)
     return section

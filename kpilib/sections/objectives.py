@@ -269,8 +269,7 @@ def build_objectives(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> O
         for m in metrics
     }
     before = {
-        m: cumulative_path(dataset.leads, None, period=prev, metric=m, as_of=as_of)
-        for m in metrics
+        m: cumulative_path(dataset.leads, None, period=prev, metric=m, as_of=as_of) for m in metrics
     }
     return objectives_section(
         table,
