@@ -13,6 +13,25 @@ from kpilib.story.notes import definitions
 from kpilib.story.phrases import PHRASES, fields, fill, phrase, plural_category, templates
 from kpilib.story.typography import typeset
 
+# two entries of the catalogue's shape, to exercise its mechanics apart from its contents
+LTV_COUNT = {
+    "count": "n",
+    "en": {
+        "=0": "no channel is",
+        "one": "{n} of {total} channels is",
+        "other": "{n} of {total} channels are",
+    },
+    "fr": {
+        "=0": "aucun canal n’est",
+        "one": "{n} canal sur {total} est",
+        "other": "{n} canaux sur {total} sont",
+    },
+}
+PB_FIRST = {
+    "en": "The {cohort} cohort covered its CAC of {cac} within its first month.",
+    "fr": "La cohorte de {cohort} a récupéré son CAC de {cac} dès son premier mois.",
+}
+
 NB = "\u00a0"  # no-break space: before a colon
 NN = "\u202f"  # narrow no-break space: before ; ! ? %, inside « », French thousands
 CATEGORIES = {"zero", "one", "two", "few", "many", "other"}
@@ -80,11 +99,11 @@ def test_counts_written_by_the_formatter_are_read_in_their_language():
 
 
 def test_an_exact_form_wins_over_the_category():
-    assert phrase("ltv.count", "en", n=0, total=6) == "no channel is"
-    assert phrase("ltv.count", "fr", n=0, total=6) == "aucun canal n’est"
-    assert phrase("ltv.count", "fr", n=1, total=6) == "1 canal sur 6 est"
-    assert phrase("ltv.count", "fr", n=2, total=6) == "2 canaux sur 6 sont"
-    assert phrase("ltv.count", "en", n=1, total=6) == "1 of 6 channels is"
+    assert fill(LTV_COUNT, "en", n=0, total=6) == "no channel is"
+    assert fill(LTV_COUNT, "fr", n=0, total=6) == "aucun canal n’est"
+    assert fill(LTV_COUNT, "fr", n=1, total=6) == "1 canal sur 6 est"
+    assert fill(LTV_COUNT, "fr", n=2, total=6) == "2 canaux sur 6 sont"
+    assert fill(LTV_COUNT, "en", n=1, total=6) == "1 of 6 channels is"
 
 
 def test_french_sales_sentence_counts_customers():
@@ -150,10 +169,10 @@ def test_fill_serves_other_catalogues_of_the_same_shape():
 
 
 def test_french_elides_de_before_a_month_starting_with_a_vowel():
-    assert phrase("pb.first", "fr", cohort="octobre 2025", cac=f"2{NN}554{NB}€") == (
+    assert fill(PB_FIRST, "fr", cohort="octobre 2025", cac=f"2{NN}554{NB}€") == (
         f"La cohorte d’octobre 2025 a récupéré son CAC de 2{NN}554{NB}€ dès son premier mois."
     )
-    assert phrase("pb.first", "fr", cohort="juillet 2025", cac="900 €") == (
+    assert fill(PB_FIRST, "fr", cohort="juillet 2025", cac="900 €") == (
         "La cohorte de juillet 2025 a récupéré son CAC de 900 € dès son premier mois."
     )
     # a name inside a value is never changed

@@ -104,113 +104,11 @@ SENTENCES: dict[str, dict[str, Any]] = {
     "status.at risk": {"en": "at risk", "fr": "à risque"},
     "status.off track": {"en": "off track", "fr": "en retard"},
     # --- acquisition ------------------------------------------------------
-    "cac.change": {
-        "en": "That is {change} against {prev} ({prev_cac}).",
-        "fr": "Soit {change} par rapport à {prev} ({prev_cac}).",
-    },
-    "cac.none": {
-        "en": "No new customer in {month}: CAC cannot be computed ({cost} spent).",
-        "fr": "Aucun nouveau client en {month} : le CAC ne peut être calculé ({cost} dépensés).",
-    },
-    "cac.no_costs": {
-        "en": "The dataset holds no cost: CAC cannot be shown. Add costs.csv.",
-        "fr": "Le jeu de données ne contient aucun coût : le CAC ne peut pas être calculé. "
-        "Ajoutez costs.csv.",
-    },
-    "cac.channels": {
-        "en": "{high} is the costliest channel at {high_cac} per customer; {low} the cheapest "
-        "at {low_cac}.",
-        "fr": "{high} est le canal le plus coûteux, à {high_cac} par client ; {low} le moins "
-        "coûteux, à {low_cac}.",
-    },
-    "cac.breakdown": {
-        "en": "{Category} make up the largest share of cost ({share}).",
-        "fr": "Les {category} représentent la plus grosse part du coût ({share}).",
-    },
-    "pb.paid": {
-        "en": "The {cohort} cohort covered its CAC of {cac} after {months}.",
-        "fr": "La cohorte de {cohort} a récupéré son CAC de {cac} en {months}.",
-    },
-    "pb.first": {
-        "en": "The {cohort} cohort covered its CAC of {cac} within its first month.",
-        "fr": "La cohorte de {cohort} a récupéré son CAC de {cac} dès son premier mois.",
-    },
-    "pb.not_yet": {
-        "en": "The {cohort} cohort has not yet covered its CAC of {cac} after {months}.",
-        "fr": "La cohorte de {cohort} n’a pas encore récupéré son CAC de {cac} au bout de {months}.",
-    },
-    "ltv.channels": {
-        "en": "After {months}, LTV:CAC is {ratio} across channels; {below} below the {min} line.",
-        "fr": "Après {months}, le ratio LTV:CAC est de {ratio} tous canaux confondus ; {below} "
-        "sous le seuil de {min}.",
-    },
-    "ltv.count": {
-        "count": "n",
-        "en": {
-            "=0": "no channel is",
-            "one": "{n} of {total} channels is",
-            "other": "{n} of {total} channels are",
-        },
-        "fr": {
-            "=0": "aucun canal n’est",
-            "one": "{n} canal sur {total} est",
-            "other": "{n} canaux sur {total} sont",
-        },
-    },
-    "ltv.one": {"en": "{channel} is", "fr": "{channel} est"},
-    "ltv.immature": {
-        "en": "These lifetime values are observed, not projected: young cohorts will still "
-        "grow (the projection follows below).",
-        "fr": "Ces valeurs vie client sont mesurées, non projetées : les cohortes récentes "
-        "vont encore progresser (la projection suit plus bas).",
-    },
-    "proj.observed": {
-        "en": "Observed: the {cohort} cohort has earned {value} of margin per customer in "
-        "{months}, an LTV:CAC of {ratio} measured so far.",
-        "fr": "Observé : la cohorte de {cohort} a rapporté {value} de marge par client en "
-        "{months}, soit un LTV:CAC mesuré de {ratio} à ce jour.",
-    },
-    "proj.projected": {
-        "en": "Projected: the BG/NBD and Gamma-Gamma models, fitted on every order up to "
-        "{as_of}, expect {value} per customer over {horizon}, discounted at {rate} a year: "
-        "an LTV:CAC of {ratio}, a model's expectation, not a measurement.",
-        "fr": "Projeté : les modèles BG/NBD et Gamma-Gamma, ajustés sur toutes les commandes "
-        "jusqu’au {as_of}, prévoient {value} par client sur {horizon}, actualisés à {rate} "
-        "par an : un LTV:CAC de {ratio}, une estimation du modèle, pas une mesure.",
-    },
-    "proj.payback": {
-        "en": "The {cohort} cohort has not covered its CAC yet; the models expect it to "
-        "after {months}.",
-        "fr": "La cohorte de {cohort} n’a pas encore récupéré son CAC ; les modèles prévoient "
-        "qu’elle le récupère au bout de {months}.",
-    },
-    "proj.never": {
-        "en": "The {cohort} cohort has not covered its CAC yet, and the models do not expect "
-        "it to within {horizon}.",
-        "fr": "La cohorte de {cohort} n’a pas encore récupéré son CAC, et les modèles ne prévoient "
-        "pas qu’elle le récupère d’ici {horizon}.",
-    },
-    "proj.none": {
-        "en": "No projection: {reason}",
-        "fr": "Pas de projection : {reason}",
-    },
     "sec.acq.projected": {
         "en": "Projected against observed value",
         "fr": "Valeur projetée face à la valeur observée",
     },
-    "chart.proj": {
-        "en": "{cohort}: {value} per customer expected by month {horizon} (undiscounted), "
-        "{observed} so far",
-        "fr": "{cohort} : {value} par client attendus au mois {horizon} (non actualisés), "
-        "{observed} à ce jour",
-    },
     "chart.proj.observed": {"en": "observed", "fr": "observé"},
-    "chart.proj.projected": {"en": "projected (model)", "fr": "projeté (modèle)"},
-    "ltv.no_orders": {
-        "en": "The dataset holds no order yet: customer value and payback cannot be shown.",
-        "fr": "Le jeu de données ne contient encore aucune commande : la valeur client et le "
-        "délai de récupération du CAC ne peuvent pas être calculés.",
-    },
     # --- summary ----------------------------------------------------------
     "tile.new_customers": {"en": "New customers", "fr": "Nouveaux clients"},
     "tile.revenue": {"en": "Revenue", "fr": "Chiffre d’affaires"},

@@ -80,36 +80,9 @@ TITLES: dict[str, dict[str, Any]] = {
         "en": "Target ÷ average of previous 3 months (%)",
         "fr": "Objectif ÷ moyenne des 3 mois précédents (%)",
     },
-    "chart.cac.up": {
-        "en": "Blended CAC rose {change} to {cac} in {month}",
-        "fr": "Le CAC global augmente de {change} à {cac} en {month}",
-    },
-    "chart.cac.down": {
-        "en": "Blended CAC fell {change} to {cac} in {month}",
-        "fr": "Le CAC global baisse de {change} à {cac} en {month}",
-    },
-    "chart.cac.flat": {
-        "en": "Blended CAC at {cac} in {month}",
-        "fr": "CAC global à {cac} en {month}",
-    },
     "chart.cac.y": {"en": "CAC ({sym} per new customer)", "fr": "CAC ({sym} par nouveau client)"},
     "chart.cac.blended": {"en": "blended", "fr": "global"},
-    "chart.costs": {
-        "en": "{Category} are {share} of acquisition cost in {month}",
-        "fr": "Les {category} représentent {share} du coût d’acquisition en {month}",
-    },
     "chart.costs.y": {"en": "Acquisition cost ({sym})", "fr": "Coût d’acquisition ({sym})"},
-    "chart.curves": {
-        "count": "paid",
-        "en": {
-            "one": "{paid} of {n} cohorts shown has covered its CAC",
-            "other": "{paid} of {n} cohorts shown have covered their CAC",
-        },
-        "fr": {
-            "one": "{paid} cohorte sur {n} a récupéré son CAC",
-            "other": "{paid} cohortes sur {n} ont récupéré leur CAC",
-        },
-    },
     "chart.curves.y": {
         "en": "Cumulative margin per customer ({sym})",
         "fr": "Marge cumulée par client ({sym})",
@@ -127,10 +100,6 @@ TITLES: dict[str, dict[str, Any]] = {
             "one": "{above} canal sur {n} dépasse {min} après {months} mois",
             "other": "{above} canaux sur {n} dépassent {min} après {months} mois",
         },
-    },
-    "chart.ltv.x": {
-        "en": "LTV:CAC after {months} months (cohort {month})",
-        "fr": "LTV:CAC après {months} mois (cohorte de {month})",
     },
     "chart.funnel.x": {"en": "Leads of the {month} cohort", "fr": "Leads de la cohorte de {month}"},
     "chart.funnel.kept": {"en": "went on to the next stage", "fr": "passés à l’étape suivante"},
