@@ -9,7 +9,7 @@ is still open.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kpilib.sections.summary import SummarySection, Tile
 from kpilib.story.blocks import Narrative
@@ -97,12 +97,6 @@ def _detail(tile: Tile, fmt: Formatter) -> str:
     return text
 
 
-def _like(f, value: float):  # noqa: ANN001, ANN202 - a Fact of the same unit
-    from kpilib.sections.model import fact
-
-    return fact(value, f.unit, f.basis, f.period, f.source)
-
-
 def _change(tile: Tile, fmt: Formatter) -> str:
     lang = fmt.lang
     if tile.change is None or not tile.change.known or tile.previous is None:
@@ -113,7 +107,7 @@ def _change(tile: Tile, fmt: Formatter) -> str:
         return phrase("tile.same", lang, prev=when)
     if tile.change.unit == "months":
         sign = "+" if tile.change.value > 0 else "−"
-        text = sign + fact_text(_like(tile.change, abs(tile.change.value)), fmt)
+        text = sign + fact_text(replace(tile.change, value=abs(tile.change.value)), fmt)
     else:
         text = fact_text(tile.change, fmt)
     out = phrase("tile.vs_prev", lang, change=text, prev=when)
