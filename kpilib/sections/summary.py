@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kpilib.sections.model import Fact, Finding, Status, fact
+from kpilib.sections.model import Fact, Finding, Status, Unit, fact
 
 __all__ = ["Tile", "SummarySection", "build_summary", "choose_findings", "TILES"]
 
@@ -67,6 +67,13 @@ def _relative(now: Fact, before: Fact | None) -> Fact | None:
     return fact(now.value / before.value - 1, "change", now.basis, now.period, now.source)
 
 
+def _difference(now: Fact, before: Fact | None, unit: Unit) -> Fact | None:
+    """*now* − *before* in *unit* (points of a rate, months), None unless both are known."""
+    if before is None or not (now.known and before.known):
+        return None
+    return fact(now.value - before.value, unit, "observed", now.period, now.source)
+
+
 def _objective_tile(key: str, objectives: Any, closed: bool) -> Tile:
     actual = objectives.company_actuals[key]
     before = objectives.previous_actuals.get(key)
@@ -103,19 +110,13 @@ def build_summary(
     """The summary of one report: tiles from the sections' facts, the top findings."""
     closed = state == "closed"
     tiles = [_objective_tile(k, objectives, closed) for k in ("new_customers", "revenue")]
-    conv = funnel.conversion
-    conv_change = None
-    prev_conv = funnel.previous_conversion
-    if prev_conv is not None and conv.known and prev_conv.known:
-        conv_change = fact(
-            conv.value - prev_conv.value, "points", "observed", conv.period, conv.source
-        )
+    conv, prev_conv = funnel.conversion, funnel.previous_conversion
     tiles.append(
         Tile(
             "conversion",
             conv,
             previous=prev_conv,
-            change=conv_change,
+            change=_difference(conv, prev_conv, "points"),
             significant=funnel.conversion_significant,
             notes=("immature",) if funnel.conversion_immature else (),
         )
@@ -146,17 +147,12 @@ def build_summary(
         )
     )
     back, prev_back = acquisition.payback, acquisition.previous_payback
-    back_change = None
-    if prev_back is not None and back.known and prev_back.known:
-        back_change = fact(
-            back.value - prev_back.value, "months", "observed", back.period, back.source
-        )
     tiles.append(
         Tile(
             "payback",
             back,
             previous=prev_back,
-            change=back_change,
+            change=_difference(back, prev_back, "months"),
             level=_payback_level(back, acquisition.ltv_months, settings.payback_max_months),
             months=acquisition.ltv_months,
         )
