@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from kpilib.data.periods import check_coverage
-from kpilib.data.settings import load_settings
 from kpilib.data.text import make_folder
 from kpilib.engine.scan import ENGINES
 from kpilib.errors import ParameterError, ReportError, ReportWarning
@@ -204,7 +203,7 @@ def build_report(
         last=dataset.as_of,
         fiscal_year_start=dataset.settings.fiscal_year_start,
     )
-    settings = load_settings(data / "kpi.toml")
+    settings = dataset.settings
     lang = lang or settings.language
     nb_dir = Path(notebooks) if notebooks is not None else NOTEBOOK_DIR
     values = {"period": period, "data": str(data), "as_of": as_of or "", "lang": lang}
@@ -243,7 +242,7 @@ def build_report(
 
     def check() -> None:
         _checker(sources, values)()
-        _model(dataset, period, as_of, staging)
+        _model(dataset, data, engine, period, as_of, staging)
 
     try:
         # kernels start while the parameters are checked against each notebook;
@@ -261,11 +260,18 @@ def build_report(
     return final
 
 
-def _model(dataset: Any, period: str, as_of: str | None, staging: Path) -> Path:
+def _model(
+    dataset: Any, data: Path, engine: str, period: str, as_of: str | None, staging: Path
+) -> Path:
     """Compute the report model of *period* once and save it in the build folder (each
-    notebook reads it: see :mod:`kpilib.sections.build`)."""
+    notebook reads it: see :mod:`kpilib.sections.build`). It is computed on *engine*:
+    the dataset opened for its dates is reused, except for Spark, whose dates were read
+    with polars, so that a Spark session starts only here, once the parameters passed."""
+    from kpilib.engine.scan import open_dataset
     from kpilib.sections.build import build, save
 
+    if engine == "spark":
+        dataset = open_dataset(data, engine="spark")
     return save(build(dataset, period=period, as_of=as_of or None), staging)
 
 
