@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 from kpi_fixtures import costs, leads, orders, targets, to_engine, to_pandas
 
+from kpilib.engine import dates
 from kpilib.engine import frames as _frames
 from kpilib.engine import pandas_input as _pandas_input
 from kpilib.errors import ParameterError
@@ -116,7 +117,7 @@ def test_epoch_days_match_durations():
     frame = pl.DataFrame({"a": stamps.iloc[0:1].repeat(5).to_numpy(), "b": stamps.to_numpy()})
     lf = nw.from_native(frame.lazy())
     got = lf.select(
-        spark=_frames._epoch_days(nw.col("b")) - _frames._epoch_days(nw.col("a")),
+        spark=dates._epoch_days(nw.col("b")) - dates._epoch_days(nw.col("a")),
         native=_frames.days_between(lf, nw.col("b"), nw.col("a")),
     ).collect()
     # 2000-02-29 12:00 is 11016.5 days after 1970-01-01

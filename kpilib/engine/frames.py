@@ -16,6 +16,13 @@ from typing import Any
 import narwhals as nw
 
 from kpilib.engine import pandas_input as P
+from kpilib.engine.dates import (  # noqa: F401 - the frame helpers callers use as F.*
+    censor,
+    days_between,
+    month_key,
+    month_label,
+    period_month_key,
+)
 from kpilib.errors import DataError, ParameterError
 
 NONE_KEY = "\x00"  # sentinel for a null join key
@@ -215,64 +222,9 @@ def max_of(cols: Sequence[str]) -> nw.Expr:
     return nw.max_horizontal(*[nw.col(c).max() for c in cols])
 
 
-def days_between(lf: nw.LazyFrame, later: nw.Expr, earlier: nw.Expr) -> nw.Expr:
-    """Days from *earlier* to *later* as Float64.
-
-    pandas, polars and DuckDB subtract; engines without a duration's
-    ``total_seconds`` (PySpark) count days since 1970 from the calendar fields,
-    to the second.
-    """
-    impl = lf.implementation
-    if impl.is_pandas_like() or impl.is_polars() or impl.is_duckdb():
-        return (later - earlier).dt.total_seconds() / 86400.0
-    return _epoch_days(later) - _epoch_days(earlier)
-
-
-def _epoch_days(e: nw.Expr) -> nw.Expr:
-    y1 = e.dt.year().cast(nw.Int64) - 1
-    # days from 1970-01-01 to 1 January of the year: 365 a year plus the leap days
-    jan1 = (
-        (y1 - 1969) * 365
-        + (y1 // 4 - 1969 // 4)
-        - (y1 // 100 - 1969 // 100)
-        + (y1 // 400 - 1969 // 400)
-    )
-    clock = (
-        e.dt.hour().cast(nw.Float64) * 3600
-        + e.dt.minute().cast(nw.Float64) * 60
-        + e.dt.second().cast(nw.Float64)
-    )
-    return (jan1 + e.dt.ordinal_day().cast(nw.Int64) - 1).cast(nw.Float64) + clock / 86400.0
-
-
 def date_columns(lf: nw.LazyFrame) -> list[str]:
     """The ``*_at`` columns of a leads frame."""
     return [c for c in columns(lf) if c.endswith("_at")]
-
-
-def censor(lf: nw.LazyFrame, cols: Sequence[str], cutoff: dt.datetime) -> nw.LazyFrame:
-    """Null every date of *cols* on or after *cutoff* (the day after as_of)."""
-    return lf.with_columns(*[nw.when(nw.col(c) < cutoff).then(nw.col(c)).alias(c) for c in cols])
-
-
-def month_key(expr: nw.Expr) -> nw.Expr:
-    """Month key ``year * 12 + month - 1`` of a datetime expression."""
-    return expr.dt.year().cast(nw.Int64) * 12 + expr.dt.month().cast(nw.Int64) - 1
-
-
-def period_month_key(expr: nw.Expr) -> nw.Expr:
-    """Month key of a "YYYY-MM" string expression."""
-    year = expr.str.slice(0, 4).cast(nw.Int64)
-    return year * 12 + expr.str.slice(5, 2).cast(nw.Int64) - 1
-
-
-def month_label(key: nw.Expr) -> nw.Expr:
-    """The "YYYY-MM" label of a month-key expression."""
-    month = (key % 12 + 1).cast(nw.Int64)
-    pad = nw.when(month < 10).then(nw.lit("0")).otherwise(nw.lit(""))
-    return nw.concat_str(
-        [(key // 12).cast(nw.Int64).cast(nw.String), nw.lit("-"), pad, month.cast(nw.String)]
-    )
 
 
 def count_if(condition: nw.Expr) -> nw.Expr:
