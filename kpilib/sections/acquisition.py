@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
+from kpilib.data.schema import COST_CATEGORIES as SCHEMA_CATEGORIES
 from kpilib.data.periods import parse_period, resolve_as_of
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
@@ -37,7 +38,7 @@ __all__ = [
 
 LTV_HORIZON = 12
 """Months after acquisition at which payback and LTV:CAC are read (or the history there is)."""
-COST_CATEGORIES = ("salaries", "bonuses", "expenses", "campaigns", "other")
+COST_CATEGORIES = (*SCHEMA_CATEGORIES, "other")
 
 
 @dataclass
