@@ -18,8 +18,8 @@ from typing import Any
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
-from kpilib.data.schema import COST_CATEGORIES as SCHEMA_CATEGORIES
 from kpilib.data.periods import parse_period, resolve_as_of
+from kpilib.data.schema import COST_CATEGORIES as SCHEMA_CATEGORIES
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import cac
