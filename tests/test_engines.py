@@ -19,6 +19,7 @@ from kpilib.kpis.acquisition import cac
 from kpilib.kpis.closing import qualified_to_customer, win_rate
 from kpilib.kpis.funnel import funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
+from kpilib.kpis.retention import retention
 from kpilib.kpis.value import cohort_value, payback
 
 CALLS = {
@@ -31,6 +32,9 @@ CALLS = {
     "payback": lambda t: payback(t["leads"], t["orders"], t["costs"], as_of="2026-11-30"),
     "payback_channel": lambda t: payback(t["leads"], t["orders"], t["costs"], by="channel"),
     "cohort_empty": lambda t: cohort_value(t["leads"], t["orders"], as_of="2026-09-15"),
+    "retention": lambda t: retention(t["leads"], t["orders"]),
+    "retention_closed": lambda t: retention(t["leads"], t["orders"], as_of="2026-11-30"),
+    "retention_empty": lambda t: retention(t["leads"], t["orders"], as_of="2026-09-15"),
     "funnel": lambda t: funnel(t["leads"], period="2026-10", window_days=5),
     "funnel_by": lambda t: funnel(t["leads"], by="owner", as_of="2026-10-12"),
     "funnel_empty": lambda t: funnel(t["leads"], period="2025-01"),

@@ -12,6 +12,7 @@ from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import CAC_COLUMNS
 from kpilib.kpis.funnel import FUNNEL_COLUMNS
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
+from kpilib.kpis.retention import RETENTION_COLUMNS
 from kpilib.kpis.tables import TABLE_NAMES, compute_all, neutralise, write_tables
 from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS
 
@@ -22,6 +23,7 @@ COLUMNS = {
     "funnel": ["source", *FUNNEL_COLUMNS],
     "cohort_value": COHORT_VALUE_COLUMNS,
     "payback": PAYBACK_COLUMNS,
+    "retention": RETENTION_COLUMNS,
 }
 
 
@@ -42,11 +44,20 @@ def test_compute_all_tables():
     assert funnel["source"].dropna().unique().tolist() == ["ads", "events", "referral"]
     # October leads by 10-15: L3-L7 = 5
     assert funnel["reached"].tolist()[0] == 5
+    # retention by 10-15: cohort 2026-09 = C1 (orders 09-20, 10-13), 2026-10 = C2, C3
+    # (orders 10-08, 10-14); October is open on the 15th, so its cells are partial
+    ret = tables["retention"]
+    assert ret["cohort"].tolist() == ["2026-09", "2026-09", "2026-10"]
+    assert ret["months_since"].tolist() == [0, 1, 0]
+    assert ret["customers"].tolist() == [1, 1, 2]
+    assert ret["active"].tolist() == [1, 1, 2]
+    assert ret["retention"].tolist() == [1.0, 1.0, 1.0]
+    assert ret["partial"].tolist() == [False, True, True]
 
 
 def test_missing_tables_give_empty_frames():
     tables = compute_all(Dataset(leads=leads()), period="2026-10")
-    for name in ("attainment", "cac", "cohort_value", "payback"):
+    for name in ("attainment", "cac", "cohort_value", "payback", "retention"):
         assert len(tables[name]) == 0
         assert list(tables[name].columns) == COLUMNS[name]
     assert len(tables["funnel"]) == 16  # 4 stages for all, ads, events, referral

@@ -198,3 +198,9 @@ class KpiMethods:
             ltv_to_cac_min=s.ltv_to_cac_min,
             payback_max_months=s.payback_max_months,
         )
+
+    def retention(self, *, as_of: Any = None) -> Any:
+        """:func:`kpilib.kpis.retention.retention` of the dataset's leads and orders."""
+        from kpilib.kpis.retention import retention
+
+        return retention(self.leads, self._table("orders", "retention"), as_of=self._day(as_of))

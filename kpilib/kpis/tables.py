@@ -15,6 +15,7 @@ from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import CAC_COLUMNS
 from kpilib.kpis.funnel import FUNNEL_COLUMNS
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
+from kpilib.kpis.retention import RETENTION_COLUMNS
 from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS
 
 __all__ = [
@@ -26,7 +27,7 @@ __all__ = [
     "TABLE_NAMES",
 ]
 
-TABLE_NAMES = ("attainment", "cac", "funnel", "cohort_value", "payback")
+TABLE_NAMES = ("attainment", "cac", "funnel", "cohort_value", "payback", "retention")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -58,7 +59,9 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     - funnel: the lead cohort of *period*, first for all sources (source
       empty) then per source, with the dataset's conversion window
       (kpi.toml's, else derived from the data: see ``Dataset.conversion_window``);
-    - cohort_value and payback: every acquisition cohort up to as_of.
+    - cohort_value and payback: every acquisition cohort up to as_of;
+    - retention: every acquisition cohort up to as_of, month by month (the
+      month holding as_of marked ``partial`` while it is open).
 
     A table whose input the dataset lacks (no targets, costs or orders) is
     empty, with its columns. Settings (stages, thresholds, fiscal year,
@@ -69,7 +72,7 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     >>> from kpilib.data.load import load_dataset
     >>> tables = compute_all(load_dataset("data/sample"), period="2026-10")
     >>> sorted(tables)
-    ['attainment', 'cac', 'cohort_value', 'funnel', 'payback']
+    ['attainment', 'cac', 'cohort_value', 'funnel', 'payback', 'retention']
     """
     s = dataset.settings
     parse_period(period, fiscal_year_start=s.fiscal_year_start)
@@ -94,6 +97,10 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
         out["payback"] = dataset_payback(dataset, as_of=day)
     else:
         out["payback"] = _empty(PAYBACK_COLUMNS)
+    if dataset.orders is not None:
+        out["retention"] = F.to_pandas(dataset.retention(as_of=day))
+    else:
+        out["retention"] = _empty(RETENTION_COLUMNS)
     assert list(out["funnel"].columns) == ["source", *FUNNEL_COLUMNS]
     return {name: out[name] for name in TABLE_NAMES}
 
@@ -133,7 +140,8 @@ def write_tables(
     """Write the tables of :func:`compute_all` to *out*, one file each.
 
     Files are named after the tables (``attainment.csv``, ``cac.csv``,
-    ``funnel.csv``, ``cohort_value.csv``, ``payback.csv``, or ``.xlsx``); empty
+    ``funnel.csv``, ``cohort_value.csv``, ``payback.csv``, ``retention.csv``, or
+    ``.xlsx``); empty
     cells stand for missing values; text that a spreadsheet would run as a
     formula is neutralised (see :func:`neutralise`). Returns the paths
     written, in that order. All files are written first under temporary

@@ -51,14 +51,21 @@ def first_customers(leads: nw.LazyFrame, day: dt.datetime) -> nw.LazyFrame:
     return F.materialise_small(firsts.select("customer_id", "acquired_at", "source"))
 
 
-def _prepare(leads: Any, orders: Any, as_of: Any, what: str, costs: Any = None) -> tuple:
-    optional = ("costs",) if what == "cohort_value" else ()
+def _prepare(
+    leads: Any,
+    orders: Any,
+    as_of: Any,
+    what: str,
+    costs: Any = None,
+    order_columns: tuple[str, ...] = ("customer_id", "order_date", "gross_margin"),
+) -> tuple:
+    optional = ("costs",) if what in ("cohort_value", "retention") else ()
     # the leads are read for their first sales only (and their dates, for as_of): on
     # pandas input, the text columns are converted for the rows with a sale only
     kind, lf = F.lazy_inputs(
         optional,
         # payback's CAC shares costs by new customers: no column of every lead is read
-        keep={"leads": [], "orders": ["customer_id", "order_date", "gross_margin"]},
+        keep={"leads": [], "orders": list(order_columns)},
         sales=SALE_COLUMNS,
         leads=leads,
         orders=orders,
@@ -67,13 +74,57 @@ def _prepare(leads: Any, orders: Any, as_of: Any, what: str, costs: Any = None) 
     leads_lf, orders_lf = lf["leads"], lf["orders"]
     assert leads_lf is not None and orders_lf is not None
     F.require(leads_lf, "leads", ["lead_at", "sale_at", "customer_id"], what)
-    F.require(orders_lf, "orders", ["customer_id", "order_date", "gross_margin"], what)
+    F.require(orders_lf, "orders", list(order_columns), what)
     latest = F.latest_date(
         leads=(leads_lf, F.date_columns(leads_lf)), orders=(orders_lf, ["order_date"])
     )
     day = resolve_as_of(as_of, latest)
     firsts = first_customers(F.sales_of(lf), day)
     return kind, leads_lf, firsts, orders_lf, lf["costs"], day
+
+
+def cohort_buyers(firsts: nw.LazyFrame, group: list[str]) -> nw.LazyFrame:
+    """customer_id and *group* (``_c`` = the cohort's month key, [channel]) per customer."""
+    return firsts.with_columns(
+        _c=F.month_key(nw.col("acquired_at")),
+        channel=nw.col("source").fill_null("unknown"),
+    ).select("customer_id", *group)
+
+
+def cohort_grid(buyers: nw.LazyFrame, group: list[str], as_of_key: int) -> nw.LazyFrame:
+    """One row per cohort (*group*) and months_since 0 .. as_of's month, with its customers."""
+    cohorts = F.materialise_small(buyers.group_by(*group).agg(nw.len().alias("customers")))
+    first = cohorts.select(nw.col("_c").min()).collect().item(0, 0)
+    span = 0 if first is None or first != first else as_of_key - int(first)
+    months = F.small_frame(
+        cohorts, {"months_since": list(range(span + 1))}, {"months_since": nw.Int64}
+    )
+    return (
+        cohorts.join(months, how="cross")
+        .filter(nw.col("months_since") <= as_of_key - nw.col("_c"))
+        .select(*group, nw.col("customers").cast(nw.Int64), "months_since")
+    )
+
+
+def cohort_orders(
+    orders: nw.LazyFrame, buyers: nw.LazyFrame, day: dt.datetime, columns: list[str]
+) -> nw.LazyFrame:
+    """Orders up to *day* of the cohorts' customers, with their ``months_since``.
+
+    An order dated before its customer's acquisition counts in month 0; orders of
+    customers absent from *buyers* are left out.
+    """
+    cutoff = day + dt.timedelta(days=1)
+    return (
+        orders.filter(nw.col("order_date") < cutoff, ~nw.col("customer_id").is_null())
+        .select("customer_id", "order_date", *columns)
+        .join(buyers, on="customer_id", how="inner")
+        .with_columns(
+            months_since=nw.max_horizontal(
+                F.month_key(nw.col("order_date")) - nw.col("_c"), nw.lit(0)
+            ).cast(nw.Int64)
+        )
+    )
 
 
 def cohort_value_lazy(
@@ -91,35 +142,14 @@ def cohort_value_lazy(
     """
     keys = _keys(by)
     group = ["_c", *keys[1:]]  # the month key stands for the cohort label until the end
-    cutoff = day + dt.timedelta(days=1)
     as_of_key = day.year * 12 + day.month - 1
     if firsts is None:
         firsts = first_customers(leads, day)
-    buyers = firsts.with_columns(
-        _c=F.month_key(nw.col("acquired_at")),
-        channel=nw.col("source").fill_null("unknown"),
-    ).select("customer_id", *group)
-    cohorts = F.materialise_small(buyers.group_by(*group).agg(nw.len().alias("customers")))
-    first = cohorts.select(nw.col("_c").min()).collect().item(0, 0)
-    span = 0 if first is None or first != first else as_of_key - int(first)
-    months = F.small_frame(
-        cohorts, {"months_since": list(range(span + 1))}, {"months_since": nw.Int64}
-    )
-    grid = (
-        cohorts.join(months, how="cross")
-        .filter(nw.col("months_since") <= as_of_key - nw.col("_c"))
-        .select(*group, nw.col("customers").cast(nw.Int64), "months_since")
-    )
+    buyers = cohort_buyers(firsts, group)
+    grid = cohort_grid(buyers, group, as_of_key)
     margins = (
-        orders.filter(nw.col("order_date") < cutoff, ~nw.col("customer_id").is_null())
-        .select("customer_id", "order_date", "gross_margin")
-        .join(buyers, on="customer_id", how="inner")
-        .with_columns(
-            months_since=nw.max_horizontal(
-                F.month_key(nw.col("order_date")) - nw.col("_c"), nw.lit(0)
-            ).cast(nw.Int64),
-            _m=nw.col("gross_margin").fill_null(0.0).cast(nw.Float64),
-        )
+        cohort_orders(orders, buyers, day, ["gross_margin"])
+        .with_columns(_m=nw.col("gross_margin").fill_null(0.0).cast(nw.Float64))
         .group_by(*group, "months_since")
         .agg(nw.col("_m").sum())
     )
