@@ -129,7 +129,9 @@ def test_closed_month_in_english():
         "After 1 month, the September 2026 cohort’s LTV:CAC is 0.6:1 across channels; "
         "2 of 2 channels are below the 3.0:1 line. "
         "These lifetime values are observed, not projected: young cohorts will still grow "
-        "(the projection follows below)."
+        "(the projection follows below). "
+        "No cohort has lived a whole twelfth month yet: it is too early to say how many "
+        "customers are still buying after a year."
     )
 
 

@@ -27,6 +27,7 @@ from kpilib.kpis.tables import dataset_payback
 from kpilib.kpis.value import cohort_value
 from kpilib.sections.model import Basis, Fact, Finding, Unit, fact, missing
 from kpilib.sections.projection import Projection, build_projection
+from kpilib.sections.retention import RetentionSection, build_retention
 
 __all__ = [
     "AcquisitionSection",
@@ -60,8 +61,9 @@ class AcquisitionSection:
     month), ``payback_frame`` and ``payback_by_channel`` (:func:`kpilib.payback`),
     ``cohort_value_frame`` (:func:`kpilib.cohort_value`), ``ltv_by_channel``
     (channel, cac, clv, ltv_to_cac of ``ltv_cohort``) and ``curve_cohorts``
-    (the cohorts the value chart draws, oldest first). ``missing`` names the
-    tables the page lacks ("costs", "orders").
+    (the cohorts the value chart draws, oldest first). ``retention``: retention
+    after a year and the customer lifetime. ``missing`` names the tables the
+    page lacks ("costs", "orders").
     """
 
     period: str
@@ -94,6 +96,7 @@ class AcquisitionSection:
     channels_below: Fact | None = None
     channels_rated: Fact | None = None
     projection: Projection = field(default_factory=Projection)
+    retention: RetentionSection | None = None
     cac_frame: pd.DataFrame | None = None
     payback_frame: pd.DataFrame | None = None
     payback_by_channel: pd.DataFrame | None = None
@@ -251,6 +254,7 @@ def build_acquisition(dataset: Dataset, *, period: str, as_of: Any = None) -> Ac
         if "costs" not in missing_tables:
             _value_facts(out, dataset, day)
     out.projection = build_projection(dataset, period=period, as_of=day, cohort=out.ltv_cohort)
+    out.retention = build_retention(dataset, period=period, as_of=day, projection=out.projection)
     out.findings = _findings(out)
     return out
 

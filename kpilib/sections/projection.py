@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import narwhals as nw
 import pandas as pd
@@ -46,7 +47,9 @@ class Projection:
     ordered on more than one day: what the models learn from. With ``reason``
     "data", ``error`` is the problem found in the orders (file, column, rows).
     ``result`` is :func:`kpilib.projected_payback` (every cohort) and
-    ``curves`` the projected curves; both None with ``reason`` set.
+    ``curves`` the projected curves; both None with ``reason`` set. ``beta_geo``
+    is the fitted BG/NBD model (None unless it was fitted), which the
+    retention section reads the probability of being alive from.
     """
 
     cohort: str | None = None
@@ -70,6 +73,7 @@ class Projection:
     curves: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     reason: str | None = None
+    beta_geo: Any = None
 
 
 def _model_inputs(dataset: Dataset, day: dt.datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -155,6 +159,7 @@ def build_projection(
         out.buyers, out.repeat_buyers = _buyers(inputs[1], as_of)
         return out
     out.result, out.curves, out.notes = result, projection.curves, list(projection.notes)
+    out.beta_geo = projection.beta_geo
     rows = result.set_index("cohort")
     if cohort not in rows.index:
         out.reason = "no_cohort"

@@ -17,6 +17,7 @@ from kpilib.story.blocks import Narrative, _cap, months_text
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import phrase
 from kpilib.story.render import fact_text, name_text
+from kpilib.story.retention import retention_text
 
 __all__ = ["acquisition_text", "projection_text", "size"]
 
@@ -116,8 +117,10 @@ def _value_text(sec: AcquisitionSection, fmt: Formatter) -> list[str]:
 
 def acquisition_text(section: AcquisitionSection, fmt: Formatter) -> Narrative:
     """CAC of the period (month-to-date while open) against the previous month when
-    comparable, the cost mix, the channels, then payback and LTV:CAC of the cohort read."""
-    return Narrative([*_cac_text(section, fmt), *_value_text(section, fmt)])
+    comparable, the cost mix, the channels, then payback and LTV:CAC of the cohort read,
+    and how long customers stay (:func:`kpilib.story.retention.retention_text`)."""
+    value = [*_value_text(section, fmt), *retention_text(section.retention, fmt)]
+    return Narrative([*_cac_text(section, fmt), *value])
 
 
 def projection_text(section: AcquisitionSection, fmt: Formatter) -> Narrative:
