@@ -25,6 +25,7 @@ from kpilib.charts.objectives import (
     target_realism,
     team_attainment,
 )
+from kpilib.charts.retention import retention_heatmap
 
 __all__ = [
     "OKABE_ITO",
@@ -45,6 +46,7 @@ __all__ = [
     "funnel_stages",
     "source_conversion",
     "conversion_trend",
+    "retention_heatmap",
 ]
 
 register_display()

@@ -35,7 +35,7 @@ YEAR_MONTH = 12
 DISAGREE = 1.5
 """The two lifetimes disagree widely when the larger is more than 1.5 times the smaller."""
 HEAT_COHORTS = 12
-"""Cohorts the heatmap shows: the last 12 up to the period."""
+"""Cohorts the heatmap shows: those of the 12 months before the period."""
 
 
 @dataclass
@@ -55,13 +55,16 @@ class RetentionSection:
     its pooled rate run on, and no sentence rests on it), else None.
     ``disagree`` is True when both are quotable and differ by more than
     :data:`DISAGREE` times. ``table`` is :func:`kpilib.retention`; ``heat`` its
-    rows of the last 12 cohorts up to the period, months 1 to 12 (the chart's).
+    rows of the 12 cohorts acquired in the 12 months before the period, months 1
+    to 12, and ``pooled`` per month 1 to 12 Σ active / Σ customers over every
+    cohort whose month is whole (month 12 is ``year_retention``): the chart's.
     ``reason``: "no_orders" (no orders table), "no_customers" (no cohort by as_of).
     """
 
     horizon: Fact = field(default_factory=lambda: missing("months", "modelled", None, "settings"))
     table: pd.DataFrame | None = None
     heat: pd.DataFrame | None = None
+    pooled: pd.DataFrame | None = None
     year_retention: Fact | None = None
     year_cohorts: Fact | None = None
     year_customers: Fact | None = None
@@ -99,11 +102,25 @@ def _lifetime_facts(life: Lifetime, basis: Basis, source: str) -> tuple[Fact, Fa
     )
 
 
-def _heat(table: pd.DataFrame, period: str) -> pd.DataFrame:
-    first = parse_period(period).shift(-(HEAT_COHORTS - 1)).label
-    keep = (table["cohort"] >= first) & (table["cohort"] <= period)
+def _heat(table: pd.DataFrame, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chart's cells: months 1 to 12 of the 12 cohorts acquired in the 12 months
+    before *period* (the oldest has a 12th month), and the pooled row: per month,
+    Σ active / Σ customers over every cohort whose month is whole."""
+    span = parse_period(period)
+    first, last = span.shift(-HEAT_COHORTS).label, span.shift(-1).label
     months = table["months_since"].between(1, YEAR_MONTH)
-    return table[keep & months].reset_index(drop=True)
+    cells = table[(table["cohort"] >= first) & (table["cohort"] <= last) & months]
+    whole = table[months & ~table["partial"].astype(bool)]
+    sums = whole.groupby("months_since")[["active", "customers"]].sum()
+    pooled = pd.DataFrame(
+        {
+            "months_since": sums.index.astype("int64"),
+            "active": sums["active"].to_numpy(),
+            "customers": sums["customers"].to_numpy(),
+            "retention": (sums["active"] / sums["customers"]).to_numpy(),
+        }
+    )
+    return cells.reset_index(drop=True), pooled
 
 
 def build_retention(
@@ -133,7 +150,7 @@ def build_retention(
     if not len(table):
         out.reason = "no_customers"
         return out
-    out.heat = _heat(table, period)
+    out.heat, out.pooled = _heat(table, period)
     _year(out, table)
     life = cohort_lifetime(table, horizon_months=horizon)
     out.cohort_curve = life.curve

@@ -159,6 +159,10 @@ PHRASES_RETENTION: dict[str, dict[str, Any]] = {
         "fr": "Part de chaque cohorte qui commande, mois par mois ; aucune cohorte n’a encore "
         "de douzième mois complet",
     },
+    "ret.chart.pooled": {
+        "en": "All cohorts",
+        "fr": "Toutes",
+    },
     "ret.chart.x": {
         "en": "Months since acquisition",
         "fr": "Mois depuis l’acquisition",
