@@ -13,7 +13,8 @@ named ``<script>`` shows as text.
 This module gathers the page renderers for the notebooks: the summary's tiles
 and findings (:mod:`kpilib.story.summary`), the objectives page
 (:mod:`kpilib.story.objectives`), acquisition and value
-(:mod:`kpilib.story.acquisition`), the funnel (:mod:`kpilib.story.funnel`) and
+(:mod:`kpilib.story.acquisition`, with retention and lifetime from
+:mod:`kpilib.story.retention`), the funnel (:mod:`kpilib.story.funnel`) and
 the appendix (:mod:`kpilib.story.notes`); the sentences live in
 :mod:`kpilib.story.phrases`.
 """
@@ -29,6 +30,7 @@ from kpilib.story.funnel import funnel_text
 from kpilib.story.notes import appendix, definitions
 from kpilib.story.objectives import objectives_text
 from kpilib.story.phrases import phrase
+from kpilib.story.retention import lifetime_text
 from kpilib.story.summary import Tiles, findings, tiles
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "objectives_text",
     "acquisition_text",
     "projection_text",
+    "lifetime_text",
     "funnel_text",
     "appendix",
     "label",
