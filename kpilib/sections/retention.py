@@ -158,7 +158,7 @@ def build_retention(
     out.cohort_observed = fact(
         steps.max(), "months", "observed", None, "cohort_lifetime.curve: last observed step"
     )
-    basis: Basis = "modelled" if life.curve["extrapolated"][:horizon].any() else "observed"
+    basis: Basis = "modelled" if life.curve["extrapolated"].any() else "observed"
     out.cohort_months, out.cohort_churn = _lifetime_facts(life, basis, "cohort_lifetime")
     if projection.beta_geo is not None:
         model = model_lifetime(projection.beta_geo, horizon_months=horizon)

@@ -110,13 +110,14 @@ PHRASES_RETENTION: dict[str, dict[str, Any]] = {
     },
     "ret.disagree": {
         "en": "The two disagree widely, because only the cohort curves read a quiet month as "
-        "a departure; the sentence above quotes the model.",
+        "a departure; the lifetime the page quotes is the model’s.",
         "fr": "Les deux estimations divergent nettement, car seules les courbes de cohortes "
-        "lisent un mois sans commande comme un départ ; la phrase ci-dessus cite le modèle.",
+        "lisent un mois sans commande comme un départ ; la durée de vie citée est celle du "
+        "modèle.",
     },
     "ret.agree": {
-        "en": "The two estimates are close; the sentence above quotes the model.",
-        "fr": "Les deux estimations sont proches ; la phrase ci-dessus cite le modèle.",
+        "en": "The two estimates are close; the lifetime the page quotes is the model’s.",
+        "fr": "Les deux estimations sont proches ; la durée de vie citée est celle du modèle.",
     },
     "ret.cohorts.short": {
         "en": "The cohort curves cover only {observed}: too short to estimate a lifetime over "
