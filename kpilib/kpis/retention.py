@@ -104,23 +104,21 @@ def retention(leads: Any, orders: Any, *, as_of: Any = None) -> Any:
     Examples
     --------
     >>> import pandas as pd
-    >>> leads = pd.DataFrame({
-    ...     "lead_id": ["L1", "L2"], "source": ["ads", "ads"],
-    ...     "lead_at": pd.to_datetime(["2026-08-01", "2026-08-02"]),
-    ...     "sale_at": pd.to_datetime(["2026-08-10", "2026-08-20"]),
-    ...     "customer_id": ["C1", "C2"],
-    ... })
+    >>> sales = pd.to_datetime(["2026-07-05", "2026-07-20", "2026-08-02"])
+    >>> leads = pd.DataFrame({"lead_id": ["L1", "L2", "L3"], "lead_at": sales,
+    ...                       "sale_at": sales, "customer_id": ["A", "B", "C"]})
     >>> orders = pd.DataFrame({
-    ...     "customer_id": ["C1", "C2", "C1", "C1"],
-    ...     "order_date": pd.to_datetime(["2026-08-10", "2026-08-20", "2026-09-05",
-    ...                                   "2026-10-05"]),
-    ...     "gross_margin": [100.0, 300.0, 50.0, 20.0],
+    ...     "customer_id": ["A", "B", "A", "C", "C"],
+    ...     "order_date": pd.to_datetime(["2026-07-05", "2026-07-20", "2026-08-09",
+    ...                                   "2026-08-02", "2026-09-03"]),
     ... })
-    >>> retention(leads, orders, as_of="2026-10-15")
+    >>> retention(leads, orders, as_of="2026-09-15")
         cohort  months_since  customers  active  retention  partial
-    0  2026-08             0          2       2        1.0    False
-    1  2026-08             1          2       1        0.5    False
-    2  2026-08             2          2       1        0.5     True
+    0  2026-07             0          2       2        1.0    False
+    1  2026-07             1          2       1        0.5    False
+    2  2026-07             2          2       0        0.0     True
+    3  2026-08             0          1       1        1.0    False
+    4  2026-08             1          1       1        1.0     True
     """
     kind, leads_lf, firsts, orders_lf, _, day = _prepare(
         leads, orders, as_of, "retention", order_columns=("customer_id", "order_date")
