@@ -140,3 +140,10 @@ def test_no_orders_and_no_customer():
         quiet(), period="2024-12", as_of=dt.datetime(2024, 12, 31), projection=Projection()
     )
     assert early.reason == "no_customers"
+
+
+def test_heat_takes_the_oldest_cohorts_when_the_data_starts_at_the_period():
+    # period 2025-01 is the data's first month: no cohort before it, so the chart shows
+    # the 12 oldest (2025-01 .. 2025-12): here 2025-01, 2025-02 and 2025-06
+    sec = build_retention(quiet(), period="2025-01", as_of=AS_OF, projection=Projection())
+    assert sorted(sec.heat["cohort"].unique()) == ["2025-01", "2025-02", "2025-06"]
