@@ -11,12 +11,12 @@ import pytest
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.settings import Settings
-from kpilib.kpis.clv import BetaGeo
 from kpilib.sections.projection import Projection
 from kpilib.sections.retention import build_retention
 
-# r = alpha = a = b = 1 in months: S(t) = ln(1 + t) / t (see test_retention)
-UNIFORM = BetaGeo.from_params(r=1.0, alpha=1.0, a=1.0, b=1.0, time_unit="months")
+# a projection's fit with r = alpha = a = b = 1 in months: S(t) = ln(1 + t) / t
+# (see test_retention)
+UNIFORM = {"bg_params": {"r": 1.0, "alpha": 1.0, "a": 1.0, "b": 1.0}, "bg_time_unit": "months"}
 
 
 def _dataset(sales: dict[str, str], orders: list[tuple[str, str]], horizon: int) -> Dataset:
@@ -97,7 +97,7 @@ def test_cohort_lifetime_facts_and_immature_curve():
 
 
 def test_model_lifetime_comes_from_the_projection_fit():
-    projection = dataclasses.replace(Projection(), beta_geo=UNIFORM)
+    projection = dataclasses.replace(Projection(), **UNIFORM)
     sec = build_retention(quiet(), period="2026-02", as_of=AS_OF, projection=projection)
     # 1 + ln 2 + ln(3)/2 = 2.2425; churn = 1 - (ln(4)/3)^(1/3) = 0.2268
     assert sec.model_months.value == pytest.approx(1 + math.log(2) + math.log(3) / 2, abs=1e-6)
@@ -124,7 +124,7 @@ def test_a_mature_curve_is_quoted_without_a_model_and_disagreement_is_said():
     assert (sec.cohort_months.value, sec.cohort_churn.value) == (12.0, 0.0)
     assert sec.cohort_months.basis == "observed"
     assert sec.used == "cohorts" and sec.lifetime is sec.cohort_months
-    with_model = dataclasses.replace(Projection(), beta_geo=UNIFORM)
+    with_model = dataclasses.replace(Projection(), **UNIFORM)
     sec = build_retention(loyal(), period="2026-01", as_of=as_of, projection=with_model)
     # the model: sum of ln(1 + k) / k for k = 1..11, plus 1 = 5.08; 12 / 5.08 > 1.5
     model = 1 + sum(math.log(1 + k) / k for k in range(1, 12))

@@ -32,7 +32,7 @@ def plain(text: str) -> str:
 
 
 def test_sentence_with_the_model_in_english_and_french():
-    projection = dataclasses.replace(Projection(), beta_geo=UNIFORM)
+    projection = dataclasses.replace(Projection(), **UNIFORM)
     sec = build_retention(quiet(), period="2026-02", as_of=AS_OF, projection=projection)
     # model: 2.24 months over 3 -> "2 months"; month 12: 1 of 2 in 1 cohort -> 50%
     assert retention_text(sec, EN) == [
@@ -79,7 +79,7 @@ def test_no_cohort_a_year_old_says_it_is_too_early():
 
 
 def test_both_estimates_and_their_disagreement():
-    projection = dataclasses.replace(Projection(), beta_geo=UNIFORM)
+    projection = dataclasses.replace(Projection(), **UNIFORM)
     day = dt.datetime(2026, 1, 31)
     sec = build_retention(loyal(), period="2026-01", as_of=day, projection=projection)
     # model 5.08 months (-> "5 months"), churn 1 - (ln(13)/12)^(1/12) = 1 - 0.2137^(1/12)

@@ -47,9 +47,10 @@ class Projection:
     ordered on more than one day: what the models learn from. With ``reason``
     "data", ``error`` is the problem found in the orders (file, column, rows).
     ``result`` is :func:`kpilib.projected_payback` (every cohort) and
-    ``curves`` the projected curves; both None with ``reason`` set. ``beta_geo``
-    is the fitted BG/NBD model (None unless it was fitted), which the
-    retention section reads the probability of being alive from.
+    ``curves`` the projected curves; both None with ``reason`` set. ``bg_params``
+    holds the fitted BG/NBD parameters (r, alpha, a, b; empty unless fitted) in
+    ``bg_time_unit``, which the retention section reads the probability of being
+    alive from (``beta_geo`` rebuilds the model from them).
     """
 
     cohort: str | None = None
@@ -73,7 +74,17 @@ class Projection:
     curves: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     reason: str | None = None
-    beta_geo: Any = None
+    bg_params: dict[str, float] = field(default_factory=dict)
+    bg_time_unit: str | None = None
+
+    @property
+    def beta_geo(self) -> Any:
+        """The fitted BG/NBD model, rebuilt from ``bg_params`` (None without a fit)."""
+        if not self.bg_params:
+            return None
+        from kpilib.kpis.clv import BetaGeo
+
+        return BetaGeo.from_params(**self.bg_params, time_unit=self.bg_time_unit)  # type: ignore[arg-type]
 
 
 def _model_inputs(dataset: Dataset, day: dt.datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -159,7 +170,9 @@ def build_projection(
         out.buyers, out.repeat_buyers = _buyers(inputs[1], as_of)
         return out
     out.result, out.curves, out.notes = result, projection.curves, list(projection.notes)
-    out.beta_geo = projection.beta_geo
+    if projection.beta_geo is not None:
+        out.bg_params = dict(projection.beta_geo.params_)
+        out.bg_time_unit = projection.beta_geo.time_unit_
     rows = result.set_index("cohort")
     if cohort not in rows.index:
         out.reason = "no_cohort"

@@ -129,8 +129,8 @@ def build_retention(
 ) -> RetentionSection:
     """Retention after a year and the lifetime of *dataset*'s customers as seen on *as_of*.
 
-    *projection* is the acquisition section's: its fitted BG/NBD model (if any)
-    gives the model's lifetime. See :class:`RetentionSection`.
+    *projection* is the acquisition section's: its fitted BG/NBD parameters (if
+    any) give the model's lifetime. See :class:`RetentionSection`.
 
     Examples
     --------
@@ -161,8 +161,9 @@ def build_retention(
     )
     basis: Basis = "modelled" if life.curve["extrapolated"].any() else "observed"
     out.cohort_months, out.cohort_churn = _lifetime_facts(life, basis, "cohort_lifetime")
-    if projection.beta_geo is not None:
-        model = model_lifetime(projection.beta_geo, horizon_months=horizon)
+    fitted = projection.beta_geo  # the projection's fit, not fitted again
+    if fitted is not None:
+        model = model_lifetime(fitted, horizon_months=horizon)
         out.model_curve = model.curve
         out.model_months, out.model_churn = _lifetime_facts(model, "modelled", "model_lifetime")
     # a curve observed over less than a year is mostly the pooled rate run on: not quoted
