@@ -27,6 +27,17 @@ _LINES = {
         ("CAC payback", "first month where the cohort’s cumulative margin per customer ≥ its CAC."),
         ("LTV:CAC", "observed lifetime value (cumulative margin per customer) ÷ CAC."),
         (
+            "Retention",
+            "a cohort’s customers with an order in a month ÷ its customers; after a year = "
+            "month 12, over the cohorts whose 12th month is over (an open month counts nowhere).",
+        ),
+        (
+            "Customer lifetime",
+            "months a customer stays within the value horizon: the sum of a survival curve, "
+            "from BG/NBD’s probability of being alive, or from the cohort curves (pooled "
+            "month-to-month retention).",
+        ),
+        (
             "Funnel",
             "leads that entered in the period, followed to the as-of date; step conversion = "
             "reached ÷ reached at the previous stage; 95% Wilson intervals.",
@@ -64,6 +75,17 @@ _LINES = {
             "premier mois où la marge cumulée par client de la cohorte ≥ son CAC.",
         ),
         ("LTV:CAC", "valeur vie client observée (marge cumulée par client) ÷ CAC."),
+        (
+            "Fidélisation",
+            "clients d’une cohorte ayant commandé dans un mois ÷ ses clients ; après un an = "
+            "12ᵉ mois, sur les cohortes dont le 12ᵉ mois est clos (un mois en cours ne compte pas).",
+        ),
+        (
+            "Durée de vie client",
+            "mois passés comme client sur l’horizon de valeur : somme d’une courbe de survie, "
+            "tirée de la probabilité d’être actif du modèle BG/NBD ou des courbes de cohortes "
+            "(fidélisation d’un mois sur l’autre, cumulée).",
+        ),
         (
             "Entonnoir",
             "leads entrés dans la période, suivis jusqu’à la date d’arrêté ; conversion d’étape = "
