@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from kpi_fixtures import leads, orders
 
 from kpilib import load_dataset
@@ -194,3 +196,39 @@ def test_model_lifetime_needs_a_fitted_model_with_a_unit():
         "model_lifetime: the model is not a fitted BetaGeo with a time unit; fit it with "
         "BetaGeo().fit(rfm_summary(...)) or give from_params a time_unit."
     )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 400)),  # customer, days after 2025-01-01
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(0, 500),
+)
+def test_invariants(orders_spec, as_of_days):
+    # every customer C0..C5 buys first on day 3 x its number; orders anywhere in the range
+    start = pd.Timestamp("2025-01-01")
+    ids = [f"C{i}" for i in range(6)]
+    sales = [start + pd.Timedelta(days=3 * i) for i in range(6)]
+    frame = pd.DataFrame({"lead_id": ids, "lead_at": sales, "sale_at": sales, "customer_id": ids})
+    order = pd.DataFrame(
+        {
+            "customer_id": [f"C{c}" for c, _ in orders_spec],
+            "order_date": [start + pd.Timedelta(days=d) for _, d in orders_spec],
+        }
+    )
+    as_of = start + pd.Timedelta(days=as_of_days)
+    table = retention(frame, order, as_of=as_of)
+    assert ((table["active"] >= 0) & (table["active"] <= table["customers"])).all()
+    assert table["retention"].between(0, 1).all()
+    # the only partial cells are those of as_of's month, when it is not over
+    month = table["cohort"].map(lambda c: pd.Period(c, "M")) + table["months_since"]
+    open_month = (as_of + pd.Timedelta(days=1)).month == as_of.month
+    expected = (month == pd.Period(as_of, "M")) & open_month
+    assert table["partial"].tolist() == expected.tolist()
+    life = cohort_lifetime(table, horizon_months=6)
+    survival = life.curve["survival"].dropna().to_numpy()
+    assert ((survival >= 0) & (survival <= 1)).all()
+    assert (np.diff(survival) <= 1e-12).all()  # a survival curve never rises
