@@ -89,8 +89,9 @@ def test_both_estimates_and_their_disagreement():
         "Over their first 12 months, the BG/NBD model expects customers to stay 5 months "
         "(monthly churn 12.1%): it tells a customer who is quiet this month from one who "
         "has left.",
-        "The cohort curves give 12 months (monthly churn 0.0%; observed over 12 months, then "
-        "at the pooled rate): they count every month without an order as a loss.",
+        # observed over the whole horizon (12 steps of 12): nothing run on at the pooled rate
+        "The cohort curves give 12 months (monthly churn 0.0%; observed over 12 months): "
+        "they count every month without an order as a loss.",
         "The two disagree widely, because only the cohort curves read a quiet month as a "
         "departure; the lifetime the page quotes is the model’s.",
     ]

@@ -4,8 +4,9 @@ Merged into :data:`kpilib.story.phrases.PHRASES`; the same rules apply: every
 key in English and French with the same fields. ``{n}`` counts the cohorts
 old enough to have a whole twelfth month and changes the words around it (plural
 forms below). Months come formatted with their unit (``{months}`` is "28
-months", "28 mois"); so are ``{horizon}`` (the
-value horizon) and ``{observed}`` (the months the cohort curves observe).
+months", "28 mois"); so are ``{horizon}`` (the value horizon) and ``{observed}``
+(the months the cohort curves observe). ``{then}`` is ``ret.then_pooled`` when
+the cohort curve runs on at its pooled rate past the months observed, else empty.
 
 French: the cohort curves are « les courbes de cohortes », churn « l’attrition
 mensuelle », a month « le douzième mois ».
@@ -91,22 +92,23 @@ PHRASES_RETENTION: dict[str, dict[str, Any]] = {
     },
     "ret.cohorts": {
         "en": "The cohort curves give {months} (monthly churn {churn}; observed over "
-        "{observed}, then at the pooled rate): they count every month without an order as a "
-        "loss.",
+        "{observed}{then}): they count every month without an order as a loss.",
         "fr": "Les courbes de cohortes donnent {months} (attrition mensuelle de {churn} ; "
-        "observées sur {observed}, puis au taux moyen) : elles comptent chaque mois "
-        "sans commande comme un départ.",
+        "observées sur {observed}{then}) : elles comptent chaque mois sans commande comme "
+        "un départ.",
     },
     "ret.cohorts.only": {
-        "en": "Over their first {horizon}, the cohort curves give {months} (monthly "
-        "churn {churn}; observed over {observed}, then at the pooled rate): they count "
-        "every month without an order as a loss. The BG/NBD model was not fitted, so there is "
-        "no second estimate.",
+        "en": "Over their first {horizon}, the cohort curves give {months} (monthly churn "
+        "{churn}; observed over {observed}{then}): they count every month without an order "
+        "as a loss. The BG/NBD model was not fitted, so there is no second estimate.",
         "fr": "Sur les {horizon} suivant leur acquisition, les courbes de cohortes donnent "
-        "{months} "
-        "(attrition mensuelle de {churn} ; observées sur {observed}, puis au taux "
-        "moyen) : elles comptent chaque mois sans commande comme un départ. Le modèle BG/NBD "
-        "n’a pas été ajusté : il n’y a pas de seconde estimation.",
+        "{months} (attrition mensuelle de {churn} ; observées sur {observed}{then}) : elles "
+        "comptent chaque mois sans commande comme un départ. Le modèle BG/NBD n’a pas été "
+        "ajusté : il n’y a pas de seconde estimation.",
+    },
+    "ret.then_pooled": {
+        "en": ", then at the pooled rate",
+        "fr": ", puis au taux moyen",
     },
     "ret.disagree": {
         "en": "The two disagree widely, because only the cohort curves read a quiet month as "

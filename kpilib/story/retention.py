@@ -55,6 +55,10 @@ def lifetime_text(sec: RetentionSection | None, fmt: Formatter) -> Narrative:
         "months": fact_text(sec.cohort_months, fmt) if sec.cohort_months else "—",
         "churn": fact_text(sec.cohort_churn, fmt, 1) if sec.cohort_churn else "—",
         "observed": fact_text(sec.cohort_observed, fmt) if sec.cohort_observed else "—",
+        # past the months observed, the curve runs on at the pooled rate (basis modelled)
+        "then": phrase("ret.then_pooled", lang)
+        if sec.cohort_months is not None and sec.cohort_months.basis == "modelled"
+        else "",
     }
     out = Narrative()
     if sec.used == "model":
