@@ -13,6 +13,7 @@ from kpi_fixtures import costs, leads, orders, targets, to_pandas
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.funnel import funnel
 from kpilib.kpis.objectives import attainment
+from kpilib.kpis.retention import retention
 from kpilib.kpis.value import cohort_value, payback
 from kpilib.kpis.window import conversion_window
 
@@ -34,6 +35,7 @@ CALLS = {
     "cohort_value": lambda t: cohort_value(t["leads"], t["orders"], by="channel"),
     "payback": lambda t: payback(t["leads"], t["orders"], t["costs"]),
     "funnel": lambda t: funnel(t["leads"], by="source"),
+    "retention": lambda t: retention(t["leads"], t["orders"], as_of="2026-10-21"),
 }
 
 
