@@ -1,4 +1,4 @@
-"""kpilib: sales KPIs for Jupyter — objectives, CAC, lifetime value and the lead funnel."""
+"""kpilib: sales KPIs for Jupyter — objectives, CAC, lifetime value, retention and the lead funnel."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from kpilib.kpis.acquisition import cac
 from kpilib.kpis.closing import qualified_to_customer, win_rate
 from kpilib.kpis.funnel import funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
+from kpilib.kpis.retention import cohort_lifetime, model_lifetime, retention
 from kpilib.kpis.tables import compute_all, write_tables
 from kpilib.kpis.value import cohort_value, payback
 from kpilib.kpis.window import conversion_window
@@ -56,18 +57,21 @@ __all__ = [
     "build_report",
     "business_days",
     "cac",
+    "cohort_lifetime",
     "cohort_value",
     "compute_all",
     "conversion_window",
     "funnel",
     "funnel_trend",
     "load_dataset",
+    "model_lifetime",
     "parse_period",
     "payback",
     "projected_cohort_value",
     "projected_payback",
     "qualified_to_customer",
     "resolve_as_of",
+    "retention",
     "rfm_summary",
     "win_rate",
     "write_tables",
