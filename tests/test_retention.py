@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from kpi_fixtures import leads, orders
 
 from kpilib import load_dataset
+from kpilib.data.dataset import Dataset
 from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.clv import BetaGeo
 from kpilib.kpis.retention import (
@@ -232,3 +233,22 @@ def test_invariants(orders_spec, as_of_days):
     survival = life.curve["survival"].dropna().to_numpy()
     assert ((survival >= 0) & (survival <= 1)).all()
     assert (np.diff(survival) <= 1e-12).all()  # a survival curve never rises
+
+
+def test_dataset_without_orders_says_which_table_to_add():
+    with pytest.raises(DataError) as err:
+        Dataset(leads=leads()).retention()
+    assert str(err.value) == (
+        "The dataset has no orders table: retention needs it. Add orders.csv (or "
+        "orders.parquet) to the dataset folder; docs/data-model.md lists its columns."
+    )
+
+
+def test_horizon_must_be_a_whole_number_of_months():
+    table = _table([("A", 0, 5, 5, False)])
+    for bad in (2.5, True, "12"):
+        with pytest.raises(ParameterError) as err:
+            cohort_lifetime(table, horizon_months=bad)
+        assert str(err.value) == (
+            f"horizon_months = {bad!r} is invalid; expected a whole number of months, at least 1."
+        )
