@@ -113,15 +113,33 @@ def sales_of(frames: dict[str, nw.LazyFrame | None]) -> nw.LazyFrame:
     return sales if sales is not None else leads
 
 
-def to_native(lf: nw.LazyFrame, kind: str) -> Any:
-    """The result in the caller's kind (see :func:`lazy_inputs`)."""
+def to_native(lf: nw.LazyFrame, kind: str, *, whole: Sequence[str] = ()) -> Any:
+    """The result in the caller's kind (see :func:`lazy_inputs`).
+
+    Integer columns stay integers; *whole* names further columns of whole
+    numbers that can be missing (computed as floats, a null where unknown),
+    which come out as Int64 too: pandas' nullable ``Int64`` in pandas.
+    """
     if kind == "pandas":
-        return lf.collect(backend="pandas").to_native().reset_index(drop=True)
+        frame = lf.collect(backend="pandas").to_native().reset_index(drop=True)
+        return _whole_numbers(lf, frame, whole)
+    if whole:
+        lf = lf.with_columns(*[nw.col(c).cast(nw.Int64) for c in whole])
     if kind == "polars":
         return lf.collect(backend="polars").to_native()
     if kind in ("polars-lazy", "lazy"):
         return lf.to_native()
     return lf.collect().to_native()
+
+
+def _whole_numbers(lf: nw.LazyFrame, frame: Any, whole: Sequence[str]) -> Any:
+    """*frame* (pandas, collected from *lf*) with *lf*'s integer columns and the
+    *whole* ones as integers: ``int64``, or pandas' nullable ``Int64`` where a value
+    is missing (always for *whole*, whose values can be), never ``float64``."""
+    for name, dtype in lf.collect_schema().items():
+        if name in whole or (dtype.is_integer() and frame[name].dtype.kind == "f"):
+            frame[name] = frame[name].astype("Int64")
+    return frame
 
 
 def to_pandas(native: Any) -> Any:
