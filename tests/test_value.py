@@ -125,9 +125,10 @@ def test_errors():
     with pytest.raises(DataError) as err:
         cohort_value(leads(), orders().drop(columns=["gross_margin"]))
     assert str(err.value) == (
-        "orders: missing column gross_margin (columns found: order_id, customer_id, "
-        "order_date, revenue). cohort_value() needs customer_id, order_date, gross_margin; "
-        "rename the matching columns as docs/data-model.md shows."
+        "orders: missing column 'gross_margin' (it has: order_id, customer_id, order_date, "
+        "revenue). kpilib.cohort_value expects the orders table (customer_id, order_date, "
+        "gross_margin); pass kpilib.load_dataset(folder).orders, or rename the matching "
+        "columns as docs/data-model.md shows."
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import narwhals as nw
 
+from kpilib.data.require import require_columns
 from kpilib.engine import pandas_input as P
 from kpilib.engine.dates import (  # noqa: F401 - the frame helpers callers use as F.*
     censor,
@@ -169,16 +170,16 @@ def has_rows(native: Any) -> bool:
 
 
 def require(lf: nw.LazyFrame, table: str, columns: Sequence[str], what: str) -> None:
-    """Raise a :class:`DataError` naming the *columns* missing from *lf*."""
-    have = lf.collect_schema().names()
-    missing = [c for c in columns if c not in have]
-    if missing:
-        s = "s" if len(missing) > 1 else ""
-        raise DataError(
-            f"{table}: missing column{s} {', '.join(missing)} (columns found: "
-            f"{', '.join(have) or 'none'}). {what}() needs {', '.join(columns)}; rename the "
-            "matching columns as docs/data-model.md shows."
-        )
+    """Check that *lf*, the *table* input of ``kpilib.<what>``, has *columns*
+    (:func:`kpilib.data.require.require_columns`: a :class:`DataError` naming them)."""
+    require_columns(
+        lf,
+        columns,
+        name=table,
+        expects=f"kpilib.{what} expects the {table} table",
+        fix=f"pass kpilib.load_dataset(folder).{table}, or rename the matching columns "
+        "as docs/data-model.md shows.",
+    )
 
 
 def columns(lf: nw.LazyFrame) -> list[str]:

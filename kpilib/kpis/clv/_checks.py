@@ -8,6 +8,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from kpilib.data.require import require_columns
 from kpilib.errors import DataError, ParameterError
 
 TimeUnit = Literal["days", "weeks", "months"]
@@ -22,18 +23,6 @@ def rows_text(labels: Sequence[object], *, limit: int = 5) -> str:
     more = len(labels) - limit
     word = "row" if len(labels) == 1 else "rows"
     return f"{word} {shown}" + (f" and {more} more" if more > 0 else "")
-
-
-def require_columns(frame: object, columns: Sequence[str], *, name: str, hint: str) -> None:
-    """Raise :class:`DataError` when *frame* is no DataFrame or lacks a column."""
-    if not isinstance(frame, pd.DataFrame):
-        raise DataError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}. {hint}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"{name}: missing column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)}. Required: {', '.join(columns)}. {hint}"
-        )
 
 
 def check_time_unit(time_unit: object) -> TimeUnit:
@@ -58,7 +47,15 @@ def rfm_arrays(
     where ``frequency`` > 0.
     """
     cols = ["frequency", "recency", "T"] + (["monetary_value"] if monetary else [])
-    require_columns(rfm, cols, name=name, hint=_RFM_HINT)
+    require_columns(
+        rfm,
+        cols,
+        name=name,
+        expects=f"kpilib.{name.partition(':')[0]} expects the frame of "
+        "kpilib.rfm_summary(orders, observation_end=..., time_unit=...)",
+        fix="make it with that call.",
+        pandas=True,
+    )
     assert isinstance(rfm, pd.DataFrame)
     arrays: dict[str, np.ndarray] = {}
     for col in cols:
