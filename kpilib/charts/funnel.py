@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from kpilib.charts._base import (
     GREY,
     OKABE_ITO,
+    check_frame,
     empty,
     finish,
     fmt_or_default,
@@ -52,6 +53,14 @@ def funnel_stages(
     states *leak* (the section's biggest leak) when given.
     """
     fmt = fmt_or_default(fmt)
+    check_frame(
+        frame,
+        chart="funnel_stages",
+        arg="frame",
+        columns=["stage", "reached", "lost", "step_conversion"],
+        made_by="kpilib.funnel(leads, period=...)",
+        field="report.funnel.current",
+    )
     ax = new_axes(ax, height=1.9)
     head = _cohort(cohort, immature, fmt)
     if frame is None or not len(frame) or frame["reached"].iloc[0] == 0:
@@ -117,6 +126,14 @@ def source_conversion(
     *differ* beyond chance, when given.
     """
     fmt = fmt_or_default(fmt)
+    check_frame(
+        by_source,
+        chart="source_conversion",
+        arg="by_source",
+        columns=["source", "leads", "overall_conversion", "ci_low", "ci_high"],
+        made_by='kpilib.funnel_trend(leads, by="source", periods=1)',
+        field="report.funnel.by_source",
+    )
     ax = new_axes(ax, height=2.1)
     head = _cohort(cohort, immature, fmt)
     rows = by_source.dropna(subset=["overall_conversion"]) if by_source is not None else None
@@ -170,6 +187,14 @@ def conversion_trend(
     over mature cohorts.
     """
     fmt = fmt_or_default(fmt)
+    check_frame(
+        trend,
+        chart="conversion_trend",
+        arg="trend",
+        columns=["cohort", "overall_conversion", "ci_low", "ci_high", "immature"],
+        made_by="kpilib.funnel_trend(leads)",
+        field="report.funnel.trend",
+    )
     ax = new_axes(ax, height=2.3)
     if trend is None or not len(trend):
         return empty(ax, fmt, "no_leads", phrase("chart.trend.y", fmt.lang))

@@ -23,7 +23,14 @@ import pandas as pd
 
 from kpilib.errors import DataError, ParameterError
 
-__all__ = ["column_names", "missing_message", "require_columns", "require_kind"]
+__all__ = [
+    "a_kind",
+    "column_names",
+    "missing",
+    "missing_message",
+    "require_columns",
+    "require_kind",
+]
 
 Required = Sequence[str | tuple[str, ...]]
 _SHOWN = 20
@@ -49,6 +56,22 @@ def column_names(frame: Any) -> list[str] | None:
     if not isinstance(obj, (nw.DataFrame, nw.LazyFrame)):
         return None
     return [str(c) for c in obj.collect_schema().names()]
+
+
+def _a(noun: str) -> str:
+    """*noun* with its indefinite article: "a list", "an ObjectivesSection"."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def a_kind(value: Any) -> str:
+    """The kind of *value* with its article, for a message: "a list", "an ObjectivesSection".
+
+    Examples
+    --------
+    >>> a_kind([1]), a_kind(1.5), a_kind(None)
+    ('a list', 'a float', 'None')
+    """
+    return "None" if value is None else _a(type(value).__name__)
 
 
 def _quoted(item: str | tuple[str, ...]) -> str:
@@ -129,7 +152,7 @@ def require_columns(
     kind = "pandas DataFrame" if pandas else "data frame"
     if have is None or (pandas and not isinstance(frame, pd.DataFrame)):
         raise ParameterError(
-            f"{name}: a {type(frame).__name__} is not a {kind}. {expects} "
+            f"{name}: {a_kind(frame)} is not a {kind}. {expects} "
             f"({', '.join(_plain(c) for c in required)}); {fix}"
         )
     lacking = missing(have, required)
@@ -149,4 +172,4 @@ def require_kind(value: Any, kind: type | tuple[type, ...], *, name: str, expect
     kpilib.errors.ParameterError: charts.x(section): got a list. Pass report.funnel.
     """
     if not isinstance(value, kind):
-        raise ParameterError(f"{name}: got a {type(value).__name__}. {expects}")
+        raise ParameterError(f"{name}: got {a_kind(value)}. {expects}")

@@ -24,6 +24,7 @@ from kpilib.engine.dates import (  # noqa: F401 - the frame helpers callers use 
     month_label,
     period_month_key,
 )
+from kpilib.engine.native import has_rows, to_native, to_pandas  # noqa: F401 - used as F.*
 from kpilib.errors import DataError, ParameterError
 
 NONE_KEY = "\x00"  # sentinel for a null join key
@@ -114,64 +115,10 @@ def sales_of(frames: dict[str, nw.LazyFrame | None]) -> nw.LazyFrame:
     return sales if sales is not None else leads
 
 
-def to_native(lf: nw.LazyFrame, kind: str, *, whole: Sequence[str] = ()) -> Any:
-    """The result in the caller's kind (see :func:`lazy_inputs`).
-
-    Integer columns stay integers; *whole* names further columns of whole
-    numbers that can be missing (computed as floats, a null where unknown),
-    which come out as Int64 too: pandas' nullable ``Int64`` in pandas.
-    """
-    if kind == "pandas":
-        frame = lf.collect(backend="pandas").to_native().reset_index(drop=True)
-        return _whole_numbers(lf, frame, whole)
-    if whole:
-        lf = lf.with_columns(*[nw.col(c).cast(nw.Int64) for c in whole])
-    if kind == "polars":
-        return lf.collect(backend="polars").to_native()
-    if kind in ("polars-lazy", "lazy"):
-        return lf.to_native()
-    return lf.collect().to_native()
-
-
-def _whole_numbers(lf: nw.LazyFrame, frame: Any, whole: Sequence[str]) -> Any:
-    """*frame* (pandas, collected from *lf*) with *lf*'s integer columns and the
-    *whole* ones as integers: ``int64``, or pandas' nullable ``Int64`` where a value
-    is missing (always for *whole*, whose values can be), never ``float64``."""
-    for name, dtype in lf.collect_schema().items():
-        if name in whole or (dtype.is_integer() and frame[name].dtype.kind == "f"):
-            frame[name] = frame[name].astype("Int64")
-    return frame
-
-
-def to_pandas(native: Any) -> Any:
-    """*native* (a result of any engine, small) as a pandas DataFrame; None stays None.
-
-    Other engines' results go through polars, as pandas input's do (it runs on
-    polars), so they come out with the same dtypes: DuckDB's own conversion
-    would give object columns where polars gives pandas strings.
-    """
-    if native is None or type(native).__module__.startswith("pandas"):
-        return native
-    obj = nw.from_native(native)
-    lf = obj.lazy() if isinstance(obj, nw.DataFrame) else obj
-    if not lf.implementation.is_polars():
-        lf = lf.collect(backend="polars").lazy()
-    return to_native(lf, "pandas")
-
-
-def has_rows(native: Any) -> bool:
-    """Whether *native* is a table with at least one row (one row read on lazy engines)."""
-    if native is None:
-        return False
-    obj = nw.from_native(native)
-    if isinstance(obj, nw.DataFrame):
-        return len(obj) > 0
-    return len(obj.head(1).collect()) > 0
-
-
-def require(lf: nw.LazyFrame, table: str, columns: Sequence[str], what: str) -> None:
-    """Check that *lf*, the *table* input of ``kpilib.<what>``, has *columns*
-    (:func:`kpilib.data.require.require_columns`: a :class:`DataError` naming them)."""
+def require(lf: Any, table: str, columns: Sequence[str], what: str) -> None:
+    """Check that *lf* (narwhals, or a native frame of any engine), the *table* input
+    of ``kpilib.<what>``, has *columns* (:func:`kpilib.data.require.require_columns`:
+    a :class:`DataError` naming them)."""
     require_columns(
         lf,
         columns,

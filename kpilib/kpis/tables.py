@@ -8,7 +8,9 @@ from typing import Any, Literal
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
+from kpilib.data.methods import KpiMethods
 from kpilib.data.periods import parse_period, resolve_as_of
+from kpilib.data.require import require_kind
 from kpilib.data.text import make_folder
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
@@ -20,6 +22,7 @@ from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS
 from kpilib.kpis.workbook import write_workbook
 
 __all__ = [
+    "check_dataset",
     "compute_all",
     "dataset_attainment",
     "dataset_payback",
@@ -32,9 +35,21 @@ TABLE_NAMES = ("attainment", "cac", "funnel", "cohort_value", "payback")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def check_dataset(dataset: Any, who: str) -> None:
+    """Check that ``kpilib.<who>`` was given a dataset (loaded or scanned)."""
+    require_kind(
+        dataset,
+        KpiMethods,
+        name="dataset",
+        expects=f"kpilib.{who} expects a dataset: pass kpilib.load_dataset(folder), or "
+        "kpilib.engine.scan.open_dataset(folder, engine=...).",
+    )
+
+
 def dataset_attainment(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFrame:
     """``dataset.attainment`` (:func:`kpilib.kpis.objectives.attainment` with its
     settings) as pandas; empty with its columns when the dataset has no targets."""
+    check_dataset(dataset, "kpis.tables.dataset_attainment")
     if not F.has_rows(dataset.targets):
         return empty_table(ATTAINMENT_COLUMNS)
     return F.to_pandas(dataset.attainment(period=period, as_of=as_of))
@@ -43,6 +58,7 @@ def dataset_attainment(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataF
 def dataset_payback(dataset: Dataset, *, as_of: Any, by: str | None = None) -> pd.DataFrame:
     """``dataset.payback`` (:func:`kpilib.kpis.value.payback` with its thresholds) as
     pandas (the dataset must have orders and costs)."""
+    check_dataset(dataset, "kpis.tables.dataset_payback")
     return F.to_pandas(dataset.payback(as_of=as_of, by=by))  # type: ignore[arg-type]
 
 
@@ -69,6 +85,7 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     >>> sorted(tables)
     ['attainment', 'cac', 'cohort_value', 'funnel', 'payback']
     """
+    check_dataset(dataset, "compute_all")
     s = dataset.settings
     parse_period(period, fiscal_year_start=s.fiscal_year_start)
     day = resolve_as_of(as_of, dataset.as_of)
@@ -144,6 +161,7 @@ def write_tables(
     was. An *out* that is a file, or a folder that cannot be created or
     written, is a :class:`~kpilib.errors.ParameterError`.
     """
+    check_dataset(dataset, "write_tables")
     if fmt not in ("csv", "xlsx"):
         raise ParameterError(f"format {fmt!r} is not supported; choose csv or xlsx.")
     tables = compute_all(dataset, period=period, as_of=as_of)

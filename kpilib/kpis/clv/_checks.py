@@ -37,6 +37,20 @@ def check_time_unit(time_unit: object) -> TimeUnit:
 _RFM_HINT = "Build it with kpilib.rfm_summary(orders, observation_end=..., time_unit=...)."
 
 
+def require_rfm(rfm: object, cols: Sequence[str], *, name: str) -> None:
+    """Check that *rfm*, the argument *name* ("BetaGeo.fit: rfm"), is a pandas frame
+    of :func:`kpilib.rfm_summary` with *cols*."""
+    require_columns(
+        rfm,
+        cols,
+        name=name,
+        expects=f"kpilib.{name.partition(':')[0]} expects the frame of "
+        "kpilib.rfm_summary(orders, observation_end=..., time_unit=...)",
+        fix="make it with that call.",
+        pandas=True,
+    )
+
+
 def rfm_arrays(
     rfm: object, *, name: str, monetary: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
@@ -47,15 +61,7 @@ def rfm_arrays(
     where ``frequency`` > 0.
     """
     cols = ["frequency", "recency", "T"] + (["monetary_value"] if monetary else [])
-    require_columns(
-        rfm,
-        cols,
-        name=name,
-        expects=f"kpilib.{name.partition(':')[0]} expects the frame of "
-        "kpilib.rfm_summary(orders, observation_end=..., time_unit=...)",
-        fix="make it with that call.",
-        pandas=True,
-    )
+    require_rfm(rfm, cols, name=name)
     assert isinstance(rfm, pd.DataFrame)
     arrays: dict[str, np.ndarray] = {}
     for col in cols:
