@@ -7,6 +7,7 @@ import functools
 import html
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib as mpl
@@ -35,7 +36,7 @@ __all__ = [
     "to_svg",
     "Picture",
     "fmt_or_default",
-    "check_frame",
+    "FrameInput",
     "check_section",
     "check_axes",
 ]
@@ -99,26 +100,32 @@ def fmt_or_default(fmt: Formatter | None) -> Formatter:
 BUILD = "kpilib.sections.build.build(dataset, period=...)"
 
 
-def check_frame(
-    frame: Any, *, chart: str, arg: str, columns: list[str], made_by: str, field: str
-) -> None:
-    """Check the frame *arg* of ``charts.<chart>``: a pandas DataFrame with *columns*,
-    made by *made_by* and held by the report as *field*. None, or a frame with no
-    column at all, draws the chart's "nothing to show".
+@dataclass(frozen=True)
+class FrameInput:
+    """The frame argument *arg* of ``charts.<chart>``: a pandas DataFrame with
+    *columns*, made by *made_by* and held by the report as *field*."""
 
-    A wrong kind of object is a :class:`~kpilib.errors.ParameterError`, a missing
-    column a :class:`~kpilib.errors.DataError` (:mod:`kpilib.data.require`).
-    """
-    if frame is None or (isinstance(frame, pd.DataFrame) and len(frame.columns) == 0):
-        return
-    require_columns(
-        frame,
-        columns,
-        name=f"charts.{chart}({arg})",
-        expects=f"charts.{chart} expects the frame of {made_by}",
-        fix=f"pass {field} from {BUILD}, or make it with {made_by}.",
-        pandas=True,
-    )
+    chart: str
+    arg: str
+    columns: tuple[str, ...]
+    made_by: str
+    field: str
+
+    def check(self, frame: Any) -> None:
+        """Check *frame*. None, or a frame with no column at all, draws the chart's
+        "nothing to show". A wrong kind of object is a
+        :class:`~kpilib.errors.ParameterError`, a missing column a
+        :class:`~kpilib.errors.DataError` (:mod:`kpilib.data.require`)."""
+        if frame is None or (isinstance(frame, pd.DataFrame) and len(frame.columns) == 0):
+            return
+        require_columns(
+            frame,
+            self.columns,
+            name=f"charts.{self.chart}({self.arg})",
+            expects=f"charts.{self.chart} expects the frame of {self.made_by}",
+            fix=f"pass {self.field} from {BUILD}, or make it with {self.made_by}.",
+            pandas=True,
+        )
 
 
 def check_section(section: Any, kind: type, *, chart: str, field: str) -> None:

@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from kpilib.charts._base import (
     OKABE_ITO,
     SERIES,
-    check_frame,
+    FrameInput,
     check_section,
     empty,
     finish,
@@ -74,14 +74,7 @@ def _source(
     of :func:`kpilib.cac` (checked: a pandas DataFrame with *columns*, and a *period*)."""
     if isinstance(source, AcquisitionSection):
         return source, source.cac_frame, source.period
-    check_frame(
-        source,
-        chart=chart,
-        arg="source",
-        columns=columns,
-        made_by=_CAC,
-        field="report.acquisition",
-    )
+    FrameInput(chart, "source", tuple(columns), _CAC, "report.acquisition").check(source)
     if period is None:
         raise ParameterError(
             f"charts.{chart}: period is required when drawing a frame of {_CAC} rather than "

@@ -15,7 +15,7 @@ from kpilib.charts._base import (
     GREY,
     OKABE_ITO,
     STATUS_COLOURS,
-    check_frame,
+    FrameInput,
     check_section,
     empty,
     finish,
@@ -38,6 +38,13 @@ _DIVERGING = LinearSegmentedColormap.from_list(
 )
 
 
+_PATH = FrameInput(
+    "cumulative_path",
+    "path",
+    ("day", "cumulative", "target_path"),
+    "kpilib.kpis.pacing.cumulative_path(leads, targets, period=..., metric=...)",
+    "report.objectives.paths[metric]",
+)
 _LEVEL = {"met": "good", "on_track": "good", "at_risk": "warn", "missed": "bad", "behind": "bad"}
 
 
@@ -202,14 +209,7 @@ def cumulative_path(
     against the target path; *objective*, the company objective of *metric*,
     gives the title's figures and the projection drawn to the close."""
     fmt = fmt_or_default(fmt)
-    check_frame(
-        path,
-        chart="cumulative_path",
-        arg="path",
-        columns=["day", "cumulative", "target_path"],
-        made_by="kpilib.kpis.pacing.cumulative_path(leads, targets, period=..., metric=...)",
-        field="report.objectives.paths[metric]",
-    )
+    _PATH.check(path)
     ax = new_axes(ax, height=3.0)
     name = fmt.label(metric, "metric")
     seen = path.dropna(subset=["cumulative"])

@@ -6,9 +6,15 @@ input frame, on any engine), the lifetime-value models' and the charts'. So
 each such error has one shape, naming the frame, the missing columns, the
 columns it has, what the function expects and how to make such a frame::
 
-    by_source: missing column 'leads' (it has: stage, reached). charts.source_conversion
-    expects the frame of kpilib.funnel_trend(leads, periods=1, by="source") (source, leads,
-    converted, overall_conversion, ci_low, ci_high); pass report.funnel.by_source ...
+    charts.source_conversion(by_source): missing column 'leads' (it has: source, stage,
+    reached, ...). charts.source_conversion expects the frame of kpilib.funnel_trend(leads,
+    by="source", periods=1) (source, leads, overall_conversion, ci_low, ci_high); pass
+    report.funnel.by_source from kpilib.sections.build.build(dataset, period=...), or make
+    it with kpilib.funnel_trend(leads, by="source", periods=1).
+
+A missing column is a :class:`DataError`; an argument of the wrong kind (a list
+where a frame is expected, a frame where a report section is) a
+:class:`ParameterError` saying what is expected and where to get it.
 
 A required item may be a tuple of alternatives (``("period", "date")``), met
 by any of them.
