@@ -100,6 +100,11 @@ KPI_CASES = {
         "dataset: got None. kpilib.kpis.tables.dataset_payback expects a dataset: pass "
         "kpilib.load_dataset(folder), or kpilib.engine.scan.open_dataset(folder, engine=...).",
     ),
+    "neutralise": (
+        lambda: tables.neutralise([["=1+2"]]),
+        "frame: got a list. kpilib.kpis.tables.neutralise expects a pandas DataFrame, such as "
+        "a table of kpilib.compute_all(dataset, period=...).",
+    ),
     "rfm_summary": (
         lambda: kpilib.rfm_summary(
             orders().drop(columns=["order_date"]), observation_end="2026-10-31", time_unit="weeks"

@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import math
 import time
 from pathlib import Path
@@ -271,12 +272,20 @@ def test_workbook_formats_a_new_table_by_its_column_names(tmp_path):
             "retained": [7],
             "retention_rate": [0.35],
             "forecast_revenue": [1234.5],
+            "renewed_at": pd.Series(pd.to_datetime(["2026-10-31"]), dtype="datetime64[us]"),
         }
     )
     write_workbook({"retention": frame}, tmp_path / "k.xlsx", currency="USD", locale="en_US")
     sheet = openpyxl.load_workbook(tmp_path / "k.xlsx")["retention"]
-    assert [c.number_format for c in sheet[2]] == ["General", "#,##0", "0.0%", '"$"#,##0.00']
-    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:D2")
+    assert [c.number_format for c in sheet[2]] == [
+        "General",
+        "#,##0",
+        "0.0%",
+        '"$"#,##0.00',
+        "yyyy-mm-dd",
+    ]
+    assert sheet["E2"].value == dt.datetime(2026, 10, 31)
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:E2")
 
 
 def test_bad_format(tmp_path):
@@ -301,3 +310,24 @@ def test_sample_smoke():
     assert cac["cost"][cac["channel"].notna()].sum() == pytest.approx(blended["cost"].iloc[0])
     assert tables["funnel"]["stage"].tolist()[:4] == ["lead", "visit", "offer", "sale"]
     assert set(tables["attainment"]["period"]) == {"2026-10"}
+
+
+def test_workbook_shows_control_characters_as_replacement(tmp_path):
+    frame = pd.DataFrame({"source": pd.Series(["web\x01site", "a\tb"], dtype="str")})
+    write_workbook({"t": frame}, tmp_path / "k.xlsx", currency="EUR", locale="en_GB")
+    sheet = openpyxl.load_workbook(tmp_path / "k.xlsx")["t"]
+    # \x01 cannot be stored in a worksheet; a tab can
+    assert [sheet["A2"].value, sheet["A3"].value] == ["web\ufffdsite", "a\tb"]
+
+
+def test_a_failed_workbook_leaves_nothing_behind(tmp_path, monkeypatch):
+    from kpilib.kpis import tables
+
+    def half_written(sheets, path, **kwargs):
+        path.write_bytes(b"PK")
+        raise RuntimeError("stopped")
+
+    monkeypatch.setattr(tables, "write_workbook", half_written)
+    with pytest.raises(RuntimeError, match="^stopped$"):
+        write_tables(dataset(), period="2026-10", out=tmp_path, fmt="xlsx")
+    assert list(tmp_path.iterdir()) == []

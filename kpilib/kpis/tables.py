@@ -125,6 +125,13 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     >>> safe.to_dict("list")
     {'source': ["'=HYPERLINK(1)", 'web'], 'n': [-1, 2]}
     """
+    require_kind(
+        frame,
+        pd.DataFrame,
+        name="frame",
+        expects="kpilib.kpis.tables.neutralise expects a pandas DataFrame, such as a table "
+        "of kpilib.compute_all(dataset, period=...).",
+    )
     out = frame.copy()
     for col in out.columns:
         values = out[col]
@@ -180,9 +187,11 @@ def write_tables(
                 )
         for part, path in written:
             part.replace(path)
-    except OSError as exc:
+    except BaseException as exc:  # nothing half-written, whatever stopped the writing
         for part, _ in written:
             part.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
         raise ParameterError(
             f"{folder}: the tables could not be written ({exc.strerror or exc}); none was "
             "changed. Give --out a folder you can write to."

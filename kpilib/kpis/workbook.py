@@ -8,7 +8,9 @@ cell, money on a revenue row and a count on the others. Every sheet has a
 bold header row that stays in view (frozen), an autofilter over the table,
 and columns as wide as their longest shown value. Values are those of
 :func:`kpilib.kpis.columns.for_writing` (money rounded to the minor unit);
-text is neutralised (:func:`kpilib.kpis.tables.neutralise`) before it gets here.
+text is neutralised (:func:`kpilib.kpis.tables.neutralise`) before it gets here,
+and control characters a worksheet cannot hold (``\x00``-``\x1f`` but tab, line
+feed and carriage return) are shown as U+FFFD, the replacement character.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import pandas as pd
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_currency_symbol
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -76,6 +79,8 @@ def _cell(value: Any) -> Any:
         return None
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
+    if isinstance(value, str):  # control characters a worksheet cannot hold, shown as �
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     if hasattr(value, "item"):  # a numpy scalar
         value = value.item()
         if isinstance(value, float) and math.isnan(value):
