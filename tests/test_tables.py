@@ -172,13 +172,17 @@ def test_for_writing_rounds_a_copy():
 
 
 def test_column_kinds():
-    assert {c: kind_of(c) for c in ["cac", "reached", "ci_low", "payback_months", "day"]} == {
+    names = ["cac", "reached", "ci_low", "payback_months", "day", "lost_value", "projected_clv"]
+    assert {c: kind_of(c) for c in names} == {
         "cac": "money",
         "reached": "count",
         "ci_low": "rate",
         "payback_months": "months",
         "day": "date",
+        "lost_value": "money",
+        "projected_clv": "money",
     }
+    assert kind_of("projected_cumulative_margin_per_customer") == "money"
     # a new table's columns: by their names, else by their dtype
     assert kinds(
         pd.DataFrame(

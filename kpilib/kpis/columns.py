@@ -26,7 +26,7 @@ text      text                                        neutralised text
 1. :data:`COLUMN_KINDS`, a column name's kind. A new table declares a column
    there with one entry when its name says nothing the rules below read.
 2. The name: ``cost_*`` and ``*_cost``, ``*_revenue``, ``*_margin``,
-   ``*_value`` and ``*_clv`` are money; ``*_rate``, ``*_conversion``,
+   ``*margin_per_customer``, ``*_value`` and ``*_clv`` are money; ``*_rate``, ``*_conversion``,
    ``*_share`` and ``ci_*`` rates; ``*_days`` and ``*_days_*`` days;
    ``*_months`` months; ``*_at`` dates; ``n_*`` counts; ``flag_*`` flags.
 3. The dtype: bool is a flag, integer a count, datetime a date, any other
@@ -96,8 +96,9 @@ COLUMN_KINDS: dict[str, Kind] = {
     "cost": "money",
     "cac": "money",
     "clv": "money",
-    "margin_per_customer": "money",
-    "cumulative_margin_per_customer": "money",
+    "amount": "money",
+    "revenue": "money",
+    "average_deal": "money",
     # attainment: the metric of the row
     "target": "measure",
     "actual": "measure",
@@ -123,6 +124,7 @@ MONEY_METRICS = frozenset({"revenue"})
 assert MONEY_METRICS <= set(METRICS)
 
 _SUFFIXES: tuple[tuple[str, Kind], ...] = (
+    ("margin_per_customer", "money"),
     ("_cost", "money"),
     ("_revenue", "money"),
     ("_margin", "money"),
