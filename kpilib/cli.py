@@ -131,7 +131,12 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", dest="as_of", default=None, help="YYYY-MM-DD; default: latest date in the data"
     )
     p.add_argument("--out", required=True, help="folder to write the tables into")
-    p.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    p.add_argument(
+        "--format",
+        choices=["csv", "xlsx"],
+        default="csv",
+        help="csv: a file per table; xlsx: one workbook, kpis.xlsx, a formatted sheet per table",
+    )
     _engine_option(p)
     p.set_defaults(func=_kpis)
 

@@ -106,9 +106,9 @@ def test_errors():
     with pytest.raises(DataError) as err:
         cac(leads(), costs().drop(columns=["category"]))
     assert str(err.value) == (
-        "costs: missing column category (columns found: period, channel, team, amount). cac() "
-        "needs period, category, amount; rename the matching columns as docs/data-model.md "
-        "shows."
+        "costs: missing column 'category' (it has: period, channel, team, amount). kpilib.cac "
+        "expects the costs table (period, category, amount); pass kpilib.load_dataset(folder)"
+        ".costs, or rename the matching columns as docs/data-model.md shows."
     )
 
 

@@ -210,3 +210,20 @@ def test_version_is_printed_without_a_command(capsys):
         main(["--version"])
     assert done.value.code == 0
     assert capsys.readouterr().out == f"kpi (kpilib) {version('kpilib')}\n"
+
+
+def test_kpis_xlsx_writes_one_workbook(tmp_path, capsys):
+    import openpyxl
+
+    data = tiny(tmp_path / "data")
+    out = tmp_path / "out"
+    args = ["kpis", "--data", str(data), "--period", "2026-10", "--out", str(out)]
+    assert main([*args, "--format", "xlsx"]) == 0
+    assert capsys.readouterr().out == f"{out / 'kpis.xlsx'}\n"
+    assert [p.name for p in out.iterdir()] == ["kpis.xlsx"]
+    book = openpyxl.load_workbook(out / "kpis.xlsx")
+    assert book.sheetnames == ["attainment", "cac", "funnel", "cohort_value", "payback"]
+    # October's cohort: L2 and L3, no sale yet: 2 leads reached the first stage
+    funnel = book["funnel"]
+    assert [c.value for c in funnel[2]][:3] == [None, "lead", 2]
+    assert funnel["C2"].number_format == "#,##0"

@@ -174,8 +174,10 @@ def test_rfm_summary_bad_orders() -> None:
     with pytest.raises(
         DataError,
         match=whole(
-            "rfm_summary: orders: missing column gross_margin. Required: customer_id, order_date, "
-            "gross_margin. Load orders with kpilib.load_dataset, or rename the columns."
+            "rfm_summary: orders: missing column 'gross_margin' (it has: order_id, customer_id, "
+            "order_date, revenue). kpilib.rfm_summary expects the orders table (customer_id, "
+            "order_date, gross_margin); pass kpilib.load_dataset(folder).orders, or rename the "
+            "matching columns as docs/data-model.md shows."
         ),
     ):
         rfm_summary(
@@ -334,8 +336,9 @@ def test_betageo_rejects_inconsistent_rfm() -> None:
     with pytest.raises(
         DataError,
         match=whole(
-            "BetaGeo.fit: rfm: missing column T. Required: frequency, recency, T. Build it with "
-            "kpilib.rfm_summary(orders, observation_end=..., time_unit=...)."
+            "BetaGeo.fit: rfm: missing column 'T' (it has: frequency, recency). "
+            "kpilib.BetaGeo.fit expects the frame of kpilib.rfm_summary(orders, "
+            "observation_end=..., time_unit=...) (frequency, recency, T); make it with that call."
         ),
     ):
         BetaGeo().fit(rfm.drop(columns="T"))
@@ -674,17 +677,19 @@ def test_projected_cohort_value_errors() -> None:
     with pytest.raises(
         DataError,
         match=whole(
-            "projected_cohort_value: orders: missing column gross_margin. Required: order_id, "
-            "customer_id, order_date, gross_margin. Load them with kpilib.load_dataset, or pass "
-            "margin_rate to use revenue x margin_rate."
+            "projected_cohort_value: orders: missing column 'gross_margin' (it has: order_id, "
+            "customer_id, order_date, revenue). kpilib.projected_cohort_value expects the orders "
+            "table (order_id, customer_id, order_date, gross_margin); pass "
+            "kpilib.load_dataset(folder).orders, or pass margin_rate to use revenue x margin_rate."
         ),
     ):
         projected_cohort_value(leads, orders.drop(columns="gross_margin"), as_of="2026-06-30")
     with pytest.raises(
         DataError,
         match=whole(
-            "projected_cohort_value: leads: missing column sale_at. Required: customer_id, sale_at. "
-            "Load them with kpilib.load_dataset."
+            "projected_cohort_value: leads: missing column 'sale_at' (it has: lead_id, "
+            "customer_id). kpilib.projected_cohort_value expects the leads table (customer_id, "
+            "sale_at); pass kpilib.load_dataset(folder).leads."
         ),
     ):
         projected_cohort_value(leads.drop(columns="sale_at"), orders, as_of="2026-06-30")

@@ -58,6 +58,8 @@ def test_cohort_without_costs_has_no_projected_payback(sample):
     costs = sample.costs[sample.costs["period"] != "2026-09"]
     out = kpilib.projected_payback(sample.leads, sample.orders, costs)
     row = out.set_index("cohort").loc["2026-09"]
-    assert np.isnan(row["cac"]) and np.isnan(row["projected_payback_months"])
+    assert np.isnan(row["cac"]) and row["projected_payback_months"] is pd.NA
+    # whole months, unknown where not paid back (pandas' nullable Int64)
+    assert str(out["projected_payback_months"].dtype) == "Int64"
     assert np.isnan(row["projected_ltv_to_cac"]) and not row["flag_projected_ltv_to_cac"]
     assert isinstance(out, pd.DataFrame)

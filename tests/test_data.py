@@ -159,10 +159,12 @@ def test_missing_required_columns(tmp_path):
     write(tmp_path, "leads.csv", "id,created,source\nL1,2026-10-01,web\n")
     write(tmp_path, "orders.csv", "order_id,customer_id,revenue\nO1,C1,10\n")
     assert errors_of(tmp_path) == [
-        "leads.csv: missing required columns lead_id, lead_at (columns found: id, created, source). "
-        "Rename the matching columns as docs/data-model.md shows.",
-        "orders.csv: missing required column order_date (columns found: order_id, customer_id, revenue). "
-        "Rename the matching columns as docs/data-model.md shows.",
+        "leads.csv: missing columns 'lead_id', 'lead_at' (it has: id, created, source). "
+        "kpilib.load_dataset expects the leads table (lead_id, lead_at); rename the matching "
+        "columns as docs/data-model.md shows.",
+        "orders.csv: missing column 'order_date' (it has: order_id, customer_id, revenue). "
+        "kpilib.load_dataset expects the orders table (order_id, customer_id, order_date, "
+        "revenue); rename the matching columns as docs/data-model.md shows.",
     ]
 
 
@@ -244,8 +246,10 @@ def test_costs_without_period_or_date(tmp_path):
     write(tmp_path, "leads.csv", LEADS)
     write(tmp_path, "costs.csv", "month,category,amount\n2026-10,campaigns,20\n")
     assert errors_of(tmp_path) == [
-        "costs.csv: missing required column period (or date) (columns found: month, category, "
-        'amount). Give each cost line a month, "2026-10", in a period column, or a date.'
+        "costs.csv: missing column 'period' (or 'date') (it has: month, category, amount). "
+        "kpilib.load_dataset expects the costs table (period or date, category, amount); "
+        "rename the matching columns as docs/data-model.md shows, and give each cost line a "
+        'month ("2026-10") in a period column, or a date.'
     ]
 
 
@@ -256,10 +260,10 @@ def test_a_parquet_table_missing_columns_lists_every_column_of_the_file(tmp_path
         tmp_path / "costs.parquet"
     )
     assert errors_of(tmp_path) == [
-        "costs.parquet: missing required column amount (columns found: month, category, cost). "
-        "Rename the matching columns as docs/data-model.md shows.",
-        "costs.parquet: missing required column period (or date) (columns found: month, "
-        'category, cost). Give each cost line a month, "2026-10", in a period column, or a date.',
+        "costs.parquet: missing columns 'period' (or 'date'), 'amount' (it has: month, "
+        "category, cost). kpilib.load_dataset expects the costs table (period or date, "
+        "category, amount); rename the matching columns as docs/data-model.md shows, and give "
+        'each cost line a month ("2026-10") in a period column, or a date.',
     ]
 
 

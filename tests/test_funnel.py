@@ -178,17 +178,19 @@ def test_errors():
     with pytest.raises(DataError) as err:
         qualified_to_customer(leads())
     assert str(err.value) == (
-        "leads: missing column qualified_at (columns found: lead_id, lead_at, source, team, "
+        "leads: missing column 'qualified_at' (it has: lead_id, lead_at, source, team, "
         "owner, visit_at, offer_at, sale_at, lost_at, customer_id, amount). "
-        "qualified_to_customer() needs lead_at, qualified_at, sale_at, customer_id; rename the matching "
-        "columns as docs/data-model.md shows."
+        "kpilib.qualified_to_customer expects the leads table (lead_at, qualified_at, sale_at, "
+        "customer_id); pass kpilib.load_dataset(folder).leads, or rename the matching columns "
+        "as docs/data-model.md shows."
     )
     with pytest.raises(DataError) as err:
         win_rate(leads().drop(columns=["lost_at"]))
     assert str(err.value) == (
-        "leads: missing column lost_at (columns found: lead_id, lead_at, source, team, owner, "
-        "visit_at, offer_at, sale_at, customer_id, amount). win_rate() needs lead_at, "
-        "sale_at, lost_at; rename the matching columns as docs/data-model.md shows."
+        "leads: missing column 'lost_at' (it has: lead_id, lead_at, source, team, owner, "
+        "visit_at, offer_at, sale_at, customer_id, amount). kpilib.win_rate expects the leads "
+        "table (lead_at, sale_at, lost_at); pass kpilib.load_dataset(folder).leads, or rename "
+        "the matching columns as docs/data-model.md shows."
     )
     with pytest.raises(ParameterError) as err:
         funnel(leads(), period="2026/10")

@@ -246,8 +246,9 @@ def test_missing_target_column():
     with pytest.raises(DataError) as err:
         attainment(leads(), targets().drop(columns=["target"]))
     assert str(err.value) == (
-        "targets: missing column target (columns found: period, metric, team, owner). "
-        "attainment() needs period, metric, target; rename the matching columns as "
+        "targets: missing column 'target' (it has: period, metric, team, owner). "
+        "kpilib.attainment expects the targets table (period, metric, target); pass "
+        "kpilib.load_dataset(folder).targets, or rename the matching columns as "
         "docs/data-model.md shows."
     )
 

@@ -11,6 +11,7 @@ from acq_data import two_channels
 
 from kpilib import charts
 from kpilib.data.load import load_dataset
+from kpilib.errors import ParameterError
 from kpilib.sections.acquisition import AcquisitionSection, build_acquisition
 from kpilib.sections.model import Fact
 from kpilib.story.acquisition import acquisition_text, projection_text, size
@@ -216,8 +217,12 @@ def test_charts_draw_a_bare_cac_frame_under_a_plain_title():
     assert ax.get_title(loc="left") == "CAC over time"
     ax = charts.cost_breakdown(sec.cac_frame, period="2026-10", fmt=EN)
     assert ax.get_title(loc="left") == "What the cost is made of"
-    with pytest.raises(TypeError, match="period is required"):
+    with pytest.raises(ParameterError) as err:
         charts.cac_trend(sec.cac_frame, fmt=EN)
+    assert str(err.value) == (
+        "charts.cac_trend: period is required when drawing a frame of kpilib.cac(leads, costs) "
+        'rather than report.acquisition; pass period="2026-10", the last month to show.'
+    )
 
 
 def test_orders_the_models_cannot_read_say_what_is_wrong():

@@ -1,4 +1,6 @@
 import csv
+import datetime as dt
+import math
 import time
 from pathlib import Path
 
@@ -6,15 +8,20 @@ import openpyxl
 import pandas as pd
 import pytest
 from kpi_fixtures import dataset, leads
+from test_engines import CALLS as ENGINE_CALLS
+from test_engines import _tables as _engine_tables
 
 from kpilib.data.dataset import Dataset
+from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import CAC_COLUMNS
+from kpilib.kpis.columns import for_writing, kind_of, kinds
 from kpilib.kpis.funnel import FUNNEL_COLUMNS
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
 from kpilib.kpis.retention import RETENTION_COLUMNS
 from kpilib.kpis.tables import TABLE_NAMES, compute_all, neutralise, write_tables
 from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS
+from kpilib.kpis.workbook import money_format, write_workbook
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 COLUMNS = {
@@ -61,6 +68,20 @@ def test_missing_tables_give_empty_frames():
         assert len(tables[name]) == 0
         assert list(tables[name].columns) == COLUMNS[name]
     assert len(tables["funnel"]) == 16  # 4 stages for all, ads, events, referral
+    # typed by their columns' kinds, as a table with rows would be
+    assert tables["cac"].dtypes.astype(str).tolist()[:5] == [
+        "str",
+        "str",
+        "float64",
+        "int64",
+        "float64",
+    ]
+    assert str(tables["payback"]["payback_months"].dtype) == "Int64"
+
+
+def test_empty_tables_are_written_with_their_header(tmp_path):
+    paths = write_tables(Dataset(leads=leads()), period="2026-10", out=tmp_path)
+    assert _rows(paths[1]) == [CAC_COLUMNS]
 
 
 def test_neutralise():
@@ -95,13 +116,191 @@ def test_write_csv(tmp_path):
     assert rows[2][1] == '\'=HYPERLINK("http://x")'
 
 
-def test_write_xlsx(tmp_path):
-    paths = write_tables(_hostile(), period="2026-10", as_of="2026-10-15", out=tmp_path, fmt="xlsx")
-    assert [p.name for p in paths] == [f"{n}.xlsx" for n in TABLE_NAMES]
-    sheet = openpyxl.load_workbook(paths[2]).active
+def _priced() -> Dataset:
+    """The hostile dataset with October campaign costs of 600.10 (ads) and 400.20 (events)."""
+    ds = _hostile()
+    ds.costs = ds.costs.assign(amount=[300.0, 1000.0, 600.1, 400.2, 900.0, 300.0, 100.0])
+    return ds
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+def test_written_csv_numbers(tmp_path):
+    paths = write_tables(_priced(), period="2026-10", as_of="2026-10-15", out=tmp_path)
+    cac_rows = _rows(paths[1])
+    # blended: 600.10 + 400.20 + 900 + 300 + 100 = 2300.30 for C2 and C3 -> 1150.15 each;
+    # money with the euro's two decimals, counts whole
+    assert dict(zip(cac_rows[0], cac_rows[1], strict=True)) == {
+        "period": "2026-10",
+        "channel": "",
+        "cost": "2300.30",
+        "new_customers": "2",
+        "cac": "1150.15",
+        "cac_note": "",
+        "cost_salaries": "900.00",
+        "cost_bonuses": "300.00",
+        "cost_expenses": "0.00",
+        "cost_campaigns": "1000.30",
+        "cost_other": "100.00",
+    }
+    attainment = _rows(paths[0])
+    head = attainment[0]
+    rows = {(r[1], r[3]): dict(zip(head, r, strict=True)) for r in attainment[1:]}
+    # South leads: target 8, L5 and L6 by 10-15 -> actual 2, gap 6, counts written whole
+    south = rows[("leads", "South")]
+    assert (south["target"], south["actual"], south["gap"]) == ("8", "2", "6")
+    # Ann's revenue: L3 2000 + L7 700 = 2700 against 6000: money rows with two decimals
+    ann = rows[("revenue", "North")]
+    assert (ann["target"], ann["actual"], ann["gap"]) == ("6000.00", "2700.00", "3300.00")
+    payback_rows = _rows(paths[4])
+    # Sep cohort: not paid back (680 < 1300): payback_months empty; 1 month observed
+    assert payback_rows[1][:5] == ["2026-09", "1", "1300.00", "", "1"]
+
+
+def test_for_writing_rounds_a_copy():
+    frame = pd.DataFrame(
+        {
+            "metric": pd.Series(["leads", "revenue", "leads"], dtype="str"),
+            "actual": [2226.0, 456180.07000000007, 5119.8000000001],
+            "cost": [0.1 + 0.2, 1e-9, float("nan")],
+            "reached": [3.0, 4.0, None],
+            "median_days_from_previous": [5.931644, 1.0, None],
+        }
+    )
+    out = for_writing(frame, "EUR")
+    # count rows of a measure: whole when whole, else 2 decimals; money rows to cents
+    assert out["actual"].tolist() == [2226, 456180.07, 5119.8]
+    assert out["cost"].tolist()[:2] == [0.3, 0.0] and math.isnan(out["cost"].iloc[2])
+    assert out["reached"].tolist() == [3, 4, pd.NA] and str(out["reached"].dtype) == "Int64"
+    assert out["median_days_from_previous"].tolist()[:2] == [5.93, 1.0]
+    # yen have no minor unit: whole amounts
+    assert for_writing(frame, "JPY", text=True)["cost"].tolist() == ["0", "0", None]
+    # the frame itself stays exact
+    assert frame["actual"].iloc[1] == 456180.07000000007
+
+
+def test_column_kinds():
+    names = ["cac", "reached", "ci_low", "payback_months", "day", "lost_value", "projected_clv"]
+    assert {c: kind_of(c) for c in names} == {
+        "cac": "money",
+        "reached": "count",
+        "ci_low": "rate",
+        "payback_months": "months",
+        "day": "date",
+        "lost_value": "money",
+        "projected_clv": "money",
+    }
+    assert kind_of("projected_cumulative_margin_per_customer") == "money"
+    # a new table's columns: by their names, else by their dtype
+    assert kinds(
+        pd.DataFrame(
+            {
+                "retention_rate": [0.5],
+                "forecast_revenue": [1.0],
+                "cycle_days": [3.0],
+                "deals": [2],
+                "segment": pd.Series(["a"], dtype="str"),
+                "won": [True],
+            }
+        )
+    ) == {
+        "retention_rate": "rate",
+        "forecast_revenue": "money",
+        "cycle_days": "days",
+        "deals": "count",
+        "segment": "text",
+        "won": "flag",
+    }
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "polars-lazy", "duckdb"])
+@pytest.mark.parametrize("name", list(ENGINE_CALLS))
+def test_counts_are_integers_on_every_engine(engine, name):
+    # kpilib's own conversion: what compute_all and the sections read
+    frame = F.to_pandas(ENGINE_CALLS[name](_engine_tables(engine)))
+    wrong = {
+        c: str(frame[c].dtype)
+        for c, kind in kinds(frame).items()
+        if kind in ("count", "months") and str(frame[c].dtype) not in ("int64", "Int64")
+    }
+    assert wrong == {}
+
+
+def _workbook(tmp_path):
+    paths = write_tables(_priced(), period="2026-10", as_of="2026-10-15", out=tmp_path, fmt="xlsx")
+    assert paths == [tmp_path / "kpis.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kpis.xlsx"]
+    return openpyxl.load_workbook(paths[0])
+
+
+def test_write_xlsx_one_workbook(tmp_path):
+    book = _workbook(tmp_path)
+    assert book.sheetnames == list(TABLE_NAMES)
+    cac_sheet = book["cac"]
+    assert [c.value for c in cac_sheet[1]] == CAC_COLUMNS
+    assert cac_sheet.freeze_panes == "A2"
+    # header and four rows (blended, the hostile source, ads, events) over columns A..K
+    assert cac_sheet.auto_filter.ref == "A1:K5"
+    cost, customers = cac_sheet["C2"], cac_sheet["D2"]
+    assert (cost.value, cost.number_format) == (2300.3, '"€"#,##0.00')
+    assert (customers.value, customers.number_format) == (2, "#,##0")
+    funnel_sheet = book["funnel"]
+    head = [c.value for c in funnel_sheet[1]]
+    # all sources, visit: of L3-L7, L3, L5 and L7 visited and L4 reached an offer: 4 / 5
+    visit = list(funnel_sheet[3])
+    step = visit[head.index("step_conversion")]
+    assert (step.value, step.number_format) == (0.8, "0.0%")
+    assert visit[head.index("median_days_from_previous")].number_format == "0.0"
+    payback_sheet = book["payback"]
+    assert payback_sheet["D2"].value is None  # Sep cohort not paid back
+    assert payback_sheet["E2"].number_format == "#,##0"
+    attainment_sheet = book["attainment"]
+    head = [c.value for c in attainment_sheet[1]]
+    rows = {r[1].value: r for r in attainment_sheet.iter_rows(min_row=2)}
+    # a measure column: money on the revenue row, a whole count on the others
+    assert rows["revenue"][head.index("actual")].number_format == '"€"#,##0.00'
+    assert rows["sales"][head.index("actual")].number_format == "#,##0"
+    # columns fit their header at least
+    assert attainment_sheet.column_dimensions["L"].width == len("required_per_business_day") + 2
+
+
+def test_write_xlsx_is_formula_safe(tmp_path):
+    sheet = _workbook(tmp_path)["funnel"]
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     hostile = [c for c in cells if "HYPERLINK" in c.value]
-    assert hostile and all(c.data_type == "s" and c.value.startswith("'") for c in hostile)
+    assert hostile and all(c.data_type == "s" and c.value.startswith("'=") for c in hostile)
+
+
+def test_money_format_follows_currency_and_locale():
+    assert money_format("EUR", "fr_FR") == '#,##0.00" €"'
+    assert money_format("GBP", "en_GB") == '"£"#,##0.00'
+    assert money_format("JPY", "en_GB") == '"JP¥"#,##0'
+
+
+def test_workbook_formats_a_new_table_by_its_column_names(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "cohort": pd.Series(["2026-10"], dtype="str"),
+            "retained": [7],
+            "retention_rate": [0.35],
+            "forecast_revenue": [1234.5],
+            "renewed_at": pd.Series(pd.to_datetime(["2026-10-31"]), dtype="datetime64[us]"),
+        }
+    )
+    write_workbook({"retention": frame}, tmp_path / "k.xlsx", currency="USD", locale="en_US")
+    sheet = openpyxl.load_workbook(tmp_path / "k.xlsx")["retention"]
+    assert [c.number_format for c in sheet[2]] == [
+        "General",
+        "#,##0",
+        "0.0%",
+        '"$"#,##0.00',
+        "yyyy-mm-dd",
+    ]
+    assert sheet["E2"].value == dt.datetime(2026, 10, 31)
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", "A1:E2")
 
 
 def test_bad_format(tmp_path):
@@ -126,3 +325,24 @@ def test_sample_smoke():
     assert cac["cost"][cac["channel"].notna()].sum() == pytest.approx(blended["cost"].iloc[0])
     assert tables["funnel"]["stage"].tolist()[:4] == ["lead", "visit", "offer", "sale"]
     assert set(tables["attainment"]["period"]) == {"2026-10"}
+
+
+def test_workbook_shows_control_characters_as_replacement(tmp_path):
+    frame = pd.DataFrame({"source": pd.Series(["web\x01site", "a\tb"], dtype="str")})
+    write_workbook({"t": frame}, tmp_path / "k.xlsx", currency="EUR", locale="en_GB")
+    sheet = openpyxl.load_workbook(tmp_path / "k.xlsx")["t"]
+    # \x01 cannot be stored in a worksheet; a tab can
+    assert [sheet["A2"].value, sheet["A3"].value] == ["web\ufffdsite", "a\tb"]
+
+
+def test_a_failed_workbook_leaves_nothing_behind(tmp_path, monkeypatch):
+    from kpilib.kpis import tables
+
+    def half_written(sheets, path, **kwargs):
+        path.write_bytes(b"PK")
+        raise RuntimeError("stopped")
+
+    monkeypatch.setattr(tables, "write_workbook", half_written)
+    with pytest.raises(RuntimeError, match="^stopped$"):
+        write_tables(dataset(), period="2026-10", out=tmp_path, fmt="xlsx")
+    assert list(tmp_path.iterdir()) == []

@@ -74,14 +74,14 @@ def test_payback_hand_computed():
     # blended CAC: Sep 1300 / 1 = 1300, Oct 2300 / 2 = 1150 (see test_acquisition)
     # Sep cohort: cumulative 400 (month 0) < 1300 <= 1380 (month 1) -> payback 1
     #   clv 1380, 1380 / 1300 = 1.061538 < 3 -> flagged
-    # Oct cohort: 500 < 1150 -> not paid back after 0 months -> NaN, not flagged yet
+    # Oct cohort: 500 < 1150 -> not paid back after 0 months -> <NA>, not flagged yet
     #   clv 500, 500 / 1150 = 0.434783
     expected = pd.DataFrame(
         {
             "cohort": pd.Series(["2026-09", "2026-10"], dtype="str"),
             "customers": [1, 2],
             "cac": [1300.0, 1150.0],
-            "payback_months": [1.0, NAN],
+            "payback_months": pd.array([1, None], dtype="Int64"),  # whole months, or unknown
             "months_observed": [1, 0],
             "clv": [1380.0, 500.0],
             "ltv_to_cac": [1380 / 1300, 500 / 1150],
@@ -113,7 +113,7 @@ def test_payback_by_channel_and_missing_cost():
     # without September costs the Sep cohort has no CAC: no payback, ratio or flag
     no_sep = payback(leads(), orders(), costs().iloc[2:])
     first = no_sep.iloc[0]
-    assert math.isnan(first["cac"]) and math.isnan(first["payback_months"])
+    assert math.isnan(first["cac"]) and first["payback_months"] is pd.NA
     assert math.isnan(first["ltv_to_cac"])
     assert not first["flag_ltv_to_cac"] and not first["flag_payback"]
 
@@ -125,9 +125,10 @@ def test_errors():
     with pytest.raises(DataError) as err:
         cohort_value(leads(), orders().drop(columns=["gross_margin"]))
     assert str(err.value) == (
-        "orders: missing column gross_margin (columns found: order_id, customer_id, "
-        "order_date, revenue). cohort_value() needs customer_id, order_date, gross_margin; "
-        "rename the matching columns as docs/data-model.md shows."
+        "orders: missing column 'gross_margin' (it has: order_id, customer_id, order_date, "
+        "revenue). kpilib.cohort_value expects the orders table (customer_id, order_date, "
+        "gross_margin); pass kpilib.load_dataset(folder).orders, or rename the matching "
+        "columns as docs/data-model.md shows."
     )
 
 

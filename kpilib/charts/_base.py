@@ -7,15 +7,18 @@ import functools
 import html
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib as mpl
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter
 
+from kpilib.data.require import require_columns, require_kind
 from kpilib.story.format import Formatter
 from kpilib.story.phrases import phrase
 
@@ -33,6 +36,9 @@ __all__ = [
     "to_svg",
     "Picture",
     "fmt_or_default",
+    "FrameInput",
+    "check_section",
+    "check_axes",
 ]
 
 # Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
@@ -77,8 +83,70 @@ _STYLE = {
 
 
 def fmt_or_default(fmt: Formatter | None) -> Formatter:
-    """*fmt*, or the English default formatter."""
-    return fmt if fmt is not None else Formatter()
+    """*fmt*, or the English default formatter; anything else is a
+    :class:`~kpilib.errors.ParameterError`."""
+    if fmt is None:
+        return Formatter()
+    require_kind(
+        fmt,
+        Formatter,
+        name="fmt",
+        expects="A chart's fmt is a kpilib.Formatter: pass kpilib.Formatter(lang=..., "
+        "locale=..., currency=...), or leave it out for English.",
+    )
+    return fmt
+
+
+BUILD = "kpilib.sections.build.build(dataset, period=...)"
+
+
+@dataclass(frozen=True)
+class FrameInput:
+    """The frame argument *arg* of ``charts.<chart>``: a pandas DataFrame with
+    *columns*, made by *made_by* and held by the report as *field*."""
+
+    chart: str
+    arg: str
+    columns: tuple[str, ...]
+    made_by: str
+    field: str
+
+    def check(self, frame: Any) -> None:
+        """Check *frame*. None, or a frame with no column at all, draws the chart's
+        "nothing to show". A wrong kind of object is a
+        :class:`~kpilib.errors.ParameterError`, a missing column a
+        :class:`~kpilib.errors.DataError` (:mod:`kpilib.data.require`)."""
+        if frame is None or (isinstance(frame, pd.DataFrame) and len(frame.columns) == 0):
+            return
+        require_columns(
+            frame,
+            self.columns,
+            name=f"charts.{self.chart}({self.arg})",
+            expects=f"charts.{self.chart} expects the frame of {self.made_by}",
+            fix=f"pass {self.field} from {BUILD}, or make it with {self.made_by}.",
+            pandas=True,
+        )
+
+
+def check_section(section: Any, kind: type, *, chart: str, field: str) -> None:
+    """Check that ``charts.<chart>`` was given a *kind* section, the report's *field*."""
+    require_kind(
+        section,
+        kind,
+        name=f"charts.{chart}(section)",
+        expects=f"charts.{chart} expects the report's {kind.__name__}: pass {field} from {BUILD}.",
+    )
+
+
+def check_axes(ax: Any, *, name: str) -> None:
+    """Check that ``charts.<name>`` was given the Axes of a chart."""
+    require_kind(
+        ax,
+        Axes,
+        name=f"charts.{name}(ax)",
+        expects=f"charts.{name} expects the Axes a chart function returns, such as "
+        "charts.attainment_bars(report.objectives).",
+    )
 
 
 def new_axes(ax: Axes | None = None, *, height: float = HEIGHT) -> Axes:
@@ -190,6 +258,7 @@ def percent_axis(axis: Any, fmt: Formatter, digits: int = 0) -> None:
 
 def to_png(ax: Axes, dpi: int = 160) -> bytes:
     """The figure of *ax* as PNG bytes."""
+    check_axes(ax, name="to_png")
     buf = io.BytesIO()
     ax.figure.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue()
@@ -197,6 +266,7 @@ def to_png(ax: Axes, dpi: int = 160) -> bytes:
 
 def to_svg(ax: Axes) -> bytes:
     """The figure of *ax* as SVG bytes: vector, sharp in print, text drawn as paths."""
+    check_axes(ax, name="to_svg")
     buf = io.BytesIO()
     with mpl.rc_context({"svg.fonttype": "path", "svg.hashsalt": "kpilib"}):
         ax.figure.savefig(buf, format="svg", facecolor="white", metadata={"Date": None})
@@ -220,6 +290,7 @@ def show(ax: Axes) -> Picture:
 
     The image's alt text is the chart's title, the finding it states.
     """
+    check_axes(ax, name="show")
     return Picture(to_svg(ax), " ".join(ax.get_title(loc="left").split()))
 
 

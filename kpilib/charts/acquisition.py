@@ -16,6 +16,8 @@ from matplotlib.ticker import MaxNLocator
 from kpilib.charts._base import (
     OKABE_ITO,
     SERIES,
+    FrameInput,
+    check_section,
     empty,
     finish,
     fmt_or_default,
@@ -24,6 +26,7 @@ from kpilib.charts._base import (
     styled,
 )
 from kpilib.data.periods import parse_period
+from kpilib.errors import ParameterError
 from kpilib.sections.acquisition import AcquisitionSection
 from kpilib.story.acquisition import projection_text, size
 from kpilib.story.blocks import _cap, months_text
@@ -58,14 +61,25 @@ def _hollow_key(ax: Axes, marker: str, text: str) -> None:
     ax.plot([], [], marker, color="white", markeredgecolor="black", label=text)
 
 
+_CAC = "kpilib.cac(leads, costs)"
+
+
 def _source(
-    source: AcquisitionSection | pd.DataFrame | None, period: str | None
+    source: AcquisitionSection | pd.DataFrame | None,
+    period: str | None,
+    chart: str,
+    columns: list[str],
 ) -> tuple[AcquisitionSection | None, pd.DataFrame | None, str]:
-    """The section (or None), its CAC frame and its period, from a section or a frame."""
+    """The section (or None), its CAC frame and its period, from a section or a frame
+    of :func:`kpilib.cac` (checked: a pandas DataFrame with *columns*, and a *period*)."""
     if isinstance(source, AcquisitionSection):
         return source, source.cac_frame, source.period
+    FrameInput(chart, "source", tuple(columns), _CAC, "report.acquisition").check(source)
     if period is None:
-        raise TypeError("period is required when drawing a CAC frame rather than a section")
+        raise ParameterError(
+            f"charts.{chart}: period is required when drawing a frame of {_CAC} rather than "
+            f'report.acquisition; pass period="2026-10", the last month to show.'
+        )
     return None, source, period
 
 
@@ -111,8 +125,8 @@ def cac_trend(
     change when comparable; on a bare frame it names the chart.
     """
     fmt = fmt_or_default(fmt)
+    sec, frame, period = _source(source, period, "cac_trend", ["period", "channel", "cac"])
     ax = new_axes(ax, height=3.4)
-    sec, frame, period = _source(source, period)
     if frame is None or not len(frame):
         return empty(ax, fmt, "no_costs", phrase("tile.cac", fmt.lang))
     frame = _last_months(frame, period, months)
@@ -175,8 +189,9 @@ def cost_breakdown(
     names the chart.
     """
     fmt = fmt_or_default(fmt)
+    costs = [f"cost_{c}" for c in _CATEGORY_COLOURS]
+    sec, frame, period = _source(source, period, "cost_breakdown", ["period", "channel", *costs])
     ax = new_axes(ax, height=3.0)
-    sec, frame, period = _source(source, period)
     y_label = phrase("chart.costs.y", fmt.lang, sym=fmt.currency_symbol)
     if frame is None or not len(frame):
         return empty(ax, fmt, "no_costs", y_label)
@@ -229,6 +244,7 @@ def cohort_curves(
     CAC (dashed, its colour) and payback month (a dot); the title states the payback of
     the cohort payback and LTV:CAC are read on."""
     fmt = fmt_or_default(fmt)
+    check_section(section, AcquisitionSection, chart="cohort_curves", field="report.acquisition")
     ax = new_axes(ax, height=3.4)
     values = section.cohort_value_frame
     sym = fmt.currency_symbol
@@ -272,6 +288,7 @@ def ltv_to_cac(
     """LTV:CAC per channel of the cohort read, against the minimum (3:1) line; the title
     states how many channels fall below it."""
     fmt = fmt_or_default(fmt)
+    check_section(section, AcquisitionSection, chart="ltv_to_cac", field="report.acquisition")
     ax = new_axes(ax, height=2.8)
     rows = section.ltv_by_channel
     rows = rows.dropna(subset=["ltv_to_cac"]) if rows is not None else pd.DataFrame()
@@ -325,6 +342,7 @@ def projected_curves(
     solid, projected dashed (undiscounted), CAC dotted, and the discounted projected CLV at
     the horizon as a diamond, the figure the title and the text state."""
     fmt = fmt_or_default(fmt)
+    check_section(section, AcquisitionSection, chart="projected_curves", field="report.acquisition")
     ax = new_axes(ax, height=3.4)
     sym = fmt.currency_symbol
     p = section.projection

@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from kpilib.charts._base import (
     GREY,
     OKABE_ITO,
+    FrameInput,
     empty,
     finish,
     fmt_or_default,
@@ -35,6 +36,12 @@ def _cohort(cohort: str, immature: bool, fmt: Formatter) -> str:
     return phrase(f"funnel.chart.cohort.{key}", fmt.lang, month=fmt.month(cohort))
 
 
+# fmt: off
+_STAGES = FrameInput("funnel_stages", "frame", ("stage", "reached", "lost", "step_conversion"),
+                     "kpilib.funnel(leads, period=...)", "report.funnel.current")
+# fmt: on
+
+
 @styled
 def funnel_stages(
     frame: pd.DataFrame,
@@ -52,6 +59,7 @@ def funnel_stages(
     states *leak* (the section's biggest leak) when given.
     """
     fmt = fmt_or_default(fmt)
+    _STAGES.check(frame)
     ax = new_axes(ax, height=1.9)
     head = _cohort(cohort, immature, fmt)
     if frame is None or not len(frame) or frame["reached"].iloc[0] == 0:
@@ -96,6 +104,13 @@ def funnel_stages(
     return finish(ax, title)
 
 
+# fmt: off
+_SOURCES = FrameInput("source_conversion", "by_source",
+                      ("source", "leads", "overall_conversion", "ci_low", "ci_high"),
+                      'kpilib.funnel_trend(leads, by="source", periods=1)', "report.funnel.by_source")
+# fmt: on
+
+
 @styled
 def source_conversion(
     by_source: pd.DataFrame,
@@ -117,6 +132,7 @@ def source_conversion(
     *differ* beyond chance, when given.
     """
     fmt = fmt_or_default(fmt)
+    _SOURCES.check(by_source)
     ax = new_axes(ax, height=2.1)
     head = _cohort(cohort, immature, fmt)
     rows = by_source.dropna(subset=["overall_conversion"]) if by_source is not None else None
@@ -152,6 +168,13 @@ def source_conversion(
     return finish(ax, title)
 
 
+# fmt: off
+_TREND = FrameInput("conversion_trend", "trend",
+                    ("cohort", "overall_conversion", "ci_low", "ci_high", "immature"),
+                    "kpilib.funnel_trend(leads)", "report.funnel.trend")
+# fmt: on
+
+
 @styled
 def conversion_trend(
     trend: pd.DataFrame,
@@ -170,6 +193,7 @@ def conversion_trend(
     over mature cohorts.
     """
     fmt = fmt_or_default(fmt)
+    _TREND.check(trend)
     ax = new_axes(ax, height=2.3)
     if trend is None or not len(trend):
         return empty(ax, fmt, "no_leads", phrase("chart.trend.y", fmt.lang))

@@ -15,6 +15,8 @@ from kpilib.charts._base import (
     GREY,
     OKABE_ITO,
     STATUS_COLOURS,
+    FrameInput,
+    check_section,
     empty,
     finish,
     fmt_or_default,
@@ -36,6 +38,13 @@ _DIVERGING = LinearSegmentedColormap.from_list(
 )
 
 
+_PATH = FrameInput(
+    "cumulative_path",
+    "path",
+    ("day", "cumulative", "target_path"),
+    "kpilib.kpis.pacing.cumulative_path(leads, targets, period=..., metric=...)",
+    "report.objectives.paths[metric]",
+)
 _LEVEL = {"met": "good", "on_track": "good", "at_risk": "warn", "missed": "bad", "behind": "bad"}
 
 
@@ -61,6 +70,7 @@ def attainment_bars(
     attainment, actual and target (and the projection while open).
     """
     fmt = fmt_or_default(fmt)
+    check_section(section, ObjectivesSection, chart="attainment_bars", field="report.objectives")
     rows = [o for o in _sorted(section.company) if o.ratio.known][::-1]
     ax = new_axes(ax, height=2.9)
     if not rows:
@@ -131,6 +141,7 @@ def team_attainment(
     and the axis says so.
     """
     fmt = fmt_or_default(fmt)
+    check_section(section, ObjectivesSection, chart="team_attainment", field="report.objectives")
     rows = [o for o in section.teams if o.ratio.known]
     ax = new_axes(ax, height=2.6 if len({o.team for o in rows}) <= 6 else 3.6)
     if not rows:
@@ -198,6 +209,7 @@ def cumulative_path(
     against the target path; *objective*, the company objective of *metric*,
     gives the title's figures and the projection drawn to the close."""
     fmt = fmt_or_default(fmt)
+    _PATH.check(path)
     ax = new_axes(ax, height=3.0)
     name = fmt.label(metric, "metric")
     seen = path.dropna(subset=["cumulative"])
@@ -266,6 +278,7 @@ def gap_ranking(
 ) -> Axes:
     """Targets below 100% (projected while open), company, teams and reps, by shortfall."""
     fmt = fmt_or_default(fmt)
+    check_section(section, ObjectivesSection, chart="gap_ranking", field="report.objectives")
     rows = [o for o in section.company + section.teams + section.reps if o.ratio.known]
     ax = new_axes(ax, height=2.9)
     if not rows:
@@ -313,6 +326,7 @@ def target_realism(
 ) -> Axes:
     """Each company target against the average actual of the previous three periods."""
     fmt = fmt_or_default(fmt)
+    check_section(section, ObjectivesSection, chart="target_realism", field="report.objectives")
     rows = [o for o in _sorted(section.company) if o.realism.known][::-1]
     ax = new_axes(ax, height=2.6)
     if not rows:

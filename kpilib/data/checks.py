@@ -10,6 +10,7 @@ import pandas as pd
 
 from kpilib.data.parse import number_marks, parse_date, parse_number, parse_text
 from kpilib.data.read import RawTable
+from kpilib.data.require import Required, missing, missing_message
 from kpilib.data.settings import Settings
 from kpilib.data.text import mojibake
 
@@ -61,16 +62,29 @@ _FIRST_DATE, _LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")
 _LIMIT = 1e15
 
 
-def require(check: Checker, raw: RawTable, required: list[str]) -> bool:
-    missing = [c for c in required if c not in raw.frame.columns]
-    if missing:
-        have = raw.columns_found
+_RENAME = "rename the matching columns as docs/data-model.md shows."
+
+
+def require(
+    check: Checker, raw: RawTable, required: Required, table: str, fix: str = _RENAME
+) -> bool:
+    """Record the columns of *required* that the file of *table* lacks; whether none is
+    missing (the one check of :mod:`kpilib.data.require`, per file)."""
+    have = [str(c) for c in raw.frame.columns]
+    lacking = missing(have, required)
+    if lacking:
+        shown = list(raw.file_columns) if raw.file_columns is not None else have
         check.errors.append(
-            f"{raw.name}: missing required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)} (columns found: {have}). Rename the matching columns as "
-            "docs/data-model.md shows."
+            missing_message(
+                raw.name,
+                lacking,
+                shown,
+                required,
+                expects=f"kpilib.load_dataset expects the {table} table",
+                fix=fix,
+            )
         )
-    return not missing
+    return not lacking
 
 
 def dates(check: Checker, raw: RawTable, cols: list[str], settings: Settings) -> dict:

@@ -69,7 +69,7 @@ def _leads(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | 
     text_cols = ["lead_id", "source", "team", "owner", "customer_id"]
     known = text_cols + date_cols + ["amount"]
     _extra_columns(check, raw, known)
-    if not require(check, raw, ["lead_id", "lead_at"]):
+    if not require(check, raw, ["lead_id", "lead_at"], "leads"):
         return None
     cols = {**texts(raw, text_cols), **dates(check, raw, date_cols, settings)}
     cols.update(numbers(check, raw, ["amount"], ["amount"], settings))
@@ -127,7 +127,7 @@ def _metrics(settings: Settings) -> dict[str, str]:
 
 
 def _targets(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
-    if not require(check, raw, ["period", "metric", "target"]):
+    if not require(check, raw, ["period", "metric", "target"], "targets"):
         return None
     frame = pd.DataFrame(texts(raw, ["period", "metric", "team", "owner"]))
     for col in ("team", "owner"):
@@ -180,14 +180,11 @@ def _targets(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame 
 
 def _costs(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
     has_period = "period" in raw.frame.columns
-    has_date = "date" in raw.frame.columns
-    if not require(check, raw, ["category", "amount"]) or not (has_period or has_date):
-        if not (has_period or has_date):
-            have = raw.columns_found
-            check.errors.append(
-                f"{raw.name}: missing required column period (or date) (columns found: {have}). "
-                'Give each cost line a month, "2026-10", in a period column, or a date.'
-            )
+    fix = (
+        "rename the matching columns as docs/data-model.md shows, and give each cost line a "
+        'month ("2026-10") in a period column, or a date.'
+    )
+    if not require(check, raw, [("period", "date"), "category", "amount"], "costs", fix):
         return None
     frame = pd.DataFrame(texts(raw, ["period", "category", "channel", "team"]))
     if has_period:
@@ -224,7 +221,7 @@ def _costs(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | 
 
 
 def _orders(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
-    if not require(check, raw, ["order_id", "customer_id", "order_date", "revenue"]):
+    if not require(check, raw, ["order_id", "customer_id", "order_date", "revenue"], "orders"):
         return None
     frame = pd.DataFrame(texts(raw, ["order_id", "customer_id"]))
     frame["order_date"] = dates(check, raw, ["order_date"], settings)["order_date"]

@@ -15,6 +15,7 @@ from typing import Any
 
 import narwhals as nw
 
+from kpilib.data.require import require_columns
 from kpilib.engine import pandas_input as P
 from kpilib.engine.dates import (  # noqa: F401 - the frame helpers callers use as F.*
     censor,
@@ -23,6 +24,7 @@ from kpilib.engine.dates import (  # noqa: F401 - the frame helpers callers use 
     month_label,
     period_month_key,
 )
+from kpilib.engine.native import has_rows, to_native, to_pandas  # noqa: F401 - used as F.*
 from kpilib.errors import DataError, ParameterError
 
 NONE_KEY = "\x00"  # sentinel for a null join key
@@ -113,54 +115,18 @@ def sales_of(frames: dict[str, nw.LazyFrame | None]) -> nw.LazyFrame:
     return sales if sales is not None else leads
 
 
-def to_native(lf: nw.LazyFrame, kind: str) -> Any:
-    """The result in the caller's kind (see :func:`lazy_inputs`)."""
-    if kind == "pandas":
-        return lf.collect(backend="pandas").to_native().reset_index(drop=True)
-    if kind == "polars":
-        return lf.collect(backend="polars").to_native()
-    if kind in ("polars-lazy", "lazy"):
-        return lf.to_native()
-    return lf.collect().to_native()
-
-
-def to_pandas(native: Any) -> Any:
-    """*native* (a result of any engine, small) as a pandas DataFrame; None stays None.
-
-    Other engines' results go through polars, as pandas input's do (it runs on
-    polars), so they come out with the same dtypes: DuckDB's own conversion
-    would give object columns where polars gives pandas strings.
-    """
-    if native is None or type(native).__module__.startswith("pandas"):
-        return native
-    obj = nw.from_native(native)
-    lf = obj.lazy() if isinstance(obj, nw.DataFrame) else obj
-    if not lf.implementation.is_polars():
-        lf = lf.collect(backend="polars").lazy()
-    return to_native(lf, "pandas")
-
-
-def has_rows(native: Any) -> bool:
-    """Whether *native* is a table with at least one row (one row read on lazy engines)."""
-    if native is None:
-        return False
-    obj = nw.from_native(native)
-    if isinstance(obj, nw.DataFrame):
-        return len(obj) > 0
-    return len(obj.head(1).collect()) > 0
-
-
-def require(lf: nw.LazyFrame, table: str, columns: Sequence[str], what: str) -> None:
-    """Raise a :class:`DataError` naming the *columns* missing from *lf*."""
-    have = lf.collect_schema().names()
-    missing = [c for c in columns if c not in have]
-    if missing:
-        s = "s" if len(missing) > 1 else ""
-        raise DataError(
-            f"{table}: missing column{s} {', '.join(missing)} (columns found: "
-            f"{', '.join(have) or 'none'}). {what}() needs {', '.join(columns)}; rename the "
-            "matching columns as docs/data-model.md shows."
-        )
+def require(lf: Any, table: str, columns: Sequence[str], what: str) -> None:
+    """Check that *lf* (narwhals, or a native frame of any engine), the *table* input
+    of ``kpilib.<what>``, has *columns* (:func:`kpilib.data.require.require_columns`:
+    a :class:`DataError` naming them)."""
+    require_columns(
+        lf,
+        columns,
+        name=table,
+        expects=f"kpilib.{what} expects the {table} table",
+        fix=f"pass kpilib.load_dataset(folder).{table}, or rename the matching columns "
+        "as docs/data-model.md shows.",
+    )
 
 
 def columns(lf: nw.LazyFrame) -> list[str]:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.methods import KpiMethods
+from kpilib.data.require import require_columns
 from kpilib.data.schema import TABLES
 from kpilib.data.settings import Settings, load_settings
 from kpilib.data.text import check_file
@@ -167,15 +168,14 @@ def _date(lf: nw.LazyFrame, col: str, table: str) -> nw.Expr:
 
 def _normalise(lf: nw.LazyFrame, table: str, settings: Settings, name: str) -> nw.LazyFrame:
     have = lf.collect_schema().names()
-    missing = [c for c in _REQUIRED[table] if c not in have]
-    if table == "costs" and "period" not in have and "date" not in have:
-        missing.append("period (or date)")
-    if missing:
-        raise DataError(
-            f"{name}: missing required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)} (columns found: {', '.join(have) or 'none'}). Rename the "
-            "matching columns as docs/data-model.md shows."
-        )
+    required = [*_REQUIRED[table], *([("period", "date")] if table == "costs" else [])]
+    require_columns(
+        lf,
+        required,
+        name=name,
+        expects=f"kpilib.engine.scan.scan_dataset expects the {table} table",
+        fix="rename the matching columns as docs/data-model.md shows.",
+    )
     dates = {
         "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
         "orders": ["order_date"],

@@ -12,6 +12,7 @@ from typing import Any
 import narwhals as nw
 import pandas as pd
 
+from kpilib.data.require import require_columns
 from kpilib.engine import frames as F
 
 __all__ = ["lost_value"]
@@ -33,6 +34,14 @@ def lost_value(funnel_by: pd.DataFrame, leads: Any, *, by: str = "source") -> pd
     >>> lost_value(fb, leads)["lost_value"].round(6).tolist()  # 6 × 2/10 × 200, 2 × 2/4 × 200
     [240.0, 200.0, 0.0]
     """
+    require_columns(
+        funnel_by,
+        [by, "stage", "reached", "lost"],
+        name="funnel_by",
+        expects=f'kpilib.kpis.leakage.lost_value expects the frame of kpilib.funnel(leads, by="{by}")',
+        fix="make it with that call, as pandas.",
+        pandas=True,
+    )
     frame = funnel_by.copy()
     last = frame.groupby(by, sort=False)["reached"].transform("last")
     frame["sale_rate"] = (last / frame["reached"].where(frame["reached"] > 0)).astype("float64")
@@ -47,6 +56,7 @@ def _average_deal(leads: Any, by: str) -> pd.Series:
     _, frames = F.lazy_inputs(keep={"leads": [by, "amount"]}, leads=leads)
     lf = frames["leads"]
     assert lf is not None
+    F.require(lf, "leads", [by], "kpis.leakage.lost_value")
     if "amount" not in F.columns(lf):
         return pd.Series(dtype="float64")
     means = F.to_pandas(

@@ -127,6 +127,14 @@ def cumulative_path(
     _, frames = F.lazy_inputs(keep={"leads": ["team", "amount"]}, sales=_SALE_COLUMNS, leads=leads)
     lf = frames["leads"]
     assert lf is not None
+    F.require(lf, "leads", ["lead_at"], "kpis.pacing.cumulative_path")
+    if targets is not None:
+        F.require(
+            targets,
+            "targets",
+            ["period", "metric", "target"],
+            "kpis.pacing.cumulative_path",
+        )
     latest = F.latest_date(leads=(lf, F.date_columns(lf))) if as_of is None else None
     day_of = resolve_as_of(as_of, latest)
     days = pd.date_range(span.start, span.end - pd.Timedelta(days=1), freq="D").as_unit("us")

@@ -8,17 +8,22 @@ from typing import Any, Literal
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
+from kpilib.data.methods import KpiMethods
 from kpilib.data.periods import parse_period, resolve_as_of
+from kpilib.data.require import require_kind
 from kpilib.data.text import make_folder
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import CAC_COLUMNS
+from kpilib.kpis.columns import empty_table, for_writing
 from kpilib.kpis.funnel import FUNNEL_COLUMNS
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
 from kpilib.kpis.retention import RETENTION_COLUMNS
 from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS
+from kpilib.kpis.workbook import write_workbook
 
 __all__ = [
+    "check_dataset",
     "compute_all",
     "dataset_attainment",
     "dataset_payback",
@@ -31,21 +36,30 @@ TABLE_NAMES = ("attainment", "cac", "funnel", "cohort_value", "payback", "retent
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
+def check_dataset(dataset: Any, who: str) -> None:
+    """Check that ``kpilib.<who>`` was given a dataset (loaded or scanned)."""
+    require_kind(
+        dataset,
+        KpiMethods,
+        name="dataset",
+        expects=f"kpilib.{who} expects a dataset: pass kpilib.load_dataset(folder), or "
+        "kpilib.engine.scan.open_dataset(folder, engine=...).",
+    )
 
 
 def dataset_attainment(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFrame:
     """``dataset.attainment`` (:func:`kpilib.kpis.objectives.attainment` with its
     settings) as pandas; empty with its columns when the dataset has no targets."""
+    check_dataset(dataset, "kpis.tables.dataset_attainment")
     if not F.has_rows(dataset.targets):
-        return _empty(ATTAINMENT_COLUMNS)
+        return empty_table(ATTAINMENT_COLUMNS)
     return F.to_pandas(dataset.attainment(period=period, as_of=as_of))
 
 
 def dataset_payback(dataset: Dataset, *, as_of: Any, by: str | None = None) -> pd.DataFrame:
     """``dataset.payback`` (:func:`kpilib.kpis.value.payback` with its thresholds) as
     pandas (the dataset must have orders and costs)."""
+    check_dataset(dataset, "kpis.tables.dataset_payback")
     return F.to_pandas(dataset.payback(as_of=as_of, by=by))  # type: ignore[arg-type]
 
 
@@ -74,6 +88,7 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     >>> sorted(tables)
     ['attainment', 'cac', 'cohort_value', 'funnel', 'payback', 'retention']
     """
+    check_dataset(dataset, "compute_all")
     s = dataset.settings
     parse_period(period, fiscal_year_start=s.fiscal_year_start)
     day = resolve_as_of(as_of, dataset.as_of)
@@ -82,7 +97,7 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     if dataset.costs is not None:
         out["cac"] = F.to_pandas(dataset.cac(period=period, as_of=day))
     else:
-        out["cac"] = _empty(CAC_COLUMNS)
+        out["cac"] = empty_table(CAC_COLUMNS)
     overall = F.to_pandas(dataset.funnel(period=period, as_of=day))
     overall.insert(0, "source", pd.Series(pd.NA, index=overall.index, dtype="str"))
     out["funnel"] = pd.concat(
@@ -92,15 +107,15 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     if dataset.orders is not None:
         out["cohort_value"] = F.to_pandas(dataset.cohort_value(as_of=day))
     else:
-        out["cohort_value"] = _empty(COHORT_VALUE_COLUMNS)
+        out["cohort_value"] = empty_table(COHORT_VALUE_COLUMNS)
     if dataset.orders is not None and dataset.costs is not None:
         out["payback"] = dataset_payback(dataset, as_of=day)
     else:
-        out["payback"] = _empty(PAYBACK_COLUMNS)
+        out["payback"] = empty_table(PAYBACK_COLUMNS)
     if dataset.orders is not None:
         out["retention"] = F.to_pandas(dataset.retention(as_of=day))
     else:
-        out["retention"] = _empty(RETENTION_COLUMNS)
+        out["retention"] = empty_table(RETENTION_COLUMNS)
     assert list(out["funnel"].columns) == ["source", *FUNNEL_COLUMNS]
     return {name: out[name] for name in TABLE_NAMES}
 
@@ -117,12 +132,19 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     >>> safe.to_dict("list")
     {'source': ["'=HYPERLINK(1)", 'web'], 'n': [-1, 2]}
     """
+    require_kind(
+        frame,
+        pd.DataFrame,
+        name="frame",
+        expects="kpilib.kpis.tables.neutralise expects a pandas DataFrame, such as a table "
+        "of kpilib.compute_all(dataset, period=...).",
+    )
     out = frame.copy()
     for col in out.columns:
         values = out[col]
         if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
             continue
-        text = values.map(lambda v: isinstance(v, str))
+        text = values.map(lambda v: isinstance(v, str)).astype(bool)  # bool when empty too
         risky = text & values.where(text, "").astype(str).str.startswith(_FORMULA_START)
         if risky.any():
             out[col] = values.astype(object).where(~risky, "'" + values[risky].astype(str))
@@ -137,38 +159,46 @@ def write_tables(
     out: str | Path,
     fmt: Literal["csv", "xlsx"] = "csv",
 ) -> list[Path]:
-    """Write the tables of :func:`compute_all` to *out*, one file each.
+    """Write the tables of :func:`compute_all` to *out*: a CSV file each, or one workbook.
 
-    Files are named after the tables (``attainment.csv``, ``cac.csv``,
-    ``funnel.csv``, ``cohort_value.csv``, ``payback.csv``, ``retention.csv``, or
-    ``.xlsx``); empty
-    cells stand for missing values; text that a spreadsheet would run as a
-    formula is neutralised (see :func:`neutralise`). Returns the paths
-    written, in that order. All files are written first under temporary
-    names, then renamed: a failure leaves the folder as it was. An *out*
-    that is a file, or a folder that cannot be created or written, is a
-    :class:`~kpilib.errors.ParameterError`.
+    - ``csv``: ``attainment.csv``, ``cac.csv``, ``funnel.csv``,
+      ``cohort_value.csv``, ``payback.csv`` and ``retention.csv``; empty cells stand for missing
+      values;
+    - ``xlsx``: ``kpis.xlsx``, a sheet per table in that order, with number
+      formats, a frozen header row and an autofilter (:mod:`kpilib.kpis.workbook`).
+
+    Numbers are written as :func:`kpilib.kpis.columns.for_writing` gives them:
+    money rounded to the minor unit of the dataset's currency, counts as whole
+    numbers. Text that a spreadsheet would run as a formula is neutralised
+    (see :func:`neutralise`). Returns the paths written. Files are written first
+    under temporary names, then renamed: a failure leaves the folder as it
+    was. An *out* that is a file, or a folder that cannot be created or
+    written, is a :class:`~kpilib.errors.ParameterError`.
     """
+    check_dataset(dataset, "write_tables")
     if fmt not in ("csv", "xlsx"):
         raise ParameterError(f"format {fmt!r} is not supported; choose csv or xlsx.")
     tables = compute_all(dataset, period=period, as_of=as_of)
+    settings = dataset.settings
     folder = make_folder(Path(out))
-    written: list[tuple[Path, Path]] = []
+    names = list(tables) if fmt == "csv" else ["kpis"]
+    written = [(folder / f".{name}.{fmt}.part", folder / f"{name}.{fmt}") for name in names]
     try:
-        for name, frame in tables.items():
-            path = folder / f"{name}.{fmt}"
-            part = folder / f".{name}.{fmt}.part"
-            written.append((part, path))
-            safe = neutralise(frame)
-            if fmt == "csv":
-                safe.to_csv(part, index=False)
-            else:
-                safe.to_excel(part, index=False, sheet_name=name, engine="openpyxl")
+        if fmt == "xlsx":
+            safe = {name: neutralise(frame) for name, frame in tables.items()}
+            write_workbook(safe, written[0][0], currency=settings.currency, locale=settings.locale)
+        else:
+            for (part, _), frame in zip(written, tables.values(), strict=True):
+                for_writing(neutralise(frame), settings.currency, text=True).to_csv(
+                    part, index=False
+                )
         for part, path in written:
             part.replace(path)
-    except OSError as exc:
+    except BaseException as exc:  # nothing half-written, whatever stopped the writing
         for part, _ in written:
             part.unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
         raise ParameterError(
             f"{folder}: the tables could not be written ({exc.strerror or exc}); none was "
             "changed. Give --out a folder you can write to."

@@ -252,7 +252,8 @@ def payback(
     customers; see :func:`kpilib.kpis.acquisition.cac`). ``payback_months`` is the
     number of whole months after the acquisition month at whose end the
     cumulative margin per customer first covers ``cac`` (0 = within the
-    acquisition month; NaN when not covered yet or cac unknown).
+    acquisition month; missing, ``pd.NA`` in pandas' nullable Int64, when not
+    covered yet or cac unknown).
     ``months_observed`` is the last months_since seen (as_of's month minus the
     cohort's). ``clv`` is the observed cumulative margin per customer at that
     month; ``ltv_to_cac = clv / cac`` (NaN when cac is 0 or unknown).
@@ -276,7 +277,7 @@ def payback(
     Returns
     -------
     Frame of the input's kind sorted by cohort, [channel]: cohort, [channel],
-    customers (count), cac (currency per customer), payback_months (months),
+    customers (count), cac (currency per customer), payback_months (whole months),
     months_observed (months), clv (currency per customer), ltv_to_cac
     (ratio), flag_ltv_to_cac, flag_payback (bool).
 
@@ -300,7 +301,7 @@ def payback(
     cohort              2026-08
     customers                 2
     cac                   220.0
-    payback_months          2.0
+    payback_months            2
     months_observed           2
     clv                   225.0
     ltv_to_cac         1.022727
@@ -366,4 +367,5 @@ def payback(
             nw.col("flag_payback").cast(nw.Boolean),
         ),
         kind,
+        whole=["payback_months"],
     )

@@ -8,6 +8,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from kpilib.data.require import require_columns
 from kpilib.errors import DataError, ParameterError
 
 TimeUnit = Literal["days", "weeks", "months"]
@@ -24,18 +25,6 @@ def rows_text(labels: Sequence[object], *, limit: int = 5) -> str:
     return f"{word} {shown}" + (f" and {more} more" if more > 0 else "")
 
 
-def require_columns(frame: object, columns: Sequence[str], *, name: str, hint: str) -> None:
-    """Raise :class:`DataError` when *frame* is no DataFrame or lacks a column."""
-    if not isinstance(frame, pd.DataFrame):
-        raise DataError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}. {hint}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"{name}: missing column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)}. Required: {', '.join(columns)}. {hint}"
-        )
-
-
 def check_time_unit(time_unit: object) -> TimeUnit:
     """Return *time_unit* when it is one of the accepted units."""
     if time_unit not in DAYS_PER_UNIT:
@@ -48,6 +37,20 @@ def check_time_unit(time_unit: object) -> TimeUnit:
 _RFM_HINT = "Build it with kpilib.rfm_summary(orders, observation_end=..., time_unit=...)."
 
 
+def require_rfm(rfm: object, cols: Sequence[str], *, name: str) -> None:
+    """Check that *rfm*, the argument *name* ("BetaGeo.fit: rfm"), is a pandas frame
+    of :func:`kpilib.rfm_summary` with *cols*."""
+    require_columns(
+        rfm,
+        cols,
+        name=name,
+        expects=f"kpilib.{name.partition(':')[0]} expects the frame of "
+        "kpilib.rfm_summary(orders, observation_end=..., time_unit=...)",
+        fix="make it with that call.",
+        pandas=True,
+    )
+
+
 def rfm_arrays(
     rfm: object, *, name: str, monetary: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
@@ -58,7 +61,7 @@ def rfm_arrays(
     where ``frequency`` > 0.
     """
     cols = ["frequency", "recency", "T"] + (["monetary_value"] if monetary else [])
-    require_columns(rfm, cols, name=name, hint=_RFM_HINT)
+    require_rfm(rfm, cols, name=name)
     assert isinstance(rfm, pd.DataFrame)
     arrays: dict[str, np.ndarray] = {}
     for col in cols:

@@ -8,9 +8,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from kpilib.data.require import require_columns
 from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.clv._betageo import BetaGeo
-from kpilib.kpis.clv._checks import require_columns, rows_text
+from kpilib.kpis.clv._checks import rows_text
 from kpilib.kpis.clv._gammagamma import GammaGamma
 from kpilib.kpis.clv._rfm import _as_day, rfm_summary
 
@@ -159,15 +160,19 @@ def projected_cohort_value(
         leads,
         ["customer_id", "sale_at"],
         name="projected_cohort_value: leads",
-        hint="Load them with kpilib.load_dataset.",
+        expects="kpilib.projected_cohort_value expects the leads table",
+        fix="pass kpilib.load_dataset(folder).leads.",
+        pandas=True,
     )
     measure = "gross_margin" if margin_rate is None else "revenue"
     require_columns(
         orders,
         ["order_id", "customer_id", "order_date", measure],
         name="projected_cohort_value: orders",
-        hint="Load them with kpilib.load_dataset"
+        expects="kpilib.projected_cohort_value expects the orders table",
+        fix="pass kpilib.load_dataset(folder).orders"
         + (", or pass margin_rate to use revenue x margin_rate." if margin_rate is None else "."),
+        pandas=True,
     )
     dup = orders["order_id"].duplicated(keep=False)
     if dup.any():

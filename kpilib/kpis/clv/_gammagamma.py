@@ -10,7 +10,14 @@ from scipy.special import gammaln
 
 from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.clv._betageo import BetaGeo
-from kpilib.kpis.clv._checks import DAYS_PER_UNIT, TimeUnit, check_time_unit, rfm_arrays, rows_text
+from kpilib.kpis.clv._checks import (
+    DAYS_PER_UNIT,
+    TimeUnit,
+    check_time_unit,
+    require_rfm,
+    rfm_arrays,
+    rows_text,
+)
 from kpilib.kpis.clv._mle import maximise
 
 __all__ = ["GammaGamma"]
@@ -318,7 +325,9 @@ def _value_arrays(
     """frequency (and recency, T when *timed*) and monetary_value, checked."""
     if timed:
         return rfm_arrays(rfm, name=name, monetary=True)
-    if isinstance(rfm, pd.DataFrame) and not {"recency", "T"} <= set(rfm.columns):
+    require_rfm(rfm, ["frequency", "monetary_value"], name=name)
+    assert isinstance(rfm, pd.DataFrame)
+    if not {"recency", "T"} <= set(rfm.columns):
         frame = rfm.assign(recency=0.0, T=0.0)
         x, _, _, m = rfm_arrays(frame, name=name, monetary=True)
         return x, x, x, m

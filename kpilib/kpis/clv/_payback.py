@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from kpilib.engine import frames as F
@@ -86,6 +85,6 @@ def projected_payback(
     curves = projection.curves.merge(out[["cohort", "cac"]], on="cohort", how="inner")
     covered = curves[curves["projected_cumulative_margin_per_customer"] >= curves["cac"]]
     first = covered.groupby("cohort")["months_since"].min().astype("float64")
-    out["projected_payback_months"] = out["cohort"].map(first).astype("float64")
-    out.loc[cac.isna(), "projected_payback_months"] = np.nan
+    months = out["cohort"].map(first).astype("float64").where(cac.notna())
+    out["projected_payback_months"] = months.astype("Int64")  # whole months, or unknown
     return out.reset_index(drop=True)

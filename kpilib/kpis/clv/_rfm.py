@@ -6,12 +6,12 @@ from typing import Literal
 
 import pandas as pd
 
+from kpilib.data.require import require_columns
 from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.clv._checks import (
     DAYS_PER_UNIT,
     TimeUnit,
     check_time_unit,
-    require_columns,
     rows_text,
 )
 
@@ -96,7 +96,10 @@ def rfm_summary(
         orders,
         ["customer_id", "order_date", value],
         name=name,
-        hint="Load orders with kpilib.load_dataset, or rename the columns.",
+        expects="kpilib.rfm_summary expects the orders table",
+        fix="pass kpilib.load_dataset(folder).orders, or rename the matching columns as "
+        "docs/data-model.md shows.",
+        pandas=True,
     )
     if not pd.api.types.is_datetime64_any_dtype(orders["order_date"]):
         raise DataError(
