@@ -92,9 +92,10 @@ def test_retention_errors():
     with pytest.raises(DataError) as err:
         retention(leads(), orders().drop(columns=["order_date"]))
     assert str(err.value) == (
-        "orders: missing column order_date (columns found: order_id, customer_id, revenue, "
-        "gross_margin). retention() needs customer_id, order_date; rename the matching "
-        "columns as docs/data-model.md shows."
+        "orders: missing column 'order_date' (it has: order_id, customer_id, revenue, "
+        "gross_margin). kpilib.retention expects the orders table (customer_id, order_date); "
+        "pass kpilib.load_dataset(folder).orders, or rename the matching columns as "
+        "docs/data-model.md shows."
     )
     with pytest.raises(DataError) as err:
         retention(leads(), None)

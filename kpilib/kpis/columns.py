@@ -90,6 +90,7 @@ COLUMN_KINDS: dict[str, Kind] = {
     "closed": "count",
     "sales": "count",
     "months_since": "count",
+    "active": "count",
     "months_observed": "count",
     "business_day": "count",
     # money
@@ -114,6 +115,7 @@ COLUMN_KINDS: dict[str, Kind] = {
     "realism": "rate",
     "win_rate": "rate",
     "qualified_to_customer": "rate",
+    "retention": "rate",
     "ltv_to_cac": "number",
     "day": "date",
     "immature": "flag",
