@@ -158,20 +158,22 @@ class KpiMethods:
         *,
         period: str | None = None,
         as_of: Any = None,
-        allocation: Literal["new_customers", "leads", "none"] = "new_customers",
-        lag: int = 0,
+        allocation: Literal["new_customers", "leads", "none"] | None = None,
+        lag: int | None = None,
     ) -> Any:
-        """:func:`kpilib.cac` of the dataset's leads and costs with its fiscal year."""
+        """:func:`kpilib.cac` of the dataset's leads and costs with its fiscal year and
+        its CAC allocation and lag (kpi.toml's ``[cac]``, unless given here)."""
         from kpilib.kpis.acquisition import cac
 
+        s = self.settings
         return cac(
             self.leads,
             self._table("costs", "cac"),
             as_of=self._day(as_of),
             period=period,
-            allocation=allocation,
-            lag=lag,
-            fiscal_year_start=self.settings.fiscal_year_start,
+            allocation=s.cac_allocation if allocation is None else allocation,
+            lag=s.cac_lag if lag is None else lag,
+            fiscal_year_start=s.fiscal_year_start,
         )
 
     def cohort_value(self, *, as_of: Any = None, by: Literal["channel"] | None = None) -> Any:
@@ -185,7 +187,7 @@ class KpiMethods:
 
     def payback(self, *, as_of: Any = None, by: Literal["channel"] | None = None) -> Any:
         """:func:`kpilib.payback` of the dataset's leads, orders and costs with its
-        LTV:CAC and payback thresholds."""
+        LTV:CAC and payback thresholds and its CAC allocation and lag (kpi.toml)."""
         from kpilib.kpis.value import payback
 
         s = self.settings
@@ -197,4 +199,6 @@ class KpiMethods:
             by=by,
             ltv_to_cac_min=s.ltv_to_cac_min,
             payback_max_months=s.payback_max_months,
+            allocation=s.cac_allocation,  # type: ignore[arg-type]
+            lag=s.cac_lag,
         )

@@ -27,6 +27,11 @@ The file's layout::
     horizon_months = 36           # horizon of projected CLV
     discount_rate = 0.10          # yearly discount rate of projected CLV
 
+    [cac]
+    allocation = "new_customers"  # how costs without a channel are shared between
+                                  # channels: "new_customers", "leads" or "none"
+    lag = 0                       # periods between a cost and the customers it buys, 0 to 24
+
     [labels]                      # how codes of the data are shown, in every language
     paid_search = "Google Ads"
     [labels.fr]                   # or in one language (en or fr), over the above
@@ -45,7 +50,7 @@ from typing import Any
 from kpilib.data.schema import STAGES
 from kpilib.errors import DataError
 
-__all__ = ["Settings", "load_settings", "parse_settings"]
+__all__ = ["ALLOCATIONS", "Settings", "load_settings", "parse_settings"]
 
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -69,6 +74,8 @@ class Settings:
     payback_max_months: int = 12
     horizon_months: int = 36
     discount_rate: float = 0.10
+    cac_allocation: str = "new_customers"
+    cac_lag: int = 0
     labels: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # the keys kpi.toml set (as "section.key" below a section), the others being defaults
@@ -158,6 +165,18 @@ def _months(v: Any) -> str | None:
     return None if ok else "a whole number of months from 0 to 1200 (a hundred years)"
 
 
+ALLOCATIONS = ("new_customers", "leads", "none")
+
+
+def _allocation(v: Any) -> str | None:
+    return None if v in ALLOCATIONS else '"new_customers", "leads" or "none"'
+
+
+def _lag(v: Any) -> str | None:
+    ok = isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 24
+    return None if ok else "a whole number of periods from 0 to 24"
+
+
 def _stages(v: Any) -> str | None:
     ok = (
         isinstance(v, list)
@@ -192,6 +211,10 @@ _SCHEMA: dict[str | None, dict[str, tuple[str, Any]]] = {
         "payback_max_months": ("payback_max_months", _months),
         "horizon_months": ("horizon_months", _months),
         "discount_rate": ("discount_rate", _fraction),
+    },
+    "cac": {
+        "allocation": ("cac_allocation", _allocation),
+        "lag": ("cac_lag", _lag),
     },
 }
 
