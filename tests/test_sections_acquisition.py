@@ -285,3 +285,18 @@ def test_payback_refuses_a_bad_allocation_or_lag(small):
     with pytest.raises(ParameterError) as info:
         payback(small.leads, small.orders, small.costs, lag=-1)
     assert str(info.value) == "lag = -1 is invalid; expected a whole number of periods, 0 or more."
+
+
+def test_the_projection_reads_the_lagged_cac(sample):
+    # the small datasets are too small for BG/NBD: on the sample, the projected payback
+    # carries payback's lagged CAC; the 2025-10 cohort's is September's costs over
+    # October's new customers
+    day = "2026-10-31"
+    result = projected_payback(sample.leads, sample.orders, sample.costs, as_of=day, lag=1)
+    lagged = payback(sample.leads, sample.orders, sample.costs, as_of=day, lag=1)
+    pd.testing.assert_series_equal(result["cac"], lagged["cac"])
+    costs = sample.costs.groupby("period")["amount"].sum()
+    blended = cac(sample.leads, sample.costs, as_of=day).set_index("period")
+    october = blended[blended["channel"].isna()].loc["2025-10", "new_customers"]
+    cohort = result.set_index("cohort").loc["2025-10", "cac"]
+    assert cohort == pytest.approx(costs.loc["2025-09"] / october)

@@ -56,6 +56,21 @@ class KpiMethods:
     orders: Any
     settings: Settings
 
+    def with_settings(self, **changes: Any) -> Any:
+        """A copy of the dataset (same tables) whose settings have *changes*.
+
+        ``ds.with_settings(cac_allocation="leads", cac_lag=1).cac()`` tries
+        another setting without editing kpi.toml. Names are those of
+        :class:`~kpilib.data.settings.Settings`; each value is checked as
+        kpi.toml's key is, and None keeps the dataset's value (see
+        :func:`~kpilib.data.settings.replace_settings`).
+        """
+        from dataclasses import replace
+
+        from kpilib.data.settings import replace_settings
+
+        return replace(self, settings=replace_settings(self.settings, **changes))  # type: ignore[type-var]
+
     def _day(self, as_of: Any) -> dt.datetime:
         """*as_of* as a day; default the dataset's latest date (as the report's)."""
         return resolve_as_of(as_of, self.as_of if as_of is None else None)  # type: ignore[attr-defined]
