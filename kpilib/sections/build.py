@@ -124,8 +124,10 @@ def open_report(
     With *model* (the ``model.pickle`` a report build saved), that model and
     None: nothing is computed again. Without, the dataset folder *data* is
     opened on *engine* (:func:`kpilib.engine.scan.open_dataset`) and the model
-    built from it (:func:`build`); the dataset comes back too, so that a
-    notebook run alone can show the kpilib calls behind each figure.
+    built from it (:func:`build`); a dataset loaded into pandas comes back
+    too, so that a notebook run alone can show the kpilib calls behind each
+    figure as pandas tables (on another engine, None: its methods give lazy
+    frames; open it with ``open_dataset(data, engine=engine)`` to use them).
     *cac_allocation* and *cac_lag* ("" and -1: kpi.toml's ``[cac]``) replace
     the dataset's settings before the model is built; they cannot change a
     saved model.
@@ -151,7 +153,8 @@ def open_report(
     dataset = open_dataset(data, engine=engine)
     if given:
         dataset = dataset.with_settings(**changes)
-    return build(dataset, period=period, as_of=as_of or None), dataset
+    report = build(dataset, period=period, as_of=as_of or None)
+    return report, (dataset if engine == "pandas" else None)
 
 
 def save(report: Report, folder: str | Path) -> Path:
