@@ -238,3 +238,36 @@ def test_a_notebook_runs_with_nbconvert_execute(tmp_path):
     # the funnel of the shown cohort, as the analyst cell displays it
     shown = next(c for c in _analyst_cells(nb) if "ds.funnel(" in c.source)
     assert "overall_conversion" in shown.outputs[0]["data"]["text/html"]
+
+
+def test_open_report_tries_another_cac_setting_when_it_computes_the_model(tmp_path):
+    from test_sections_acquisition import COSTS, LEADS, ORDERS
+
+    from kpilib.sections.build import open_report
+
+    for name, text in (("leads", LEADS), ("costs", COSTS), ("orders", ORDERS)):
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+    report, ds = open_report(
+        data=tmp_path, period="2026-10", as_of="2026-10-31", cac_allocation="leads", cac_lag=1
+    )
+    # September's 800 of costs over October's 3 new customers (see the section's tests)
+    assert report.acquisition.cac.value == pytest.approx(800 / 3)
+    assert (ds.settings.cac_allocation, ds.settings.cac_lag) == ("leads", 1)
+    assert (report.appendix.cac_allocation, report.appendix.cac_lag) == ("leads", 1)
+    # "" and -1, the notebook's defaults, keep kpi.toml's: shared by new customers, no lag
+    report, ds = open_report(data=tmp_path, period="2026-10", as_of="2026-10-31")
+    assert report.acquisition.cac.value == 550.0
+
+
+def test_open_report_refuses_cac_settings_over_a_saved_model(tmp_path):
+    from kpilib.errors import ParameterError
+    from kpilib.sections.build import open_report
+
+    model = tmp_path / "model.pickle"
+    with pytest.raises(ParameterError) as info:
+        open_report(model, data=tmp_path, period="2026-10", cac_allocation="none", cac_lag=2)
+    assert str(info.value) == (
+        f"cac_allocation, cac_lag cannot change the saved model {model}: it was computed with "
+        "the settings of kpi.toml. Set them in kpi.toml's [cac] and build the report again, "
+        'or leave model = "" to compute the model in the notebook.'
+    )
