@@ -296,3 +296,19 @@ def test_run_alone_on_a_bare_crm_export_the_analyst_cells_show_what_there_is(tmp
     # no costs: the CAC cell has no table to show, and says nothing
     cac_cell = next(c for c in _analyst_cells(nb) if "cac_table = " in c.source)
     assert cac_cell.outputs == []
+
+
+def test_a_model_saved_before_the_cac_settings_is_refused(tmp_path):
+    import pickle
+
+    from kpilib.errors import ParameterError
+    from kpilib.sections.build import open_report
+
+    path = tmp_path / "model.pickle"
+    path.write_bytes(pickle.dumps({"format": 1, "report": None}))
+    with pytest.raises(ParameterError) as info:
+        open_report(path, data=tmp_path, period="2026-10")
+    assert str(info.value) == (
+        f"{path}: not a report model of this kpilib version. Build it again with "
+        "kpilib.sections.build."
+    )
