@@ -275,7 +275,7 @@ def test_kpi_toml_unknown_keys_and_bad_values(tmp_path):
         'curency = "EUR"\nfiscal_year_start = 13\n[status]\non_track = 1.5\nat_rsk = 0.8\n',
     )
     assert errors_of(tmp_path) == [
-        "kpi.toml: unknown key 'curency'. Accepted keys: funnel, labels, status, value, company, "
+        "kpi.toml: unknown key 'curency'. Accepted keys: cac, funnel, labels, status, value, company, "
         "currency, day_first, fiscal_year_start, gross_margin_rate, language, locale; check the spelling or remove it.",
         "kpi.toml: fiscal_year_start = 13 is invalid; expected a whole month number from 1 to 12.",
         "kpi.toml: status.on_track = 1.5 is invalid; expected a number from 0 to 1 (0.35 for 35 %).",

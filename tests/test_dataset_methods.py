@@ -163,3 +163,52 @@ def test_sample_funnel_of_july_is_the_reports():
     # the data's last day and counts 4 later sales too
     assert _reached(ds.funnel(period="2026-07"))["sale"] == 118
     assert _reached(kpilib.funnel(ds.leads, period="2026-07"))["sale"] == 122
+
+
+def test_with_settings_tries_another_cac_setting_on_the_same_tables():
+    ds = Dataset(leads=leads(), costs=costs())
+    other = ds.with_settings(cac_allocation="none", cac_lag=1, conversion_window_days=None)
+    assert other.leads is ds.leads and other.costs is ds.costs
+    assert (other.settings.cac_allocation, other.settings.cac_lag) == ("none", 1)
+    assert (ds.settings.cac_allocation, ds.settings.cac_lag) == ("new_customers", 0)
+    pd.testing.assert_frame_equal(
+        other.cac(), kpilib.cac(leads(), costs(), allocation="none", lag=1, as_of=ds.as_of)
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"cac_allocation": "revenue"},
+            'cac_allocation = \'revenue\' is invalid; expected "new_customers", "leads" or '
+            '"none" (kpi.toml: cac.allocation).',
+        ),
+        (
+            {"cac_lag": 25},
+            "cac_lag = 25 is invalid; expected a whole number of periods from 0 to 24 "
+            "(kpi.toml: cac.lag).",
+        ),
+        (
+            {"stages": ("lead", "sale")},
+            "stages is read when the dataset is loaded; set it in kpi.toml and load the folder "
+            "again.",
+        ),
+        (
+            {"lag": 1},
+            "lag is not a setting. Settings: at_risk, cac_allocation, cac_lag, company, "
+            "conversion_window_days, currency, discount_rate, fiscal_year_start, horizon_months, "
+            "language, ltv_to_cac_min, on_track, payback_max_months.",
+        ),
+        (
+            {"at_risk": 0.99},
+            "at_risk (0.99) is above on_track (0.95); at_risk must be the lower threshold.",
+        ),
+    ],
+)
+def test_with_settings_checks_each_change_as_kpi_toml_does(changes, message):
+    from kpilib.errors import ParameterError
+
+    with pytest.raises(ParameterError) as info:
+        Dataset(leads=leads()).with_settings(**changes)
+    assert str(info.value) == message

@@ -183,6 +183,12 @@ def test_init_of_the_current_folder_prints_whole_paths(tmp_path, capsys, monkeyp
     assert printed[:2] == [str(out / "targets.csv"), str(out / "kpi.toml")]
     text = (out / "kpi.toml").read_text(encoding="utf-8")
     assert text.startswith("# Settings of the dataset in acme/ (kpi init).")
+    # the template states the CAC settings with their defaults, and loads
+    assert '[cac]\nallocation = "new_customers"\nlag = 0\n' in text
+    from kpilib.data.settings import load_settings
+
+    settings = load_settings(out / "kpi.toml")
+    assert (settings.cac_allocation, settings.cac_lag) == ("new_customers", 0)
 
 
 def test_init_does_not_overwrite_filled_files(tmp_path):

@@ -315,3 +315,67 @@ def test_heading_escapes_company():
         '<h1 class="kpi-heading">Objectifs</h1>'
         '<p class="kpi-subtitle">A&amp;B &lt;i&gt; · octobre 2026 · données au 31 octobre 2026</p>'
     )
+
+
+@pytest.mark.parametrize(
+    ("allocation", "lag", "lang", "said"),
+    [
+        (
+            "new_customers",
+            0,
+            "en",
+            [
+                "Channel CAC: costs that name no channel are shared between channels in "
+                "proportion to their new customers (kpi.toml, cac.allocation)."
+            ],
+        ),
+        (
+            "leads",
+            1,
+            "en",
+            [
+                "Channel CAC: costs that name no channel are shared between channels in "
+                "proportion to their leads (kpi.toml, cac.allocation).",
+                "CAC lag: the costs of a month are set against the new customers 1 month "
+                "later (kpi.toml, cac.lag).",
+            ],
+        ),
+        (
+            "none",
+            2,
+            "fr",
+            [
+                "CAC par canal : les coûts sans canal ne sont pas répartis ; ils ne comptent "
+                "que dans le CAC global (kpi.toml, cac.allocation).",
+                "Décalage du CAC : les coûts d’un mois sont rapportés aux nouveaux clients 2 "
+                "mois plus tard (kpi.toml, cac.lag).",
+            ],
+        ),
+    ],
+)
+def test_the_appendix_states_the_cac_allocation_and_lag(allocation, lag, lang, said):
+    from kpilib.sections.appendix import AppendixSection
+    from kpilib.story.notes import appendix
+
+    section = AppendixSection(
+        period="2026-10",
+        warnings=[],
+        missing_tables=[],
+        immature_cohorts=[],
+        window=None,
+        window_derived=False,
+        target_level="company",
+        missing_metrics=[],
+        no_rep_targets=False,
+        cac_allocation=allocation,
+        cac_lag=lag,
+    )
+    settings = Settings()
+    sentences = appendix(section, formatter(settings, lang), settings=settings).sentences
+    # the warnings line first, the status words last; the CAC notes between
+    assert [_plain(s) for s in sentences[1:-1]] == said
+    # without costs there is no CAC to explain
+    bare = dataclasses.replace(section, missing_tables=["costs"])
+    assert not any(
+        "cac." in s for s in appendix(bare, formatter(settings, lang), settings=settings).sentences
+    )

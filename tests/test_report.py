@@ -215,6 +215,40 @@ def test_pages_have_no_code_prompt_script_or_external_url(sample_report):
             assert code not in text, (page, code)
 
 
+def test_pages_have_no_code_cell_input_nor_analyst_cell(sample_report):
+    """The notebooks show their kpilib calls and key tables in JupyterLab; the pages none."""
+    for page in PAGES:
+        html = (sample_report / f"{page}.html").read_text("utf-8")
+        body = re.sub(r"<style.*?</style>", " ", html.split("<body", 1)[1], flags=re.DOTALL)
+        for marker in (
+            "jp-InputArea",
+            "jp-InputPrompt",
+            "jp-CodeMirror",
+            'class="highlight',
+            "celltag_remove-cell",
+            'class="dataframe',
+        ):
+            assert marker not in body, (page, marker)
+        text = _text(html)
+        for code in ("open_report", "ds.cac(", "ds.funnel", "For the analyst", "report.funnel"):
+            assert code not in text, (page, code)
+    # the executed notebooks kept in the folder render the saved model: their analyst
+    # cells show the model's copy of each table, and compute nothing (ds is None there)
+    nb = nbformat.read(sample_report / "funnel.ipynb", as_version=4)
+    shown = next(c for c in nb.cells if c.cell_type == "code" and "ds.funnel(period=" in c.source)
+    assert "overall_conversion" in shown.outputs[0]["data"]["text/html"]
+
+
+def test_the_appendix_states_the_cac_allocation(sample_report):
+    text = _text((sample_report / "appendix.html").read_text("utf-8"))
+    # the sample's kpi.toml has no [cac]: shared by new customers, no lag
+    assert (
+        "Channel CAC: costs that name no channel are shared between channels in proportion "
+        "to their new customers (kpi.toml, cac.allocation)." in text
+    )
+    assert "CAC lag" not in text
+
+
 @pytest.mark.skipif(not (HAS_CHROMIUM and HAS_POPPLER), reason="needs Chromium and poppler")
 def test_the_pdf_is_a4_with_every_section_in_order(sample_report):
     pdf = sample_report / "report-2026-10.pdf"

@@ -231,3 +231,72 @@ def test_a_period_that_is_not_a_month_is_refused(small):
         "period '2026-Q4' is not a month. The acquisition section reads monthly CAC and "
         "monthly cohorts: write the period as YYYY-MM, e.g. 2026-10."
     )
+
+
+@pytest.fixture(scope="module")
+def lagged(tmp_path_factory):
+    """The two-channel dataset with kpi.toml's [cac]: shared costs by leads, a month's lag."""
+    folder = tmp_path_factory.mktemp("lagged")
+    for name, text in (("leads", LEADS), ("costs", COSTS), ("orders", ORDERS)):
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    (folder / "kpi.toml").write_text('[cac]\nallocation = "leads"\nlag = 1\n', encoding="utf-8")
+    return load_dataset(folder)
+
+
+def test_the_section_uses_the_cac_allocation_and_lag_of_kpi_toml(lagged):
+    sec = build_acquisition(lagged, period="2026-10", as_of="2026-10-31")
+    # lag 1: September's costs (300 ads + 500 shared = 800) buy October's customers
+    # C3, C4 (ads) and C5 (events): 800 / 3 = 266.67; October's costs fall in November
+    assert (sec.cost.value, sec.new_customers.value) == (800.0, 3.0)
+    assert sec.cac.value == pytest.approx(800 / 3)
+    # September has no costs of August to set against it: no previous CAC, no change
+    assert sec.previous_cac is None and sec.cac_change is None
+    # shared 500 by October's leads: ads L4, L6 (2 of 3) 333.33, events L5 166.67;
+    # ads (300 + 333.33) / 2 = 316.67, events 166.67 / 1
+    assert _values(sec.channel_cac) == pytest.approx({"ads": 950 / 3, "events": 500 / 3})
+    # payback's CAC is the same: the October cohort's blended 266.67, ads 316.67
+    assert sec.payback_frame.set_index("cohort").loc["2026-10", "cac"] == pytest.approx(800 / 3)
+    by = sec.payback_by_channel.set_index(["cohort", "channel"])["cac"]
+    assert by.loc[("2026-10", "ads")] == pytest.approx(950 / 3)
+    # the September cohort has no lagged CAC: its LTV:CAC and payback are unknown
+    assert sec.ltv_cohort == "2026-09" and math.isnan(sec.cohort_cac.value)
+    assert not sec.ltv_to_cac.known
+
+
+def test_the_dataset_cac_takes_kpi_toml_unless_told_otherwise(lagged):
+    pd.testing.assert_frame_equal(
+        lagged.cac(), cac(lagged.leads, lagged.costs, allocation="leads", lag=1)
+    )
+    pd.testing.assert_frame_equal(
+        lagged.cac(allocation="new_customers", lag=0), cac(lagged.leads, lagged.costs)
+    )
+    pd.testing.assert_frame_equal(
+        lagged.payback(by="channel"),
+        payback(lagged.leads, lagged.orders, lagged.costs, by="channel", allocation="leads", lag=1),
+    )
+
+
+def test_payback_refuses_a_bad_allocation_or_lag(small):
+    with pytest.raises(ParameterError) as info:
+        payback(small.leads, small.orders, small.costs, allocation="revenue")
+    assert str(info.value) == (
+        "allocation = 'revenue' is invalid; expected 'new_customers', 'leads' or 'none'."
+    )
+    with pytest.raises(ParameterError) as info:
+        payback(small.leads, small.orders, small.costs, lag=-1)
+    assert str(info.value) == "lag = -1 is invalid; expected a whole number of periods, 0 or more."
+
+
+def test_the_projection_reads_the_lagged_cac(sample):
+    # the small datasets are too small for BG/NBD: on the sample, the projected payback
+    # carries payback's lagged CAC; the 2025-10 cohort's is September's costs over
+    # October's new customers
+    day = "2026-10-31"
+    result = projected_payback(sample.leads, sample.orders, sample.costs, as_of=day, lag=1)
+    lagged = payback(sample.leads, sample.orders, sample.costs, as_of=day, lag=1)
+    pd.testing.assert_series_equal(result["cac"], lagged["cac"])
+    costs = sample.costs.groupby("period")["amount"].sum()
+    blended = cac(sample.leads, sample.costs, as_of=day).set_index("period")
+    october = blended[blended["channel"].isna()].loc["2025-10", "new_customers"]
+    cohort = result.set_index("cohort").loc["2025-10", "cac"]
+    assert cohort == pytest.approx(costs.loc["2025-09"] / october)

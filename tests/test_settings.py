@@ -30,6 +30,16 @@ def test_sections_and_language_from_locale():
     )
 
 
+def test_cac_allocation_and_lag_default_to_new_customers_and_no_lag():
+    s = parse_settings({"cac": {"allocation": "leads", "lag": 2}})
+    assert (Settings().cac_allocation, Settings().cac_lag) == ("new_customers", 0)
+    assert (s.cac_allocation, s.cac_lag, s.given) == (
+        "leads",
+        2,
+        frozenset({"cac.allocation", "cac.lag"}),
+    )
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -96,6 +106,23 @@ def test_sections_and_language_from_locale():
             + ' is invalid; expected a list of 2 to 20 distinct lower-case names starting with "lead".',
         ),
         (
+            {"cac": {"allocation": "revenue"}},
+            "kpi.toml: cac.allocation = 'revenue' is invalid; expected \"new_customers\", "
+            '"leads" or "none".',
+        ),
+        (
+            {"cac": {"lag": 25}},
+            "kpi.toml: cac.lag = 25 is invalid; expected a whole number of periods from 0 to 24.",
+        ),
+        (
+            {"cac": {"lag": 1.5}},
+            "kpi.toml: cac.lag = 1.5 is invalid; expected a whole number of periods from 0 to 24.",
+        ),
+        (
+            {"cac": {"lags": 1}},
+            "kpi.toml: unknown key 'cac.lags'. Accepted in [cac]: allocation, lag.",
+        ),
+        (
             {"locale": "French"},
             'kpi.toml: locale = \'French\' is invalid; expected a locale such as "fr_FR" or "en_GB".',
         ),
@@ -120,6 +147,7 @@ def test_every_bound_is_inclusive_so_a_valid_kpi_toml_is_never_refused():
                 "horizon_months": 0,
                 "discount_rate": 0,
             },
+            "cac": {"allocation": "none", "lag": 24},
         }
     )
     assert (s.conversion_window_days, s.ltv_to_cac_min, s.payback_max_months) == (3660, 100, 1200)
@@ -134,5 +162,7 @@ def test_every_bound_is_inclusive_so_a_valid_kpi_toml_is_never_refused():
             "value.payback_max_months",
             "value.horizon_months",
             "value.discount_rate",
+            "cac.allocation",
+            "cac.lag",
         }
     )

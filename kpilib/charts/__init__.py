@@ -7,6 +7,23 @@ Okabe-Ito colour-blind-safe palette. Figures are plain
 nothing needs closing; :func:`show` turns one into an image for display, and
 in IPython or Jupyter a chart that is the last value of a cell shows as its
 image (:func:`~kpilib.charts._base.register_display`, done on import).
+
+Composing with matplotlib: every chart function takes ``ax=`` and draws on
+that Axes, and returns the Axes it drew on (none of them draws several
+panels, so none returns a Figure). Given ``ax``, a chart leaves the caller's
+figure as it is: its size, its other axes; its title is wrapped to the
+width of that Axes. Without ``ax`` it makes its own A4-wide figure::
+
+    import matplotlib.pyplot as plt
+    from kpilib import charts
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4), layout="constrained")
+    charts.funnel_stages(report.funnel.mature, cohort=report.funnel.cohort, ax=left)
+    charts.ltv_to_cac(report.acquisition, ax=right)
+    fig.savefig("funnel-and-value.png")
+
+The charts draw what they are given (a section of the report model, or a KPI
+frame where the signature says so) and never compute a KPI.
 """
 
 from kpilib.charts._base import OKABE_ITO, Picture, register_display, show, to_png, to_svg

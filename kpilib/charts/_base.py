@@ -26,6 +26,8 @@ __all__ = [
     "OKABE_ITO",
     "STATUS_COLOURS",
     "new_axes",
+    "own_figure",
+    "resize",
     "styled",
     "empty",
     "finish",
@@ -149,14 +151,30 @@ def check_axes(ax: Any, *, name: str) -> None:
     )
 
 
+_OWN = "kpilib chart"  # the label of a figure a chart function made for itself
+
+
 def new_axes(ax: Axes | None = None, *, height: float = HEIGHT) -> Axes:
     """*ax*, or the axes of a new A4-width figure (not registered with pyplot)."""
     if ax is not None:
         return ax
     fig = Figure(figsize=(WIDTH, height), layout="constrained")
+    fig.set_label(_OWN)
     ax = fig.add_subplot()
     ax.set_axisbelow(True)
     return ax
+
+
+def own_figure(ax: Axes) -> bool:
+    """Whether *ax* is on a figure its chart made (:func:`new_axes` without *ax*): only
+    then may the chart resize the figure. The caller's figure keeps its size."""
+    return ax.figure.get_label() == _OWN
+
+
+def resize(ax: Axes, height: float, width: float | None = None) -> None:
+    """Set the height (and width) of the figure of *ax*, in inches, if the chart made it."""
+    if own_figure(ax):
+        ax.figure.set_size_inches(width or ax.figure.get_size_inches()[0], height)
 
 
 def styled(func: Callable[..., Axes]) -> Callable[..., Axes]:
@@ -222,8 +240,11 @@ def finish(ax: Axes, title: str, *, share: float = 1.0) -> Axes:
     """Set the finding *title*, left-aligned, wrapped to the width the figure leaves it:
     the title starts where the axes do, right of the y tick labels and axis label, so
     their measured width is taken off (*share*: a further fraction of the figure)."""
-    width = ax.figure.get_size_inches()[0] * share
-    text = wrap_title(title, max(2.5, width - _left_of_axes(ax)))
+    if own_figure(ax):
+        width = ax.figure.get_size_inches()[0] * share - _left_of_axes(ax)
+    else:  # the caller's figure, perhaps a grid of axes: the title spans this axes only
+        width = ax.figure.get_size_inches()[0] * ax.get_position().width * share
+    text = wrap_title(title, max(2.5, width))
     ax.set_title(text, loc="left", fontsize=TITLE_SIZE, fontweight="bold")
     return ax
 
@@ -242,7 +263,7 @@ def empty(ax: Axes, fmt: Formatter, why: str, title: str, *, text: str | None = 
         color=GREY,
         transform=ax.transAxes,
     )
-    ax.figure.set_size_inches(WIDTH, 1.2)
+    resize(ax, 1.2, WIDTH)
     return finish(ax, title)
 
 

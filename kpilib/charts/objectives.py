@@ -23,6 +23,7 @@ from kpilib.charts._base import (
     money_axis,
     new_axes,
     percent_axis,
+    resize,
     styled,
 )
 from kpilib.sections.objectives import Objective, ObjectivesSection
@@ -316,7 +317,7 @@ def _who(o: Objective, fmt: Formatter) -> str:
 
 def _none_behind(ax: Axes, fmt: Formatter) -> Axes:
     ax.set_axis_off()
-    ax.figure.set_size_inches(ax.figure.get_size_inches()[0], 0.8)
+    resize(ax, 0.8)
     return ax
 
 

@@ -56,6 +56,21 @@ class KpiMethods:
     orders: Any
     settings: Settings
 
+    def with_settings(self, **changes: Any) -> Any:
+        """A copy of the dataset (same tables) whose settings have *changes*.
+
+        ``ds.with_settings(cac_allocation="leads", cac_lag=1).cac()`` tries
+        another setting without editing kpi.toml. Names are those of
+        :class:`~kpilib.data.settings.Settings`; each value is checked as
+        kpi.toml's key is, and None keeps the dataset's value (see
+        :func:`~kpilib.data.settings.replace_settings`).
+        """
+        from dataclasses import replace
+
+        from kpilib.data.settings import replace_settings
+
+        return replace(self, settings=replace_settings(self.settings, **changes))  # type: ignore[type-var]
+
     def _day(self, as_of: Any) -> dt.datetime:
         """*as_of* as a day; default the dataset's latest date (as the report's)."""
         return resolve_as_of(as_of, self.as_of if as_of is None else None)  # type: ignore[attr-defined]
@@ -158,20 +173,22 @@ class KpiMethods:
         *,
         period: str | None = None,
         as_of: Any = None,
-        allocation: Literal["new_customers", "leads", "none"] = "new_customers",
-        lag: int = 0,
+        allocation: Literal["new_customers", "leads", "none"] | None = None,
+        lag: int | None = None,
     ) -> Any:
-        """:func:`kpilib.cac` of the dataset's leads and costs with its fiscal year."""
+        """:func:`kpilib.cac` of the dataset's leads and costs with its fiscal year and
+        its CAC allocation and lag (kpi.toml's ``[cac]``, unless given here)."""
         from kpilib.kpis.acquisition import cac
 
+        s = self.settings
         return cac(
             self.leads,
             self._table("costs", "cac"),
             as_of=self._day(as_of),
             period=period,
-            allocation=allocation,
-            lag=lag,
-            fiscal_year_start=self.settings.fiscal_year_start,
+            allocation=s.cac_allocation if allocation is None else allocation,
+            lag=s.cac_lag if lag is None else lag,
+            fiscal_year_start=s.fiscal_year_start,
         )
 
     def cohort_value(self, *, as_of: Any = None, by: Literal["channel"] | None = None) -> Any:
@@ -185,7 +202,7 @@ class KpiMethods:
 
     def payback(self, *, as_of: Any = None, by: Literal["channel"] | None = None) -> Any:
         """:func:`kpilib.payback` of the dataset's leads, orders and costs with its
-        LTV:CAC and payback thresholds."""
+        LTV:CAC and payback thresholds and its CAC allocation and lag (kpi.toml)."""
         from kpilib.kpis.value import payback
 
         s = self.settings
@@ -197,6 +214,8 @@ class KpiMethods:
             by=by,
             ltv_to_cac_min=s.ltv_to_cac_min,
             payback_max_months=s.payback_max_months,
+            allocation=s.cac_allocation,  # type: ignore[arg-type]
+            lag=s.cac_lag,
         )
 
     def retention(self, *, as_of: Any = None) -> Any:

@@ -27,6 +27,11 @@ The file's layout::
     horizon_months = 36           # horizon of projected CLV
     discount_rate = 0.10          # yearly discount rate of projected CLV
 
+    [cac]
+    allocation = "new_customers"  # how costs without a channel are shared between
+                                  # channels: "new_customers", "leads" or "none"
+    lag = 0                       # periods between a cost and the customers it buys, 0 to 24
+
     [labels]                      # how codes of the data are shown, in every language
     paid_search = "Google Ads"
     [labels.fr]                   # or in one language (en or fr), over the above
@@ -35,6 +40,7 @@ The file's layout::
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -43,9 +49,9 @@ from pathlib import Path
 from typing import Any
 
 from kpilib.data.schema import STAGES
-from kpilib.errors import DataError
+from kpilib.errors import DataError, ParameterError
 
-__all__ = ["Settings", "load_settings", "parse_settings"]
+__all__ = ["ALLOCATIONS", "Settings", "load_settings", "parse_settings", "replace_settings"]
 
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -69,6 +75,8 @@ class Settings:
     payback_max_months: int = 12
     horizon_months: int = 36
     discount_rate: float = 0.10
+    cac_allocation: str = "new_customers"
+    cac_lag: int = 0
     labels: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # the keys kpi.toml set (as "section.key" below a section), the others being defaults
@@ -158,6 +166,18 @@ def _months(v: Any) -> str | None:
     return None if ok else "a whole number of months from 0 to 1200 (a hundred years)"
 
 
+ALLOCATIONS = ("new_customers", "leads", "none")
+
+
+def _allocation(v: Any) -> str | None:
+    return None if v in ALLOCATIONS else '"new_customers", "leads" or "none"'
+
+
+def _lag(v: Any) -> str | None:
+    ok = isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 24
+    return None if ok else "a whole number of periods from 0 to 24"
+
+
 def _stages(v: Any) -> str | None:
     ok = (
         isinstance(v, list)
@@ -192,6 +212,10 @@ _SCHEMA: dict[str | None, dict[str, tuple[str, Any]]] = {
         "payback_max_months": ("payback_max_months", _months),
         "horizon_months": ("horizon_months", _months),
         "discount_rate": ("discount_rate", _fraction),
+    },
+    "cac": {
+        "allocation": ("cac_allocation", _allocation),
+        "lag": ("cac_lag", _lag),
     },
 }
 
@@ -316,3 +340,59 @@ def load_settings(path: str | Path) -> Settings:
             f"{path.name}: not valid TOML ({exc}). Fix the syntax; see docs/data-model.md."
         ) from exc
     return parse_settings(data, source=path.name)
+
+
+# read while the tables are loaded: changing them afterwards would not change the tables
+_LOAD_TIME = ("day_first", "gross_margin_rate", "locale", "stages")
+
+
+def replace_settings(settings: Settings, **changes: Any) -> Settings:
+    """*settings* with *changes* (Settings field names), each checked as kpi.toml's key.
+
+    A change of None keeps the value. Settings read while the tables are
+    loaded (day_first, gross_margin_rate, locale, stages) are refused: they
+    belong in kpi.toml, read again with the folder.
+
+    Examples
+    --------
+    >>> replace_settings(Settings(), cac_lag=1, cac_allocation=None).cac_lag
+    1
+    >>> replace_settings(Settings(), cac_lag=-1)
+    Traceback (most recent call last):
+    ...
+    kpilib.errors.ParameterError: cac_lag = -1 is invalid; expected a whole number of periods from 0 to 24 (kpi.toml: cac.lag).
+    """
+    keys = {
+        name: (f"{section}.{key}" if section else key, check)
+        for section, items in _SCHEMA.items()
+        for key, (name, check) in items.items()
+    }
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, v in changes.items():
+        if v is None:
+            continue
+        if name in _LOAD_TIME:
+            problems.append(
+                f"{name} is read when the dataset is loaded; set it in kpi.toml and load the "
+                "folder again."
+            )
+        elif name not in keys:
+            accepted = ", ".join(sorted(k for k in keys if k not in _LOAD_TIME))
+            problems.append(f"{name} is not a setting. Settings: {accepted}.")
+        else:
+            where, check = keys[name]
+            err = check(v)
+            if err:
+                problems.append(f"{name} = {v!r} is invalid; expected {err} (kpi.toml: {where}).")
+            else:
+                values[name] = v
+    out = dataclasses.replace(settings, **values)
+    if out.at_risk > out.on_track:
+        problems.append(
+            f"at_risk ({out.at_risk}) is above on_track ({out.on_track}); at_risk must be the "
+            "lower threshold."
+        )
+    if problems:
+        raise ParameterError("\n".join(problems))
+    return out

@@ -70,6 +70,12 @@ gross_margin_rate = {s.gross_margin_rate}
 
 [funnel]
 stages = [{stages}]   # each later stage has a <stage>_at column in leads
+
+# CAC: how costs without a channel are shared between channels ("new_customers",
+# "leads" or "none"), and the periods between a cost and the customers it buys.
+[cac]
+allocation = "{s.cac_allocation}"
+lag = {s.cac_lag}
 """
 
 

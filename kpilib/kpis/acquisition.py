@@ -13,7 +13,7 @@ from kpilib.data.schema import COST_CATEGORIES
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 
-__all__ = ["cac", "CAC_COLUMNS", "CATEGORIES", "NO_CUSTOMER"]
+__all__ = ["cac", "check_cac_options", "Allocation", "CAC_COLUMNS", "CATEGORIES", "NO_CUSTOMER"]
 
 CATEGORIES = COST_CATEGORIES
 CAC_COLUMNS = [
@@ -107,14 +107,7 @@ def cac(
     1  2026-10     ads  700.0              2  350.0
     2  2026-10  events  200.0              1  200.0
     """
-    if allocation not in ("new_customers", "leads", "none"):
-        raise ParameterError(
-            f"allocation = {allocation!r} is invalid; expected 'new_customers', 'leads' or 'none'."
-        )
-    if isinstance(lag, bool) or not isinstance(lag, int) or lag < 0:
-        raise ParameterError(
-            f"lag = {lag!r} is invalid; expected a whole number of periods, 0 or more."
-        )
+    check_cac_options(allocation, lag)
     # on pandas input, what the first sales read is converted for the rows with a sale
     # only, and every lead's source only when the leads share the costs (grouped on only)
     kind, lf = F.lazy_inputs(
@@ -144,6 +137,28 @@ def cac(
         firsts=firsts,
     )
     return F.to_native(out, kind)
+
+
+def check_cac_options(allocation: Any, lag: Any) -> None:
+    """Raise :class:`~kpilib.errors.ParameterError` unless *allocation* and *lag*
+    are options :func:`cac` accepts.
+
+    Examples
+    --------
+    >>> check_cac_options("leads", 1)
+    >>> check_cac_options("revenue", 0)
+    Traceback (most recent call last):
+    ...
+    kpilib.errors.ParameterError: allocation = 'revenue' is invalid; expected 'new_customers', 'leads' or 'none'.
+    """
+    if allocation not in ("new_customers", "leads", "none"):
+        raise ParameterError(
+            f"allocation = {allocation!r} is invalid; expected 'new_customers', 'leads' or 'none'."
+        )
+    if isinstance(lag, bool) or not isinstance(lag, int) or lag < 0:
+        raise ParameterError(
+            f"lag = {lag!r} is invalid; expected a whole number of periods, 0 or more."
+        )
 
 
 def cac_lazy(

@@ -10,7 +10,7 @@ import narwhals as nw
 from kpilib.data.periods import resolve_as_of
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
-from kpilib.kpis.acquisition import SALE_COLUMNS, cac_lazy
+from kpilib.kpis.acquisition import SALE_COLUMNS, Allocation, cac_lazy, check_cac_options
 
 __all__ = ["cohort_value", "payback", "COHORT_VALUE_COLUMNS", "PAYBACK_COLUMNS"]
 
@@ -58,14 +58,16 @@ def _prepare(
     what: str,
     costs: Any = None,
     order_columns: tuple[str, ...] = ("customer_id", "order_date", "gross_margin"),
+    *,
+    by_leads: bool = False,
 ) -> tuple:
     optional = ("costs",) if what in ("cohort_value", "retention") else ()
     # the leads are read for their first sales only (and their dates, for as_of): on
     # pandas input, the text columns are converted for the rows with a sale only
     kind, lf = F.lazy_inputs(
         optional,
-        # payback's CAC shares costs by new customers: no column of every lead is read
-        keep={"leads": [], "orders": list(order_columns)},
+        # payback's CAC reads every lead's source only when the leads share the costs
+        keep={"leads": ["source"] if by_leads else [], "orders": list(order_columns)},
         sales=SALE_COLUMNS,
         leads=leads,
         orders=orders,
@@ -244,12 +246,15 @@ def payback(
     by: Literal["channel"] | None = None,
     ltv_to_cac_min: float = 3.0,
     payback_max_months: int = 12,
+    allocation: Allocation = "new_customers",
+    lag: int = 0,
 ) -> Any:
     """CAC payback, observed CLV and LTV:CAC per acquisition cohort.
 
-    A cohort's ``cac`` is the blended CAC of its acquisition month (with
-    ``by="channel"``, that channel's CAC, shared costs allocated by new
-    customers; see :func:`kpilib.kpis.acquisition.cac`). ``payback_months`` is the
+    A cohort's ``cac`` is the CAC of its acquisition month as
+    :func:`kpilib.kpis.acquisition.cac` computes it with *allocation* and
+    *lag*: blended, or with ``by="channel"`` that channel's CAC, its share of
+    the costs without a channel given by *allocation*. ``payback_months`` is the
     number of whole months after the acquisition month at whose end the
     cumulative margin per customer first covers ``cac`` (0 = within the
     acquisition month; missing, ``pd.NA`` in pandas' nullable Int64, when not
@@ -273,6 +278,9 @@ def payback(
         None, or "channel".
     ltv_to_cac_min, payback_max_months
         Flag thresholds.
+    allocation, lag
+        How the CAC shares costs without a channel, and the months between a
+        cost and the customers it buys, as for :func:`kpilib.kpis.acquisition.cac`.
 
     Returns
     -------
@@ -309,17 +317,24 @@ def payback(
     flag_payback          False
     Name: 0, dtype: object
     """
+    check_cac_options(allocation, lag)
     keys = _keys(by)
     kind, leads_lf, firsts, orders_lf, costs_lf, day = _prepare(
-        leads, orders, as_of, "payback", costs
+        leads, orders, as_of, "payback", costs, by_leads=bool(by) and allocation == "leads"
     )
     assert costs_lf is not None
     F.require(costs_lf, "costs", ["period", "category", "amount"], "payback")
     curve = cohort_value_lazy(leads_lf, orders_lf, day=day, by=by, firsts=firsts)
     # without by, only the blended CAC is read: its channel rows are not made
-    cacs = cac_lazy(leads_lf, costs_lf, day=day, firsts=firsts, channels=bool(by)).select(
-        nw.col("period").alias("cohort"), "channel", "cac"
-    )
+    cacs = cac_lazy(
+        leads_lf,
+        costs_lf,
+        day=day,
+        firsts=firsts,
+        channels=bool(by),
+        allocation=allocation,
+        lag=lag,
+    ).select(nw.col("period").alias("cohort"), "channel", "cac")
     if by:
         cacs = cacs.filter(~nw.col("channel").is_null())
     else:

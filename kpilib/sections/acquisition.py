@@ -22,7 +22,6 @@ from kpilib.data.periods import parse_period, resolve_as_of
 from kpilib.data.schema import COST_CATEGORIES as SCHEMA_CATEGORIES
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
-from kpilib.kpis.acquisition import cac
 from kpilib.kpis.tables import dataset_payback
 from kpilib.kpis.value import cohort_value
 from kpilib.sections.model import Basis, Fact, Finding, Unit, fact, missing
@@ -179,12 +178,13 @@ def build_acquisition(dataset: Dataset, *, period: str, as_of: Any = None) -> Ac
     prev = span.shift(-1).label
     open_month = day < span.end - dt.timedelta(days=1)
     basis: Basis = "month_to_date" if open_month else "actual"
-    leads, costs, orders = dataset.leads, dataset.costs, dataset.orders
+    leads, orders = dataset.leads, dataset.orders
     missing_tables = [t for t in ("costs", "orders") if not F.has_rows(getattr(dataset, t))]
 
     cac_frame = None
     if "costs" not in missing_tables:
-        cac_frame = F.to_pandas(cac(leads, costs, as_of=day, fiscal_year_start=s.fiscal_year_start))
+        # with kpi.toml's allocation of shared costs and lag ([cac]): ds.cac(as_of=day)
+        cac_frame = F.to_pandas(dataset.cac(as_of=day))
     now = _blended(cac_frame, period)
     before = _blended(cac_frame, prev)
     cac_now, cost_now, new_now = _cac_facts(now, period, basis)

@@ -22,6 +22,9 @@ class AppendixSection:
     than the conversion ``window`` (``window_derived``: read from the data, not
     set in kpi.toml); ``target_level`` and ``missing_metrics`` as in the
     objectives section; ``no_rep_targets`` when no target is set per rep.
+    ``cac_allocation`` and ``cac_lag`` are how the CAC shares the costs that
+    name no channel and the periods between a cost and the customers it buys
+    (kpi.toml's ``[cac]``).
     """
 
     period: str
@@ -34,6 +37,8 @@ class AppendixSection:
     missing_metrics: list[str]
     no_rep_targets: bool
     derived_targets: list[str] = field(default_factory=list)
+    cac_allocation: str = "new_customers"
+    cac_lag: int = 0
 
 
 def build_appendix(
@@ -55,4 +60,6 @@ def build_appendix(
         missing_metrics=list(objectives.missing_metrics) if objectives.company else [],
         no_rep_targets=bool(objectives.company) and not objectives.reps,
         derived_targets=[o.metric for o in objectives.company if o.from_teams],
+        cac_allocation=dataset.settings.cac_allocation,
+        cac_lag=dataset.settings.cac_lag,
     )

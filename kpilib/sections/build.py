@@ -20,10 +20,10 @@ from kpilib.data.periods import parse_period, resolve_as_of
 from kpilib.data.settings import Settings
 from kpilib.errors import ParameterError
 
-__all__ = ["Report", "build", "save", "load", "MODEL_FILE"]
+__all__ = ["Report", "build", "save", "load", "open_report", "MODEL_FILE"]
 
 MODEL_FILE = "model.pickle"
-_FORMAT = 1  # bumped when the model's classes change shape
+_FORMAT = 2  # bumped when the model's classes change shape (2: the CAC settings)
 
 
 @dataclass
@@ -107,6 +107,54 @@ def build(dataset: Dataset, *, period: str, as_of: Any = None) -> Report:
         summary=summary,
         appendix=appendix,
     )
+
+
+def open_report(
+    model: str | Path = "",
+    *,
+    data: str | Path,
+    period: str,
+    as_of: str = "",
+    engine: str = "pandas",
+    cac_allocation: str = "",
+    cac_lag: int = -1,
+) -> tuple[Report, Any]:
+    """The report model a notebook renders, and the dataset it was computed from.
+
+    With *model* (the ``model.pickle`` a report build saved), that model and
+    None: nothing is computed again. Without, the dataset folder *data* is
+    opened on *engine* (:func:`kpilib.engine.scan.open_dataset`) and the model
+    built from it (:func:`build`); a dataset loaded into pandas comes back
+    too, so that a notebook run alone can show the kpilib calls behind each
+    figure as pandas tables (on another engine, None: its methods give lazy
+    frames; open it with ``open_dataset(data, engine=engine)`` to use them).
+    *cac_allocation* and *cac_lag* ("" and -1: kpi.toml's ``[cac]``) replace
+    the dataset's settings before the model is built; they cannot change a
+    saved model.
+
+    Parameters follow the notebooks' parameters: *as_of* "" is the latest
+    date in the data.
+    """
+    changes = {
+        "cac_allocation": cac_allocation or None,
+        "cac_lag": None if cac_lag == -1 else cac_lag,
+    }
+    given = [k for k, v in changes.items() if v is not None]
+    if model:
+        if given:
+            raise ParameterError(
+                f"{', '.join(given)} cannot change the saved model {model}: it was computed "
+                "with the settings of kpi.toml. Set them in kpi.toml's [cac] and build the "
+                'report again, or leave model = "" to compute the model in the notebook.'
+            )
+        return load(model), None
+    from kpilib.engine.scan import open_dataset
+
+    dataset = open_dataset(data, engine=engine)
+    if given:
+        dataset = dataset.with_settings(**changes)
+    report = build(dataset, period=period, as_of=as_of or None)
+    return report, (dataset if engine == "pandas" else None)
 
 
 def save(report: Report, folder: str | Path) -> Path:

@@ -158,6 +158,7 @@ def build_projection(
             ltv_to_cac_min=s.ltv_to_cac_min,
             payback_max_months=s.payback_max_months,
             projection=projection,
+            lag=s.cac_lag,  # the blended CAC: its allocation changes nothing
             **opts,
         )
     except DataError as exc:  # the orders hold what the models cannot read: say what

@@ -21,7 +21,8 @@ _LINES = {
         ("CAC", "acquisition costs (salaries, bonuses, expenses, campaigns) ÷ new customers."),
         (
             "Channel CAC",
-            "the channel’s direct costs plus its share of shared costs, by new customers.",
+            "the channel’s direct costs plus its share of shared costs (shared as the data "
+            "notes say), ÷ the channel’s new customers.",
         ),
         ("Cohort value", "cumulative gross margin per customer by months since acquisition."),
         ("CAC payback", "first month where the cohort’s cumulative margin per customer ≥ its CAC."),
@@ -64,7 +65,8 @@ _LINES = {
         ("CAC", "coûts d’acquisition (salaires, primes, frais, campagnes) ÷ nouveaux clients."),
         (
             "CAC par canal",
-            "coûts directs du canal plus sa part des coûts partagés, au prorata des nouveaux clients.",
+            "coûts directs du canal plus sa part des coûts partagés (répartis comme le disent "
+            "les notes sur les données) ÷ nouveaux clients du canal.",
         ),
         (
             "Valeur de cohorte",

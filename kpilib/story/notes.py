@@ -24,7 +24,7 @@ def definitions(fmt: Formatter) -> Narrative:
 
 def appendix(section: AppendixSection, fmt: Formatter, *, settings: Any) -> Narrative:
     """The data notes: validation warnings, missing tables, the conversion window and
-    immature cohorts, how targets were read, missing targets, and the status words."""
+    immature cohorts, how the CAC shares costs and its lag, how targets were read, missing targets, and the status words."""
     lang, notes = fmt.lang, Narrative(style="list", css="kpi-notes")
     say = notes.sentences.append
     notes.sentences.extend(section.warnings or [phrase("notes.none", lang)])
@@ -44,6 +44,10 @@ def appendix(section: AppendixSection, fmt: Formatter, *, settings: Any) -> Narr
                 days=days,
             )
         )
+    if "costs" not in section.missing_tables:
+        say(phrase(f"notes.cac.{section.cac_allocation}", lang))
+        if section.cac_lag:
+            say(phrase("notes.cac.lag", lang, n=section.cac_lag))
     if section.immature_cohorts:
         cohorts = ", ".join(fmt.month(c) for c in section.immature_cohorts)
         days = fmt.number(section.window.value) if section.window is not None else "—"

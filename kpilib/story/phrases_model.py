@@ -126,6 +126,39 @@ PHRASES_MODEL: dict[str, dict[str, str]] = {
         "données, {days} jours (90 % des ventes se concluent dans ce délai). Les cohortes "
         "plus jeunes sont immatures.",
     },
+    "notes.cac.new_customers": {
+        "en": "Channel CAC: costs that name no channel are shared between channels in "
+        "proportion to their new customers (kpi.toml, cac.allocation).",
+        "fr": "CAC par canal : les coûts sans canal sont répartis entre les canaux au prorata "
+        "de leurs nouveaux clients (kpi.toml, cac.allocation).",
+    },
+    "notes.cac.leads": {
+        "en": "Channel CAC: costs that name no channel are shared between channels in "
+        "proportion to their leads (kpi.toml, cac.allocation).",
+        "fr": "CAC par canal : les coûts sans canal sont répartis entre les canaux au prorata "
+        "de leurs leads (kpi.toml, cac.allocation).",
+    },
+    "notes.cac.none": {
+        "en": "Channel CAC: costs that name no channel are not shared; they count in the "
+        "blended CAC only (kpi.toml, cac.allocation).",
+        "fr": "CAC par canal : les coûts sans canal ne sont pas répartis ; ils ne comptent que "
+        "dans le CAC global (kpi.toml, cac.allocation).",
+    },
+    "notes.cac.lag": {
+        "count": "n",
+        "en": {
+            "one": "CAC lag: the costs of a month are set against the new customers {n} "
+            "month later (kpi.toml, cac.lag).",
+            "other": "CAC lag: the costs of a month are set against the new customers {n} "
+            "months later (kpi.toml, cac.lag).",
+        },
+        "fr": {
+            "one": "Décalage du CAC : les coûts d’un mois sont rapportés aux nouveaux clients "
+            "{n} mois plus tard (kpi.toml, cac.lag).",
+            "other": "Décalage du CAC : les coûts d’un mois sont rapportés aux nouveaux clients "
+            "{n} mois plus tard (kpi.toml, cac.lag).",
+        },
+    },
     "notes.window.set": {
         "en": "Conversion window: {days} days (kpi.toml). Younger cohorts are immature.",
         "fr": "Fenêtre de conversion : {days} jours (kpi.toml). Les cohortes plus jeunes sont "

@@ -24,6 +24,7 @@ def projected_payback(
     ltv_to_cac_min: float = 3.0,
     payback_max_months: int = 12,
     projection: ProjectedCohortValue | None = None,
+    lag: int = 0,
 ) -> pd.DataFrame:
     """:func:`kpilib.payback` per cohort, plus the same figures on projected CLV.
 
@@ -42,6 +43,8 @@ def projected_payback(
 
     *projection*, a :func:`kpilib.projected_cohort_value` result for the same
     data, as_of, horizon and rate, saves fitting the models a second time.
+    *lag* is the CAC's lag (:func:`kpilib.cac`): costs of period t - lag set
+    against the customers of period t.
 
     Returns a pandas frame whatever the input (the models run on numpy).
 
@@ -61,6 +64,7 @@ def projected_payback(
             as_of=as_of,
             ltv_to_cac_min=ltv_to_cac_min,
             payback_max_months=payback_max_months,
+            lag=lag,
         )
     )
     if projection is None:
