@@ -200,7 +200,7 @@ def coaching(
 
     Returns
     -------
-    Frame of the input's kind sorted by team, owner and step: team, owner,
+    Frame of the input's kind sorted by team, step (in stage order) and owner: team, owner,
     from_stage, to_stage, entered, converted (counts), conversion,
     shrunk_conversion, ci_low, ci_high, team_conversion (fractions), flag
     ("below", "above", "unclear"), rank, prior_weight (leads), immature (the
@@ -248,9 +248,12 @@ def coaching(
         )
     lz = lz.with_columns(*[F.count_if(r).alias(f"_r{i}") for i, r in enumerate(reached)])
     sums = [nw.col(f"_r{i}").sum() for i in range(len(cols))]
-    counts = F.to_pandas(
-        F.to_native(lz.group_by("team", "owner").agg(*sums, nw.col("_young").sum()), "lazy")
+    grouped = lz.group_by("team", "owner").agg(*sums, nw.col("_young").sum())
+    # sums as whole numbers (DuckDB's are decimals)
+    grouped = grouped.with_columns(
+        *[nw.col(c).cast(nw.Int64) for c in [*[f"_r{i}" for i in range(len(cols))], "_young"]]
     )
+    counts = F.to_pandas(F.to_native(grouped, "lazy"))
     young = bool(len(counts) and counts["_young"].sum() > 0)
     rows = _rows(counts, present, float(level), young)
     dtypes = {c: nw.Float64 for c in COACHING_COLUMNS}
