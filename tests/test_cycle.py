@@ -4,6 +4,8 @@ import pandas as pd
 import pytest
 from kpi_fixtures import leads, to_engine, to_pandas
 
+from kpilib.data.dataset import Dataset
+from kpilib.data.settings import Settings
 from kpilib.errors import ParameterError
 from kpilib.kpis.cycle import sales_cycle
 
@@ -91,4 +93,20 @@ def test_no_sale_column():
     assert str(err.value) == (
         "leads: no stage after 'lead' is present, so there is no sale to time. The sales cycle "
         "needs the sale's date column (sale_at, or the last stage's <stage>_at)."
+    )
+
+
+def test_the_dataset_method_uses_its_stages():
+    # with stages lead, visit the "sale" is the visit: L1 2 days (September)
+    ds = Dataset(leads=leads(), settings=Settings(stages=("lead", "visit")))
+    got = ds.sales_cycle(period="2026-09", months=1)
+    assert got.to_dict("list") == {
+        "month": ["2026-09"],
+        "sales": [2],
+        "median_days": [2.0],  # L1 09-03 → 09-05 and L2 09-10 → 09-12: 2 days each
+        "p80_days": [2.0],
+    }
+    pd.testing.assert_frame_equal(
+        Dataset(leads=leads()).sales_cycle(period="2026-10"),
+        sales_cycle(leads(), period="2026-10", as_of="2026-10-21"),
     )
