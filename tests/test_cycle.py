@@ -7,7 +7,7 @@ from kpi_fixtures import leads, to_engine, to_pandas
 from kpilib.data.dataset import Dataset
 from kpilib.data.settings import Settings
 from kpilib.errors import ParameterError
-from kpilib.kpis.cycle import sales_cycle
+from kpilib.kpis.cycle import CYCLE_COLUMNS, sales_cycle
 
 
 def test_october_sales_by_hand():
@@ -22,9 +22,18 @@ def test_october_sales_by_hand():
             "sales": [1, 3],
             "median_days": [17.0, 7.0],
             "p80_days": [17.0, 10.4125],
+            "truncated": [False, False],
         }
     )
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_months_the_data_starts_too_late_for_are_truncated():
+    # the first lead is L1 on 09-03: a 30-day window reaches 10-03, after October began,
+    # so both months miss older leads' sales; a 28-day window reaches 10-01 00:00: only
+    # September is truncated
+    assert sales_cycle(leads(), months=2, window_days=30)["truncated"].tolist() == [True, True]
+    assert sales_cycle(leads(), months=2, window_days=28)["truncated"].tolist() == [True, False]
 
 
 def test_by_team_and_as_of():
@@ -37,6 +46,7 @@ def test_by_team_and_as_of():
         "sales": [2],
         "median_days": [6.5],
         "p80_days": pytest.approx([6.8]),
+        "truncated": [False],
     }
 
 
@@ -66,13 +76,17 @@ def test_duckdb_result_stays_a_relation():
 
 def test_no_sale_in_the_months_gives_an_empty_table():
     got = sales_cycle(leads(), period="2025-01")
-    assert list(got.columns) == ["month", "sales", "median_days", "p80_days"] and len(got) == 0
+    assert list(got.columns) == CYCLE_COLUMNS and len(got) == 0
 
 
 @pytest.mark.parametrize(
     ("options", "message"),
     [
         ({"months": 0}, "months = 0 is invalid; expected a whole number above 0."),
+        (
+            {"window_days": 0},
+            "window_days = 0 is invalid; expected a whole number of days above 0 or None.",
+        ),
         ({"by": "owner"}, "by = 'owner' is invalid; expected None, 'source' or 'team'."),
         (
             {"period": "2026-Q4"},
@@ -97,16 +111,21 @@ def test_no_sale_column():
 
 
 def test_the_dataset_method_uses_its_stages():
-    # with stages lead, visit the "sale" is the visit: L1 2 days (September)
-    ds = Dataset(leads=leads(), settings=Settings(stages=("lead", "visit")))
+    # with stages lead, visit the "sale" is the visit; a 10-day window from the first
+    # lead (09-03) reaches 09-13: September is truncated
+    ds = Dataset(
+        leads=leads(), settings=Settings(stages=("lead", "visit"), conversion_window_days=10)
+    )
     got = ds.sales_cycle(period="2026-09", months=1)
     assert got.to_dict("list") == {
         "month": ["2026-09"],
         "sales": [2],
         "median_days": [2.0],  # L1 09-03 → 09-05 and L2 09-10 → 09-12: 2 days each
         "p80_days": [2.0],
+        "truncated": [True],
     }
+    # without a window in kpi.toml, the derived one (16 days, see the funnel's)
     pd.testing.assert_frame_equal(
         Dataset(leads=leads()).sales_cycle(period="2026-10"),
-        sales_cycle(leads(), period="2026-10", as_of="2026-10-21"),
+        sales_cycle(leads(), period="2026-10", as_of="2026-10-21", window_days=16),
     )

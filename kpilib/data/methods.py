@@ -226,8 +226,10 @@ class KpiMethods:
         by: Literal["source", "team"] | None = None,
         months: int = 12,
         as_of: Any = None,
+        window_days: int | None | FromDataset = "dataset",
     ) -> Any:
-        """:func:`kpilib.kpis.cycle.sales_cycle` of the dataset's leads with its stages."""
+        """:func:`kpilib.kpis.cycle.sales_cycle` of the dataset's leads with its stages and
+        conversion window (which marks the months the data starts too late for)."""
         from kpilib.kpis.cycle import sales_cycle
 
         return sales_cycle(
@@ -235,6 +237,5 @@ class KpiMethods:
             period=period,
             by=by,
             months=months,
-            as_of=self._day(as_of),
-            stages=self.settings.stages,
+            **self._funnel_options(window_days, as_of),
         )

@@ -8,6 +8,7 @@ month is over; it does not wait for a cohort to mature.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -22,7 +23,7 @@ __all__ = ["sales_cycle", "CYCLE_COLUMNS", "CYCLE_QUANTILE"]
 
 CYCLE_QUANTILE = 0.8
 """The upper quantile of the cycle: ``p80_days``, the days within which 80% of sales closed."""
-CYCLE_COLUMNS = ["month", "sales", "median_days", "p80_days"]
+CYCLE_COLUMNS = ["month", "sales", "median_days", "p80_days", "truncated"]
 
 
 def sales_cycle(
@@ -32,6 +33,7 @@ def sales_cycle(
     by: Literal["source", "team"] | None = None,
     months: int = 12,
     as_of: Any = None,
+    window_days: int | None = None,
     stages: Sequence[str] | None = None,
 ) -> Any:
     """Days from lead to sale of the sales of each month: median and 80th percentile.
@@ -46,6 +48,11 @@ def sales_cycle(
     Months without a sale are absent; leads without a *by* value are grouped
     under "unknown". An open month's figures are those of its sales so far.
 
+    A month is ``truncated`` when the data's first lead came less than
+    *window_days* (the conversion window) before the month began: most of its
+    sales come from leads of the window before it, and the older ones are not
+    in the data, so its cycle reads short. Without a window no month is.
+
     Parameters
     ----------
     leads
@@ -58,13 +65,15 @@ def sales_cycle(
         Number of sale months, ending with *period*.
     as_of
         Day of the data's view; default the latest ``*_at`` date of *leads*.
+    window_days
+        The conversion window in days, for ``truncated``; None: never truncated.
     stages
         Stage names in order, starting with "lead"; the last is the sale.
 
     Returns
     -------
     Frame of the input's kind sorted by month, [by]: month ("YYYY-MM"), [by],
-    sales (count), median_days, p80_days (days).
+    sales (count), median_days, p80_days (days), truncated (bool).
 
     Examples
     --------
@@ -74,8 +83,8 @@ def sales_cycle(
     ...     "sale_at": pd.to_datetime(["2026-10-01", "2026-10-11", "2026-10-21", None]),
     ... })
     >>> sales_cycle(leads, period="2026-10", months=1)  # 30, 40, 10 days: p80 = 30 + 0.6 × 10
-         month  sales  median_days  p80_days
-    0  2026-10      3         30.0      36.0
+         month  sales  median_days  p80_days  truncated
+    0  2026-10      3         30.0      36.0      False
     """
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise ParameterError(f"months = {months!r} is invalid; expected a whole number above 0.")
@@ -107,6 +116,22 @@ def sales_cycle(
             "leads: no stage after 'lead' is present, so there is no sale to time. The sales "
             "cycle needs the sale's date column (sale_at, or the last stage's <stage>_at)."
         )
+    if window_days is not None and (
+        isinstance(window_days, bool) or not isinstance(window_days, int) or window_days <= 0
+    ):
+        raise ParameterError(
+            f"window_days = {window_days!r} is invalid; expected a whole number of days above 0 "
+            "or None."
+        )
+    truncated = nw.lit(False)
+    if window_days is not None:
+        first = lz.select(nw.col("lead_at").min()).collect().item(0, 0)
+        if first is not None:
+            # month keys whose first day is less than the window after the first lead
+            reach = first + dt.timedelta(days=window_days)
+            truncated = nw.col("_mk") < reach.year * 12 + reach.month - 1 + (
+                1 if (reach.day, reach.time()) > (1, dt.time()) else 0
+            )
     sale = nw.col(f"{present[-1]}_at")
     lz = (
         lz.filter(~sale.is_null())
@@ -118,7 +143,7 @@ def sales_cycle(
         nw.col("_days").median().alias("median_days"),
         nw.col("_days").quantile(CYCLE_QUANTILE, interpolation="linear").alias("p80_days"),
     )
-    out = out.with_columns(month=F.month_label(nw.col("_mk")))
+    out = out.with_columns(month=F.month_label(nw.col("_mk")), truncated=truncated)
     return F.to_native(
         out.sort(["_mk", *keys]).select(
             nw.col("month").cast(nw.String),
@@ -126,6 +151,7 @@ def sales_cycle(
             nw.col("sales").cast(nw.Int64),
             nw.col("median_days").cast(nw.Float64),
             nw.col("p80_days").cast(nw.Float64),
+            nw.col("truncated").cast(nw.Boolean),
         ),
         kind,
     )

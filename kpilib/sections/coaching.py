@@ -57,7 +57,10 @@ class CoachingSection:
     - ``reps``: the reps compared on lead-to-sale conversion (a prior fitted);
     - ``below`` and ``above``: reps whose interval lies wholly below or above
       the team's rate, lowest (highest) shrunk rate first; empty on an
-      immature cohort.
+      immature cohort;
+    - ``by_chance``: how many of ``reps`` could lie below their team by chance
+      alone, at most: reps × (1 − level) / 2 (each interval leaves that much
+      below it).
     """
 
     cohort: str
@@ -68,6 +71,7 @@ class CoachingSection:
     reps: Fact
     below: list[RepGap]
     above: list[RepGap]
+    by_chance: Fact
 
 
 def _gap(steps: pd.DataFrame, last: dict, cohort: str) -> RepGap:
@@ -127,7 +131,7 @@ def build_coaching(dataset: Dataset, *, cohort: str, as_of: pd.Timestamp) -> Coa
     if not {"team", "owner"} <= set(names):
         empty = pd.DataFrame()
         none = fact(0, "count", "observed", cohort, "coaching[no team or owner column]")
-        return CoachingSection(cohort, False, False, empty, level, none, [], [])
+        return CoachingSection(cohort, False, False, empty, level, none, [], [], none)
     table = F.to_pandas(dataset.coaching(period=cohort, as_of=day, level=LEVEL))
     immature = bool(len(table) and table["immature"].any())
     stages = [s for s in dataset.settings.stages if f"{s}_at" in names]
@@ -145,4 +149,7 @@ def build_coaching(dataset: Dataset, *, cohort: str, as_of: pd.Timestamp) -> Coa
             for row in chosen.to_dict("records"):
                 mine = (table["team"] == row["team"]) & (table["owner"] == row["owner"])
                 out.append(_gap(table[mine & ~last_step], row, cohort))
-    return CoachingSection(cohort, immature, True, table, level, reps, below, above)
+    chance = fact(
+        len(fitted) * (1 - LEVEL) / 2, "count", "modelled", cohort, "coaching[reps] × (1 − 0.9) / 2"
+    )
+    return CoachingSection(cohort, immature, True, table, level, reps, below, above, chance)

@@ -51,8 +51,10 @@ class CycleSection:
     - ``sales``, ``median`` and ``p80``: the period's sales and their cycle in
       days (basis "actual" when the period is closed, "month_to_date" when open);
     - ``by_source`` and ``by_team``: the period's rows per source and team;
-    - ``verdict``: the trend over the closed months, None with fewer than
-      :data:`MIN_MONTHS`.
+    - ``truncated``: the period's month starts less than the conversion window
+      (``window``, days) after the data's first lead, so its cycle reads short;
+    - ``verdict``: the trend over the closed months that are not truncated,
+      None with fewer than :data:`MIN_MONTHS`.
     """
 
     period: str
@@ -64,6 +66,8 @@ class CycleSection:
     p80: Fact
     by_source: pd.DataFrame
     by_team: pd.DataFrame
+    truncated: bool
+    window: Fact
     verdict: CycleTrend | None
 
 
@@ -137,7 +141,9 @@ def build_cycle(dataset: Dataset, *, period: str, as_of: pd.Timestamp, state: st
         p80 = missing("days", basis, period, src)  # type: ignore[arg-type]
     # a month is closed once as_of reaches its last day
     ends = pd.to_datetime(trend["month"] + "-01") + pd.offsets.MonthEnd(0)
-    closed = trend.loc[ends <= day, "month"].tolist()
+    closed = trend.loc[(ends <= day) & ~trend["truncated"].astype(bool), "month"].tolist()
+    days = dataset.conversion_window(as_of=day).days
+    window = fact(days, "days", "observed", None, "conversion_window")
     in_period = table["month"] == period
     return CycleSection(
         period=period,
@@ -149,5 +155,7 @@ def build_cycle(dataset: Dataset, *, period: str, as_of: pd.Timestamp, state: st
         p80=p80,
         by_source=table[in_period & table["source"].notna()].reset_index(drop=True),
         by_team=table[in_period & table["team"].notna()].reset_index(drop=True),
+        truncated=bool(len(now) and now["truncated"].iloc[0]),
+        window=window,
         verdict=verdict(trend, closed),
     )
