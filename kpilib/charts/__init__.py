@@ -17,6 +17,7 @@ from kpilib.charts.acquisition import (
     ltv_to_cac,
     projected_curves,
 )
+from kpilib.charts.cycle import sales_cycle_trend
 from kpilib.charts.funnel import conversion_trend, funnel_stages, source_conversion
 from kpilib.charts.objectives import (
     attainment_bars,
@@ -45,6 +46,7 @@ __all__ = [
     "funnel_stages",
     "source_conversion",
     "conversion_trend",
+    "sales_cycle_trend",
 ]
 
 register_display()
