@@ -86,7 +86,8 @@ def coaching_text(section: CoachingSection, fmt: Formatter) -> Narrative:
     if len(below) > NAMED:
         out.append(phrase("coach.below.more", lang, n=fmt.number(len(below) - NAMED), level=level))
     if below:
-        chance = fact_text(section.by_chance, fmt)
+        # under one rep: one decimal, so that a small chance does not read "about 0"
+        chance = fact_text(section.by_chance, fmt, 1 if section.by_chance.value < 1 else 0)
         out.append(
             phrase("coach.chance", lang, n=fact_text(section.reps, fmt), level=level, chance=chance)
         )

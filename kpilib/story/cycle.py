@@ -61,7 +61,7 @@ def cycle_text(section: CycleSection, fmt: Formatter) -> Narrative:
         )
     ]
     if section.truncated and section.window.known:
-        out.append(phrase("cycle.truncated", lang, month=month, n=days_text(section.window, fmt)))
+        out.append(phrase("cycle.truncated", lang, month=month, n=fact_text(section.window, fmt)))
     v = section.verdict
     if v is not None and v.direction != "flat":
         out.append(
