@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import matplotlib
 import pandas as pd
@@ -11,7 +12,10 @@ from scipy.stats import beta
 
 from kpilib import charts
 from kpilib.data.dataset import Dataset
+from kpilib.data.load import load_dataset
 from kpilib.data.settings import Settings
+from kpilib.kpis.tables import compute_all
+from kpilib.sections.build import build
 from kpilib.sections.coaching import build_coaching
 from kpilib.sections.cycle import build_cycle, verdict
 from kpilib.story.coaching import coaching_text
@@ -21,6 +25,7 @@ from kpilib.story.format import Formatter
 matplotlib.use("Agg")
 EN, FR = Formatter(), Formatter(lang="fr", locale="fr_FR")
 DAY = pd.Timestamp("2026-10-31")
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
 def _team_leads(rates: dict[str, tuple[int, int]], lead_at: str = "2026-07-01") -> pd.DataFrame:
@@ -228,3 +233,49 @@ def test_cycle_chart():
     assert list(ax.get_lines()[1].get_ydata()) == [14.0]
     assert list(ax.get_lines()[2].get_ydata()) == [20.0]
     assert ax.get_ylabel() == "days from lead to sale"
+
+
+def test_cycle_chart_of_one_month_says_so():
+    ds = _dataset(_sales({"2026-10": [10, 20, 40]}), window=5)
+    section = build_cycle(ds, period="2026-10", as_of=DAY, state="closed")
+    ax = charts.sales_cycle_trend(section, fmt=FR)
+    assert ax.get_title(loc="left") == "Jours entre lead et vente, par mois de vente"
+    assert [t.get_text() for t in ax.texts] == [
+        "Rien à montrer\xa0: des ventes sur un seul mois, pas de tendance"
+    ]
+
+
+@pytest.mark.parametrize("as_of", ["2026-10-15", "2026-10-31"])
+@pytest.mark.parametrize("fmt", [EN, FR])
+def test_the_sample_pack_says_what_kpi_kpis_says(as_of, fmt):
+    """The sentences of the sample's funnel page against the tables of ``kpi kpis``,
+    computed apart (compute_all), not read from the report model."""
+    ds = load_dataset(SAMPLE)
+    report = build(ds, period="2026-10", as_of=as_of)
+    tables = compute_all(ds, period="2026-10", as_of=as_of)
+    cycle = tables["sales_cycle"]
+    row = cycle[cycle["source"].isna() & cycle["team"].isna() & (cycle["month"] == "2026-10")]
+    # "In October 2026, … took 35 days … (median of 131 sales; 80% within 56 days)":
+    # 2026, then median, sales, 80 and p80
+    sentence = cycle_text(report.cycle, fmt).sentences[0]
+    numbers = _numbers(sentence)
+    assert numbers[0] == 2026 and numbers[3] == 80
+    assert [numbers[1], numbers[2], numbers[4]] == [
+        round(row["median_days"].iloc[0]),
+        row["sales"].iloc[0],
+        round(row["p80_days"].iloc[0]),
+    ]
+    if as_of == "2026-10-15":
+        assert sentence.startswith({"en": "So far", "fr": "Depuis le début"}[fmt.lang])
+    # coaching: the cohort the funnel page reads; every rep said, none named without the
+    # table's interval wholly below the team
+    coach = tables["coaching"]
+    assert set(coach["cohort"]) == {report.funnel.cohort}
+    last = coach[(coach["from_stage"] == "lead") & (coach["to_stage"] == "sale")]
+    assert last["converted"].sum() == report.funnel.mature_sales.value
+    text = " ".join(coaching_text(report.coaching, fmt).sentences)
+    reps = {"en": r"(\d+) reps are compared", "fr": r"(\d+) commerciaux sont comparés"}
+    assert int(re.search(reps[fmt.lang], text).group(1)) == last["shrunk_conversion"].notna().sum()
+    below = last[last["flag"] == "below"]
+    assert not len(below)  # the sample's reps differ by chance only
+    assert {"en": "too few leads to tell", "fr": "trop peu de leads"}[fmt.lang] in text

@@ -49,6 +49,8 @@ def sales_cycle_trend(
     trend = section.trend
     if trend is None or not len(trend):
         return empty(ax, fmt, "no_sales", phrase("cycle.chart.few", fmt.lang))
+    if len(trend) < 2:  # one point is no trend: the sentence states it
+        return empty(ax, fmt, "one_month", phrase("cycle.chart.few", fmt.lang))
     x = np.arange(len(trend))
     median = trend["median_days"].to_numpy(dtype="float64")
     p80 = trend["p80_days"].to_numpy(dtype="float64")

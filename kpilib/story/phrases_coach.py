@@ -224,5 +224,9 @@ PHRASES_COACH: dict[str, dict[str, Any]] = {
     "cycle.chart.p80": {"en": "80% of sales within", "fr": "80 % des ventes en"},
     "cycle.chart.open": {"en": "month to date", "fr": "mois en cours"},
     "why.no_sales": {"en": "no sale in these months", "fr": "aucune vente sur ces mois"},
+    "why.one_month": {
+        "en": "sales in one month only, no trend",
+        "fr": "des ventes sur un seul mois, pas de tendance",
+    },
     "cycle.chart.axis": {"en": "days from lead to sale", "fr": "jours entre lead et vente"},
 }
