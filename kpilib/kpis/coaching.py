@@ -20,7 +20,7 @@ from scipy.stats import beta as beta_dist
 
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
-from kpilib.kpis.funnel import _cohort
+from kpilib.kpis.funnel import _cohort, _reached
 
 __all__ = ["coaching", "prior", "COACHING_COLUMNS", "MIN_PRIOR_WEIGHT"]
 
@@ -104,50 +104,58 @@ def _note(entered: float, reps: int, mu: float, to_stage: str, from_stage: str) 
     return ""
 
 
-def _rows(counts: pd.DataFrame, present: list[str], level: float, young: bool) -> dict[str, list]:
-    """The coaching rows of the per-rep counts (team, owner, _r0, _r1…)."""
-    cols: dict[str, list] = {c: [] for c in COACHING_COLUMNS}
+def _block(
+    team: str, reps: pd.DataFrame, team_rate: float, a: str, b: str, level: float
+) -> pd.DataFrame:
+    """The rows of one team and step: *reps* has the reps' owner, ``n`` and ``k``."""
+    n = reps["n"].to_numpy(dtype=float)
+    k = reps["k"].to_numpy(dtype=float)
+    mu, weight = prior(n, k)
     tail = (1 - level) / 2
+    post_a, post_b = mu * weight + k, (1 - mu) * weight + n - k
+    fitted = (n > 0) & (mu == mu)
+    shrunk = np.where(fitted, post_a / (post_a + post_b), np.nan)
+    low = np.where(fitted, beta_dist.ppf(tail, post_a, post_b), np.nan)
+    high = np.where(fitted, beta_dist.ppf(1 - tail, post_a, post_b), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = np.where(n > 0, k / np.where(n > 0, n, 1), np.nan)
+    below, above = fitted & (high < team_rate), fitted & (low > team_rate)
+    count = int((n > 0).sum())
+    return pd.DataFrame(
+        {
+            "team": team,
+            "owner": reps["owner"].astype(str).to_numpy(),
+            "from_stage": a,
+            "to_stage": b,
+            "entered": n.astype("int64"),
+            "converted": k.astype("int64"),
+            "conversion": raw,
+            "shrunk_conversion": shrunk,
+            "ci_low": low,
+            "ci_high": high,
+            "team_conversion": float(team_rate),
+            "flag": np.where(below, "below", np.where(above, "above", "unclear")),
+            "rank": pd.Series(shrunk).rank(ascending=False, method="min").to_numpy(),
+            "prior_weight": float(weight),
+            "note": [_note(x, count, mu, b, a) for x in n],
+        }
+    )
+
+
+def _rows(counts: pd.DataFrame, present: list[str], level: float, young: bool) -> dict[str, list]:
+    """The coaching rows of the per-rep counts (team, owner, _r0, _r1…), by column."""
+    blocks = []
     for team, group in counts.groupby("team", sort=True):
         reps = group[group["owner"] != UNKNOWN].sort_values("owner")
         for a, b in _steps(present):
             n_all, k_all = group[f"_r{a}"].sum(), group[f"_r{b}"].sum()
             team_rate = k_all / n_all if n_all > 0 else np.nan
-            n = reps[f"_r{a}"].to_numpy(dtype=float)
-            k = reps[f"_r{b}"].to_numpy(dtype=float)
-            mu, weight = prior(n, k)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                raw = np.where(n > 0, k / np.where(n > 0, n, 1), np.nan)
-            post_a, post_b = mu * weight + k, (1 - mu) * weight + n - k
-            fitted = (n > 0) & (mu == mu)
-            shrunk = np.where(fitted, post_a / (post_a + post_b), np.nan)
-            low = np.where(fitted, beta_dist.ppf(tail, post_a, post_b), np.nan)
-            high = np.where(fitted, beta_dist.ppf(1 - tail, post_a, post_b), np.nan)
-            flag = np.where(
-                fitted & (high < team_rate),
-                "below",
-                np.where(fitted & (low > team_rate), "above", "unclear"),
-            )
-            rank = pd.Series(shrunk).rank(ascending=False, method="min").to_numpy()
-            count = int((n > 0).sum())
-            for i, owner in enumerate(reps["owner"]):
-                cols["team"].append(str(team))
-                cols["owner"].append(str(owner))
-                cols["from_stage"].append(present[a])
-                cols["to_stage"].append(present[b])
-                cols["entered"].append(int(n[i]))
-                cols["converted"].append(int(k[i]))
-                cols["conversion"].append(float(raw[i]))
-                cols["shrunk_conversion"].append(float(shrunk[i]))
-                cols["ci_low"].append(float(low[i]))
-                cols["ci_high"].append(float(high[i]))
-                cols["team_conversion"].append(float(team_rate))
-                cols["flag"].append(str(flag[i]))
-                cols["rank"].append(float(rank[i]))
-                cols["prior_weight"].append(float(weight))
-                cols["immature"].append(bool(young))
-                cols["note"].append(_note(n[i], count, mu, present[b], present[a]))
-    return cols
+            step = reps.assign(n=reps[f"_r{a}"], k=reps[f"_r{b}"])
+            blocks.append(_block(str(team), step, team_rate, present[a], present[b], level))
+    if not blocks:
+        return {c: [] for c in COACHING_COLUMNS}
+    out = pd.concat(blocks, ignore_index=True).assign(immature=young)
+    return {c: out[c].tolist() for c in COACHING_COLUMNS}
 
 
 def coaching(
@@ -240,18 +248,12 @@ def coaching(
         what="coaching",
         columns=["team", "owner"],
     )
-    cols = [f"{s}_at" for s in present]
-    reached: list[nw.Expr] = []
-    for c in reversed(cols):
-        reached.insert(
-            0, ~nw.col(c).is_null() if not reached else ~nw.col(c).is_null() | reached[0]
-        )
-    lz = lz.with_columns(*[F.count_if(r).alias(f"_r{i}") for i, r in enumerate(reached)])
-    sums = [nw.col(f"_r{i}").sum() for i in range(len(cols))]
+    lz = _reached(lz, present)
+    sums = [nw.col(f"_r{i}").sum() for i in range(len(present))]
     grouped = lz.group_by("team", "owner").agg(*sums, nw.col("_young").sum())
     # sums as whole numbers (DuckDB's are decimals)
     grouped = grouped.with_columns(
-        *[nw.col(c).cast(nw.Int64) for c in [*[f"_r{i}" for i in range(len(cols))], "_young"]]
+        *[nw.col(c).cast(nw.Int64) for c in [*[f"_r{i}" for i in range(len(present))], "_young"]]
     )
     counts = F.to_pandas(F.to_native(grouped, "lazy"))
     young = bool(len(counts) and counts["_young"].sum() > 0)

@@ -17,7 +17,7 @@ import narwhals as nw
 from kpilib.data.periods import parse_period
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
-from kpilib.kpis.funnel import _cohort
+from kpilib.kpis.funnel import _check_window, _cohort
 
 __all__ = ["sales_cycle", "CYCLE_COLUMNS", "CYCLE_QUANTILE"]
 
@@ -116,13 +116,7 @@ def sales_cycle(
             "leads: no stage after 'lead' is present, so there is no sale to time. The sales "
             "cycle needs the sale's date column (sale_at, or the last stage's <stage>_at)."
         )
-    if window_days is not None and (
-        isinstance(window_days, bool) or not isinstance(window_days, int) or window_days <= 0
-    ):
-        raise ParameterError(
-            f"window_days = {window_days!r} is invalid; expected a whole number of days above 0 "
-            "or None."
-        )
+    _check_window(window_days)
     truncated = nw.lit(False)
     if window_days is not None:
         first = lz.select(nw.col("lead_at").min()).collect().item(0, 0)
