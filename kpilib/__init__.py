@@ -9,6 +9,7 @@ from kpilib.data.settings import Settings
 from kpilib.errors import DataError, KpiError, ParameterError
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.closing import qualified_to_customer, win_rate
+from kpilib.kpis.cycle import sales_cycle
 from kpilib.kpis.funnel import funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.tables import compute_all, write_tables
@@ -25,6 +26,7 @@ _LAZY = {
     "projected_payback": "kpilib.kpis.clv",
     "rfm_summary": "kpilib.kpis.clv",
     "build_report": "kpilib.report.build",
+    "coaching": "kpilib.kpis.coaching",
 }
 
 
@@ -56,6 +58,7 @@ __all__ = [
     "build_report",
     "business_days",
     "cac",
+    "coaching",
     "cohort_value",
     "compute_all",
     "conversion_window",
@@ -69,6 +72,7 @@ __all__ = [
     "qualified_to_customer",
     "resolve_as_of",
     "rfm_summary",
+    "sales_cycle",
     "win_rate",
     "write_tables",
 ]

@@ -80,6 +80,9 @@ def test_missing_tables_give_empty_frames():
         assert len(tables[name]) == 0
         assert list(tables[name].columns) == COLUMNS[name]
     assert len(tables["funnel"]) == 16  # 4 stages for all, ads, events, referral
+    # a quarter: the sales cycle is read per month, so its table is empty
+    quarter = compute_all(Dataset(leads=leads()), period="2026-Q4")["sales_cycle"]
+    assert len(quarter) == 0 and list(quarter.columns) == COLUMNS["sales_cycle"]
     # leads without an owner column: no rep to coach
     tables = compute_all(Dataset(leads=leads().drop(columns=["owner"])), period="2026-10")
     assert len(tables["coaching"]) == 0

@@ -16,7 +16,6 @@ from typing import Any
 import narwhals as nw
 import numpy as np
 import pandas as pd
-from scipy.stats import beta as beta_dist
 
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
@@ -108,6 +107,8 @@ def _block(
     team: str, reps: pd.DataFrame, team_rate: float, a: str, b: str, level: float
 ) -> pd.DataFrame:
     """The rows of one team and step: *reps* has the reps' owner, ``n`` and ``k``."""
+    from scipy.stats import beta as beta_dist  # about a second to import: on first use
+
     n = reps["n"].to_numpy(dtype=float)
     k = reps["k"].to_numpy(dtype=float)
     mu, weight = prior(n, k)
