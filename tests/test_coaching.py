@@ -1,8 +1,10 @@
 import math
 from pathlib import Path
 
+import hypothesis.strategies as st
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
 from kpi_fixtures import leads
 from scipy.stats import beta
 
@@ -206,3 +208,32 @@ def test_the_samples_reps_add_up_to_the_funnel_page():
     to_sale = table[(table["from_stage"] == "lead") & (table["to_stage"] == "sale")]
     assert to_sale["converted"].sum() == 118
     assert to_sale["entered"].sum() == ds.funnel(period="2026-07")["reached"].iloc[0]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    reps=st.lists(
+        st.tuples(st.integers(0, 60), st.integers(0, 60)).map(lambda t: (max(t), min(t))),
+        min_size=2,
+        max_size=5,
+    )
+)
+def test_shrunk_rates_lie_between_the_rep_and_the_team(reps):
+    """Rates are fractions, each interval holds its shrunk rate, and the shrunk rate lies
+    between the rep's own rate and the prior mean (the reps' pooled rate)."""
+    rates = {f"R{i}": (n, k) for i, (n, k) in enumerate(reps)}
+    table = coaching(_team(rates), as_of="2026-10-31")
+    assume(len(table) > 0)  # no lead at all: an empty table (tested above)
+    for col in ("conversion", "shrunk_conversion", "ci_low", "ci_high", "team_conversion"):
+        values = table[col].dropna()
+        assert ((values >= 0) & (values <= 1)).all(), col
+    fitted = table.dropna(subset=["shrunk_conversion"])
+    assert (fitted["ci_low"] <= fitted["shrunk_conversion"] + 1e-12).all()
+    assert (fitted["shrunk_conversion"] <= fitted["ci_high"] + 1e-12).all()
+    mu = table["team_conversion"].iloc[0]  # every lead has an owner: the prior mean
+    lo = fitted[["conversion"]].assign(mu=mu).min(axis=1) - 1e-12
+    hi = fitted[["conversion"]].assign(mu=mu).max(axis=1) + 1e-12
+    assert ((lo <= fitted["shrunk_conversion"]) & (fitted["shrunk_conversion"] <= hi)).all()
+    # the flag follows the interval
+    below = fitted["ci_high"] < fitted["team_conversion"]
+    assert (fitted.loc[below, "flag"] == "below").all()
