@@ -192,8 +192,8 @@ def write_tables(
 ) -> list[Path]:
     """Write the tables of :func:`compute_all` to *out*, one file each.
 
-    Files are named after the tables (``attainment.csv``, ``cac.csv``,
-    ``funnel.csv``, ``cohort_value.csv``, ``payback.csv``, or ``.xlsx``); empty
+    Files are named after the tables of :data:`TABLE_NAMES` (``attainment.csv``,
+    ``cac.csv``, …, ``sales_cycle.csv``, or ``.xlsx``); empty
     cells stand for missing values; text that a spreadsheet would run as a
     formula is neutralised (see :func:`neutralise`). Returns the paths
     written, in that order. All files are written first under temporary
