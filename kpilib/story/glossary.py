@@ -95,7 +95,7 @@ _LINES = {
         ),
         (
             "Cycle de vente",
-            "jours entre le lead et la vente des ventes datées du mois : médiane et 80e "
+            "jours entre le lead et la vente des ventes datées du mois : médiane et 80ᵉ "
             "centile ; tendance par un test de Mann-Kendall sur les mois clos.",
         ),
         (
