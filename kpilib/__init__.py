@@ -9,6 +9,7 @@ from kpilib.data.settings import Settings
 from kpilib.errors import DataError, KpiError, ParameterError
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.closing import qualified_to_customer, win_rate
+from kpilib.kpis.cycle import sales_cycle
 from kpilib.kpis.funnel import funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.retention import cohort_lifetime, model_lifetime, retention
@@ -26,6 +27,7 @@ _LAZY = {
     "projected_payback": "kpilib.kpis.clv",
     "rfm_summary": "kpilib.kpis.clv",
     "build_report": "kpilib.report.build",
+    "coaching": "kpilib.kpis.coaching",
 }
 
 
@@ -58,6 +60,7 @@ __all__ = [
     "business_days",
     "cac",
     "cohort_lifetime",
+    "coaching",
     "cohort_value",
     "compute_all",
     "conversion_window",
@@ -73,6 +76,7 @@ __all__ = [
     "resolve_as_of",
     "retention",
     "rfm_summary",
+    "sales_cycle",
     "win_rate",
     "write_tables",
 ]

@@ -17,6 +17,8 @@ from kpilib.engine import pandas_input as _pandas_input
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.closing import qualified_to_customer, win_rate
+from kpilib.kpis.coaching import coaching
+from kpilib.kpis.cycle import sales_cycle
 from kpilib.kpis.funnel import funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.retention import retention
@@ -41,6 +43,11 @@ CALLS = {
     "trend": lambda t: funnel_trend(t["leads"], periods=3, window_days=30, by="source"),
     "win_rate": lambda t: win_rate(t["leads"], by="team"),
     "qualified": lambda t: qualified_to_customer(t["leads"], period="2026-10"),
+    "coaching": lambda t: coaching(t["leads"], period="2026-10", window_days=10),
+    "coaching_all": lambda t: coaching(t["leads"], as_of="2026-10-31"),
+    "sales_cycle": lambda t: sales_cycle(t["leads"], period="2026-10", months=2),
+    "sales_cycle_by": lambda t: sales_cycle(t["leads"], by="team", as_of="2026-10-31"),
+    "sales_cycle_empty": lambda t: sales_cycle(t["leads"], period="2025-01"),
 }
 KINDS = {
     "polars": pl.DataFrame,

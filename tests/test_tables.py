@@ -15,11 +15,19 @@ from kpilib.data.dataset import Dataset
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import CAC_COLUMNS
+from kpilib.kpis.coaching import COACHING_COLUMNS
 from kpilib.kpis.columns import for_writing, kind_of, kinds
+from kpilib.kpis.cycle import CYCLE_COLUMNS
 from kpilib.kpis.funnel import FUNNEL_COLUMNS
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
 from kpilib.kpis.retention import RETENTION_COLUMNS
-from kpilib.kpis.tables import TABLE_NAMES, compute_all, neutralise, write_tables
+from kpilib.kpis.tables import (
+    TABLE_NAMES,
+    coaching_cohort,
+    compute_all,
+    neutralise,
+    write_tables,
+)
 from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS
 from kpilib.kpis.workbook import money_format, write_workbook
 
@@ -31,6 +39,8 @@ COLUMNS = {
     "cohort_value": COHORT_VALUE_COLUMNS,
     "payback": PAYBACK_COLUMNS,
     "retention": RETENTION_COLUMNS,
+    "coaching": ["cohort", *COACHING_COLUMNS],
+    "sales_cycle": ["month", "source", "team", *CYCLE_COLUMNS[1:]],
 }
 
 
@@ -60,6 +70,26 @@ def test_compute_all_tables():
     assert ret["active"].tolist() == [1, 1, 2]
     assert ret["retention"].tolist() == [1.0, 1.0, 1.0]
     assert ret["partial"].tolist() == [False, True, True]
+    # coaching: no window in the fixture's settings, derived from the sales seen by 10-15
+    # (7, 12.6875 and 17 days: 90% at 12.6875 + 0.8 × 4.3125 = 16.1, so 17 days).
+    # September's leads (09-03, 09-10) are older than 17 days on 10-15: the latest mature
+    # cohort, as on the funnel page; North: Ann 1 lead, South: Bob 1
+    coach = tables["coaching"]
+    assert set(coach["cohort"]) == {"2026-09"}
+    first = coach[coach["from_stage"] == "lead"].drop_duplicates(["team", "owner"])
+    assert first[["team", "owner", "entered"]].values.tolist() == [
+        ["North", "Ann", 1],
+        ["South", "Bob", 1],
+    ]
+    # sales cycle: company rows (source and team empty) first, then sources, then teams.
+    # By 10-15: September L1 17 days; October L7 6, L3 7, L4 12.6875 days (median 7);
+    # all sold by ads and North: one row a month for each
+    cycle = tables["sales_cycle"]
+    company = cycle[cycle["source"].isna() & cycle["team"].isna()]
+    assert company["month"].tolist() == ["2026-09", "2026-10"]
+    assert company["sales"].tolist() == [1, 3]
+    assert company["median_days"].tolist() == [17.0, 7.0]
+    assert cycle["source"].notna().sum() == 2 and cycle["team"].notna().sum() == 2
 
 
 def test_missing_tables_give_empty_frames():
@@ -78,10 +108,31 @@ def test_missing_tables_give_empty_frames():
     ]
     assert str(tables["payback"]["payback_months"].dtype) == "Int64"
 
+    # a quarter: the sales cycle is read per month, so its table is empty
+    quarter = compute_all(Dataset(leads=leads()), period="2026-Q4")["sales_cycle"]
+    assert len(quarter) == 0 and list(quarter.columns) == COLUMNS["sales_cycle"]
+    # leads without an owner column: no rep to coach
+    tables = compute_all(Dataset(leads=leads().drop(columns=["owner"])), period="2026-10")
+    assert len(tables["coaching"]) == 0
+    assert list(tables["coaching"].columns) == COLUMNS["coaching"]
+
 
 def test_empty_tables_are_written_with_their_header(tmp_path):
     paths = write_tables(Dataset(leads=leads()), period="2026-10", out=tmp_path)
     assert _rows(paths[1]) == [CAC_COLUMNS]
+
+
+def test_the_coaching_cohort_is_the_funnel_pages():
+    from kpilib.data.load import load_dataset
+    from kpilib.sections.build import build
+
+    ds = load_dataset(SAMPLE)
+    for as_of in ("2026-10-15", "2026-10-31"):
+        report = build(ds, period="2026-10", as_of=as_of)
+        assert coaching_cohort(ds, period="2026-10", as_of=as_of) == report.funnel.cohort
+    # a past period reads its own twelve cohorts: July's mature cohort is April (90 days)
+    assert coaching_cohort(ds, period="2026-07", as_of="2026-10-31") == "2026-07"
+    assert build(ds, period="2026-07", as_of="2026-10-31").funnel.cohort == "2026-07"
 
 
 def test_neutralise():

@@ -34,6 +34,7 @@ from kpilib.charts.acquisition import (
     ltv_to_cac,
     projected_curves,
 )
+from kpilib.charts.cycle import sales_cycle_trend
 from kpilib.charts.funnel import conversion_trend, funnel_stages, source_conversion
 from kpilib.charts.objectives import (
     attainment_bars,
@@ -64,6 +65,7 @@ __all__ = [
     "source_conversion",
     "conversion_trend",
     "retention_heatmap",
+    "sales_cycle_trend",
 ]
 
 register_display()

@@ -223,3 +223,44 @@ class KpiMethods:
         from kpilib.kpis.retention import retention
 
         return retention(self.leads, self._table("orders", "retention"), as_of=self._day(as_of))
+
+    def coaching(
+        self,
+        *,
+        period: str | None = None,
+        as_of: Any = None,
+        window_days: int | None | FromDataset = "dataset",
+        level: float = 0.9,
+    ) -> Any:
+        """:func:`kpilib.kpis.coaching.coaching` of the dataset's leads on the funnel's
+        cohort: its conversion window, stages and fiscal year."""
+        from kpilib.kpis.coaching import coaching
+
+        return coaching(
+            self.leads,
+            period=period,
+            level=level,
+            fiscal_year_start=self.settings.fiscal_year_start,
+            **self._funnel_options(window_days, as_of),
+        )
+
+    def sales_cycle(
+        self,
+        *,
+        period: str | None = None,
+        by: Literal["source", "team"] | None = None,
+        months: int = 12,
+        as_of: Any = None,
+        window_days: int | None | FromDataset = "dataset",
+    ) -> Any:
+        """:func:`kpilib.kpis.cycle.sales_cycle` of the dataset's leads with its stages and
+        conversion window (which marks the months the data starts too late for)."""
+        from kpilib.kpis.cycle import sales_cycle
+
+        return sales_cycle(
+            self.leads,
+            period=period,
+            by=by,
+            months=months,
+            **self._funnel_options(window_days, as_of),
+        )

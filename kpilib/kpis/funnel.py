@@ -55,6 +55,29 @@ def _check_by(by: str | None) -> list[str]:
     return [by] if by else []
 
 
+def _check_window(window_days: Any) -> None:
+    """Refuse a conversion window that is not a whole number of days above 0 (None is none)."""
+    if window_days is not None and (
+        isinstance(window_days, bool) or not isinstance(window_days, int) or window_days <= 0
+    ):
+        raise ParameterError(
+            f"window_days = {window_days!r} is invalid; expected a whole number of days above 0 "
+            "or None."
+        )
+
+
+def _reached(lz: nw.LazyFrame, present: Sequence[str]) -> nw.LazyFrame:
+    """Add ``_r{i}``: 1 where the lead reached the *i*-th stage present (its date or a later
+    stage's is set), else 0."""
+    cols = [f"{s}_at" for s in present]
+    reached: list[nw.Expr] = []
+    for c in reversed(cols):
+        reached.insert(
+            0, ~nw.col(c).is_null() if not reached else ~nw.col(c).is_null() | reached[0]
+        )
+    return lz.with_columns(*[F.count_if(r).alias(f"_r{i}") for i, r in enumerate(reached)])
+
+
 def _cohort(
     leads: Any,
     *,
@@ -73,13 +96,7 @@ def _cohort(
     and all leads censored at as_of. *columns*: the ones besides the dates the
     caller reads (None: any); *grouped*: those it only groups on, stacking the
     groups with ``F.stack`` (pandas input hands them over as categories)."""
-    if window_days is not None and (
-        isinstance(window_days, bool) or not isinstance(window_days, int) or window_days <= 0
-    ):
-        raise ParameterError(
-            f"window_days = {window_days!r} is invalid; expected a whole number of days above 0 "
-            "or None."
-        )
+    _check_window(window_days)
     keep = None if columns is None else {"leads": [*columns, *extra]}
     kind, lf = F.lazy_inputs(keep=keep, categories={"leads": grouped}, leads=leads)
     lz = lf["leads"]
@@ -197,12 +214,7 @@ def funnel(
         grouped=keys,
     )
     cols = [f"{s}_at" for s in present]
-    reached: list[nw.Expr] = []
-    for c in reversed(cols):
-        reached.insert(
-            0, ~nw.col(c).is_null() if not reached else ~nw.col(c).is_null() | reached[0]
-        )
-    lz = lz.with_columns(*[F.count_if(r).alias(f"_r{i}") for i, r in enumerate(reached)])
+    lz = _reached(lz, present)
     days = [
         F.days_between(lz, nw.col(c), nw.col(p)).alias(f"_d{i}")
         for i, (p, c) in enumerate(zip(cols, cols[1:], strict=False), 1)

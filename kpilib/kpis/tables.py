@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+import narwhals as nw
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
@@ -15,7 +16,9 @@ from kpilib.data.text import make_folder
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import CAC_COLUMNS
+from kpilib.kpis.coaching import COACHING_COLUMNS
 from kpilib.kpis.columns import empty_table, for_writing
+from kpilib.kpis.cycle import CYCLE_COLUMNS
 from kpilib.kpis.funnel import FUNNEL_COLUMNS
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
 from kpilib.kpis.retention import RETENTION_COLUMNS
@@ -27,12 +30,24 @@ __all__ = [
     "compute_all",
     "dataset_attainment",
     "dataset_payback",
+    "dataset_coaching",
+    "dataset_sales_cycle",
+    "coaching_cohort",
     "write_tables",
     "neutralise",
     "TABLE_NAMES",
 ]
 
-TABLE_NAMES = ("attainment", "cac", "funnel", "cohort_value", "payback", "retention")
+TABLE_NAMES = (
+    "attainment",
+    "cac",
+    "funnel",
+    "cohort_value",
+    "payback",
+    "retention",
+    "coaching",
+    "sales_cycle",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -76,6 +91,11 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     - cohort_value and payback: every acquisition cohort up to as_of;
     - retention: every acquisition cohort up to as_of, month by month (the
       month holding as_of marked ``partial`` while it is open).
+    - coaching: per team, rep and step, on the lead cohort the report's funnel
+      page reads (:func:`coaching_cohort`: the latest mature one of the 12 up
+      to *period*) with the same window, in a ``cohort`` column first;
+    - sales_cycle: the 12 sale months up to *period*, for the company
+      (source and team empty), then per source, then per team.
 
     A table whose input the dataset lacks (no targets, costs or orders) is
     empty, with its columns. Settings (stages, thresholds, fiscal year,
@@ -86,7 +106,8 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     >>> from kpilib.data.load import load_dataset
     >>> tables = compute_all(load_dataset("data/sample"), period="2026-10")
     >>> sorted(tables)
-    ['attainment', 'cac', 'cohort_value', 'funnel', 'payback', 'retention']
+    ['attainment', 'cac', 'coaching', 'cohort_value', 'funnel', 'payback', 'retention',
+     'sales_cycle']
     """
     check_dataset(dataset, "compute_all")
     s = dataset.settings
@@ -117,7 +138,48 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     else:
         out["retention"] = empty_table(RETENTION_COLUMNS)
     assert list(out["funnel"].columns) == ["source", *FUNNEL_COLUMNS]
+    out["coaching"] = dataset_coaching(dataset, period=period, as_of=day)
+    out["sales_cycle"] = dataset_sales_cycle(dataset, period=period, as_of=day)
     return {name: out[name] for name in TABLE_NAMES}
+
+
+def coaching_cohort(dataset: Dataset, *, period: str, as_of: Any) -> str:
+    """The lead cohort the report's funnel page reads for *period*: the latest cohort of
+    the 12 up to *period* that is mature at *as_of* under the dataset's window, else
+    *period* itself (:mod:`kpilib.sections.funnel` shows the same)."""
+    day = resolve_as_of(as_of, dataset.as_of)
+    last = parse_period(period).first_month
+    periods = 12 + max(0, day.year * 12 + day.month - 1 - last)
+    trend = F.to_pandas(dataset.funnel_trend(periods=periods, as_of=day))
+    ripe = trend[(trend["cohort"] <= period) & ~trend["immature"].astype(bool)].tail(12)
+    ripe = ripe[ripe["cohort"] > parse_period(period).shift(-12).label]
+    return str(ripe["cohort"].iloc[-1]) if len(ripe) else period
+
+
+def dataset_coaching(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFrame:
+    """``dataset.coaching`` on :func:`coaching_cohort` as pandas, with a ``cohort``
+    column first; empty with its columns when the leads have no team or owner column."""
+    if not {"team", "owner"} <= set(nw.from_native(dataset.leads).collect_schema().names()):
+        return empty_table(["cohort", *COACHING_COLUMNS])
+    cohort = coaching_cohort(dataset, period=period, as_of=as_of)
+    table = F.to_pandas(dataset.coaching(period=cohort, as_of=as_of))
+    table.insert(0, "cohort", pd.Series(cohort, index=table.index, dtype="str"))
+    return table
+
+
+def dataset_sales_cycle(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFrame:
+    """``dataset.sales_cycle`` of the 12 months up to *period* as pandas: the company
+    (source and team empty), then per source, then per team."""
+    if parse_period(period).kind != "month":
+        return empty_table(["month", "source", "team", *CYCLE_COLUMNS[1:]])
+    parts = []
+    for by in (None, "source", "team"):
+        part = F.to_pandas(dataset.sales_cycle(period=period, by=by, as_of=as_of))  # type: ignore[arg-type]
+        for col in ("source", "team"):
+            if col not in part.columns:
+                part.insert(1, col, pd.Series(pd.NA, index=part.index, dtype="str"))
+        parts.append(part[["month", "source", "team", *CYCLE_COLUMNS[1:]]])
+    return pd.concat(parts, ignore_index=True)
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -162,8 +224,9 @@ def write_tables(
     """Write the tables of :func:`compute_all` to *out*: a CSV file each, or one workbook.
 
     - ``csv``: ``attainment.csv``, ``cac.csv``, ``funnel.csv``,
-      ``cohort_value.csv``, ``payback.csv`` and ``retention.csv``; empty cells stand for missing
-      values;
+      ``cohort_value.csv``, ``payback.csv``, ``retention.csv``, ``coaching.csv``
+      and ``sales_cycle.csv`` (:data:`TABLE_NAMES`); empty cells stand for
+      missing values;
     - ``xlsx``: ``kpis.xlsx``, a sheet per table in that order, with number
       formats, a frozen header row and an autofilter (:mod:`kpilib.kpis.workbook`).
 

@@ -23,7 +23,7 @@ from kpilib.errors import ParameterError
 __all__ = ["Report", "build", "save", "load", "open_report", "MODEL_FILE"]
 
 MODEL_FILE = "model.pickle"
-_FORMAT = 2  # bumped when the model's classes change shape (2: the CAC settings)
+_FORMAT = 3  # bumped when the model's classes change shape (2: the CAC settings; 3: retention, coaching, cycle)
 
 
 @dataclass
@@ -32,7 +32,8 @@ class Report:
 
     ``state`` is "closed" (as_of on or after the period's last day), "open"
     (as_of inside it) or "future". Each section is a typed object whose fields
-    are the facts that page states (see :mod:`kpilib.sections`).
+    are the facts that page states (see :mod:`kpilib.sections`); ``coaching``
+    and ``cycle`` belong to the funnel page.
     """
 
     company: str
@@ -45,6 +46,8 @@ class Report:
     funnel: Any
     summary: Any
     appendix: Any
+    coaching: Any = None
+    cycle: Any = None
 
     @property
     def closed(self) -> bool:
@@ -74,6 +77,8 @@ def build(dataset: Dataset, *, period: str, as_of: Any = None) -> Report:
     the latest date in the data)."""
     from kpilib.sections.acquisition import build_acquisition
     from kpilib.sections.appendix import build_appendix
+    from kpilib.sections.coaching import build_coaching
+    from kpilib.sections.cycle import build_cycle
     from kpilib.sections.funnel import build_funnel
     from kpilib.sections.objectives import build_objectives
     from kpilib.sections.summary import build_summary
@@ -106,6 +111,8 @@ def build(dataset: Dataset, *, period: str, as_of: Any = None) -> Report:
         funnel=funnel,
         summary=summary,
         appendix=appendix,
+        coaching=build_coaching(dataset, cohort=funnel.cohort, as_of=day),
+        cycle=build_cycle(dataset, period=period, as_of=day, state=state),
     )
 
 

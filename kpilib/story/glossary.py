@@ -50,6 +50,17 @@ _LINES = {
             "source's average deal.",
         ),
         (
+            "Rep coaching",
+            "each rep’s conversion per step on the funnel’s cohort, drawn towards the team’s "
+            "by a beta prior fitted on the team’s reps (method of moments); 90% posterior "
+            "intervals; a rep lies below the team when the whole interval does.",
+        ),
+        (
+            "Sales cycle",
+            "days from lead to sale of the sales dated in the month: median and 80th "
+            "percentile; its trend by a Mann-Kendall test on the closed months.",
+        ),
+        (
             "Headline LTV:CAC and payback",
             "read on the cohort acquired 12 months before the period (or the oldest one).",
         ),
@@ -98,6 +109,18 @@ _LINES = {
             "Valeur perdue",
             "leads perdus à une étape × part des leads de l’étape ayant abouti à une vente × "
             "panier moyen de la source.",
+        ),
+        (
+            "Accompagnement des commerciaux",
+            "conversion de chaque commercial par étape sur la cohorte de l’entonnoir, rapprochée "
+            "de celle de l’équipe par une loi bêta ajustée sur ses commerciaux (méthode des "
+            "moments) ; intervalles a posteriori à 90 % ; un commercial est sous son équipe "
+            "quand tout l’intervalle l’est.",
+        ),
+        (
+            "Cycle de vente",
+            "jours entre le lead et la vente des ventes datées du mois : médiane et 80ᵉ "
+            "centile ; tendance par un test de Mann-Kendall sur les mois clos.",
         ),
         (
             "LTV:CAC et délai de récupération du CAC de la synthèse",
