@@ -182,8 +182,9 @@ def test_missing_owner_column():
     with pytest.raises(DataError) as err:
         coaching(SMALL.drop(columns=["owner"]))
     assert str(err.value) == (
-        "leads: missing column owner (columns found: lead_id, lead_at, team, visit_at, "
-        "sale_at). coaching() needs lead_at, team, owner; rename the matching columns as "
+        "leads: missing column 'owner' (it has: lead_id, lead_at, team, visit_at, sale_at). "
+        "kpilib.coaching expects the leads table (lead_at, team, owner); pass "
+        "kpilib.load_dataset(folder).leads, or rename the matching columns as "
         "docs/data-model.md shows."
     )
 
