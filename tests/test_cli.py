@@ -53,7 +53,14 @@ def test_kpis_on_duckdb_write_the_same_tables_as_on_pandas(tmp_path, capsys):
         args = ["kpis", "--data", str(data), "--period", "2026-10", "--out", str(tmp_path / engine)]
         assert main([*args, "--engine", engine]) == 0
     written = sorted(p.name for p in (tmp_path / "duckdb").iterdir())
-    assert written == ["attainment.csv", "cac.csv", "cohort_value.csv", "funnel.csv", "payback.csv"]
+    assert written == [
+        "attainment.csv",
+        "cac.csv",
+        "cohort_value.csv",
+        "forecast.csv",
+        "funnel.csv",
+        "payback.csv",
+    ]
     for name in written:  # equal to the last bits: DuckDB adds floats in another order
         got = pd.read_csv(tmp_path / "duckdb" / name)
         pd.testing.assert_frame_equal(got, pd.read_csv(tmp_path / "pandas" / name), rtol=1e-12)

@@ -10,6 +10,7 @@ from kpi_fixtures import dataset, leads
 from kpilib.data.dataset import Dataset
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import CAC_COLUMNS
+from kpilib.kpis.forecast import FORECAST_COLUMNS
 from kpilib.kpis.funnel import FUNNEL_COLUMNS
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
 from kpilib.kpis.tables import TABLE_NAMES, compute_all, neutralise, write_tables
@@ -22,6 +23,7 @@ COLUMNS = {
     "funnel": ["source", *FUNNEL_COLUMNS],
     "cohort_value": COHORT_VALUE_COLUMNS,
     "payback": PAYBACK_COLUMNS,
+    "forecast": FORECAST_COLUMNS,
 }
 
 

@@ -198,3 +198,17 @@ class KpiMethods:
             ltv_to_cac_min=s.ltv_to_cac_min,
             payback_max_months=s.payback_max_months,
         )
+
+    def forecast(self, *, period: str, as_of: Any = None) -> Any:
+        """:func:`kpilib.kpis.forecast.forecast` of the dataset's leads with its stages and
+        fiscal year: the open period's close of sales, new customers and revenue."""
+        from kpilib.kpis.forecast import forecast
+
+        s = self.settings
+        return forecast(
+            self.leads,
+            period=period,
+            as_of=self._day(as_of),
+            stages=s.stages,
+            fiscal_year_start=s.fiscal_year_start,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+import narwhals as nw
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
@@ -13,6 +14,7 @@ from kpilib.data.text import make_folder
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import CAC_COLUMNS
+from kpilib.kpis.forecast import FORECAST_COLUMNS
 from kpilib.kpis.funnel import FUNNEL_COLUMNS
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
 from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS
@@ -26,7 +28,7 @@ __all__ = [
     "TABLE_NAMES",
 ]
 
-TABLE_NAMES = ("attainment", "cac", "funnel", "cohort_value", "payback")
+TABLE_NAMES = ("attainment", "cac", "funnel", "cohort_value", "payback", "forecast")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -58,7 +60,9 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     - funnel: the lead cohort of *period*, first for all sources (source
       empty) then per source, with the dataset's conversion window
       (kpi.toml's, else derived from the data: see ``Dataset.conversion_window``);
-    - cohort_value and payback: every acquisition cohort up to as_of.
+    - cohort_value and payback: every acquisition cohort up to as_of;
+    - forecast: the close of sales, new customers and revenue of an open
+      *period* (company, then per team); empty when it is closed or future.
 
     A table whose input the dataset lacks (no targets, costs or orders) is
     empty, with its columns. Settings (stages, thresholds, fiscal year,
@@ -69,7 +73,7 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     >>> from kpilib.data.load import load_dataset
     >>> tables = compute_all(load_dataset("data/sample"), period="2026-10")
     >>> sorted(tables)
-    ['attainment', 'cac', 'cohort_value', 'funnel', 'payback']
+    ['attainment', 'cac', 'cohort_value', 'forecast', 'funnel', 'payback']
     """
     s = dataset.settings
     parse_period(period, fiscal_year_start=s.fiscal_year_start)
@@ -94,6 +98,11 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
         out["payback"] = dataset_payback(dataset, as_of=day)
     else:
         out["payback"] = _empty(PAYBACK_COLUMNS)
+    if "sale_at" in F.columns(nw.from_native(dataset.leads).lazy()):
+        out["forecast"] = F.to_pandas(dataset.forecast(period=period, as_of=day))
+    else:
+        out["forecast"] = _empty(FORECAST_COLUMNS)
+    assert list(out["forecast"].columns) == FORECAST_COLUMNS
     assert list(out["funnel"].columns) == ["source", *FUNNEL_COLUMNS]
     return {name: out[name] for name in TABLE_NAMES}
 
@@ -133,7 +142,7 @@ def write_tables(
     """Write the tables of :func:`compute_all` to *out*, one file each.
 
     Files are named after the tables (``attainment.csv``, ``cac.csv``,
-    ``funnel.csv``, ``cohort_value.csv``, ``payback.csv``, or ``.xlsx``); empty
+    ``funnel.csv``, ``cohort_value.csv``, ``payback.csv``, ``forecast.csv``, or ``.xlsx``); empty
     cells stand for missing values; text that a spreadsheet would run as a
     formula is neutralised (see :func:`neutralise`). Returns the paths
     written, in that order. All files are written first under temporary
