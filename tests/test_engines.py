@@ -17,6 +17,7 @@ from kpilib.engine import pandas_input as _pandas_input
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.closing import qualified_to_customer, win_rate
+from kpilib.kpis.forecast import forecast
 from kpilib.kpis.funnel import funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.value import cohort_value, payback
@@ -37,6 +38,7 @@ CALLS = {
     "trend": lambda t: funnel_trend(t["leads"], periods=3, window_days=30, by="source"),
     "win_rate": lambda t: win_rate(t["leads"], by="team"),
     "qualified": lambda t: qualified_to_customer(t["leads"], period="2026-10"),
+    "forecast": lambda t: forecast(t["leads"], period="2026-10", as_of="2026-10-15"),
 }
 KINDS = {
     "polars": pl.DataFrame,
