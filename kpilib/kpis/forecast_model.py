@@ -97,29 +97,28 @@ def _by_team(frame: pd.DataFrame | None, value: str, num: str, den: str, m: floa
     return rates.rename(value).to_dict(), whole
 
 
-def _shock(learnt: Learnt, m: float, arrive: dict, arrive0: float) -> float:
-    """The relative spread of the past periods' sales around the learnt rates beyond
+def _shock(learnt: Learnt, m: float) -> float:
+    """The relative spread of past periods' sales around rates learnt without them, beyond
     chance: τ² = mean over the snapshots of max(0, (observed − expected)² − variance)
-    / expected², a shock shared by every lead of a period (0 without history)."""
+    / expected², each snapshot's expectation learnt from the others (0 with fewer than
+    two). A shock shared by every lead of a period, and the error of learning the rates."""
     hist, new = learnt.pipeline, learnt.arrivals
-    if hist is None or new is None or not hist["n"].sum():
+    if hist is None or new is None or hist["_k"].nunique() < 2:
         return 0.0
-    p = _chance(hist, hist, m)
-    c = new["team"].astype(object).map(arrive).astype("float64").fillna(arrive0)
-    parts = [
-        pd.DataFrame(
-            {"_k": hist["_k"], "won": hist["won"], "e": hist["n"] * p, "v": hist["n"] * p * (1 - p)}
-        ),
-        pd.DataFrame(
-            {"_k": new["_k"], "won": new["won"], "e": new["n"] * c, "v": new["n"] * c * (1 - c)}
-        ),
-    ]
-    per = pd.concat(parts).groupby("_k")[["won", "e", "v"]].sum()
-    per = per[per["e"] > 0]
-    if not len(per):
-        return 0.0
-    excess = ((per["won"] - per["e"]) ** 2 - per["v"]).clip(lower=0.0) / per["e"] ** 2
-    return float(excess.mean())
+    rows = []
+    for k in sorted(hist["_k"].unique()):
+        own, rest = hist[hist["_k"] == k], hist[hist["_k"] != k]
+        p = _chance(own, rest, m)
+        arrive, arrive0 = _by_team(new[new["_k"] != k], "c", "won", "n", m)
+        came = new[new["_k"] == k]
+        c = came["team"].astype(object).map(arrive).astype("float64").fillna(arrive0)
+        c = c.fillna(0.0)
+        expected = float((own["n"] * p).sum() + (came["n"] * c).sum())
+        variance = float((own["n"] * p * (1 - p)).sum() + (came["n"] * c * (1 - c)).sum())
+        won = float(own["won"].sum() + came["won"].sum())
+        if expected > 0:
+            rows.append(max((won - expected) ** 2 - variance, 0.0) / expected**2)
+    return float(np.mean(rows)) if rows else 0.0
 
 
 def combine(
@@ -153,7 +152,7 @@ def combine(
             new=deals["team"].astype(object).map(firsts).astype("float64").fillna(0.0)
         )
     newness, newness0 = _by_team(deals, "q", "new", "n", m)
-    tau2 = _shock(learnt, m, arrive, arrive0)
+    tau2 = _shock(learnt, m)
     pace = learnt.recent_leads.set_index("team")["n"] / max(learnt.recent_days, 1)
     if learnt.pipeline is None:
         pace = pace * math.nan
