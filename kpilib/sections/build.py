@@ -23,7 +23,7 @@ from kpilib.errors import ParameterError
 __all__ = ["Report", "build", "save", "load", "MODEL_FILE"]
 
 MODEL_FILE = "model.pickle"
-_FORMAT = 1  # bumped when the model's classes change shape
+_FORMAT = 2  # bumped when the model's classes change shape
 
 
 @dataclass

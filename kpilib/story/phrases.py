@@ -178,9 +178,11 @@ def phrase(key: str, lang: str, **values: object) -> str:
 
 
 from kpilib.story.phrases_acq import PHRASES_ACQ  # noqa: E402
+from kpilib.story.phrases_forecast import PHRASES_FORECAST  # noqa: E402
 from kpilib.story.phrases_funnel import PHRASES_FUNNEL  # noqa: E402
 from kpilib.story.phrases_model import PHRASES_MODEL  # noqa: E402
 
 PHRASES.update(PHRASES_MODEL)
 PHRASES.update(PHRASES_FUNNEL)
 PHRASES.update(PHRASES_ACQ)
+PHRASES.update(PHRASES_FORECAST)
