@@ -6,22 +6,24 @@ key in English and French with the same fields.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["PHRASES_FORECAST"]
 
 _BACKTEST = {
-    "en": "Over the past {months} months, each forecast on day {day}, the forecast was off by "
-    "{error} of the close on average and the run rate by {error_rr}",
-    "fr": "Sur les {months} derniers mois, chaque prévision faite le {day}, la prévision s’est "
-    "écartée de la clôture de {error} en moyenne et le rythme actuel de {error_rr}",
+    "en": "Backtested on the past {months} months from day {day}, the forecast was off by "
+    "{error} of the close on average, the run rate by {error_rr}",
+    "fr": "Testée sur les {months} derniers mois à partir du {day}, la prévision s’est écartée "
+    "de la clôture de {error} en moyenne, le rythme actuel de {error_rr}",
 }
 _RANGE = {
-    "en": "The forecast's 80% range held the close in {covered} of {months} months; it came within 5% of "
-    "the close in {within}.",
-    "fr": "La fourchette à 80 % de la prévision a contenu la clôture {covered} mois sur "
-    "{months} ; la prévision est tombée à moins de 5 % de la clôture {within} fois.",
+    "en": "The forecast's range held the close in {covered} of {months} months, within 5% in "
+    "{within}.",
+    "fr": "La fourchette de la prévision a contenu la clôture {covered} mois sur {months}, à "
+    "moins de 5 % près {within} fois.",
 }
 
-PHRASES_FORECAST: dict[str, dict[str, str]] = {
+PHRASES_FORECAST: dict[str, dict[str, Any]] = {
     "sec.obj.forecast": {"en": "Forecast of the close", "fr": "Prévision de la clôture"},
     "fc.line": {
         "en": "{Metric}: {actual} so far; the pipeline forecast puts the close at {expected} "
@@ -42,10 +44,22 @@ PHRASES_FORECAST: dict[str, dict[str, str]] = {
         "fr": _BACKTEST["fr"] + " : les deux se valent. " + _RANGE["fr"],
     },
     "fc.untested": {
-        "en": "Only {months} past months can be backtested: which of the two to trust is not "
-        "known yet.",
-        "fr": "Seuls {months} mois passés peuvent servir de test : on ne sait pas encore "
-        "lequel des deux croire.",
+        "count": "months",
+        "en": {
+            "=0": "No past month can be backtested yet: which of the two to trust is not known.",
+            "one": "Only {months} past month can be backtested: which of the two to trust is not "
+            "known yet.",
+            "other": "Only {months} past months can be backtested: which of the two to trust is "
+            "not known yet.",
+        },
+        "fr": {
+            "=0": "Aucun mois passé ne peut encore servir de test : on ne sait pas lequel des "
+            "deux croire.",
+            "one": "Seul {months} mois passé peut servir de test : on ne sait pas encore lequel "
+            "des deux croire.",
+            "other": "Seuls {months} mois passés peuvent servir de test : on ne sait pas encore "
+            "lequel des deux croire.",
+        },
     },
     "fc.closed": {
         "en": "{Month} is closed: no forecast, its actuals are final.",
