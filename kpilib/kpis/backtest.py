@@ -20,7 +20,7 @@ import pandas as pd
 
 from kpilib.data.periods import pace, parse_period, resolve_as_of
 from kpilib.engine import frames as F
-from kpilib.kpis.forecast import forecast, period_actuals
+from kpilib.kpis.forecast import FORECAST_READS, forecast, period_actuals
 
 __all__ = ["backtest_forecast", "backtest_summary", "BACKTEST_COLUMNS", "SUMMARY_COLUMNS"]
 
@@ -83,8 +83,11 @@ def backtest_forecast(
         actual), actual_to_date, expected, low, high, run_rate (counts;
         revenue in currency); one row per month, metric and team.
     """
-    native = nw.from_native(leads)
-    lf = native.lazy() if isinstance(native, nw.DataFrame) else native
+    # converted once for the months' forecasts (pandas input runs on polars inside)
+    _, frames = F.lazy_inputs(keep={"leads": FORECAST_READS}, leads=leads)
+    lf = frames["leads"]
+    assert lf is not None
+    leads = lf.to_native()
     if periods is None:
         latest = F.latest_date(leads=(lf, F.date_columns(lf)))
         periods = _months(resolve_as_of(as_of, latest), last)

@@ -31,6 +31,8 @@ FORECAST_METRICS = ("sales", "new_customers", "revenue")
 _N = F.NONE_KEY
 # what a new customer is counted on: its first sale (lead_id breaks ties), in that team
 _SALE_COLUMNS = ["lead_at", "team", "owner", "lead_id", "customer_id"]
+FORECAST_READS = ["team", "owner", "amount", "lead_id", "customer_id"]
+"""The lead columns the forecast reads besides the ``*_at`` dates."""
 _DTYPES = {
     "period": nw.String,
     "metric": nw.String,
@@ -42,7 +44,7 @@ _DTYPES = {
 def _inputs(leads: Any) -> tuple[str, nw.LazyFrame, nw.LazyFrame]:
     """The output kind, the leads and the rows a first sale reads, as LazyFrames."""
     kind, frames = F.lazy_inputs(
-        keep={"leads": ["team", "owner", "amount", "lead_id", "customer_id"]},
+        keep={"leads": FORECAST_READS},
         sales=_SALE_COLUMNS,
         leads=leads,
     )
