@@ -57,7 +57,7 @@ def shrink(won: object, n: object, prior: object, weight: float) -> object:
     return (won + weight * prior) / (n + weight)  # type: ignore[operator]
 
 
-def _rates(hist: pd.DataFrame, m: float) -> pd.DataFrame:
+def _rates(hist: pd.DataFrame, m: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """team, _stage, _band, p: the chance to be sold by the period's end, per cell,
     shrunk to the company's cell, the company's to its stage, the stage's to all."""
     p0 = hist["won"].sum() / hist["n"].sum() if hist["n"].sum() else math.nan
@@ -87,7 +87,9 @@ def _chance(cells: pd.DataFrame, hist: pd.DataFrame | None, m: float) -> pd.Seri
     return pd.Series(chance.to_numpy(), index=cells.index)
 
 
-def _by_team(frame: pd.DataFrame | None, value: str, num: str, den: str, m: float) -> tuple:
+def _by_team(
+    frame: pd.DataFrame | None, value: str, num: str, den: str, m: float
+) -> tuple[dict, float]:
     """Per team ``num / den`` shrunk to the whole's, and the whole's (NaN without data)."""
     if frame is None or not len(frame) or not frame[den].sum():
         return {}, math.nan
