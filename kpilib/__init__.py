@@ -8,7 +8,9 @@ from kpilib.data.periods import Period, business_days, parse_period, resolve_as_
 from kpilib.data.settings import Settings
 from kpilib.errors import DataError, KpiError, ParameterError
 from kpilib.kpis.acquisition import cac
+from kpilib.kpis.backtest import backtest_forecast, backtest_summary
 from kpilib.kpis.closing import qualified_to_customer, win_rate
+from kpilib.kpis.forecast import forecast
 from kpilib.kpis.funnel import funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.tables import compute_all, write_tables
@@ -53,12 +55,15 @@ __all__ = [
     "ProjectedCohortValue",
     "Settings",
     "attainment",
+    "backtest_forecast",
+    "backtest_summary",
     "build_report",
     "business_days",
     "cac",
     "cohort_value",
     "compute_all",
     "conversion_window",
+    "forecast",
     "funnel",
     "funnel_trend",
     "load_dataset",
