@@ -21,7 +21,7 @@ from kpilib.data.periods import Period, pace, parse_period, resolve_as_of
 from kpilib.data.schema import STAGES
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
-from kpilib.kpis.forecast_history import learn, pipeline
+from kpilib.kpis.forecast_history import learn, pipeline, team_key
 from kpilib.kpis.forecast_model import AGE_BANDS, combine
 from kpilib.kpis.objectives import _monthly_actuals
 
@@ -79,7 +79,7 @@ def _actuals(
             nw.col("_mk") <= span.last_month,
             nw.col("metric").is_in(list(FORECAST_METRICS)),
         )
-        .with_columns(team=nw.col("team").cast(nw.String).fill_null(_N))
+        .with_columns(team=team_key())
         .group_by("metric", "team")
         .agg(nw.col("value").sum())
     )

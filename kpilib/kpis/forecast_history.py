@@ -19,9 +19,14 @@ from kpilib.data.periods import Period, business_days
 from kpilib.engine import frames as F
 from kpilib.kpis.forecast_model import AGE_BANDS, Learnt
 
-__all__ = ["learn", "pipeline"]
+__all__ = ["learn", "pipeline", "team_key"]
 
 _N = F.NONE_KEY
+
+
+def team_key() -> nw.Expr:
+    """The lead's team as text, the null-key sentinel when it has none (to group on)."""
+    return nw.col("team").cast(nw.String).fill_null(_N)
 
 
 def _stage_at(stages: Sequence[str], have: list[str], t: dt.datetime) -> nw.Expr:
@@ -70,7 +75,7 @@ def pipeline(
     return (
         _open_at(lf, t, max_age)
         .with_columns(
-            team=nw.col("team").cast(nw.String).fill_null(_N),
+            team=team_key(),
             _stage=_stage_at(stages, have, t),
             _band=_band_at(t),
             _won=F.count_if(nw.col("sale_at") < end),
@@ -85,7 +90,7 @@ def _arrivals(lf: nw.LazyFrame, t: dt.datetime, end: dt.datetime) -> nw.LazyFram
     return (
         lf.filter(nw.col("lead_at") >= t, nw.col("lead_at") < end)
         .with_columns(
-            team=nw.col("team").cast(nw.String).fill_null(_N),
+            team=team_key(),
             _won=F.count_if(nw.col("sale_at") < end),
         )
         .group_by("team")
@@ -128,7 +133,7 @@ def learn(
     pace_start = dt.datetime(since // 12, since % 12 + 1, 1)
     recent = F.to_pandas(
         lf.filter(nw.col("lead_at") >= pace_start, nw.col("lead_at") < cutoff)
-        .with_columns(team=nw.col("team").cast(nw.String).fill_null(_N))
+        .with_columns(team=team_key())
         .group_by("team")
         .agg(nw.len().alias("n"))
         .to_native()
@@ -139,7 +144,7 @@ def learn(
     amount = nw.col("amount").cast(nw.Float64).fill_null(0.0) if "amount" in have else nw.lit(0.0)
     deals = F.to_pandas(
         lf.filter(nw.col("sale_at") >= start, nw.col("sale_at") < cutoff)
-        .with_columns(team=nw.col("team").cast(nw.String).fill_null(_N), _a=amount)
+        .with_columns(team=team_key(), _a=amount)
         .with_columns(_a2=nw.col("_a") * nw.col("_a"))
         .group_by("team")
         .agg(
@@ -154,7 +159,7 @@ def learn(
         firsts = F.to_pandas(
             F.first_sales(sales, cutoff)
             .filter(nw.col("acquired_at") >= start)
-            .with_columns(team=nw.col("team").cast(nw.String).fill_null(_N))
+            .with_columns(team=team_key())
             .group_by("team")
             .agg(nw.len().alias("new"))
             .to_native()
