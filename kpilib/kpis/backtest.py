@@ -20,7 +20,7 @@ import pandas as pd
 
 from kpilib.data.periods import pace, parse_period, resolve_as_of
 from kpilib.engine import frames as F
-from kpilib.kpis.forecast import FORECAST_READS, forecast, period_actuals
+from kpilib.kpis.forecast import FORECAST_READS, forecast, month_closes
 
 __all__ = ["backtest_forecast", "backtest_summary", "BACKTEST_COLUMNS", "SUMMARY_COLUMNS"]
 
@@ -102,12 +102,7 @@ def backtest_forecast(
         got = F.to_pandas(forecast(leads, period=label, as_of=on, **options))
         if not len(got):
             continue
-        close = period_actuals(leads, period=label, as_of=span.end - dt.timedelta(days=1))
-        got = got.merge(
-            close.rename(columns={"actual": "close"}), on=["metric", "team"], how="left"
-        )
         state = pace(span, on)
-        got["close"] = got["close"].fillna(0.0)
         got["run_rate"] = got["actual_to_date"] * state.total / max(state.elapsed, 1)
         got["as_of"] = on.date().isoformat()
         frames.append(got)
@@ -115,6 +110,11 @@ def backtest_forecast(
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in BACKTEST_COLUMNS})
     out = pd.concat(frames, ignore_index=True)
     out["team"] = out["team"].astype(object).where(out["team"].notna(), None)
+    closes = month_closes(leads, months=sorted(set(out["period"])))
+    out = out.merge(
+        closes.rename(columns={"actual": "close"}), on=["period", "metric", "team"], how="left"
+    )
+    out["close"] = out["close"].fillna(0.0)
     return out[BACKTEST_COLUMNS]
 
 

@@ -25,7 +25,14 @@ from kpilib.kpis.forecast_history import learn, pipeline, team_key
 from kpilib.kpis.forecast_model import AGE_BANDS, combine
 from kpilib.kpis.objectives import _monthly_actuals
 
-__all__ = ["forecast", "period_actuals", "FORECAST_COLUMNS", "FORECAST_METRICS", "AGE_BANDS"]
+__all__ = [
+    "forecast",
+    "period_actuals",
+    "month_closes",
+    "FORECAST_COLUMNS",
+    "FORECAST_METRICS",
+    "AGE_BANDS",
+]
 
 FORECAST_COLUMNS = ["period", "metric", "team", "actual_to_date", "expected", "low", "high"]
 FORECAST_METRICS = ("sales", "new_customers", "revenue")
@@ -64,10 +71,11 @@ def _measurable(lf: nw.LazyFrame) -> list[str]:
     ]
 
 
-def _actuals(
-    lf: nw.LazyFrame, sales: nw.LazyFrame, span: Period, cutoff: dt.datetime
+def _by_month(
+    lf: nw.LazyFrame, sales: nw.LazyFrame, first: int, last: int, cutoff: dt.datetime
 ) -> pd.DataFrame:
-    """metric, team (sentinel for none), value: the period's actuals up to *cutoff*.
+    """_mk, metric, team (sentinel for none), value: each month's actuals from month key
+    *first* to *last*, counted up to *cutoff*.
 
     Counted by :func:`kpilib.kpis.objectives.attainment`'s own monthly actuals,
     so that the company and team figures are its ``actual`` column.
@@ -75,15 +83,35 @@ def _actuals(
     monthly = _monthly_actuals(lf.filter(nw.col("lead_at") < cutoff), sales, ("sale",), cutoff)
     out = (
         monthly.filter(
-            nw.col("_mk") >= span.first_month,
-            nw.col("_mk") <= span.last_month,
+            nw.col("_mk") >= first,
+            nw.col("_mk") <= last,
             nw.col("metric").is_in(list(FORECAST_METRICS)),
         )
         .with_columns(team=team_key())
-        .group_by("metric", "team")
+        .group_by("_mk", "metric", "team")
         .agg(nw.col("value").sum())
     )
     return F.to_pandas(out.to_native())
+
+
+def _actuals(
+    lf: nw.LazyFrame, sales: nw.LazyFrame, span: Period, cutoff: dt.datetime
+) -> pd.DataFrame:
+    """metric, team (sentinel for none), value: the period's actuals up to *cutoff*."""
+    months = _by_month(lf, sales, span.first_month, span.last_month, cutoff)
+    return months.groupby(["metric", "team"], as_index=False)["value"].sum()
+
+
+def _with_company(raw: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """*keys*, metric, team (None = company), actual: the company rows added, sorted."""
+    teams = raw[raw["team"] != _N]
+    company = raw.groupby([*keys, "metric"], as_index=False)["value"].sum().assign(team=_N)
+    out = pd.concat([company, teams], ignore_index=True)
+    out = out.sort_values([*keys, "metric", "team"], ignore_index=True)
+    team = out["team"].astype(object).where(out["team"] != _N, None)
+    return pd.DataFrame(
+        {**{k: out[k] for k in keys}, "metric": out["metric"], "team": team, "actual": out["value"]}
+    )
 
 
 def period_actuals(
@@ -93,7 +121,7 @@ def period_actuals(
 
     As :func:`kpilib.kpis.objectives.attainment` counts its ``actual``: sales
     by sale_at, revenue the amount of those sales, new customers by their first
-    sale, a team's from the lead's team. The backtest reads the close with it.
+    sale, a team's from the lead's team.
 
     Returns
     -------
@@ -118,13 +146,41 @@ def period_actuals(
     span = parse_period(period, fiscal_year_start=fiscal_year_start)
     day = resolve_as_of(as_of, F.latest_date(leads=(lf, F.date_columns(lf))))
     cutoff = min(day + dt.timedelta(days=1), span.end)
-    raw = _actuals(lf, sales, span, cutoff)
-    teams = raw[raw["team"] != _N]
-    company = raw.groupby("metric", as_index=False)["value"].sum().assign(team=_N)
-    out = pd.concat([company, teams], ignore_index=True)
-    out = out.sort_values(["metric", "team"], ignore_index=True)
-    team = out["team"].astype(object).where(out["team"] != _N, None)
-    return pd.DataFrame({"metric": out["metric"], "team": team, "actual": out["value"]})
+    return _with_company(_actuals(lf, sales, span, cutoff), [])
+
+
+def month_closes(leads: Any, *, months: Sequence[str]) -> pd.DataFrame:
+    """The close of each of *months* (labels "YYYY-MM"): :func:`period_actuals` at each
+    month's last day, counted in one pass.
+
+    A customer's first sale does not move when later sales are seen, so every
+    month is counted as seen at the last month's end.
+
+    Returns
+    -------
+    pandas.DataFrame
+        period, metric, team (None = company), actual; sorted by period, metric
+        and team, company first.
+
+    Examples
+    --------
+    >>> leads = pd.DataFrame({
+    ...     "lead_at": pd.to_datetime(["2026-09-20", "2026-10-02"]),
+    ...     "sale_at": pd.to_datetime(["2026-09-25", "2026-10-20"])})
+    >>> month_closes(leads, months=["2026-09", "2026-10"])
+        period metric  team  actual
+    0  2026-09  sales  None     1.0
+    1  2026-10  sales  None     1.0
+    """
+    _, lf, sales = _inputs(leads)
+    spans = [parse_period(m) for m in months]
+    if not spans:
+        return pd.DataFrame({c: [] for c in ("period", "metric", "team", "actual")})
+    first, last = min(s.first_month for s in spans), max(s.last_month for s in spans)
+    raw = _by_month(lf, sales, first, last, max(s.end for s in spans))
+    raw = raw[raw["_mk"].isin([s.first_month for s in spans])]
+    raw = raw.assign(period=[f"{k // 12:04d}-{k % 12 + 1:02d}" for k in raw["_mk"]])
+    return _with_company(raw.drop(columns="_mk"), ["period"])
 
 
 def forecast(
