@@ -117,3 +117,16 @@ def test_sample_smoke():
     assert cac["cost"][cac["channel"].notna()].sum() == pytest.approx(blended["cost"].iloc[0])
     assert tables["funnel"]["stage"].tolist()[:4] == ["lead", "visit", "offer", "sale"]
     assert set(tables["attainment"]["period"]) == {"2026-10"}
+
+
+def test_forecast_table_only_while_the_period_is_open():
+    ds = dataset()
+    open_ = compute_all(ds, period="2026-10", as_of="2026-10-15")["forecast"]
+    # company then North and South, for sales, new customers and revenue
+    assert open_["metric"].tolist() == [
+        m for m in ("sales", "new_customers", "revenue") for _ in range(3)
+    ]
+    assert open_["team"].tolist()[1:3] == ["North", "South"]
+    closed = compute_all(ds, period="2026-10", as_of="2026-10-31")["forecast"]
+    assert len(closed) == 0
+    assert list(closed.columns) == FORECAST_COLUMNS

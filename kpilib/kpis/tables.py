@@ -98,10 +98,11 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
         out["payback"] = dataset_payback(dataset, as_of=day)
     else:
         out["payback"] = _empty(PAYBACK_COLUMNS)
+    out["forecast"] = _empty(FORECAST_COLUMNS)
     if "sale_at" in F.columns(nw.from_native(dataset.leads).lazy()):
-        out["forecast"] = F.to_pandas(dataset.forecast(period=period, as_of=day))
-    else:
-        out["forecast"] = _empty(FORECAST_COLUMNS)
+        forecast = F.to_pandas(dataset.forecast(period=period, as_of=day))
+        if len(forecast):  # else closed or future: empty, as the missing tables are
+            out["forecast"] = forecast
     assert list(out["forecast"].columns) == FORECAST_COLUMNS
     assert list(out["funnel"].columns) == ["source", *FUNNEL_COLUMNS]
     return {name: out[name] for name in TABLE_NAMES}
