@@ -146,3 +146,26 @@ def test_no_month_to_learn_from():
     assert forecast_text(section, formatter(ds.settings, "en")).sentences == [
         "No month before October 2026 to learn from: no forecast of its close."
     ]
+
+
+def test_each_figure_is_a_fact_with_its_basis():
+    from kpilib.sections.model import facts
+
+    _, section = sample_section("2026-10-15")
+    table = facts(section)
+    basis = dict(zip(table["field"], table["basis"], strict=True))
+    # so far is month to date, the forecast modelled, the run rate projected, the
+    # backtest's figures observed on past months
+    assert basis["lines[0].actual"] == "month_to_date"
+    assert {basis[f"lines[0].{f}"] for f in ("expected", "low", "high")} == {"modelled"}
+    assert basis["lines[0].run_rate"] == "projected"
+    assert {basis[f"lines[0].{f}"] for f in ("months", "covered", "within", "error")} == {
+        "observed"
+    }
+    sources = dict(zip(table["field"], table["source"], strict=True))
+    assert (
+        sources["lines[2].expected"] == "forecast[period=2026-10, metric=revenue, company].expected"
+    )
+    assert sources["lines[0].run_rate"] == (
+        "forecast[period=2026-10, metric=sales, company].actual_to_date × 22 / 11 business days"
+    )
