@@ -11,6 +11,7 @@ import pytest
 from kpi_fixtures import costs, leads, orders, targets, to_pandas
 
 from kpilib.kpis.acquisition import cac
+from kpilib.kpis.forecast import forecast
 from kpilib.kpis.funnel import funnel
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.value import cohort_value, payback
@@ -34,6 +35,7 @@ CALLS = {
     "cohort_value": lambda t: cohort_value(t["leads"], t["orders"], by="channel"),
     "payback": lambda t: payback(t["leads"], t["orders"], t["costs"]),
     "funnel": lambda t: funnel(t["leads"], by="source"),
+    "forecast": lambda t: forecast(t["leads"], period="2026-10", as_of="2026-10-15"),
 }
 
 
