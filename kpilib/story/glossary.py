@@ -17,6 +17,12 @@ _LINES = {
             "Projected",
             "actual × business days in the period ÷ business days elapsed (open periods only).",
         ),
+        (
+            "Pipeline forecast",
+            "actual so far + each open lead’s chance to be sold by the period’s end (learnt on "
+            "the six previous periods by stage and age) + the leads still to come at the recent "
+            "pace; 80% range; backtested on the 12 previous months.",
+        ),
         ("Realism", "target ÷ average actual of the three previous periods."),
         ("CAC", "acquisition costs (salaries, bonuses, expenses, campaigns) ÷ new customers."),
         (
@@ -48,6 +54,13 @@ _LINES = {
         (
             "Projection",
             "réalisé × jours ouvrés de la période ÷ jours ouvrés écoulés (périodes en cours).",
+        ),
+        (
+            "Prévision par le pipeline",
+            "réalisé à ce jour + chance de chaque lead ouvert d’être vendu avant la fin de la "
+            "période (apprise sur les six périodes précédentes selon l’étape et l’âge) + leads "
+            "encore à venir au rythme récent ; fourchette à 80 % ; testée sur les 12 mois "
+            "précédents.",
         ),
         ("Réalisme", "objectif ÷ réalisé moyen des trois périodes précédentes."),
         ("CAC", "coûts d’acquisition (salaires, primes, frais, campagnes) ÷ nouveaux clients."),
