@@ -17,12 +17,6 @@ _LINES = {
             "Projected",
             "actual × business days in the period ÷ business days elapsed (open periods only).",
         ),
-        (
-            "Pipeline forecast",
-            "actual so far + each open lead’s chance to be sold by the period’s end (learnt on "
-            "the six previous periods by stage and age) + the leads still to come at the recent "
-            "pace; 80% range; backtested on the 12 previous months.",
-        ),
         ("Realism", "target ÷ average actual of the three previous periods."),
         ("CAC", "acquisition costs (salaries, bonuses, expenses, campaigns) ÷ new customers."),
         (
@@ -48,19 +42,18 @@ _LINES = {
             "read on the cohort acquired 12 months before the period (or the oldest one).",
         ),
         ("Change", "a change inside its 95% confidence interval is not called a rise or a drop."),
+        (
+            "Pipeline forecast",
+            "actual so far + each open lead’s chance to be sold by the period’s end (learnt on "
+            "the six previous periods by stage and age) + the leads still to come at the recent "
+            "pace; 80% range; backtested on the 12 previous months.",
+        ),
     ],
     "fr": [
         ("Atteinte", "réalisé ÷ objectif ; écart = objectif − réalisé."),
         (
             "Projection",
             "réalisé × jours ouvrés de la période ÷ jours ouvrés écoulés (périodes en cours).",
-        ),
-        (
-            "Prévision par le pipeline",
-            "réalisé à ce jour + chance de chaque lead ouvert d’être vendu avant la fin de la "
-            "période (apprise sur les six périodes précédentes selon l’étape et l’âge) + leads "
-            "encore à venir au rythme récent ; fourchette à 80 % ; testée sur les 12 mois "
-            "précédents.",
         ),
         ("Réalisme", "objectif ÷ réalisé moyen des trois périodes précédentes."),
         ("CAC", "coûts d’acquisition (salaires, primes, frais, campagnes) ÷ nouveaux clients."),
@@ -95,6 +88,13 @@ _LINES = {
         (
             "Variation",
             "une variation dans son intervalle de confiance à 95 % n’est dite ni hausse ni baisse.",
+        ),
+        (
+            "Prévision par le pipeline",
+            "réalisé à ce jour + chance de chaque lead ouvert d’être vendu avant la fin de la "
+            "période (apprise sur les six périodes précédentes selon l’étape et l’âge) + leads "
+            "encore à venir au rythme récent ; fourchette à 80 % ; testée sur les 12 mois "
+            "précédents.",
         ),
     ],
 }
