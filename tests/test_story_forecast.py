@@ -169,3 +169,25 @@ def test_each_figure_is_a_fact_with_its_basis():
     assert sources["lines[0].run_rate"] == (
         "forecast[period=2026-10, metric=sales, company].actual_to_date × 22 / 11 business days"
     )
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_the_section_is_the_same_on_a_scanned_dataset(tmp_path, engine):
+    from test_report_engines import write_parquet_sample
+
+    from kpilib.engine.scan import open_dataset
+
+    folder = write_parquet_sample(tmp_path / "parquet")
+    _, want = sample_section("2026-10-15")
+    got = build_forecast(
+        open_dataset(folder, engine=engine), period="2026-10", as_of=pd.Timestamp("2026-10-15")
+    )
+    assert [line.trust for line in got.lines] == [line.trust for line in want.lines]
+    for a, b in zip(got.lines, want.lines, strict=True):
+        for name in ("actual", "expected", "low", "high", "run_rate", "error", "error_run_rate"):
+            assert getattr(a, name).value == pytest.approx(getattr(b, name).value, rel=1e-9)
+        assert (a.months.value, a.covered.value, a.within.value) == (
+            b.months.value,
+            b.covered.value,
+            b.within.value,
+        )
