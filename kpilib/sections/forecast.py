@@ -30,8 +30,8 @@ BACKTEST_MONTHS = 12
 """Closed months before the period the forecast is backtested on."""
 MIN_MONTHS = 3
 """Fewer backtested months than this say nothing about which guide to trust."""
-EVEN = 0.01
-"""Mean errors closer than this (one point) are told as even."""
+EVEN = 0.1
+"""Mean errors less than this share (a tenth) of the smaller apart are told as even."""
 
 Trust = Literal["forecast", "run_rate", "even", "untested"]
 
@@ -87,7 +87,7 @@ class ForecastSection:
 def _trust(error: float, error_run_rate: float, months: int) -> Trust:
     if months < MIN_MONTHS or error != error or error_run_rate != error_run_rate:
         return "untested"
-    if abs(error - error_run_rate) < EVEN:
+    if abs(error - error_run_rate) < EVEN * min(error, error_run_rate):
         return "even"
     return "forecast" if error < error_run_rate else "run_rate"
 
