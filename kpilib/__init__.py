@@ -8,8 +8,10 @@ from kpilib.data.periods import Period, business_days, parse_period, resolve_as_
 from kpilib.data.settings import Settings
 from kpilib.errors import DataError, KpiError, ParameterError
 from kpilib.kpis.acquisition import cac
+from kpilib.kpis.backtest import backtest_forecast, backtest_summary
 from kpilib.kpis.closing import qualified_to_customer, win_rate
 from kpilib.kpis.cycle import sales_cycle
+from kpilib.kpis.forecast import forecast
 from kpilib.kpis.funnel import funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.retention import cohort_lifetime, model_lifetime, retention
@@ -56,6 +58,8 @@ __all__ = [
     "ProjectedCohortValue",
     "Settings",
     "attainment",
+    "backtest_forecast",
+    "backtest_summary",
     "build_report",
     "business_days",
     "cac",
@@ -64,6 +68,7 @@ __all__ = [
     "cohort_value",
     "compute_all",
     "conversion_window",
+    "forecast",
     "funnel",
     "funnel_trend",
     "load_dataset",

@@ -58,6 +58,7 @@ def test_kpis_on_duckdb_write_the_same_tables_as_on_pandas(tmp_path, capsys):
         "cac.csv",
         "coaching.csv",
         "cohort_value.csv",
+        "forecast.csv",
         "funnel.csv",
         "payback.csv",
         "retention.csv",

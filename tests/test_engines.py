@@ -19,6 +19,7 @@ from kpilib.kpis.acquisition import cac
 from kpilib.kpis.closing import qualified_to_customer, win_rate
 from kpilib.kpis.coaching import coaching
 from kpilib.kpis.cycle import sales_cycle
+from kpilib.kpis.forecast import forecast
 from kpilib.kpis.funnel import funnel, funnel_trend
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.retention import retention
@@ -48,6 +49,7 @@ CALLS = {
     "sales_cycle": lambda t: sales_cycle(t["leads"], period="2026-10", months=2),
     "sales_cycle_by": lambda t: sales_cycle(t["leads"], by="team", as_of="2026-10-31"),
     "sales_cycle_empty": lambda t: sales_cycle(t["leads"], period="2025-01"),
+    "forecast": lambda t: forecast(t["leads"], period="2026-10", as_of="2026-10-15"),
 }
 KINDS = {
     "polars": pl.DataFrame,

@@ -13,6 +13,7 @@ from kpi_fixtures import costs, leads, orders, targets, to_pandas
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.coaching import coaching
 from kpilib.kpis.cycle import sales_cycle
+from kpilib.kpis.forecast import forecast
 from kpilib.kpis.funnel import funnel
 from kpilib.kpis.objectives import attainment
 from kpilib.kpis.retention import retention
@@ -40,6 +41,7 @@ CALLS = {
     "retention": lambda t: retention(t["leads"], t["orders"], as_of="2026-10-21"),
     "coaching": lambda t: coaching(t["leads"], as_of="2026-10-31", window_days=10),
     "sales_cycle": lambda t: sales_cycle(t["leads"], by="team", window_days=20),
+    "forecast": lambda t: forecast(t["leads"], period="2026-10", as_of="2026-10-15"),
 }
 
 

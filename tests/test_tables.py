@@ -18,6 +18,7 @@ from kpilib.kpis.acquisition import CAC_COLUMNS
 from kpilib.kpis.coaching import COACHING_COLUMNS
 from kpilib.kpis.columns import for_writing, kind_of, kinds
 from kpilib.kpis.cycle import CYCLE_COLUMNS
+from kpilib.kpis.forecast import FORECAST_COLUMNS
 from kpilib.kpis.funnel import FUNNEL_COLUMNS
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
 from kpilib.kpis.retention import RETENTION_COLUMNS
@@ -41,6 +42,7 @@ COLUMNS = {
     "retention": RETENTION_COLUMNS,
     "coaching": ["cohort", *COACHING_COLUMNS],
     "sales_cycle": ["month", "source", "team", *CYCLE_COLUMNS[1:]],
+    "forecast": FORECAST_COLUMNS,
 }
 
 
@@ -397,3 +399,16 @@ def test_a_failed_workbook_leaves_nothing_behind(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="^stopped$"):
         write_tables(dataset(), period="2026-10", out=tmp_path, fmt="xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_forecast_table_only_while_the_period_is_open():
+    ds = dataset()
+    open_ = compute_all(ds, period="2026-10", as_of="2026-10-15")["forecast"]
+    # company then North and South, for sales, new customers and revenue
+    assert open_["metric"].tolist() == [
+        m for m in ("sales", "new_customers", "revenue") for _ in range(3)
+    ]
+    assert open_["team"].tolist()[1:3] == ["North", "South"]
+    closed = compute_all(ds, period="2026-10", as_of="2026-10-31")["forecast"]
+    assert len(closed) == 0
+    assert list(closed.columns) == FORECAST_COLUMNS

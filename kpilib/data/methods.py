@@ -264,3 +264,17 @@ class KpiMethods:
             months=months,
             **self._funnel_options(window_days, as_of),
         )
+
+    def forecast(self, *, period: str, as_of: Any = None) -> Any:
+        """:func:`kpilib.kpis.forecast.forecast` of the dataset's leads with its stages and
+        fiscal year: the open period's close of sales, new customers and revenue."""
+        from kpilib.kpis.forecast import forecast
+
+        s = self.settings
+        return forecast(
+            self.leads,
+            period=period,
+            as_of=self._day(as_of),
+            stages=s.stages,
+            fiscal_year_start=s.fiscal_year_start,
+        )

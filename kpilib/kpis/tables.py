@@ -19,6 +19,7 @@ from kpilib.kpis.acquisition import CAC_COLUMNS
 from kpilib.kpis.coaching import COACHING_COLUMNS
 from kpilib.kpis.columns import empty_table, for_writing
 from kpilib.kpis.cycle import CYCLE_COLUMNS
+from kpilib.kpis.forecast import FORECAST_COLUMNS
 from kpilib.kpis.funnel import FUNNEL_COLUMNS
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
 from kpilib.kpis.retention import RETENTION_COLUMNS
@@ -47,6 +48,7 @@ TABLE_NAMES = (
     "retention",
     "coaching",
     "sales_cycle",
+    "forecast",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -96,6 +98,8 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
       to *period*) with the same window, in a ``cohort`` column first;
     - sales_cycle: the 12 sale months up to *period*, for the company
       (source and team empty), then per source, then per team.
+    - forecast: the close of sales, new customers and revenue of an open
+      *period* (company, then per team); empty when it is closed or future.
 
     A table whose input the dataset lacks (no targets, costs or orders) is
     empty, with its columns. Settings (stages, thresholds, fiscal year,
@@ -106,8 +110,8 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     >>> from kpilib.data.load import load_dataset
     >>> tables = compute_all(load_dataset("data/sample"), period="2026-10")
     >>> sorted(tables)
-    ['attainment', 'cac', 'coaching', 'cohort_value', 'funnel', 'payback', 'retention',
-     'sales_cycle']
+    ['attainment', 'cac', 'coaching', 'cohort_value', 'forecast', 'funnel', 'payback',
+     'retention', 'sales_cycle']
     """
     check_dataset(dataset, "compute_all")
     s = dataset.settings
@@ -137,6 +141,12 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
         out["retention"] = F.to_pandas(dataset.retention(as_of=day))
     else:
         out["retention"] = empty_table(RETENTION_COLUMNS)
+    out["forecast"] = empty_table(FORECAST_COLUMNS)
+    if "sale_at" in F.columns(nw.from_native(dataset.leads).lazy()):
+        forecast = F.to_pandas(dataset.forecast(period=period, as_of=day))
+        if len(forecast):  # else closed or future: empty, as the missing tables are
+            out["forecast"] = forecast
+    assert list(out["forecast"].columns) == FORECAST_COLUMNS
     assert list(out["funnel"].columns) == ["source", *FUNNEL_COLUMNS]
     out["coaching"] = dataset_coaching(dataset, period=period, as_of=day)
     out["sales_cycle"] = dataset_sales_cycle(dataset, period=period, as_of=day)
@@ -224,8 +234,8 @@ def write_tables(
     """Write the tables of :func:`compute_all` to *out*: a CSV file each, or one workbook.
 
     - ``csv``: ``attainment.csv``, ``cac.csv``, ``funnel.csv``,
-      ``cohort_value.csv``, ``payback.csv``, ``retention.csv``, ``coaching.csv``
-      and ``sales_cycle.csv`` (:data:`TABLE_NAMES`); empty cells stand for
+      ``cohort_value.csv``, ``payback.csv``, ``retention.csv``, ``coaching.csv``,
+      ``sales_cycle.csv`` and ``forecast.csv`` (:data:`TABLE_NAMES`); empty cells stand for
       missing values;
     - ``xlsx``: ``kpis.xlsx``, a sheet per table in that order, with number
       formats, a frozen header row and an autofilter (:mod:`kpilib.kpis.workbook`).

@@ -23,7 +23,7 @@ from kpilib.errors import ParameterError
 __all__ = ["Report", "build", "save", "load", "open_report", "MODEL_FILE"]
 
 MODEL_FILE = "model.pickle"
-_FORMAT = 3  # bumped when the model's classes change shape (2: the CAC settings; 3: retention, coaching, cycle)
+_FORMAT = 3  # bumped when the model's classes change shape (2: the CAC settings; 3: retention, forecast, coaching, cycle)
 
 
 @dataclass

@@ -107,6 +107,7 @@ class ObjectivesSection:
     company_actuals: dict[str, Fact]
     previous_actuals: dict[str, Fact]
     findings: list[Finding] = field(default_factory=list)
+    forecast: Any = None  # the pipeline forecast beside the run rate (sections.forecast)
 
     def get(self, metric: str) -> Objective | None:
         """The company objective of *metric*, None when it has no target."""
@@ -233,6 +234,7 @@ def _actual(path: pd.DataFrame, period: str, metric: str, basis: str) -> Fact:
 def build_objectives(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> ObjectivesSection:
     """Compute the objectives section of *period* as seen on *as_of*."""
     from kpilib.sections.build import period_state
+    from kpilib.sections.forecast import build_forecast
 
     s = dataset.settings
     state = period_state(period, as_of, s.fiscal_year_start)
@@ -271,7 +273,7 @@ def build_objectives(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> O
     before = {
         m: cumulative_path(dataset.leads, None, period=prev, metric=m, as_of=as_of) for m in metrics
     }
-    return objectives_section(
+    section = objectives_section(
         table,
         period=period,
         closed=closed,
@@ -280,6 +282,8 @@ def build_objectives(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> O
         previous_actuals={m: _actual(before[m], prev, m, "actual") for m in metrics},
         paths={m: paths[m] for m in ("revenue", "new_customers")},
     )
+    section.forecast = build_forecast(dataset, period=period, as_of=as_of)
+    return section
 
 
 def objectives_section(

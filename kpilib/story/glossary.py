@@ -65,6 +65,12 @@ _LINES = {
             "read on the cohort acquired 12 months before the period (or the oldest one).",
         ),
         ("Change", "a change inside its 95% confidence interval is not called a rise or a drop."),
+        (
+            "Pipeline forecast",
+            "actual so far + each open lead’s chance to be sold by the period’s end (learnt on "
+            "the six previous periods by stage and age) + the leads still to come at the recent "
+            "pace; 80% range; backtested on the 12 previous months.",
+        ),
     ],
     "fr": [
         ("Atteinte", "réalisé ÷ objectif ; écart = objectif − réalisé."),
@@ -129,6 +135,13 @@ _LINES = {
         (
             "Variation",
             "une variation dans son intervalle de confiance à 95 % n’est dite ni hausse ni baisse.",
+        ),
+        (
+            "Prévision par le pipeline",
+            "réalisé à ce jour + chance de chaque lead ouvert d’être vendu avant la fin de la "
+            "période (apprise sur les six périodes précédentes selon l’étape et l’âge) + leads "
+            "encore à venir au rythme récent ; fourchette à 80 % ; testée sur les 12 mois "
+            "précédents.",
         ),
     ],
 }

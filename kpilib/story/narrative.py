@@ -25,6 +25,7 @@ from typing import Any
 
 from kpilib.story.acquisition import acquisition_text, projection_text
 from kpilib.story.blocks import Heading, Narrative, label, metric_name
+from kpilib.story.forecast import forecast_text
 from kpilib.story.format import Formatter, formatter
 from kpilib.story.funnel import funnel_text
 from kpilib.story.notes import appendix, definitions
@@ -41,6 +42,7 @@ __all__ = [
     "heading",
     "subheading",
     "objectives_text",
+    "forecast_text",
     "acquisition_text",
     "projection_text",
     "lifetime_text",

@@ -179,6 +179,7 @@ def phrase(key: str, lang: str, **values: object) -> str:
 
 from kpilib.story.phrases_acq import PHRASES_ACQ  # noqa: E402
 from kpilib.story.phrases_coach import PHRASES_COACH  # noqa: E402
+from kpilib.story.phrases_forecast import PHRASES_FORECAST  # noqa: E402
 from kpilib.story.phrases_funnel import PHRASES_FUNNEL  # noqa: E402
 from kpilib.story.phrases_model import PHRASES_MODEL  # noqa: E402
 from kpilib.story.phrases_retention import PHRASES_RETENTION  # noqa: E402
@@ -188,3 +189,4 @@ PHRASES.update(PHRASES_FUNNEL)
 PHRASES.update(PHRASES_ACQ)
 PHRASES.update(PHRASES_RETENTION)
 PHRASES.update(PHRASES_COACH)
+PHRASES.update(PHRASES_FORECAST)

@@ -1,0 +1,174 @@
+"""What the pipeline forecast learns from the periods before the one it forecasts.
+
+On the leads' own engine: the leads open on a day, by team, furthest stage and
+age band, and how many of them were sold by a period's end; the leads that
+arrived after that day; the pace of arrivals; the amounts and new customers
+per sale. Only small counts come back, as pandas, for
+:mod:`kpilib.kpis.forecast_model`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import narwhals as nw
+
+from kpilib.data.periods import Period, business_days
+from kpilib.engine import frames as F
+from kpilib.kpis.forecast_model import AGE_BANDS, Learnt
+
+__all__ = ["learn", "pipeline", "team_key"]
+
+_N = F.NONE_KEY
+
+
+def team_key() -> nw.Expr:
+    """The lead's team as text, the null-key sentinel when it has none (to group on)."""
+    return nw.col("team").cast(nw.String).fill_null(_N)
+
+
+def _stage_at(stages: Sequence[str], have: list[str], t: dt.datetime) -> nw.Expr:
+    """The furthest stage before the last one that a lead reached before *t*."""
+    expr: Any = None
+    for stage in reversed(stages[1:-1]):
+        col = f"{stage}_at"
+        if col not in have:
+            continue
+        cond = nw.col(col) < t
+        expr = (
+            nw.when(cond).then(nw.lit(stage))
+            if expr is None
+            else expr.when(cond).then(nw.lit(stage))
+        )
+    return nw.lit(stages[0]) if expr is None else expr.otherwise(nw.lit(stages[0]))
+
+
+def _band_at(t: dt.datetime) -> nw.Expr:
+    """The age band (index into :data:`AGE_BANDS`, last = older) of a lead at *t*."""
+    expr: Any = None
+    for i, days in enumerate(AGE_BANDS):
+        cond = nw.col("lead_at") >= t - dt.timedelta(days=days)
+        expr = nw.when(cond).then(nw.lit(i)) if expr is None else expr.when(cond).then(nw.lit(i))
+    return expr.otherwise(nw.lit(len(AGE_BANDS)))
+
+
+def _open_at(lf: nw.LazyFrame, t: dt.datetime, max_age_days: int) -> nw.LazyFrame:
+    """Leads open at *t*: created before it (at most *max_age_days* before), not sold or
+    lost before it."""
+    keep = [
+        nw.col("lead_at") < t,
+        nw.col("lead_at") >= t - dt.timedelta(days=max_age_days),
+        nw.col("sale_at").is_null() | (nw.col("sale_at") >= t),
+    ]
+    if "lost_at" in F.columns(lf):
+        keep.append(nw.col("lost_at").is_null() | (nw.col("lost_at") >= t))
+    return lf.filter(*keep)
+
+
+def pipeline(
+    lf: nw.LazyFrame, stages: Sequence[str], t: dt.datetime, end: dt.datetime, max_age: int
+) -> nw.LazyFrame:
+    """team, _stage, _band, n, won: leads open at *t* and those of them sold before *end*."""
+    have = F.columns(lf)
+    return (
+        _open_at(lf, t, max_age)
+        .with_columns(
+            team=team_key(),
+            _stage=_stage_at(stages, have, t),
+            _band=_band_at(t),
+            _won=F.count_if(nw.col("sale_at") < end),
+        )
+        .group_by("team", "_stage", "_band")
+        .agg(nw.len().alias("n"), nw.col("_won").sum().alias("won"))
+    )
+
+
+def _arrivals(lf: nw.LazyFrame, t: dt.datetime, end: dt.datetime) -> nw.LazyFrame:
+    """team, n, won: leads created in [*t*, *end*) and those of them sold before *end*."""
+    return (
+        lf.filter(nw.col("lead_at") >= t, nw.col("lead_at") < end)
+        .with_columns(
+            team=team_key(),
+            _won=F.count_if(nw.col("sale_at") < end),
+        )
+        .group_by("team")
+        .agg(nw.len().alias("n"), nw.col("_won").sum().alias("won"))
+    )
+
+
+def _snapshot(span: Period, k: int, offset: dt.timedelta) -> tuple[dt.datetime, dt.datetime]:
+    """The day *k* periods back at the same distance from its start, and that period's end."""
+    past = span.shift(-k)
+    return min(past.start + offset, past.end - dt.timedelta(days=1)), past.end
+
+
+def learn(
+    lf: nw.LazyFrame,
+    sales: nw.LazyFrame,
+    *,
+    span: Period,
+    cutoff: dt.datetime,
+    first_month: int,
+    stages: Sequence[str],
+    history: int,
+    pace_periods: int,
+    max_age: int,
+) -> Learnt:
+    """What the forecast learns from the periods before *span*, as seen at *cutoff*."""
+    offset = cutoff - span.start
+    pipes, arrivals = [], []
+    for k in range(1, history + 1):
+        if span.shift(-k).first_month < first_month:
+            break  # the data does not cover that period
+        t, end = _snapshot(span, k, offset)
+        pipes.append(pipeline(lf, stages, t, end, max_age).with_columns(_k=nw.lit(k)))
+        arrivals.append(_arrivals(lf, t, end).with_columns(_k=nw.lit(k)))
+    cols = ["_k", "team", "_stage", "_band", "n", "won"]
+    hist = F.to_pandas(F.stack(pipes, cols).to_native()) if pipes else None
+    new = F.to_pandas(F.stack(arrivals, cols[:2] + cols[4:]).to_native()) if arrivals else None
+    # the pace of arrivals: leads per business day since pace_periods before the period
+    since = max(span.shift(-pace_periods).first_month, first_month)
+    pace_start = dt.datetime(since // 12, since % 12 + 1, 1)
+    recent = F.to_pandas(
+        lf.filter(nw.col("lead_at") >= pace_start, nw.col("lead_at") < cutoff)
+        .with_columns(team=team_key())
+        .group_by("team")
+        .agg(nw.len().alias("n"))
+        .to_native()
+    )
+    # value per sale and new customers per sale, over the history window
+    start = span.shift(-history).start
+    have = F.columns(lf)
+    amount = nw.col("amount").cast(nw.Float64).fill_null(0.0) if "amount" in have else nw.lit(0.0)
+    deals = F.to_pandas(
+        lf.filter(nw.col("sale_at") >= start, nw.col("sale_at") < cutoff)
+        .with_columns(team=team_key(), _a=amount)
+        .with_columns(_a2=nw.col("_a") * nw.col("_a"))
+        .group_by("team")
+        .agg(
+            nw.len().alias("n"),
+            nw.col("_a").sum().alias("amount"),
+            nw.col("_a2").sum().alias("amount2"),
+        )
+        .to_native()
+    )
+    firsts = None
+    if "customer_id" in have:
+        firsts = F.to_pandas(
+            F.first_sales(sales, cutoff)
+            .filter(nw.col("acquired_at") >= start)
+            .with_columns(team=team_key())
+            .group_by("team")
+            .agg(nw.len().alias("new"))
+            .to_native()
+        )
+    return Learnt(
+        pipeline=hist,
+        arrivals=new,
+        recent_leads=recent,
+        recent_days=business_days(pace_start, cutoff),
+        deals=deals,
+        firsts=firsts,
+    )

@@ -1,0 +1,208 @@
+"""The arithmetic of :func:`kpilib.kpis.forecast.forecast` on the small tables it learns.
+
+The engine reduces the leads to counts per team, stage and age band (what
+was open, what was sold); this module turns them into rates, shrunk towards
+the wider rate when a cell holds few leads, and into the expected close and
+its interval. Nothing here reads a lead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kpilib.engine.frames import NONE_KEY
+
+__all__ = ["AGE_BANDS", "Learnt", "combine", "shrink"]
+
+AGE_BANDS = (7, 14, 21, 30, 45, 60, 90, 120, 180)
+"""Upper bounds (days, exclusive) of the age bands an open lead's chance is learnt by;
+a last band holds the older leads."""
+
+
+@dataclass(frozen=True)
+class Learnt:
+    """Counts read on the past periods (pandas, team = the null-key sentinel when none).
+
+    ``pipeline``: _k (periods back), team, _stage, _band, n (leads open at
+    the snapshot), won (sold by that period's end); ``arrivals``: _k, team,
+    n (leads created from the snapshot to the period's end), won;
+    ``recent_leads``: team, n, leads created over ``recent_days`` business
+    days before as_of; ``deals``: team, n (sales), amount, amount2 (sum of
+    squared amounts) over the history; ``firsts``: team, new (first sales)
+    over the same span, None without customer_id. ``pipeline`` and
+    ``arrivals`` are None when no past period is covered by the data.
+    """
+
+    pipeline: pd.DataFrame | None
+    arrivals: pd.DataFrame | None
+    recent_leads: pd.DataFrame
+    recent_days: int
+    deals: pd.DataFrame
+    firsts: pd.DataFrame | None
+
+
+def shrink(won: object, n: object, prior: object, weight: float) -> object:
+    """``(won + weight × prior) / (n + weight)``: a rate pulled towards *prior* when *n* is small.
+
+    Examples
+    --------
+    >>> shrink(3, 4, 0.25, 4.0)  # (3 + 4 × 0.25) / (4 + 4)
+    0.5
+    """
+    return (won + weight * prior) / (n + weight)  # type: ignore[operator]
+
+
+def _rates(hist: pd.DataFrame, m: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """team, _stage, _band, p: the chance to be sold by the period's end, per cell,
+    shrunk to the company's cell, the company's to its stage, the stage's to all."""
+    p0 = hist["won"].sum() / hist["n"].sum() if hist["n"].sum() else math.nan
+    stage = hist.groupby("_stage", as_index=False)[["n", "won"]].sum()
+    stage["ps"] = shrink(stage["won"], stage["n"], p0, m)
+    cell = hist.groupby(["_stage", "_band"], as_index=False)[["n", "won"]].sum()
+    cell = cell.merge(stage[["_stage", "ps"]], on="_stage")
+    cell["pc"] = shrink(cell["won"], cell["n"], cell["ps"], m)
+    team = hist.groupby(["team", "_stage", "_band"], as_index=False)[["n", "won"]].sum()
+    team = team.merge(cell[["_stage", "_band", "pc"]], on=["_stage", "_band"])
+    team["p"] = shrink(team["won"], team["n"], team["pc"], m)
+    return team.assign(p0=p0), stage[["_stage", "ps"]], cell[["_stage", "_band", "pc"]]
+
+
+def _chance(cells: pd.DataFrame, hist: pd.DataFrame | None, m: float) -> pd.Series:
+    """The learnt chance of each row of *cells* (team, _stage, _band), the widest rate
+    that knows it when its own cell was never seen."""
+    if hist is None or not hist["n"].sum():
+        return pd.Series(np.nan, index=cells.index)
+    team, stage, cell = _rates(hist, m)
+    out = cells.merge(
+        team[["team", "_stage", "_band", "p"]], on=["team", "_stage", "_band"], how="left"
+    )
+    out = out.merge(cell, on=["_stage", "_band"], how="left").merge(stage, on="_stage", how="left")
+    p0 = float(team["p0"].iloc[0])
+    chance = out["p"].fillna(out["pc"]).fillna(out["ps"]).fillna(p0)
+    return pd.Series(chance.to_numpy(), index=cells.index)
+
+
+def _by_team(
+    frame: pd.DataFrame | None, value: str, num: str, den: str, m: float
+) -> tuple[dict, float]:
+    """Per team ``num / den`` shrunk to the whole's, and the whole's (NaN without data)."""
+    if frame is None or not len(frame) or not frame[den].sum():
+        return {}, math.nan
+    whole = frame[num].sum() / frame[den].sum()
+    grouped = frame.groupby("team")[[num, den]].sum()
+    rates = shrink(grouped[num], grouped[den], whole, m)
+    return rates.rename(value).to_dict(), whole
+
+
+def _shock(learnt: Learnt, m: float) -> float:
+    """The relative spread of past periods' sales around rates learnt without them, beyond
+    chance: τ² = mean over the snapshots of max(0, (observed − expected)² − variance)
+    / expected², each snapshot's expectation learnt from the others (0 with fewer than
+    two). A shock shared by every lead of a period, and the error of learning the rates."""
+    hist, new = learnt.pipeline, learnt.arrivals
+    if hist is None or new is None or hist["_k"].nunique() < 2:
+        return 0.0
+    rows = []
+    for k in sorted(hist["_k"].unique()):
+        own, rest = hist[hist["_k"] == k], hist[hist["_k"] != k]
+        p = _chance(own, rest, m)
+        arrive, arrive0 = _by_team(new[new["_k"] != k], "c", "won", "n", m)
+        came = new[new["_k"] == k]
+        c = came["team"].astype(object).map(arrive).astype("float64").fillna(arrive0)
+        c = c.fillna(0.0)
+        expected = float((own["n"] * p).sum() + (came["n"] * c).sum())
+        variance = float((own["n"] * p * (1 - p)).sum() + (came["n"] * c * (1 - c)).sum())
+        won = float(own["won"].sum() + came["won"].sum())
+        if expected > 0:
+            rows.append(max((won - expected) ** 2 - variance, 0.0) / expected**2)
+    return float(np.mean(rows)) if rows else 0.0
+
+
+def combine(
+    learnt: Learnt,
+    now: pd.DataFrame,
+    actuals: pd.DataFrame,
+    *,
+    days_left: int,
+    metrics: Sequence[str],
+    prior_weight: float,
+    z: float,
+) -> pd.DataFrame:
+    """metric, team (sentinel = company), actual_to_date, expected, low, high.
+
+    *now* holds the open pipeline (team, _stage, _band, n), *actuals* the
+    period's actuals so far (metric, team, value). Company rows add up every
+    team's part, leads without a team included; a team row is given for every
+    team with an open lead, a lead in the pace window or an actual.
+    """
+    m = prior_weight
+    now = now.assign(p=_chance(now, learnt.pipeline, m))
+    arrive, arrive0 = _by_team(learnt.arrivals, "c", "won", "n", m)
+    if learnt.pipeline is not None and math.isnan(arrive0):
+        arrive0 = 0.0  # no lead arrived in those stretches of the past periods: none expected
+    value, value0 = _by_team(learnt.deals, "mu", "amount", "n", m)
+    square, square0 = _by_team(learnt.deals, "mu2", "amount2", "n", m)
+    deals = learnt.deals.assign(new=0.0)
+    if learnt.firsts is not None:
+        firsts = learnt.firsts.set_index("team")["new"]
+        deals = deals.assign(
+            new=deals["team"].astype(object).map(firsts).astype("float64").fillna(0.0)
+        )
+    newness, newness0 = _by_team(deals, "q", "new", "n", m)
+    tau2 = _shock(learnt, m)
+    pace = learnt.recent_leads.set_index("team")["n"] / max(learnt.recent_days, 1)
+    if learnt.pipeline is None:
+        pace = pace * math.nan
+
+    teams = sorted(set(now["team"]) | set(pace.index) | set(actuals["team"]))
+    rows = []
+    for team in teams:
+        cell = now[now["team"] == team]
+        p = cell["p"].to_numpy(dtype="float64")
+        n = cell["n"].to_numpy(dtype="float64")
+        q = min(newness.get(team, newness0), 1.0)
+        mu = value.get(team, value0)
+        var_amount = max(square.get(team, square0) - mu * mu, 0.0)
+        arrivals = float(pace.get(team, 0.0)) * days_left * arrive.get(team, arrive0)
+        sold = float((n * p).sum())
+        spread = float((n * p * (1 - p)).sum())
+        parts = {
+            "sales": (sold + arrivals, spread + arrivals),
+            "new_customers": (
+                q * (sold + arrivals),
+                float((n * p * q * (1 - p * q)).sum()) + q * arrivals,
+            ),
+            "revenue": (
+                mu * (sold + arrivals),
+                var_amount * sold + mu * mu * spread + arrivals * (var_amount + mu * mu),
+            ),
+        }
+        for metric in metrics:
+            rows.append(
+                {"metric": metric, "team": team, "add": parts[metric][0], "var": parts[metric][1]}
+            )
+    frame = pd.DataFrame(rows, columns=["metric", "team", "add", "var"])
+    company = frame.groupby("metric", as_index=False, sort=False)[["add", "var"]].sum(min_count=1)
+    company["team"] = NONE_KEY
+    out = pd.concat([company, frame[frame["team"] != NONE_KEY]], ignore_index=True)
+    # the period's shock moves every team together: on the company's total, not per team
+    out["var"] = out["var"] + tau2 * out["add"] ** 2
+    got = actuals.set_index(["metric", "team"])["value"]
+    company_actual = actuals.groupby("metric")["value"].sum()
+    out["actual_to_date"] = [
+        float(company_actual.get(mt, 0.0)) if tm == NONE_KEY else float(got.get((mt, tm), 0.0))
+        for mt, tm in zip(out["metric"], out["team"], strict=True)
+    ]
+    half = z * np.sqrt(out["var"])
+    out["expected"] = out["actual_to_date"] + out["add"]
+    out["low"] = out["actual_to_date"] + np.maximum(out["add"] - half, 0.0)
+    out["high"] = out["expected"] + half
+    order = {mt: i for i, mt in enumerate(("sales", "new_customers", "revenue"))}
+    out = out.assign(_o=out["metric"].map(order), _c=out["team"] != NONE_KEY)
+    out = out.sort_values(["_o", "_c", "team"], ignore_index=True)
+    return out[["metric", "team", "actual_to_date", "expected", "low", "high"]]
