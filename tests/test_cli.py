@@ -225,7 +225,17 @@ def test_kpis_xlsx_writes_one_workbook(tmp_path, capsys):
     assert capsys.readouterr().out == f"{out / 'kpis.xlsx'}\n"
     assert [p.name for p in out.iterdir()] == ["kpis.xlsx"]
     book = openpyxl.load_workbook(out / "kpis.xlsx")
-    assert book.sheetnames == ["attainment", "cac", "funnel", "cohort_value", "payback"]
+    assert book.sheetnames == [
+        "attainment",
+        "cac",
+        "funnel",
+        "cohort_value",
+        "payback",
+        "retention",
+        "coaching",
+        "sales_cycle",
+        "forecast",
+    ]
     # October's cohort: L2 and L3, no sale yet: 2 leads reached the first stage
     funnel = book["funnel"]
     assert [c.value for c in funnel[2]][:3] == [None, "lead", 2]

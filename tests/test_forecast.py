@@ -229,8 +229,9 @@ def test_forecast_errors():
     with pytest.raises(DataError) as err:
         forecast(story()[["lead_id", "lead_at"]], period="2026-10")
     assert str(err.value) == (
-        "leads: missing column sale_at (columns found: lead_id, lead_at). forecast() needs "
-        "lead_at, sale_at; rename the matching columns as docs/data-model.md shows."
+        "leads: missing column 'sale_at' (it has: lead_id, lead_at). kpilib.forecast expects "
+        "the leads table (lead_at, sale_at); pass kpilib.load_dataset(folder).leads, or rename "
+        "the matching columns as docs/data-model.md shows."
     )
 
 

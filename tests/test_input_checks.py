@@ -120,6 +120,42 @@ KPI_CASES = {
         "order_date, gross_margin); pass kpilib.load_dataset(folder).orders, or pass "
         "margin_rate to use revenue x margin_rate.",
     ),
+    "retention": (
+        lambda: kpilib.retention(NO_LEAD_AT, orders()),
+        _no_lead_at("retention", "lead_at, sale_at, customer_id"),
+    ),
+    "cohort_lifetime": (
+        lambda: kpilib.cohort_lifetime(leads()),
+        "table: missing columns 'cohort', 'months_since', 'active', 'partial' (it has: "
+        f"lead_id, lead_at, {LEAD_COLUMNS.removeprefix('lead_id, ')}). kpilib.cohort_lifetime "
+        "expects the frame of kpilib.retention(leads, orders) (cohort, months_since, active, "
+        "partial); make it with that call.",
+    ),
+    "model_lifetime": (
+        lambda: kpilib.model_lifetime(leads()),
+        "model_lifetime: the model is not a fitted BetaGeo with a time unit; fit it with "
+        "BetaGeo().fit(rfm_summary(...)) or give from_params a time_unit.",
+    ),
+    "coaching": (
+        lambda: kpilib.coaching(NO_LEAD_AT),
+        _no_lead_at("coaching", "lead_at, team, owner"),
+    ),
+    "sales_cycle": (lambda: kpilib.sales_cycle(NO_LEAD_AT), _no_lead_at("sales_cycle")),
+    "forecast": (
+        lambda: kpilib.forecast(NO_LEAD_AT, period="2026-10", as_of="2026-10-15"),
+        _no_lead_at("forecast", "lead_at, sale_at"),
+    ),
+    "backtest_forecast": (
+        lambda: kpilib.backtest_forecast(NO_LEAD_AT),
+        _no_lead_at("backtest_forecast", "lead_at, sale_at"),
+    ),
+    "backtest_summary": (
+        lambda: kpilib.backtest_summary(leads().drop(columns=["lead_id"])),
+        "backtest: missing columns 'metric', 'close', 'expected', 'low', 'high', 'run_rate' "
+        f"(it has: lead_at, {LEAD_COLUMNS.removeprefix('lead_id, ')}). kpilib.backtest_summary "
+        "expects the frame of kpilib.backtest_forecast(leads) (metric, team, close, expected, "
+        "low, high, run_rate); make it with that call.",
+    ),
     "BetaGeo.fit": (
         lambda: BetaGeo().fit(_by_source()),
         f"BetaGeo.fit: rfm: missing columns 'frequency', 'recency', 'T' (it has: "
@@ -242,6 +278,16 @@ CHART_CASES = {
         lambda: charts.ltv_to_cac(_att()),
         _section_message("ltv_to_cac", "a DataFrame", "AcquisitionSection", "report.acquisition"),
     ),
+    "retention_heatmap": (
+        lambda: charts.retention_heatmap(_att()),
+        _section_message(
+            "retention_heatmap", "a DataFrame", "AcquisitionSection", "report.acquisition"
+        ),
+    ),
+    "sales_cycle_trend": (
+        lambda: charts.sales_cycle_trend(_att()),
+        _section_message("sales_cycle_trend", "a DataFrame", "CycleSection", "report.cycle"),
+    ),
     "projected_curves": (
         lambda: charts.projected_curves(_att()),
         _section_message(
@@ -290,7 +336,9 @@ def test_every_public_function_has_a_case():
     kpi_functions = {
         "attainment", "cac", "cohort_value", "payback", "funnel", "funnel_trend", "win_rate",
         "qualified_to_customer", "conversion_window", "compute_all", "write_tables",
-        "rfm_summary", "projected_cohort_value", "projected_payback",
+        "rfm_summary", "projected_cohort_value", "projected_payback", "retention",
+        "cohort_lifetime", "model_lifetime", "coaching", "sales_cycle", "forecast",
+        "backtest_forecast", "backtest_summary",
     }  # fmt: skip
     public = {
         n

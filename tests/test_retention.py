@@ -162,11 +162,12 @@ def test_cohort_lifetime_errors():
     assert str(err.value) == (
         "horizon_months = 0 is invalid; expected a whole number of months, at least 1."
     )
-    with pytest.raises(ParameterError) as err:
+    with pytest.raises(DataError) as err:
         cohort_lifetime(table.drop(columns=["partial", "active"]))
     assert str(err.value) == (
-        "cohort_lifetime: the table lacks active, partial; give it the table of "
-        "kpilib.retention(leads, orders)."
+        "table: missing columns 'active', 'partial' (it has: cohort, months_since, customers, "
+        "retention). kpilib.cohort_lifetime expects the frame of kpilib.retention(leads, "
+        "orders) (cohort, months_since, active, partial); make it with that call."
     )
 
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
-from kpilib.charts._base import GREY, OKABE_ITO, empty, finish, fmt_or_default, new_axes, styled
+from kpilib.charts._base import (
+    GREY,
+    OKABE_ITO,
+    check_section,
+    empty,
+    finish,
+    fmt_or_default,
+    new_axes,
+    styled,
+)
 from kpilib.sections.cycle import CycleSection
 from kpilib.story.cycle import days_text
 from kpilib.story.format import Formatter
@@ -44,6 +53,7 @@ def sales_cycle_trend(
     date); months the data starts too late for (truncated) are greyed. The title states
     the section's verdict over the closed months.
     """
+    check_section(section, CycleSection, chart="sales_cycle_trend", field="report.cycle")
     fmt = fmt_or_default(fmt)
     ax = new_axes(ax, height=2.1)
     trend = section.trend

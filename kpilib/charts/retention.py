@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from kpilib.charts._base import empty, finish, fmt_or_default, new_axes, styled
+from kpilib.charts._base import check_section, empty, finish, fmt_or_default, new_axes, styled
 from kpilib.sections.acquisition import AcquisitionSection
 from kpilib.sections.retention import YEAR_MONTH
 from kpilib.story.format import Formatter
@@ -30,6 +30,9 @@ def retention_heatmap(
     """Cohorts of the 12 months before the period (rows, oldest on top; the 12 oldest
     when the data starts later) by months 1–12 since acquisition: the share that ordered in each month, and a last row pooled over
     every cohort whose month is whole. The title states month-12 retention."""
+    check_section(
+        section, AcquisitionSection, chart="retention_heatmap", field="report.acquisition"
+    )
     fmt = fmt_or_default(fmt)
     ret = section.retention
     title = phrase("sec.acq.retention", fmt.lang)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kpilib.data.periods import pace, parse_period, resolve_as_of
+from kpilib.data.require import require_columns
 from kpilib.engine import frames as F
 from kpilib.kpis.forecast import FORECAST_READS, forecast, month_closes
 
@@ -87,6 +88,7 @@ def backtest_forecast(
     _, frames = F.lazy_inputs(keep={"leads": FORECAST_READS}, leads=leads)
     lf = frames["leads"]
     assert lf is not None
+    F.require(lf, "leads", ["lead_at", "sale_at"], "backtest_forecast")
     leads = lf.to_native()
     if periods is None:
         latest = F.latest_date(leads=(lf, F.date_columns(lf)))
@@ -138,6 +140,14 @@ def backtest_summary(backtest: pd.DataFrame) -> pd.DataFrame:
     {'metric': 'sales', 'level': 'company', 'cases': 2, 'coverage': 0.5,
      'mape': 0.12, 'mape_run_rate': 0.05, 'within_5': 0.5, 'within_5_run_rate': 0.5}
     """
+    require_columns(
+        backtest,
+        ["metric", "team", "close", "expected", "low", "high", "run_rate"],
+        name="backtest",
+        expects="kpilib.backtest_summary expects the frame of kpilib.backtest_forecast(leads)",
+        fix="make it with that call.",
+        pandas=True,
+    )
     rows = []
     order = {"sales": 0, "new_customers": 1, "revenue": 2}
     for (metric, level), part in backtest.assign(

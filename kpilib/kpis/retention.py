@@ -19,6 +19,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from kpilib.data.require import require_columns
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 from kpilib.kpis.value import _prepare, cohort_buyers, cohort_grid, cohort_orders
@@ -208,13 +209,14 @@ def cohort_lifetime(table: Any, *, horizon_months: int = 36) -> Lifetime:
     (1.9, 0.3786)
     """
     horizon = _horizon(horizon_months)
+    require_columns(
+        table,
+        ["cohort", "months_since", "active", "partial"],
+        name="table",
+        expects="kpilib.cohort_lifetime expects the frame of kpilib.retention(leads, orders)",
+        fix="make it with that call.",
+    )
     frame = F.to_pandas(table)
-    missing_cols = [c for c in ("cohort", "months_since", "active", "partial") if c not in frame]
-    if missing_cols:
-        raise ParameterError(
-            f"cohort_lifetime: the table lacks {', '.join(missing_cols)}; give it the table "
-            "of kpilib.retention(leads, orders)."
-        )
     seen = frame.loc[~frame["partial"].astype(bool), ["cohort", "months_since", "active"]]
     before = seen.assign(months_since=seen["months_since"] + 1)
     steps = seen.merge(before, on=["cohort", "months_since"], suffixes=("", "_before"))
