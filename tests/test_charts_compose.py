@@ -52,6 +52,8 @@ CHART_CALLS = {
         r.funnel.by_source, cohort=r.funnel.cohort, fmt=EN, ax=ax
     ),
     "conversion_trend": lambda r, ax: charts.conversion_trend(r.funnel.trend, fmt=EN, ax=ax),
+    "retention_heatmap": lambda r, ax: charts.retention_heatmap(r.acquisition, fmt=EN, ax=ax),
+    "sales_cycle_trend": lambda r, ax: charts.sales_cycle_trend(r.cycle, fmt=EN, ax=ax),
 }
 
 

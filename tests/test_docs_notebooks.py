@@ -61,6 +61,6 @@ def test_every_python_block_runs_in_order_on_the_sample(tmp_path, monkeypatch):
     assert folder == tmp_path / "reports" / "2026-10"
     page = (folder / "acquisition.html").read_text("utf-8")
     title = re.findall(r'<img alt="([^"]*)" class="kpi-chart"', page)
-    assert len(title) == 6  # the page's five charts and the cost mix over 24 months
+    assert len(title) == 7  # the page's six charts and the cost mix over 24 months
     assert title[1].endswith("of acquisition cost in October 2026")
     assert title[-1] == title[1]  # the same finding, over two years

@@ -152,7 +152,8 @@ def _assert_same(imported, sample, want) -> None:
     got = compute_all(imported, period=PERIOD)
     assert sorted(got) == sorted(want)
     for name in want:
-        assert len(want[name]) > 0, name
+        # the forecast is of an open period only: October is closed at the sample's end
+        assert (len(want[name]) == 0) if name == "forecast" else (len(want[name]) > 0), name
         pd.testing.assert_frame_equal(got[name], want[name], obj=name)
 
 

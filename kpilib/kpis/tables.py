@@ -109,7 +109,7 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     --------
     >>> from kpilib.data.load import load_dataset
     >>> tables = compute_all(load_dataset("data/sample"), period="2026-10")
-    >>> sorted(tables)
+    >>> sorted(tables)  # doctest: +NORMALIZE_WHITESPACE
     ['attainment', 'cac', 'coaching', 'cohort_value', 'forecast', 'funnel', 'payback',
      'retention', 'sales_cycle']
     """
