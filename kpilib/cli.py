@@ -49,8 +49,14 @@ def _kpis(args: argparse.Namespace) -> int:
         last=dataset.as_of,
         fiscal_year_start=dataset.settings.fiscal_year_start,
     )
+    tables = args.tables.split(",") if args.tables else None
     for path in write_tables(
-        dataset, period=args.period, as_of=args.as_of, out=Path(args.out), fmt=args.format
+        dataset,
+        period=args.period,
+        as_of=args.as_of,
+        out=Path(args.out),
+        fmt=args.format,
+        tables=tables,
     ):
         print(path)
     return 0
@@ -136,6 +142,13 @@ def _parser() -> argparse.ArgumentParser:
         choices=["csv", "xlsx"],
         default="csv",
         help="csv: a file per table; xlsx: one workbook, kpis.xlsx, a formatted sheet per table",
+    )
+    p.add_argument(
+        "--tables",
+        default=None,
+        metavar="NAME,...",
+        help="only these tables, comma-separated (default: all: attainment, cac, funnel, "
+        "cohort_value, payback, retention, coaching, sales_cycle, forecast)",
     )
     _engine_option(p)
     p.set_defaults(func=_kpis)

@@ -240,3 +240,25 @@ def test_kpis_xlsx_writes_one_workbook(tmp_path, capsys):
     funnel = book["funnel"]
     assert [c.value for c in funnel[2]][:3] == [None, "lead", 2]
     assert funnel["C2"].number_format == "#,##0"
+
+
+def test_kpis_tables_writes_the_chosen_tables_only(tmp_path, capsys):
+    data = tiny(tmp_path / "data")
+    out = tmp_path / "out"
+    argv = ["kpis", "--data", str(data), "--period", "2026-10", "--out", str(out)]
+    assert main([*argv, "--tables", "payback,cac"]) == 0
+    # in the tables' own order, whatever the order asked
+    assert capsys.readouterr().out == f"{out / 'cac.csv'}\n{out / 'payback.csv'}\n"
+    assert sorted(p.name for p in out.iterdir()) == ["cac.csv", "payback.csv"]
+
+
+def test_kpis_unknown_table_exits_1_and_writes_nothing(tmp_path, capsys):
+    data = tiny(tmp_path / "data")
+    out = tmp_path / "out"
+    argv = ["kpis", "--data", str(data), "--period", "2026-10", "--out", str(out)]
+    assert main([*argv, "--tables", "cac,churn"]) == 1
+    assert capsys.readouterr().err == (
+        "error: tables: 'churn' is not a table; choose among attainment, cac, funnel, "
+        "cohort_value, payback, retention, coaching, sales_cycle, forecast.\n"
+    )
+    assert not out.exists()

@@ -412,3 +412,23 @@ def test_forecast_table_only_while_the_period_is_open():
     closed = compute_all(ds, period="2026-10", as_of="2026-10-31")["forecast"]
     assert len(closed) == 0
     assert list(closed.columns) == FORECAST_COLUMNS
+
+
+def test_compute_all_chosen_tables():
+    got = compute_all(dataset(), period="2026-10", as_of="2026-10-15", tables=["funnel", "cac"])
+    assert list(got) == ["cac", "funnel"]  # TABLE_NAMES' order
+    # the same table as in the whole set
+    whole = compute_all(dataset(), period="2026-10", as_of="2026-10-15")
+    pd.testing.assert_frame_equal(got["funnel"], whole["funnel"])
+    with pytest.raises(ParameterError) as err:
+        compute_all(dataset(), period="2026-10", tables=["cac", "ltv", "churn"])
+    assert str(err.value) == (
+        "tables: 'ltv', 'churn' are not tables; choose among attainment, cac, funnel, "
+        "cohort_value, payback, retention, coaching, sales_cycle, forecast."
+    )
+    with pytest.raises(ParameterError) as err:
+        compute_all(dataset(), period="2026-10", tables=[])
+    assert str(err.value) == (
+        "tables: none given; choose among attainment, cac, funnel, "
+        "cohort_value, payback, retention, coaching, sales_cycle, forecast."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ from kpilib.kpis.workbook import write_workbook
 
 __all__ = [
     "check_dataset",
+    "check_tables",
     "compute_all",
     "dataset_attainment",
     "dataset_payback",
@@ -80,7 +82,13 @@ def dataset_payback(dataset: Dataset, *, as_of: Any, by: str | None = None) -> p
     return F.to_pandas(dataset.payback(as_of=as_of, by=by))  # type: ignore[arg-type]
 
 
-def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str, pd.DataFrame]:
+def compute_all(
+    dataset: Dataset,
+    *,
+    period: str,
+    as_of: Any = None,
+    tables: Sequence[str] | None = None,
+) -> dict[str, pd.DataFrame]:
     """Every KPI table of *period*, as pandas frames (whatever engine the
     dataset's tables are on: a :func:`kpilib.engine.scan.scan_dataset` computes there).
 
@@ -103,7 +111,8 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
 
     A table whose input the dataset lacks (no targets, costs or orders) is
     empty, with its columns. Settings (stages, thresholds, fiscal year,
-    window) come from ``dataset.settings``.
+    window) come from ``dataset.settings``. *tables* (names of
+    :data:`TABLE_NAMES`) computes those only, in :data:`TABLE_NAMES` order.
 
     Examples
     --------
@@ -117,40 +126,81 @@ def compute_all(dataset: Dataset, *, period: str, as_of: Any = None) -> dict[str
     s = dataset.settings
     parse_period(period, fiscal_year_start=s.fiscal_year_start)
     day = resolve_as_of(as_of, dataset.as_of)
-    out: dict[str, pd.DataFrame] = {}
-    out["attainment"] = dataset_attainment(dataset, period=period, as_of=day)
-    if dataset.costs is not None:
-        out["cac"] = F.to_pandas(dataset.cac(period=period, as_of=day))
-    else:
-        out["cac"] = empty_table(CAC_COLUMNS)
-    overall = F.to_pandas(dataset.funnel(period=period, as_of=day))
+    wanted = check_tables(tables)
+    makers: dict[str, Callable[[], pd.DataFrame]] = {
+        "attainment": lambda: dataset_attainment(dataset, period=period, as_of=day),
+        "cac": lambda: (
+            F.to_pandas(dataset.cac(period=period, as_of=day))
+            if dataset.costs is not None
+            else empty_table(CAC_COLUMNS)
+        ),
+        "funnel": lambda: _funnel_table(dataset, period=period, as_of=day),
+        "cohort_value": lambda: (
+            F.to_pandas(dataset.cohort_value(as_of=day))
+            if dataset.orders is not None
+            else empty_table(COHORT_VALUE_COLUMNS)
+        ),
+        "payback": lambda: (
+            dataset_payback(dataset, as_of=day)
+            if dataset.orders is not None and dataset.costs is not None
+            else empty_table(PAYBACK_COLUMNS)
+        ),
+        "retention": lambda: (
+            F.to_pandas(dataset.retention(as_of=day))
+            if dataset.orders is not None
+            else empty_table(RETENTION_COLUMNS)
+        ),
+        "coaching": lambda: dataset_coaching(dataset, period=period, as_of=day),
+        "sales_cycle": lambda: dataset_sales_cycle(dataset, period=period, as_of=day),
+        "forecast": lambda: _forecast_table(dataset, period=period, as_of=day),
+    }
+    assert list(makers) == list(TABLE_NAMES)
+    return {name: makers[name]() for name in TABLE_NAMES if name in wanted}
+
+
+def check_tables(tables: Sequence[str] | None) -> set[str]:
+    """The table names asked for (all of :data:`TABLE_NAMES` for None); an unknown or
+    empty choice is a :class:`~kpilib.errors.ParameterError`.
+
+    Examples
+    --------
+    >>> sorted(check_tables(["cac", "funnel"]))
+    ['cac', 'funnel']
+    """
+    if tables is None:
+        return set(TABLE_NAMES)
+    if isinstance(tables, str):
+        tables = [tables]
+    unknown = [t for t in tables if t not in TABLE_NAMES]
+    choose = f"choose among {', '.join(TABLE_NAMES)}."
+    if not tables:
+        raise ParameterError(f"tables: none given; {choose}")
+    if unknown:
+        verb = "is not a table" if len(unknown) == 1 else "are not tables"
+        raise ParameterError(f"tables: {', '.join(map(repr, unknown))} {verb}; {choose}")
+    return set(tables)
+
+
+def _funnel_table(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFrame:
+    """The funnel of *period*'s lead cohort, all sources (source empty) then per source."""
+    overall = F.to_pandas(dataset.funnel(period=period, as_of=as_of))
     overall.insert(0, "source", pd.Series(pd.NA, index=overall.index, dtype="str"))
-    out["funnel"] = pd.concat(
-        [overall, F.to_pandas(dataset.funnel(period=period, by="source", as_of=day))],
+    out = pd.concat(
+        [overall, F.to_pandas(dataset.funnel(period=period, by="source", as_of=as_of))],
         ignore_index=True,
     )
-    if dataset.orders is not None:
-        out["cohort_value"] = F.to_pandas(dataset.cohort_value(as_of=day))
-    else:
-        out["cohort_value"] = empty_table(COHORT_VALUE_COLUMNS)
-    if dataset.orders is not None and dataset.costs is not None:
-        out["payback"] = dataset_payback(dataset, as_of=day)
-    else:
-        out["payback"] = empty_table(PAYBACK_COLUMNS)
-    if dataset.orders is not None:
-        out["retention"] = F.to_pandas(dataset.retention(as_of=day))
-    else:
-        out["retention"] = empty_table(RETENTION_COLUMNS)
-    out["forecast"] = empty_table(FORECAST_COLUMNS)
+    assert list(out.columns) == ["source", *FUNNEL_COLUMNS]
+    return out
+
+
+def _forecast_table(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFrame:
+    """The forecast of an open *period*; empty, as a missing table is, when it is closed
+    or future or the leads have no sale_at."""
     if "sale_at" in F.columns(nw.from_native(dataset.leads).lazy()):
-        forecast = F.to_pandas(dataset.forecast(period=period, as_of=day))
-        if len(forecast):  # else closed or future: empty, as the missing tables are
-            out["forecast"] = forecast
-    assert list(out["forecast"].columns) == FORECAST_COLUMNS
-    assert list(out["funnel"].columns) == ["source", *FUNNEL_COLUMNS]
-    out["coaching"] = dataset_coaching(dataset, period=period, as_of=day)
-    out["sales_cycle"] = dataset_sales_cycle(dataset, period=period, as_of=day)
-    return {name: out[name] for name in TABLE_NAMES}
+        forecast = F.to_pandas(dataset.forecast(period=period, as_of=as_of))
+        if len(forecast):
+            return forecast
+    return empty_table(FORECAST_COLUMNS)
 
 
 def coaching_cohort(dataset: Dataset, *, period: str, as_of: Any) -> str:
@@ -230,8 +280,10 @@ def write_tables(
     as_of: Any = None,
     out: str | Path,
     fmt: Literal["csv", "xlsx"] = "csv",
+    tables: Sequence[str] | None = None,
 ) -> list[Path]:
-    """Write the tables of :func:`compute_all` to *out*: a CSV file each, or one workbook.
+    """Write the tables of :func:`compute_all` to *out*: a CSV file each, or one workbook
+    (*tables*: those only).
 
     - ``csv``: ``attainment.csv``, ``cac.csv``, ``funnel.csv``,
       ``cohort_value.csv``, ``payback.csv``, ``retention.csv``, ``coaching.csv``,
@@ -251,17 +303,18 @@ def write_tables(
     check_dataset(dataset, "write_tables")
     if fmt not in ("csv", "xlsx"):
         raise ParameterError(f"format {fmt!r} is not supported; choose csv or xlsx.")
-    tables = compute_all(dataset, period=period, as_of=as_of)
+    check_tables(tables)
+    computed = compute_all(dataset, period=period, as_of=as_of, tables=tables)
     settings = dataset.settings
     folder = make_folder(Path(out))
-    names = list(tables) if fmt == "csv" else ["kpis"]
+    names = list(computed) if fmt == "csv" else ["kpis"]
     written = [(folder / f".{name}.{fmt}.part", folder / f"{name}.{fmt}") for name in names]
     try:
         if fmt == "xlsx":
-            safe = {name: neutralise(frame) for name, frame in tables.items()}
+            safe = {name: neutralise(frame) for name, frame in computed.items()}
             write_workbook(safe, written[0][0], currency=settings.currency, locale=settings.locale)
         else:
-            for (part, _), frame in zip(written, tables.values(), strict=True):
+            for (part, _), frame in zip(written, computed.values(), strict=True):
                 for_writing(neutralise(frame), settings.currency, text=True).to_csv(
                     part, index=False
                 )
