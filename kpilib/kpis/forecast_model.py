@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -103,24 +103,82 @@ def _shock(learnt: Learnt, m: float) -> float:
     """The relative spread of past periods' sales around rates learnt without them, beyond
     chance: τ² = mean over the snapshots of max(0, (observed − expected)² − variance)
     / expected², each snapshot's expectation learnt from the others (0 with fewer than
-    two). A shock shared by every lead of a period, and the error of learning the rates."""
+    two). A shock shared by every lead of a period, and the error of learning the rates.
+
+    "Learnt from the others" is :func:`_chance` and :func:`_by_team` on the other
+    snapshots' rows; their sums are the whole history's less the snapshot's own, so
+    every snapshot is done at once (a missing cell sums to 0 and shrinks to its prior,
+    as the fallback to the wider rate does).
+    """
     hist, new = learnt.pipeline, learnt.arrivals
     if hist is None or new is None or hist["_k"].nunique() < 2:
         return 0.0
-    rows = []
-    for k in sorted(hist["_k"].unique()):
-        own, rest = hist[hist["_k"] == k], hist[hist["_k"] != k]
-        p = _chance(own, rest, m)
-        arrive, arrive0 = _by_team(new[new["_k"] != k], "c", "won", "n", m)
-        came = new[new["_k"] == k]
-        c = came["team"].astype(object).map(arrive).astype("float64").fillna(arrive0)
-        c = c.fillna(0.0)
-        expected = float((own["n"] * p).sum() + (came["n"] * c).sum())
-        variance = float((own["n"] * p * (1 - p)).sum() + (came["n"] * c * (1 - c)).sum())
-        won = float(own["won"].sum() + came["won"].sum())
-        if expected > 0:
-            rows.append(max((won - expected) ** 2 - variance, 0.0) / expected**2)
+    p = _left_out(hist, ["_stage"], ["_stage", "_band"], ["team", "_stage", "_band"], m)
+    c = _left_out(new, ["team"], None, None, m).fillna(0.0)
+    own = pd.DataFrame(
+        {
+            "_k": hist["_k"],
+            "e": hist["n"] * p,
+            "v": hist["n"] * p * (1 - p),
+            "won": hist["won"],
+        }
+    )
+    came = pd.DataFrame(
+        {"_k": new["_k"], "e": new["n"] * c, "v": new["n"] * c * (1 - c), "won": new["won"]}
+    )
+    ks = sorted(hist["_k"].unique())
+    per = pd.concat([own, came]).groupby("_k")[["e", "v", "won"]].sum().reindex(ks)
+    rows = [
+        max((won - e) ** 2 - v, 0.0) / e**2
+        for e, v, won in zip(per["e"], per["v"], per["won"], strict=True)
+        if e > 0
+    ]
     return float(np.mean(rows)) if rows else 0.0
+
+
+def _left_out(
+    frame: pd.DataFrame,
+    first: list[str],
+    second: list[str] | None,
+    third: list[str] | None,
+    m: float,
+) -> pd.Series:
+    """Each row's rate learnt on the rows of the other snapshots (``_k``): the whole's
+    won / n, shrunk at each level of keys in turn (:func:`shrink`); NaN where the other
+    snapshots hold no n."""
+
+    def rest(keys: list[str], col: str) -> pd.Series:
+        total = frame.groupby(keys, dropna=False)[col].transform("sum")
+        own = frame.groupby(["_k", *keys], dropna=False)[col].transform("sum")
+        return (total - own).astype("float64")
+
+    n_all = frame["n"].sum() - frame.groupby("_k")["n"].transform("sum")
+    won_all = frame["won"].sum() - frame.groupby("_k")["won"].transform("sum")
+    rate = (won_all / n_all.where(n_all != 0)).astype("float64")
+    for keys in (first, second, third):
+        if keys is not None:
+            rate = shrink(rest(keys, "won"), rest(keys, "n"), rate, m)  # type: ignore[assignment]
+    return rate
+
+
+def _plain_team(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """*frame* with its team column as Python objects: the merges and group-bys below
+    run on it many times, faster than on Arrow-backed text."""
+    if frame is None or "team" not in frame.columns or frame["team"].dtype == object:
+        return frame
+    return frame.assign(team=frame["team"].astype(object))
+
+
+def _plain_teams(learnt: Learnt) -> Learnt:
+    """:func:`_plain_team` on every table of *learnt*."""
+    return replace(
+        learnt,
+        pipeline=_plain_team(learnt.pipeline),
+        arrivals=_plain_team(learnt.arrivals),
+        recent_leads=_plain_team(learnt.recent_leads),
+        deals=_plain_team(learnt.deals),
+        firsts=_plain_team(learnt.firsts),
+    )
 
 
 def combine(
@@ -141,6 +199,7 @@ def combine(
     team with an open lead, a lead in the pace window or an actual.
     """
     m = prior_weight
+    learnt, now, actuals = _plain_teams(learnt), _plain_team(now), _plain_team(actuals)
     now = now.assign(p=_chance(now, learnt.pipeline, m))
     arrive, arrive0 = _by_team(learnt.arrivals, "c", "won", "n", m)
     if learnt.pipeline is not None and math.isnan(arrive0):
@@ -160,11 +219,13 @@ def combine(
         pace = pace * math.nan
 
     teams = sorted(set(now["team"]) | set(pace.index) | set(actuals["team"]))
+    cells = {team: cell for team, cell in now.groupby("team", sort=False)}
+    nothing = np.zeros(0)
     rows = []
     for team in teams:
-        cell = now[now["team"] == team]
-        p = cell["p"].to_numpy(dtype="float64")
-        n = cell["n"].to_numpy(dtype="float64")
+        cell = cells.get(team)
+        p = nothing if cell is None else cell["p"].to_numpy(dtype="float64")
+        n = nothing if cell is None else cell["n"].to_numpy(dtype="float64")
         q = min(newness.get(team, newness0), 1.0)
         mu = value.get(team, value0)
         var_amount = max(square.get(team, square0) - mu * mu, 0.0)
