@@ -29,14 +29,13 @@ from kpilib.data.methods import KpiMethods
 from kpilib.data.schema import TABLES
 from kpilib.data.settings import Settings, load_settings
 from kpilib.data.text import check_file
+from kpilib.engine import ENGINES
 from kpilib.engine import frames as F
 from kpilib.errors import DataError, ParameterError
 
 __all__ = ["ENGINES", "ScannedDataset", "open_dataset", "scan_dataset", "spark_session"]
 
 Backend = Literal["polars", "duckdb", "spark"]
-# where the report's KPIs run: pandas loads the folder (CSV or Parquet), the others scan it
-ENGINES = ("pandas", "polars", "duckdb", "spark")
 _TEXT = {name: list(t.text) for name, t in TABLES.items()}
 _NUMBERS = {name: list(t.numbers) for name, t in TABLES.items()}
 _REQUIRED = {name: list(t.required) for name, t in TABLES.items()}
