@@ -18,6 +18,7 @@ with ``kpi validate`` or :func:`kpilib.load_dataset` on a sample of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -62,9 +63,10 @@ class ScannedDataset(KpiMethods):
     files: dict[str, str] = field(default_factory=dict)
     backend: Backend = "polars"
 
-    @property
+    @cached_property
     def as_of(self) -> pd.Timestamp:
-        """The latest date recorded in leads and orders (one aggregate query a table)."""
+        """The latest date recorded in leads and orders (one aggregate query a table, run
+        once: the command and every KPI method ask for it)."""
         frames = {}
         for name, native in (("leads", self.leads), ("orders", self.orders)):
             if native is not None:
@@ -74,9 +76,9 @@ class ScannedDataset(KpiMethods):
         latest = F.latest_date(**frames)
         return pd.NaT if latest is None else pd.Timestamp(latest)
 
-    @property
+    @cached_property
     def first_date(self) -> pd.Timestamp:
-        """The earliest ``lead_at`` (one aggregate query)."""
+        """The earliest ``lead_at`` (one aggregate query, run once)."""
         lf = nw.from_native(self.leads)
         first = lf.select(nw.col("lead_at").min().alias("m")).collect().item(0, 0)
         return pd.NaT if first is None else pd.Timestamp(first)
@@ -150,6 +152,22 @@ def _text(col: str) -> nw.Expr:
     return nw.when(text != "").then(text).alias(col)
 
 
+def _clean_texts(lf: nw.LazyFrame, cols: list[str]) -> set[str]:
+    """The text columns of *cols* that no value would change in :func:`_text` (none
+    padded with spaces, none blank): read as they are, they spare every query of the
+    dataset a strip of each of their values. One aggregate query over those columns."""
+    schema = lf.collect_schema()
+    texts = [c for c in cols if schema[c] == nw.String]
+    if not texts:
+        return set()
+    changed = [
+        ((nw.col(c) != nw.col(c).str.strip_chars()) | (nw.col(c) == "")).any().alias(c)
+        for c in texts
+    ]
+    row = lf.select(*changed).collect().rows()[0]
+    return {c for c, dirty in zip(texts, row, strict=True) if not dirty}
+
+
 def _date(lf: nw.LazyFrame, col: str, table: str) -> nw.Expr:
     dtype = lf.collect_schema()[col]
     expr = nw.col(col)
@@ -164,7 +182,9 @@ def _date(lf: nw.LazyFrame, col: str, table: str) -> nw.Expr:
     return expr.cast(nw.Datetime("us")).alias(col)
 
 
-def _normalise(lf: nw.LazyFrame, table: str, settings: Settings, name: str) -> nw.LazyFrame:
+def _normalise(
+    lf: nw.LazyFrame, table: str, settings: Settings, name: str, clean: set[str]
+) -> nw.LazyFrame:
     have = lf.collect_schema().names()
     missing = [c for c in _REQUIRED[table] if c not in have]
     if table == "costs" and "period" not in have and "date" not in have:
@@ -181,7 +201,7 @@ def _normalise(lf: nw.LazyFrame, table: str, settings: Settings, name: str) -> n
         "costs": ["date"] if "period" not in have else [],
         "targets": [],
     }[table]
-    exprs = [_text(c) for c in _TEXT[table] if c in have]
+    exprs = [nw.col(c) if c in clean else _text(c) for c in _TEXT[table] if c in have]
     exprs += [_date(lf, c, name) for c in dates if c in have]
     exprs += [nw.col(c).cast(nw.Float64) for c in _NUMBERS[table] if c in have]
     out = lf.select(*exprs)
@@ -294,7 +314,10 @@ def scan_dataset(
         lf = _scan(found, backend, session)
         if table == "leads" and "source" not in lf.collect_schema().names():
             warnings.append(f"{name}: no source column; every lead counts under source 'unknown'.")
-        tables[table] = _normalise(lf, table, settings, name).to_native()
+        texts = [c for c in _TEXT[table] if c in lf.collect_schema().names()]
+        # Spark runs each query as a job: its texts are stripped in every query, as before
+        clean = _clean_texts(lf, texts) if backend != "spark" else set()
+        tables[table] = _normalise(lf, table, settings, name, clean).to_native()
     return ScannedDataset(
         **tables, settings=settings, warnings=warnings, path=folder, files=files, backend=backend
     )
