@@ -63,12 +63,13 @@ def small_commands() -> dict[str, list[str]]:
     return {"kpi --help": [*py, "--help"], "validate sample": [*py, "validate", str(SAMPLE)]}
 
 
-def run(argv: list[str], out: Path) -> tuple[float, int]:
-    """Seconds and peak resident bytes of one process running *argv*."""
+def run(argv: list[str], out: Path, cwd: Path = ROOT) -> tuple[float, int]:
+    """Seconds and peak resident bytes of one process running *argv* in *cwd* (whose
+    kpilib it imports)."""
     args = [a.replace("{out}", str(out)) for a in argv]
     with tempfile.TemporaryFile() as log:  # a file, not a pipe: a long log cannot block
         start = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=log)
         _, status, usage = os.wait4(proc.pid, 0)
         took = time.perf_counter() - start
         proc.returncode = code = os.waitstatus_to_exitcode(status)
@@ -120,19 +121,23 @@ def check(outputs: dict[str, Path]) -> list[str]:
     return problems
 
 
-def measure(cmds: dict[str, list[str]], repeat: int, tmp: Path) -> dict[str, dict]:
-    """Interleaved rounds of *cmds*: one warm-up round kept for the checks, then *repeat*."""
+def measure(
+    cmds: dict[str, list[str]], repeat: int, tmp: Path, base: Path | None = None
+) -> dict[str, dict]:
+    """Interleaved rounds of *cmds*: one warm-up round kept for the checks, then *repeat*.
+    Names ending in " (base)" run in the *base* checkout."""
+    where = {n: base if n.endswith(" (base)") and base else ROOT for n in cmds}
     names = list(cmds)
     times: dict[str, list[float]] = {n: [] for n in names}
     peaks: dict[str, list[int]] = {n: [] for n in names}
     loads: list[float] = []
     outputs = {n: tmp / f"warm-{i}" for i, n in enumerate(names)}
     for name in names:
-        run(cmds[name], outputs[name])
+        run(cmds[name], outputs[name], where[name])
     for r in range(repeat):
         for name in names[r % len(names) :] + names[: r % len(names)]:
             out = tmp / "run"
-            took, peak = run(cmds[name], out)
+            took, peak = run(cmds[name], out, where[name])
             shutil.rmtree(out, ignore_errors=True)
             times[name].append(took)
             peaks[name].append(peak)
@@ -190,15 +195,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated command names (default: all)")
     parser.add_argument("--report", action="store_true", help="also time kpi report, once")
     parser.add_argument("--markdown", help="also write the tables to this file")
+    parser.add_argument(
+        "--base",
+        help="a checkout of kpilib (git worktree or git archive of an older commit): its kpi "
+        "commands run too, interleaved, named '... (base)'",
+    )
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else None
+    base = Path(args.base).resolve() if args.base else None
+
+    def with_base(cmds: dict[str, list[str]]) -> dict[str, list[str]]:
+        if base is None:
+            return cmds
+        kpi = {f"{n} (base)": c for n, c in cmds.items() if "kpilib.cli" in c}
+        return {**cmds, **kpi}
+
     lines = [f"Whole commands, {args.repeat} timed rounds (median) — {machine()}"]
     failures: list[str] = []
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         small = {n: c for n, c in small_commands().items() if only is None or n in only}
         if small:
-            lines += table("small", measure(small, args.repeat, tmp / "small"), None)
+            lines += table(
+                "small", measure(with_base(small), args.repeat, tmp / "small", base), None
+            )
         for size in args.sizes.split(","):
             folder = ensure_data(size)
             cmds = {n: c for n, c in commands(folder).items() if only is None or n in only}
@@ -207,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                     *[sys.executable, "-m", "kpilib.cli", "report", "--period", PERIOD],
                     *["--data", str(folder), "--out", "{out}"],
                 ]
-            res = measure(cmds, args.repeat, tmp / size)
+            res = measure(with_base(cmds), args.repeat, tmp / size, base)
             failures += [f"{size} {p}" for p in check(res["_"]["outputs"])]
             lines += table(size, res, tables_bytes(folder))
     lines.append(
