@@ -193,7 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1m,10m", help="comma-separated: 100k, 1m, 10m")
     parser.add_argument("--repeat", type=int, default=3, help="timed rounds after the warm one")
     parser.add_argument("--only", help="comma-separated command names (default: all)")
-    parser.add_argument("--report", action="store_true", help="also time kpi report, once")
+    parser.add_argument(
+        "--report", action="store_true", help="also time kpi report, in the same rounds"
+    )
     parser.add_argument("--markdown", help="also write the tables to this file")
     parser.add_argument(
         "--base",
@@ -222,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.sizes.split(","):
             folder = ensure_data(size)
             cmds = {n: c for n, c in commands(folder).items() if only is None or n in only}
+            if not cmds and not args.report:
+                continue
             if args.report:
                 cmds["report"] = [
                     *[sys.executable, "-m", "kpilib.cli", "report", "--period", PERIOD],
@@ -234,11 +238,9 @@ def main(argv: list[str] | None = None) -> int:
         "\nEquality check: "
         + ("all CSV tables equal" if not failures else "TABLES DIFFER:\n" + "\n".join(failures))
     )
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text, encoding="utf-8")
-    return 1 if failures else 0
+    from benchmarks.run import publish
+
+    return publish("\n".join(lines) + "\n", args.markdown, failed=bool(failures))
 
 
 if __name__ == "__main__":

@@ -44,14 +44,8 @@ from kpilib.importers._deals import recorded_stages
 from kpilib.importers._mapping import Mapping, load_mapping, render_mapping
 from kpilib.importers.templates import init_templates
 
-__all__ = [
-    "SOURCES",
-    "ImportResult",
-    "import_exports",
-    "init_templates",
-    "load_rates",
-    "read_exports",
-]
+# what kpilib.importers offers from here (SOURCES is the package's own)
+__all__ = ["ImportResult", "import_exports", "init_templates", "load_rates", "read_exports"]
 
 
 @dataclass
