@@ -1,12 +1,14 @@
 """Lazy scans of a Parquet dataset, for data larger than memory or on Spark.
 
-:func:`scan_dataset` opens a dataset folder without reading it: each table is a
+:func:`scan_dataset` opens a dataset folder without loading it: each table is a
 polars LazyFrame, a DuckDB relation or a Spark DataFrame over its Parquet file, or over a folder
 of part files (``leads/part-0.parquet``, ``leads/part-1.parquet``, …). Only
 the canonical columns are selected, normalised lazily as
 :func:`kpilib.load_dataset` does (texts stripped, blank as missing, dates as
 naive ``Datetime("us")``, measures as ``Float64``), so every KPI function takes
 the tables as they are and reads only the columns and row groups it needs.
+Opening reads each table's text columns once, on polars and DuckDB, to tell
+which hold padded or blank values: only those are stripped in the queries.
 The results are lazy too: collect them (polars) or fetch them (DuckDB); they
 are small.
 
@@ -236,8 +238,9 @@ def scan_dataset(
 
     Each table is ``<table>.parquet`` or a folder ``<table>/`` of Parquet part
     files (searched recursively, e.g. one file per month); ``kpi.toml`` is
-    read as by :func:`kpilib.load_dataset`. Nothing but the Parquet footers is
-    read until a result is collected.
+    read as by :func:`kpilib.load_dataset`. Nothing but the Parquet footers and
+    (polars, DuckDB) one aggregate over the text columns is read until a result
+    is collected.
 
     Parameters
     ----------
