@@ -69,7 +69,9 @@ def run(argv: list[str], out: Path, cwd: Path = ROOT) -> tuple[float, int]:
     args = [a.replace("{out}", str(out)) for a in argv]
     with tempfile.TemporaryFile() as log:  # a file, not a pipe: a long log cannot block
         start = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=log)
+        # PYTHONPATH: kpi report's notebook kernels import the same kpilib
+        env = {**os.environ, "PYTHONPATH": str(cwd)}
+        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=log)
         _, status, usage = os.wait4(proc.pid, 0)
         took = time.perf_counter() - start
         proc.returncode = code = os.waitstatus_to_exitcode(status)
