@@ -10,7 +10,7 @@ LAB_STAMP := $(VENV)/.installed-lab
 SAMPLE := data/sample
 export MPLBACKEND := Agg
 
-.PHONY: report test validate chromium lint clean sample bench lab
+.PHONY: report test validate chromium lint clean sample bench bench-commands lab
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,7 +71,15 @@ clean:
 # Larger runs: make bench BENCH_SIZES=10m BENCH_REPEAT=3   (10M leads: ~3 GB on disk+RAM)
 BENCH_SIZES ?= 100k,1m
 BENCH_REPEAT ?= 5
+# whole processes (`kpi kpis` per engine, `kpi validate`, `kpi --help`) against hand-written
+# whole DuckDB and polars scripts: time, peak memory, equal CSV tables (docs/performance.md)
+BENCH_COMMAND_SIZES ?= 1m,10m
+BENCH_COMMAND_REPEAT ?= 3
 
-bench: $(TEST_STAMP)
+bench: $(TEST_STAMP) bench-commands
 	$(BIN)/python -m benchmarks.run --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT) \
 		--markdown benchmarks/results.md
+
+bench-commands: $(TEST_STAMP)
+	$(BIN)/python -m benchmarks.commands --sizes $(BENCH_COMMAND_SIZES) \
+		--repeat $(BENCH_COMMAND_REPEAT) --markdown benchmarks/commands.md

@@ -365,10 +365,15 @@ def main(argv: list[str] | None = None) -> int:
     text = header + "\n" + report(rows, kpis)
     check = "all results equal" if not failures else "RESULTS DIFFER:\n" + "\n".join(failures)
     text += f"\n\nEquality check: {check}\n"
+    return publish(text, args.markdown, failed=bool(failures))
+
+
+def publish(text: str, markdown: str | None, *, failed: bool) -> int:
+    """Print *text* and write it to *markdown* when given; the exit code (1: *failed*)."""
     print(text)
-    if args.markdown:
-        Path(args.markdown).write_text(text, encoding="utf-8")
-    return 1 if failures else 0
+    if markdown:
+        Path(markdown).write_text(text, encoding="utf-8")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,27 +1,44 @@
-"""kpilib: sales KPIs for Jupyter — objectives, CAC, lifetime value, retention and the lead funnel."""
+"""kpilib: sales KPIs for Jupyter — objectives, CAC, lifetime value, retention and the lead funnel.
+
+Every public name is loaded on first use (PEP 562): ``import kpilib`` imports
+neither pandas nor polars, so the ``kpi`` command starts in a fraction of a
+second and each sub-command imports only what it needs. ``from kpilib import
+Dataset`` and ``kpilib.load_dataset(...)`` work as usual.
+"""
 
 from __future__ import annotations
 
-from kpilib.data.dataset import Dataset
-from kpilib.data.load import load_dataset
-from kpilib.data.periods import Period, business_days, parse_period, resolve_as_of
-from kpilib.data.settings import Settings
 from kpilib.errors import DataError, KpiError, ParameterError
-from kpilib.kpis.acquisition import cac
-from kpilib.kpis.backtest import backtest_forecast, backtest_summary
-from kpilib.kpis.closing import qualified_to_customer, win_rate
-from kpilib.kpis.cycle import sales_cycle
-from kpilib.kpis.forecast import forecast
-from kpilib.kpis.funnel import funnel, funnel_trend
-from kpilib.kpis.objectives import attainment
-from kpilib.kpis.retention import cohort_lifetime, model_lifetime, retention
-from kpilib.kpis.tables import compute_all, write_tables
-from kpilib.kpis.value import cohort_value, payback
-from kpilib.kpis.window import conversion_window
-from kpilib.story.format import Formatter
 
-# The lifetime-value models need scipy (about a second to import): loaded on first use.
+# public name -> the module that defines it, imported on first access
 _LAZY = {
+    "Dataset": "kpilib.data.dataset",
+    "load_dataset": "kpilib.data.load",
+    "Period": "kpilib.data.periods",
+    "business_days": "kpilib.data.periods",
+    "parse_period": "kpilib.data.periods",
+    "resolve_as_of": "kpilib.data.periods",
+    "Settings": "kpilib.data.settings",
+    "cac": "kpilib.kpis.acquisition",
+    "qualified_to_customer": "kpilib.kpis.closing",
+    "win_rate": "kpilib.kpis.closing",
+    "funnel": "kpilib.kpis.funnel",
+    "funnel_trend": "kpilib.kpis.funnel",
+    "attainment": "kpilib.kpis.objectives",
+    "backtest_forecast": "kpilib.kpis.backtest",
+    "backtest_summary": "kpilib.kpis.backtest",
+    "sales_cycle": "kpilib.kpis.cycle",
+    "forecast": "kpilib.kpis.forecast",
+    "cohort_lifetime": "kpilib.kpis.retention",
+    "model_lifetime": "kpilib.kpis.retention",
+    "retention": "kpilib.kpis.retention",
+    "compute_all": "kpilib.kpis.tables",
+    "write_tables": "kpilib.kpis.tables",
+    "cohort_value": "kpilib.kpis.value",
+    "payback": "kpilib.kpis.value",
+    "conversion_window": "kpilib.kpis.window",
+    "Formatter": "kpilib.story.format",
+    # the lifetime-value models need scipy (about a second to import)
     "BetaGeo": "kpilib.kpis.clv",
     "GammaGamma": "kpilib.kpis.clv",
     "ProjectedCohortValue": "kpilib.kpis.clv",
@@ -31,13 +48,21 @@ _LAZY = {
     "build_report": "kpilib.report.build",
     "coaching": "kpilib.kpis.coaching",
 }
+# the layer packages, reachable as attributes (``kpilib.kpis``) as when they were imported eagerly
+_PACKAGES = frozenset(
+    {"charts", "data", "engine", "importers", "kpis", "report", "sample", "sections", "story"}
+)
 
 
 def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        import importlib
+    import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # the next access is a plain attribute
+        return value
+    if name in _PACKAGES:
+        return importlib.import_module(f"kpilib.{name}")
     raise AttributeError(f"module 'kpilib' has no attribute {name!r}")
 
 

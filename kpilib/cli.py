@@ -91,7 +91,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _engine_option(p: argparse.ArgumentParser) -> None:
-    from kpilib.engine.scan import ENGINES
+    from kpilib.engine import ENGINES
 
     p.add_argument(
         "--engine",

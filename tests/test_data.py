@@ -362,3 +362,21 @@ def test_two_files_for_one_table(tmp_path):
     assert str(err.value) == (
         f"{tmp_path}: leads is given twice (leads.csv, leads.parquet). Keep one file per table."
     )
+
+
+def test_parquet_duplicate_ids_and_typed_amounts_are_checked_as_in_csv(tmp_path):
+    # typed Parquet columns take the fast paths (Arrow's distinct count, no text to
+    # parse); a duplicate id and a negative amount are still found, with their rows
+    pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L1", "L4"],
+            "lead_at": pd.to_datetime(["2026-10-01"] * 4),
+            "amount": [100.0, None, 20.0, -5.0],
+        }
+    ).astype({"lead_id": "str"}).to_parquet(tmp_path / "leads.parquet", index=False)
+    assert errors_of(tmp_path) == [
+        "leads.parquet: column amount: 1 row has a negative value (row 5). Amount must be >= 0; "
+        "record refunds or credits as a separate category, or fix the export.",
+        "leads.parquet: column lead_id: 2 rows have a duplicate id (rows 2, 4). Each lead_id must "
+        "appear once; remove or merge the duplicates.",
+    ]

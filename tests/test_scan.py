@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import duckdb
+import narwhals as nw
 import pandas as pd
 import polars as pl
 import pytest
 from kpi_fixtures import costs, leads, orders, targets, to_pandas
 
-from kpilib.engine.scan import scan_dataset
+from kpilib.engine.scan import _clean_texts, scan_dataset
 from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.acquisition import cac
 from kpilib.kpis.funnel import funnel
@@ -143,3 +144,32 @@ def test_a_folder_named_like_the_table_is_read_as_its_parts(tmp_path):
     to_pandas(leads()).to_parquet(tmp_path / "leads.parquet" / "part-0.parquet")
     ds = scan_dataset(tmp_path, backend="polars")
     assert ds.leads.collect().shape[0] == len(to_pandas(leads()))
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_only_padded_or_blank_text_columns_are_stripped(tmp_path, backend):
+    # team is clean (read as stored); source has a padded value and owner a blank one:
+    # those two are stripped and blank becomes missing, in every query of the dataset
+    pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2"],
+            "lead_at": pd.to_datetime(["2026-10-01", "2026-10-02"]),
+            "source": [" web ", "ads"],
+            "team": ["North", "South"],
+            "owner": ["", "ana"],
+        }
+    ).to_parquet(tmp_path / "leads.parquet", index=False)
+    ds = scan_dataset(tmp_path, backend=backend)
+    got = ds.leads.collect() if backend == "polars" else ds.leads.pl()
+    assert got.select("source", "team", "owner").rows() == [
+        ("web", "North", None),
+        ("ads", "South", "ana"),
+    ]
+
+
+def test_clean_text_columns_are_told_by_one_query():
+    lf = nw.from_native(
+        pl.LazyFrame({"a": ["x", None], "b": ["x ", "y"], "c": ["", "y"], "n": [1, 2]})
+    )
+    # a: no padding, no blank (missing is fine); b padded; c blank; n is no text
+    assert _clean_texts(lf, ["a", "b", "c", "n"]) == {"a"}

@@ -80,8 +80,12 @@ def number_marks(values: pd.Series) -> pd.Series:
     --------
     >>> number_marks(pd.Series(["1234.56", "1 234,5", "1.234", "12", "1,234,567", "12a"])).tolist()
     ['.', ',', '?.', '', '.', 'bad']
+    >>> number_marks(pd.Series([1234.5, None])).tolist()  # typed: nothing to read
+    ['', '']
     """
     out = pd.Series("", index=values.index, dtype="str")
+    if pd.api.types.is_numeric_dtype(values):  # typed numbers (Parquet): no cell is text
+        return out
     if pd.api.types.is_string_dtype(values) and values.dtype != object:
         texts = values.notna()
     else:

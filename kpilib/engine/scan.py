@@ -1,12 +1,14 @@
 """Lazy scans of a Parquet dataset, for data larger than memory or on Spark.
 
-:func:`scan_dataset` opens a dataset folder without reading it: each table is a
+:func:`scan_dataset` opens a dataset folder without loading it: each table is a
 polars LazyFrame, a DuckDB relation or a Spark DataFrame over its Parquet file, or over a folder
 of part files (``leads/part-0.parquet``, ``leads/part-1.parquet``, …). Only
 the canonical columns are selected, normalised lazily as
 :func:`kpilib.load_dataset` does (texts stripped, blank as missing, dates as
 naive ``Datetime("us")``, measures as ``Float64``), so every KPI function takes
 the tables as they are and reads only the columns and row groups it needs.
+Opening reads each table's text columns once, on polars and DuckDB, to tell
+which hold padded or blank values: only those are stripped in the queries.
 The results are lazy too: collect them (polars) or fetch them (DuckDB); they
 are small.
 
@@ -18,6 +20,7 @@ with ``kpi validate`` or :func:`kpilib.load_dataset` on a sample of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,14 +33,13 @@ from kpilib.data.require import require_columns
 from kpilib.data.schema import TABLES
 from kpilib.data.settings import Settings, load_settings
 from kpilib.data.text import check_file
+from kpilib.engine import ENGINES
 from kpilib.engine import frames as F
 from kpilib.errors import DataError, ParameterError
 
 __all__ = ["ENGINES", "ScannedDataset", "open_dataset", "scan_dataset", "spark_session"]
 
 Backend = Literal["polars", "duckdb", "spark"]
-# where the report's KPIs run: pandas loads the folder (CSV or Parquet), the others scan it
-ENGINES = ("pandas", "polars", "duckdb", "spark")
 _TEXT = {name: list(t.text) for name, t in TABLES.items()}
 _NUMBERS = {name: list(t.numbers) for name, t in TABLES.items()}
 _REQUIRED = {name: list(t.required) for name, t in TABLES.items()}
@@ -64,9 +66,10 @@ class ScannedDataset(KpiMethods):
     files: dict[str, str] = field(default_factory=dict)
     backend: Backend = "polars"
 
-    @property
+    @cached_property
     def as_of(self) -> pd.Timestamp:
-        """The latest date recorded in leads and orders (one aggregate query a table)."""
+        """The latest date recorded in leads and orders (one aggregate query a table, run
+        once: the command and every KPI method ask for it)."""
         frames = {}
         for name, native in (("leads", self.leads), ("orders", self.orders)):
             if native is not None:
@@ -76,9 +79,9 @@ class ScannedDataset(KpiMethods):
         latest = F.latest_date(**frames)
         return pd.NaT if latest is None else pd.Timestamp(latest)
 
-    @property
+    @cached_property
     def first_date(self) -> pd.Timestamp:
-        """The earliest ``lead_at`` (one aggregate query)."""
+        """The earliest ``lead_at`` (one aggregate query, run once)."""
         lf = nw.from_native(self.leads)
         first = lf.select(nw.col("lead_at").min().alias("m")).collect().item(0, 0)
         return pd.NaT if first is None else pd.Timestamp(first)
@@ -152,6 +155,22 @@ def _text(col: str) -> nw.Expr:
     return nw.when(text != "").then(text).alias(col)
 
 
+def _clean_texts(lf: nw.LazyFrame, cols: list[str]) -> set[str]:
+    """The text columns of *cols* that no value would change in :func:`_text` (none
+    padded with spaces, none blank): read as they are, they spare every query of the
+    dataset a strip of each of their values. One aggregate query over those columns."""
+    schema = lf.collect_schema()
+    texts = [c for c in cols if schema[c] == nw.String]
+    if not texts:
+        return set()
+    changed = [
+        ((nw.col(c) != nw.col(c).str.strip_chars()) | (nw.col(c) == "")).any().alias(c)
+        for c in texts
+    ]
+    row = lf.select(*changed).collect().rows()[0]
+    return {c for c, dirty in zip(texts, row, strict=True) if not dirty}
+
+
 def _date(lf: nw.LazyFrame, col: str, table: str) -> nw.Expr:
     dtype = lf.collect_schema()[col]
     expr = nw.col(col)
@@ -166,7 +185,9 @@ def _date(lf: nw.LazyFrame, col: str, table: str) -> nw.Expr:
     return expr.cast(nw.Datetime("us")).alias(col)
 
 
-def _normalise(lf: nw.LazyFrame, table: str, settings: Settings, name: str) -> nw.LazyFrame:
+def _normalise(
+    lf: nw.LazyFrame, table: str, settings: Settings, name: str, clean: set[str]
+) -> nw.LazyFrame:
     have = lf.collect_schema().names()
     required = [*_REQUIRED[table], *([("period", "date")] if table == "costs" else [])]
     require_columns(
@@ -182,7 +203,7 @@ def _normalise(lf: nw.LazyFrame, table: str, settings: Settings, name: str) -> n
         "costs": ["date"] if "period" not in have else [],
         "targets": [],
     }[table]
-    exprs = [_text(c) for c in _TEXT[table] if c in have]
+    exprs = [nw.col(c) if c in clean else _text(c) for c in _TEXT[table] if c in have]
     exprs += [_date(lf, c, name) for c in dates if c in have]
     exprs += [nw.col(c).cast(nw.Float64) for c in _NUMBERS[table] if c in have]
     out = lf.select(*exprs)
@@ -217,8 +238,9 @@ def scan_dataset(
 
     Each table is ``<table>.parquet`` or a folder ``<table>/`` of Parquet part
     files (searched recursively, e.g. one file per month); ``kpi.toml`` is
-    read as by :func:`kpilib.load_dataset`. Nothing but the Parquet footers is
-    read until a result is collected.
+    read as by :func:`kpilib.load_dataset`. Nothing but the Parquet footers and
+    (polars, DuckDB) one aggregate over the text columns is read until a result
+    is collected.
 
     Parameters
     ----------
@@ -295,7 +317,10 @@ def scan_dataset(
         lf = _scan(found, backend, session)
         if table == "leads" and "source" not in lf.collect_schema().names():
             warnings.append(f"{name}: no source column; every lead counts under source 'unknown'.")
-        tables[table] = _normalise(lf, table, settings, name).to_native()
+        texts = [c for c in _TEXT[table] if c in lf.collect_schema().names()]
+        # Spark runs each query as a job: its texts are stripped in every query, as before
+        clean = _clean_texts(lf, texts) if backend != "spark" else set()
+        tables[table] = _normalise(lf, table, settings, name, clean).to_native()
     return ScannedDataset(
         **tables, settings=settings, warnings=warnings, path=folder, files=files, backend=backend
     )

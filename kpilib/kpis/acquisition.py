@@ -121,7 +121,10 @@ def cac(
     assert leads_lf is not None and costs_lf is not None
     F.require(leads_lf, "leads", ["lead_at"], "cac")
     F.require(costs_lf, "costs", ["period", "category", "amount"], "cac")
-    day = resolve_as_of(as_of, F.latest_date(leads=(leads_lf, F.date_columns(leads_lf))))
+    latest = (
+        None if as_of is not None else F.latest_date(leads=(leads_lf, F.date_columns(leads_lf)))
+    )
+    day = resolve_as_of(as_of, latest)
     firsts = None
     if "sale_at" in F.columns(leads_lf):
         sales = F.with_optional(F.sales_of(lf), ["customer_id"])

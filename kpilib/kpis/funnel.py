@@ -108,7 +108,8 @@ def _cohort(
     if not stages or stages[0] != "lead":
         raise ParameterError(f"stages = {stages!r} is invalid; the first stage must be 'lead'.")
     present = [s for s in stages if f"{s}_at" in have]
-    day = resolve_as_of(as_of, F.latest_date(leads=(lz, F.date_columns(lz))))
+    latest = None if as_of is not None else F.latest_date(leads=(lz, F.date_columns(lz)))
+    day = resolve_as_of(as_of, latest)
     cutoff = day + dt.timedelta(days=1)
     # leads created before the cutoff, filtered on the stored lead_at (an engine reading
     # the table can skip rows there) before the dates are censored

@@ -227,7 +227,8 @@ def attainment(
     have = F.columns(leads_lf)
     dates = F.date_columns(leads_lf)
 
-    first_lead, latest = _bounds(leads_lf, dates)
+    # the latest date is read only when as_of is not given
+    first_lead, latest = _bounds(leads_lf, dates if as_of is None else [])
     day = resolve_as_of(as_of, latest)
     cutoff = day + dt.timedelta(days=1)
     leads_lf = leads_lf.filter(nw.col("lead_at") < cutoff)

@@ -77,8 +77,12 @@ def _prepare(
     assert leads_lf is not None and orders_lf is not None
     F.require(leads_lf, "leads", ["lead_at", "sale_at", "customer_id"], what)
     F.require(orders_lf, "orders", list(order_columns), what)
-    latest = F.latest_date(
-        leads=(leads_lf, F.date_columns(leads_lf)), orders=(orders_lf, ["order_date"])
+    latest = (
+        F.latest_date(
+            leads=(leads_lf, F.date_columns(leads_lf)), orders=(orders_lf, ["order_date"])
+        )
+        if as_of is None
+        else None  # given: the data's latest date is not read
     )
     day = resolve_as_of(as_of, latest)
     firsts = first_customers(F.sales_of(lf), day)
