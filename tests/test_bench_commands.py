@@ -40,3 +40,13 @@ def test_check_compares_engines_with_each_other_and_scripts_on_shared_tables(tmp
     assert check(outputs) == [
         "funnel: kpis polars vs kpis duckdb: column n: 1 rows differ, first row 0: np.float64(5.0) != np.float64(4.0)"
     ]
+
+
+def test_kpis_commands_ask_for_the_scripts_five_tables(tmp_path):
+    from benchmarks.commands import FIVE, _without, commands
+
+    argv = commands(tmp_path)["kpis polars"]
+    assert argv[argv.index("--tables") + 1] == "attainment,cac,funnel,cohort_value,payback"
+    # a base checkout is run without the option (older ones write those five unasked)
+    assert "--tables" not in _without(argv, FIVE)
+    assert _without(["kpi", "validate"], FIVE) == ["kpi", "validate"]
