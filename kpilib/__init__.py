@@ -67,8 +67,9 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    """The public names, lazily loaded ones included (what tab completion offers)."""
-    return sorted({*__all__, "__version__"})
+    """The public names, lazily loaded ones included, and the layer packages
+    (``kpilib.charts``...): what tab completion offers."""
+    return sorted({*__all__, *_PACKAGES, "__version__"})
 
 
 __all__ = [

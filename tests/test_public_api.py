@@ -17,7 +17,9 @@ def test_dir_lists_the_public_names_and_nothing_else():
         names
     )
     assert not {"Any", "annotations", "importlib"} & set(names)
-    assert names == sorted({*kpilib.__all__, "__version__"})
+    # and the layer packages, reachable as attributes
+    packages = {"charts", "data", "engine", "importers", "kpis", "report", "sample", "sections"}
+    assert names == sorted({*kpilib.__all__, *packages, "story", "__version__"})
 
 
 def test_every_public_name_resolves():
