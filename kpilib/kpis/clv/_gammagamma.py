@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln
 
 from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.clv._betageo import BetaGeo
@@ -40,6 +40,30 @@ def _log_likelihood(params: np.ndarray, x: np.ndarray, zbar: np.ndarray) -> np.n
         + (px - 1) * np.log(zbar)
         - (px + q) * np.log(gamma + x * zbar)
     )
+
+
+def _log_likelihood_and_gradient(
+    params: np.ndarray, x: np.ndarray, zbar: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-customer log-density and the gradient of its sum on log p, log q, log gamma.
+
+    With psi the digamma function and s = gamma + x zbar, per customer:
+    d/dp = x (psi(px+q) - psi(px) + log x + log zbar - log s);
+    d/dq = psi(px+q) - psi(q) + log gamma - log s;
+    d/dgamma = q/gamma - (px+q)/s; each times the parameter (log-parameters).
+    """
+    p, q, gamma = params
+    px = p * x
+    log_s = np.log(gamma + x * zbar)
+    both = digamma(px + q)
+    grad = np.array(
+        [
+            p * np.sum(x * (both - digamma(px) + np.log(x) + np.log(zbar) - log_s)),
+            q * np.sum(both - digamma(q) + np.log(gamma) - log_s),
+            np.sum(q - gamma * (px + q) / (gamma + x * zbar)),
+        ]
+    )
+    return _log_likelihood(params, x, zbar), grad
 
 
 class GammaGamma:
@@ -174,6 +198,7 @@ class GammaGamma:
             {"p": 1.0, "q": 2.0, "gamma": float(np.mean(m))},
             model="GammaGamma",
             max_iter=max_iter,
+            with_gradient=lambda p: _log_likelihood_and_gradient(p, x, m),
             hint=f"It was fitted on {len(x)} repeat buyers; it needs values that vary.",
         )
         self.params_ = estimate.params

@@ -54,6 +54,7 @@ def maximise(
     model: str,
     max_iter: int,
     hint: str,
+    with_gradient: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Estimate:
     """Maximise ``sum(log_likelihood(params))`` over positive parameters.
 
@@ -64,6 +65,10 @@ def maximise(
     :class:`KpiError` says which. Standard errors come from the inverse of the
     numerical Hessian of the log-likelihood (delta method from log-parameters:
     se(theta) = theta * se(log theta)).
+
+    *with_gradient*, when given, returns what *log_likelihood* returns together
+    with the gradient of its sum with respect to the log-parameters; the search
+    and the convergence check then use it instead of finite differences.
     """
     names = list(start)
     z0 = np.log(np.array([start[k] for k in names], dtype="float64"))
@@ -74,13 +79,29 @@ def maximise(
             value = -float(np.sum(log_likelihood(np.exp(z)))) / n
         return value if np.isfinite(value) else 1e20
 
+    def mean_nll_and_gradient(z: np.ndarray) -> tuple[float, np.ndarray]:
+        assert with_gradient is not None
+        with np.errstate(all="ignore"):
+            values, grad = with_gradient(np.exp(z))
+            value = -float(np.sum(values)) / n
+        if not (np.isfinite(value) and np.all(np.isfinite(grad))):
+            return 1e20, np.zeros_like(z)
+        return value, -grad / n
+
+    def slope(z: np.ndarray) -> np.ndarray:
+        if with_gradient is None:
+            return _gradient(mean_nll, z)
+        return mean_nll_and_gradient(z)[1]
+
+    objective = mean_nll if with_gradient is None else mean_nll_and_gradient
     box = [(v - _LOG_BOUND, v + _LOG_BOUND) for v in z0]
     first_options = {"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-9}
-    first = minimize(mean_nll, z0, method="L-BFGS-B", bounds=box, options=first_options)
+    search = {"method": "L-BFGS-B", "jac": with_gradient is not None, "bounds": box}
+    first = minimize(objective, z0, options=first_options, **search)
     z, used_up = first.x, first.nit >= max_iter
-    if not used_up and not np.all(np.abs(_gradient(mean_nll, z)) < _GRADIENT_TOL):
+    if not used_up and not np.all(np.abs(slope(z)) < _GRADIENT_TOL):
         # L-BFGS-B can stop early on a flat stretch; one restart resets its memory
-        again = minimize(mean_nll, z, method="L-BFGS-B", bounds=box, options=first_options)
+        again = minimize(objective, z, options=first_options, **search)
         z, used_up = again.x, again.nit >= max_iter
     fitted = f"{model}.fit did not converge"
     if mean_nll(z) >= 1e20:
@@ -95,7 +116,7 @@ def maximise(
             f"{fitted}: the estimate ran off ({where}), so the data do not identify the "
             f"model. {hint}"
         )
-    grad = _gradient(mean_nll, z)
+    grad = slope(z)
     if not np.all(np.abs(grad) < _GRADIENT_TOL):
         if used_up:
             raise KpiError(
