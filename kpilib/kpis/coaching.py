@@ -103,24 +103,17 @@ def _note(entered: float, reps: int, mu: float, to_stage: str, from_stage: str) 
     return ""
 
 
-def _block(
-    team: str, reps: pd.DataFrame, team_rate: float, a: str, b: str, level: float
-) -> pd.DataFrame:
-    """The rows of one team and step: *reps* has the reps' owner, ``n`` and ``k``."""
-    from scipy.stats import beta as beta_dist  # about a second to import: on first use
-
+def _block(team: str, reps: pd.DataFrame, team_rate: float, a: str, b: str) -> pd.DataFrame:
+    """The rows of one team and step: *reps* has the reps' owner, ``n`` and ``k``; the
+    interval's posterior parameters in ``_a`` and ``_b`` (:func:`_intervals` reads them)."""
     n = reps["n"].to_numpy(dtype=float)
     k = reps["k"].to_numpy(dtype=float)
     mu, weight = prior(n, k)
-    tail = (1 - level) / 2
     post_a, post_b = mu * weight + k, (1 - mu) * weight + n - k
     fitted = (n > 0) & (mu == mu)
     shrunk = np.where(fitted, post_a / (post_a + post_b), np.nan)
-    low = np.where(fitted, beta_dist.ppf(tail, post_a, post_b), np.nan)
-    high = np.where(fitted, beta_dist.ppf(1 - tail, post_a, post_b), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = np.where(n > 0, k / np.where(n > 0, n, 1), np.nan)
-    below, above = fitted & (high < team_rate), fitted & (low > team_rate)
     count = int((n > 0).sum())
     return pd.DataFrame(
         {
@@ -132,10 +125,9 @@ def _block(
             "converted": k.astype("int64"),
             "conversion": raw,
             "shrunk_conversion": shrunk,
-            "ci_low": low,
-            "ci_high": high,
+            "_a": np.where(fitted, post_a, np.nan),
+            "_b": np.where(fitted, post_b, np.nan),
             "team_conversion": float(team_rate),
-            "flag": np.where(below, "below", np.where(above, "above", "unclear")),
             "rank": pd.Series(shrunk).rank(ascending=False, method="min").to_numpy(),
             "prior_weight": float(weight),
             "note": [_note(x, count, mu, b, a) for x in n],
@@ -152,11 +144,29 @@ def _rows(counts: pd.DataFrame, present: list[str], level: float, young: bool) -
             n_all, k_all = group[f"_r{a}"].sum(), group[f"_r{b}"].sum()
             team_rate = k_all / n_all if n_all > 0 else np.nan
             step = reps.assign(n=reps[f"_r{a}"], k=reps[f"_r{b}"])
-            blocks.append(_block(str(team), step, team_rate, present[a], present[b], level))
+            blocks.append(_block(str(team), step, team_rate, present[a], present[b]))
     if not blocks:
         return {c: [] for c in COACHING_COLUMNS}
-    out = pd.concat(blocks, ignore_index=True).assign(immature=young)
+    out = _intervals(pd.concat(blocks, ignore_index=True), level).assign(immature=young)
     return {c: out[c].tolist() for c in COACHING_COLUMNS}
+
+
+def _intervals(rows: pd.DataFrame, level: float) -> pd.DataFrame:
+    """ci_low, ci_high (the *level* interval of each rep's beta posterior, ``_a`` and
+    ``_b``; NaN where not fitted) and flag: below or above when the interval lies wholly
+    under or over the team's rate. One call for every team and step."""
+    from scipy.stats import beta as beta_dist  # about a second to import: on first use
+
+    tail = (1 - level) / 2
+    post_a, post_b = rows["_a"].to_numpy(), rows["_b"].to_numpy()
+    fitted = ~np.isnan(post_a)
+    low, high = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
+    low[fitted] = beta_dist.ppf(tail, post_a[fitted], post_b[fitted])
+    high[fitted] = beta_dist.ppf(1 - tail, post_a[fitted], post_b[fitted])
+    team = rows["team_conversion"].to_numpy()
+    below, above = fitted & (high < team), fitted & (low > team)
+    flag = np.where(below, "below", np.where(above, "above", "unclear"))
+    return rows.drop(columns=["_a", "_b"]).assign(ci_low=low, ci_high=high, flag=flag)
 
 
 def coaching(
