@@ -142,8 +142,13 @@ def test_no_orders_and_no_customer():
     assert early.reason == "no_customers"
 
 
-def test_heat_takes_the_oldest_cohorts_when_the_data_starts_at_the_period():
-    # period 2025-01 is the data's first month: no cohort before it, so the chart shows
-    # the 12 oldest (2025-01 .. 2025-12): here 2025-01, 2025-02 and 2025-06
+def test_a_past_period_reads_its_own_cohorts_only():
+    # period 2025-01 is the data's first month: its one cohort, 2025-01 (C1, C2), followed
+    # to as_of; 2025-02 and 2025-06 were acquired after the period and are left out
     sec = build_retention(quiet(), period="2025-01", as_of=AS_OF, projection=Projection())
-    assert sorted(sec.heat["cohort"].unique()) == ["2025-01", "2025-02", "2025-06"]
+    assert sec.table["cohort"].unique().tolist() == ["2025-01"]
+    assert sec.heat["cohort"].unique().tolist() == ["2025-01"]
+    # month 12 of 2025-01 = January 2026: C1 ordered (01-05), C2 did not -> 1 / 2
+    assert (sec.year_retention.value, sec.year_cohorts.value) == (0.5, 1)
+    # month 1 (February 2025): C1 ordered (02-15) -> 1 / 2
+    assert sec.pooled.set_index("months_since")["retention"][1] == 0.5

@@ -27,8 +27,8 @@ __all__ = ["retention_heatmap"]
 def retention_heatmap(
     section: AcquisitionSection, *, fmt: Formatter | None = None, ax: Axes | None = None
 ) -> Axes:
-    """Cohorts of the 12 months before the period (rows, oldest on top; the 12 oldest
-    when the data starts later) by months 1–12 since acquisition: the share that ordered in each month, and a last row pooled over
+    """Cohorts of the 12 months before the period (rows, oldest on top; its cohorts up
+    to the period when the data starts later) by months 1–12 since acquisition: the share that ordered in each month, and a last row pooled over
     every cohort whose month is whole. The title states month-12 retention."""
     check_section(
         section, AcquisitionSection, chart="retention_heatmap", field="report.acquisition"

@@ -35,7 +35,7 @@ YEAR_MONTH = 12
 DISAGREE = 1.5
 """The two lifetimes disagree widely when the larger is more than 1.5 times the smaller."""
 HEAT_COHORTS = 12
-"""Cohorts the heatmap shows: those of the 12 months before the period (or the oldest 12)."""
+"""Cohorts the heatmap shows: those of the 12 months before the period (or fewer)."""
 
 
 @dataclass
@@ -55,8 +55,8 @@ class RetentionSection:
     its pooled rate run on, and no sentence rests on it), else None.
     ``disagree`` is True when both are quotable and differ by more than
     :data:`DISAGREE` times. ``table`` is :func:`kpilib.retention`; ``heat`` its
-    rows of the 12 cohorts acquired in the 12 months before the period (or the 12
-    oldest when the data starts later), months 1 to 12, and ``pooled`` per month 1 to 12 Σ active / Σ customers over every
+    rows of the 12 cohorts acquired in the 12 months before the period (or those up
+    to the period when the data starts later), months 1 to 12, and ``pooled`` per month 1 to 12 Σ active / Σ customers over every
     cohort whose month is whole (month 12 is ``year_retention``): the chart's.
     ``reason``: "no_orders" (no orders table), "no_customers" (no cohort by as_of).
     """
@@ -105,10 +105,10 @@ def _lifetime_facts(life: Lifetime, basis: Basis, source: str) -> tuple[Fact, Fa
 def _heat(table: pd.DataFrame, period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The chart's cells: months 1 to 12 of the 12 cohorts acquired in the 12 months
     before *period* (the oldest has a 12th month), or, when the data starts later,
-    of the 12 oldest cohorts; and the pooled row: per month, Σ active / Σ customers
-    over every cohort whose month is whole."""
+    of its cohorts up to *period* (never one acquired after it); and the pooled row:
+    per month, Σ active / Σ customers over every cohort whose month is whole."""
     first = max(parse_period(period).shift(-HEAT_COHORTS).label, str(table["cohort"].min()))
-    last = parse_period(first).shift(HEAT_COHORTS - 1).label
+    last = min(parse_period(first).shift(HEAT_COHORTS - 1).label, period)
     months = table["months_since"].between(1, YEAR_MONTH)
     cells = table[(table["cohort"] >= first) & (table["cohort"] <= last) & months]
     whole = table[months & ~table["partial"].astype(bool)]
@@ -147,6 +147,11 @@ def build_retention(
         out.reason = "no_orders"
         return out
     table = F.to_pandas(dataset.retention(as_of=as_of))
+    # a past period reads its own cohorts (acquired up to its last month), as the
+    # value part and the funnel do, followed up to as_of
+    span = parse_period(period, fiscal_year_start=dataset.settings.fiscal_year_start)
+    last_month = (span.end - dt.timedelta(days=1)).strftime("%Y-%m")
+    table = table[table["cohort"] <= last_month].reset_index(drop=True)
     out.table = table
     if not len(table):
         out.reason = "no_customers"
