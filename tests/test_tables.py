@@ -432,3 +432,23 @@ def test_compute_all_chosen_tables():
         "tables: none given; choose among attainment, cac, funnel, "
         "cohort_value, payback, retention, coaching, sales_cycle, forecast."
     )
+
+
+def test_forecast_and_coaching_are_written_by_their_kinds(tmp_path):
+    ds = dataset()
+    write_tables(
+        ds, period="2026-10", as_of="2026-10-15", out=tmp_path, tables=["forecast", "coaching"]
+    )
+    exact = compute_all(ds, period="2026-10", as_of="2026-10-15", tables=["forecast"])
+    text = pd.read_csv(tmp_path / "forecast.csv", dtype=str, keep_default_na=False)
+    for (_, row), (_, written) in zip(exact["forecast"].iterrows(), text.iterrows(), strict=True):
+        # the row's metric decides: revenue in cents, a count whole (an actual) or to 2
+        # decimals (an expectation)
+        if row["metric"] == "revenue":
+            assert written["actual_to_date"] == f"{row['actual_to_date']:.2f}"
+            assert written["high"] == f"{row['high']:.2f}"
+        else:
+            assert written["actual_to_date"] == str(int(row["actual_to_date"]))
+            assert written["expected"] == f"{round(row['expected'], 2):g}"
+    ranks = pd.read_csv(tmp_path / "coaching.csv", dtype=str, keep_default_na=False)["rank"]
+    assert all(r == "" or r.isdigit() for r in ranks)  # 1, 2... not 1.0

@@ -93,6 +93,7 @@ COLUMN_KINDS: dict[str, Kind] = {
     "active": "count",
     "months_observed": "count",
     "business_day": "count",
+    "rank": "count",
     # money
     "cost": "money",
     "cac": "money",
@@ -109,6 +110,11 @@ COLUMN_KINDS: dict[str, Kind] = {
     "required_per_business_day": "measure",
     "cumulative": "measure",
     "target_path": "measure",
+    # forecast: the metric of the row too
+    "actual_to_date": "measure",
+    "expected": "measure",
+    "low": "measure",
+    "high": "measure",
     # fractions and ratios
     "attainment": "rate",
     "projected_attainment": "rate",
