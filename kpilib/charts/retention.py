@@ -39,9 +39,10 @@ def retention_heatmap(
     if ret is None or ret.heat is None or ret.pooled is None or not len(ret.pooled):
         why = "no_orders" if ret is None or ret.reason == "no_orders" else "few"
         return empty(ax or new_axes(), fmt, why, title)
-    ax = new_axes(ax, height=4.4)
     cohorts = sorted(ret.heat["cohort"].unique())
     rows = [*(fmt.month_short(c) for c in cohorts), phrase("ret.chart.pooled", fmt.lang)]
+    # a row is about a quarter inch: a few cohorts do not take the page's height of twelve
+    ax = new_axes(ax, height=min(4.4, 1.3 + 0.26 * len(rows)))
     grid = np.full((len(rows), YEAR_MONTH), np.nan)
     partial = np.zeros_like(grid, dtype=bool)
     index = {c: i for i, c in enumerate(cohorts)}
