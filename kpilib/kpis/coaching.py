@@ -148,7 +148,9 @@ def _rows(counts: pd.DataFrame, present: list[str], level: float, young: bool) -
     if not blocks:
         return {c: [] for c in COACHING_COLUMNS}
     out = _intervals(pd.concat(blocks, ignore_index=True), level).assign(immature=young)
-    return {c: out[c].tolist() for c in COACHING_COLUMNS}
+    columns = {c: out[c].tolist() for c in COACHING_COLUMNS}
+    columns["rank"] = [None if r != r else r for r in columns["rank"]]  # null, not NaN
+    return columns
 
 
 def _intervals(rows: pd.DataFrame, level: float) -> pd.DataFrame:
@@ -275,4 +277,5 @@ def coaching(
     )
     dtypes.update(entered=nw.Int64, converted=nw.Int64, immature=nw.Boolean)
     out = F.small_frame(lz, rows, dtypes)
-    return F.to_native(out.select(*[nw.col(c).cast(dtypes[c]) for c in COACHING_COLUMNS]), kind)
+    out = out.select(*[nw.col(c).cast(dtypes[c]) for c in COACHING_COLUMNS])
+    return F.to_native(out, kind, whole=["rank"])  # a whole number, missing where not fitted
