@@ -223,6 +223,7 @@ def dataset_coaching(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFra
         return empty_table(["cohort", *COACHING_COLUMNS])
     cohort = coaching_cohort(dataset, period=period, as_of=as_of)
     table = F.to_pandas(dataset.coaching(period=cohort, as_of=as_of))
+    table["rank"] = table["rank"].astype("Int64")  # nullable on every engine
     table.insert(0, "cohort", pd.Series(cohort, index=table.index, dtype="str"))
     return table
 

@@ -133,6 +133,8 @@ def build_coaching(dataset: Dataset, *, cohort: str, as_of: pd.Timestamp) -> Coa
         none = fact(0, "count", "observed", cohort, "coaching[no team or owner column]")
         return CoachingSection(cohort, False, False, empty, level, none, [], [], none)
     table = F.to_pandas(dataset.coaching(period=cohort, as_of=day, level=LEVEL))
+    # nullable on every engine (a scan's has no null type when every rep is ranked)
+    table["rank"] = table["rank"].astype("Int64")
     immature = bool(len(table) and table["immature"].any())
     stages = [s for s in dataset.settings.stages if f"{s}_at" in names]
     last_step = (table["from_stage"] == stages[0]) & (table["to_stage"] == stages[-1])
