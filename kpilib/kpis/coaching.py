@@ -153,6 +153,14 @@ def _rows(counts: pd.DataFrame, present: list[str], level: float, young: bool) -
     return columns
 
 
+def coaching_frame(result: Any) -> pd.DataFrame:
+    """A :func:`coaching` result as pandas, its rank nullable ``Int64`` on every engine
+    (a scan's comes back ``int64`` when every rep is ranked)."""
+    table = F.to_pandas(result)
+    table["rank"] = table["rank"].astype("Int64")
+    return table
+
+
 def _intervals(rows: pd.DataFrame, level: float) -> pd.DataFrame:
     """ci_low, ci_high (the *level* interval of each rep's beta posterior, ``_a`` and
     ``_b``; NaN where not fitted) and flag: below or above when the interval lies wholly

@@ -113,8 +113,8 @@ def _shock(learnt: Learnt, m: float) -> float:
     hist, new = learnt.pipeline, learnt.arrivals
     if hist is None or new is None or hist["_k"].nunique() < 2:
         return 0.0
-    p = _left_out(hist, ["_stage"], ["_stage", "_band"], ["team", "_stage", "_band"], m)
-    c = _left_out(new, ["team"], None, None, m).fillna(0.0)
+    p = _left_out(hist, [["_stage"], ["_stage", "_band"], ["team", "_stage", "_band"]], m)
+    c = _left_out(new, [["team"]], m).fillna(0.0)
     own = pd.DataFrame(
         {
             "_k": hist["_k"],
@@ -136,13 +136,7 @@ def _shock(learnt: Learnt, m: float) -> float:
     return float(np.mean(rows)) if rows else 0.0
 
 
-def _left_out(
-    frame: pd.DataFrame,
-    first: list[str],
-    second: list[str] | None,
-    third: list[str] | None,
-    m: float,
-) -> pd.Series:
+def _left_out(frame: pd.DataFrame, levels: list[list[str]], m: float) -> pd.Series:
     """Each row's rate learnt on the rows of the other snapshots (``_k``): the whole's
     won / n, shrunk at each level of keys in turn (:func:`shrink`); NaN where the other
     snapshots hold no n."""
@@ -155,9 +149,8 @@ def _left_out(
     n_all = frame["n"].sum() - frame.groupby("_k")["n"].transform("sum")
     won_all = frame["won"].sum() - frame.groupby("_k")["won"].transform("sum")
     rate = (won_all / n_all.where(n_all != 0)).astype("float64")
-    for keys in (first, second, third):
-        if keys is not None:
-            rate = shrink(rest(keys, "won"), rest(keys, "n"), rate, m)  # type: ignore[assignment]
+    for keys in levels:
+        rate = shrink(rest(keys, "won"), rest(keys, "n"), rate, m)  # type: ignore[assignment]
     return rate
 
 

@@ -17,7 +17,7 @@ from kpilib.data.text import make_folder
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import CAC_COLUMNS
-from kpilib.kpis.coaching import COACHING_COLUMNS
+from kpilib.kpis.coaching import COACHING_COLUMNS, coaching_frame
 from kpilib.kpis.columns import empty_table, for_writing
 from kpilib.kpis.cycle import CYCLE_COLUMNS
 from kpilib.kpis.forecast import FORECAST_COLUMNS
@@ -222,8 +222,7 @@ def dataset_coaching(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFra
     if not {"team", "owner"} <= set(nw.from_native(dataset.leads).collect_schema().names()):
         return empty_table(["cohort", *COACHING_COLUMNS])
     cohort = coaching_cohort(dataset, period=period, as_of=as_of)
-    table = F.to_pandas(dataset.coaching(period=cohort, as_of=as_of))
-    table["rank"] = table["rank"].astype("Int64")  # nullable on every engine
+    table = coaching_frame(dataset.coaching(period=cohort, as_of=as_of))
     table.insert(0, "cohort", pd.Series(cohort, index=table.index, dtype="str"))
     return table
 
@@ -304,7 +303,6 @@ def write_tables(
     check_dataset(dataset, "write_tables")
     if fmt not in ("csv", "xlsx"):
         raise ParameterError(f"format {fmt!r} is not supported; choose csv or xlsx.")
-    check_tables(tables)
     computed = compute_all(dataset, period=period, as_of=as_of, tables=tables)
     settings = dataset.settings
     folder = make_folder(Path(out))

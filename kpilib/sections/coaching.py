@@ -17,7 +17,7 @@ import narwhals as nw
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
-from kpilib.engine import frames as F
+from kpilib.kpis.coaching import coaching_frame
 from kpilib.sections.model import Fact, fact
 
 __all__ = ["CoachingSection", "RepGap", "build_coaching", "LEVEL"]
@@ -132,9 +132,7 @@ def build_coaching(dataset: Dataset, *, cohort: str, as_of: pd.Timestamp) -> Coa
         empty = pd.DataFrame()
         none = fact(0, "count", "observed", cohort, "coaching[no team or owner column]")
         return CoachingSection(cohort, False, False, empty, level, none, [], [], none)
-    table = F.to_pandas(dataset.coaching(period=cohort, as_of=day, level=LEVEL))
-    # nullable on every engine (a scan's has no null type when every rep is ranked)
-    table["rank"] = table["rank"].astype("Int64")
+    table = coaching_frame(dataset.coaching(period=cohort, as_of=day, level=LEVEL))
     immature = bool(len(table) and table["immature"].any())
     stages = [s for s in dataset.settings.stages if f"{s}_at" in names]
     last_step = (table["from_stage"] == stages[0]) & (table["to_stage"] == stages[-1])
