@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpilib.data.plain_csv import filled_rows, plain_cells
 from kpilib.data.text import check_file, decode, read_bytes, sniff, split_csv
 from kpilib.errors import DataError
 
@@ -121,16 +122,46 @@ def _table(
         for i, r in enumerate(body)
         if any(c is not None and (not isinstance(c, str) or c.strip()) for c in r)
     ]
-    cells = [(list(body[i]) + [None] * width)[:width] for i in keep]
-    columns_of = list(zip(*cells, strict=True)) if cells else [()] * width
+    kept = [body[i] for i in keep]
+    if any(len(r) != width for r in kept):  # pad short rows, cut blank cells past the header
+        kept = [(list(r) + [None] * width)[:width] for r in kept]
+    columns_of = list(zip(*kept, strict=True)) if kept else [()] * width
+    dtype = "str" if encoding else object
     data = {
-        i: pd.Series(list(col), dtype="str" if encoding else object)
-        for i, col in enumerate(columns_of)
+        i: pd.Series(np.array(col, dtype=object), dtype=dtype) for i, col in enumerate(columns_of)
     }
-    frame = pd.DataFrame(data, index=pd.RangeIndex(len(keep)))
-    frame.columns = header
     rows = np.array([lines[i + 1] for i in keep], dtype=int)
-    return RawTable(name, frame, rows, widths[keep] if len(keep) else widths[:0], encoding)
+    return _raw(name, header, data, rows, widths[keep] if len(keep) else widths[:0], encoding)
+
+
+def _raw(
+    name: str,
+    header: list[str],
+    data: dict[int, pd.Series],
+    rows: np.ndarray,
+    widths: np.ndarray,
+    encoding: str | None,
+) -> RawTable:
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    frame.columns = header
+    return RawTable(name, frame, rows, widths, encoding)
+
+
+def _plain_table(
+    name: str, text: str, delimiter: str, columns: Callable[[str], bool] | None, encoding: str
+) -> RawTable | None:
+    """The table :func:`_table` makes of plain CSV *text*, read by Arrow; None when
+    the text is not plain (:func:`kpilib.data.plain_csv.plain_cells`)."""
+    cells = plain_cells(text, delimiter)
+    if cells is None:
+        return None
+    first, body, lines = cells
+    header = _header_names(list(first))
+    _duplicates(name, header, columns)
+    keep = np.flatnonzero(filled_rows(body, len(lines) - 1))
+    data = {i: pd.Series(col.take(keep), dtype="str") for i, col in enumerate(body)}
+    widths = np.full(len(keep), len(header), dtype=int)
+    return _raw(name, header, data, lines[1:][keep], widths, encoding)
 
 
 def _read_csv(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
@@ -143,8 +174,11 @@ def _read_csv(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
     def known(records: list[list[str]]) -> int:
         return sum(bool(columns and columns(c.strip())) for c in records[0])
 
-    records, lines = split_csv(text, path.name, sniff(text, score=known))
-    raw = _table(path.name, list(records), lines, columns, encoding=encoding)
+    delimiter = sniff(text, score=known)
+    raw = _plain_table(path.name, text, delimiter, columns, encoding)
+    if raw is None:
+        records, lines = split_csv(text, path.name, delimiter)
+        raw = _table(path.name, records, lines, columns, encoding=encoding)
     raw.notes.extend(notes)
     raw.maybe_garbled = any(c in text for c in ("Ã", "Â", "â€"))
     return raw
