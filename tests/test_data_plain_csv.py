@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kpilib.data import read
-from kpilib.data.plain_csv import WHITESPACE, filled_rows, plain_cells
-from kpilib.data.text import DELIMITERS, decode, read_bytes, sniff, split_csv
+from kpilib.data.plain_csv import filled_rows, plain_cells
+from kpilib.data.text import DELIMITERS, WHITESPACE, decode, read_bytes, sniff, split_csv
 from kpilib.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]

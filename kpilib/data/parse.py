@@ -11,6 +11,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from kpilib.data.text import WHITESPACE
+
 __all__ = [
     "is_blank",
     "parse_text",
@@ -51,7 +53,9 @@ def is_blank(values: pd.Series) -> pd.Series:
     return values.isna()
 
 
-_SPACES = r"[\s\u00a0\u202f']"
+# spaces (what \s matches, no-break ones among them) and apostrophes, written out so
+# that pandas runs the replacement on Arrow, not cell by cell in Python
+_SPACES = f"[{WHITESPACE}']"
 # one cell's notation, first match wins: the decimal mark it shows, "?." / "?," when it
 # reads both ways (1.234, 1,234), "" for a whole number
 _NOTATIONS = (
@@ -63,7 +67,6 @@ _NOTATIONS = (
     (r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", "."),
     (r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?", ","),
 )
-_NOTATION = "^(?:" + "|".join(f"({pattern})" for pattern, _ in _NOTATIONS) + ")$"
 _WHOLE = _NOTATIONS[0][0]
 
 
@@ -94,11 +97,17 @@ def number_marks(values: pd.Series) -> pd.Series:
     text = text[(text != "") & ~text.str.fullmatch(_WHOLE)]
     if text.empty:
         return out
-    # one pass: the first group that matched names the notation
-    groups = text.str.extract(_NOTATION).notna().to_numpy()
-    marks = np.array([mark for _, mark in _NOTATIONS])
-    code = np.where(groups.any(axis=1), marks[groups.argmax(axis=1)], "bad")
-    out[text.index] = pd.Series(code, index=text.index, dtype="str")
+    # the first notation the cell matches in full names it; each pass runs on Arrow
+    # where pandas finds the pattern means the same there (else on Python's re)
+    codes = np.full(len(text), "bad", dtype=object)
+    left = np.arange(len(text))
+    for pattern, mark in _NOTATIONS[1:]:  # no cell left is whole (_NOTATIONS[0])
+        hit = text.iloc[left].str.fullmatch(pattern).to_numpy(dtype=bool)
+        codes[left[hit]] = mark
+        left = left[~hit]
+        if not len(left):
+            break
+    out[text.index] = pd.Series(codes, index=text.index, dtype="str")
     return out
 
 

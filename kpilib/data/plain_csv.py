@@ -20,13 +20,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["plain_cells", "filled_rows", "WHITESPACE"]
+from kpilib.data.text import WHITESPACE
 
-# every character Python's str.strip() removes (str.isspace()); a test checks the list
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
+__all__ = ["plain_cells", "filled_rows"]
+
 _FILLED = f"[^{WHITESPACE}]"  # literal characters, none special in a class for RE2
 _QUOTE = '"'
 _FIRST_LINE = re.compile(r"[^\r\n][^\r\n]*")
@@ -126,6 +123,12 @@ def filled_rows(columns: list[pa.Array], rows: int) -> np.ndarray:
     """Whether each of *rows* records holds a cell with more than whitespace (what
     ``any(c.strip() for c in record)`` says), over its *columns* as Arrow strings."""
     filled = np.zeros(rows, dtype=bool)
+    left = np.arange(rows)  # the records with no filled cell so far
     for column in columns:
-        filled |= pc.match_substring_regex(column, _FILLED).to_numpy(zero_copy_only=False)
+        if not len(left):
+            break
+        cells = column if len(left) == rows else column.take(left)
+        hit = pc.match_substring_regex(cells, _FILLED).to_numpy(zero_copy_only=False)
+        filled[left[hit]] = True
+        left = left[~hit]
     return filled

@@ -26,9 +26,16 @@ __all__ = [
     "split_csv",
     "mojibake",
     "DELIMITERS",
+    "WHITESPACE",
 ]
 
 DELIMITERS = (",", ";", "\t", "|")
+# every character str.strip() removes and a regex's \s matches (str.isspace()), written
+# out so that Arrow's regex engine, whose \s is narrower, means the same by them
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _SCAN_LINES = 40
 # charset-normalizer often ties on short files: the usual encodings of sales exports win ties
 _PREFERRED = ("utf_8", "cp1252", "latin_1", "iso8859_15", "cp1250", "mac_roman")

@@ -1,0 +1,64 @@
+"""The cell parsers' text passes mean what Python's re means, wherever pandas runs them.
+
+:mod:`kpilib.data.parse` writes its patterns so that pandas can run them on
+Arrow; these tests hold them to the plain-Python reading they replaced.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpilib.data import parse
+from kpilib.data.parse import number_marks
+from kpilib.data.text import WHITESPACE
+
+# the pattern parse used before, on Python's re: spaces (\s), no-break spaces, apostrophes
+SPACES = re.compile(r"[\s\u00a0\u202f']")
+NOTATIONS = [re.compile(pattern) for pattern, _ in parse._NOTATIONS]
+
+
+def marks_by_python(cells: list[str]) -> list[str]:
+    """number_marks of text cells, one cell at a time with Python's re."""
+    out = []
+    for cell in cells:
+        text = SPACES.sub("", cell)
+        if text == "" or NOTATIONS[0].fullmatch(text):
+            out.append("")
+            continue
+        found = [
+            m for p, (_, m) in zip(NOTATIONS, parse._NOTATIONS, strict=True) if p.fullmatch(text)
+        ]
+        out.append(found[0] if found else "bad")
+    return out
+
+
+def test_whitespace_is_what_a_regex_s_matches():
+    spaces = "".join(chr(i) for i in range(sys.maxunicode + 1) if SPACES.fullmatch(chr(i)))
+    assert spaces == "".join(sorted(WHITESPACE + "'"))
+
+
+def test_spaces_are_removed_as_python_removes_them():
+    # every space character between digits, plus an apostrophe: "1" and "234" joined
+    cells = [f"1{c}234" for c in WHITESPACE + "'"] + ["١٢ ٣", "12"]
+    got = pd.Series(cells, dtype="str").str.replace(parse._SPACES, "", regex=True)
+    assert got.tolist() == [SPACES.sub("", c) for c in cells]
+    assert got.tolist()[:3] == ["1234", "1234", "1234"]
+
+
+def test_number_marks_hand_checked():
+    # 1.234 two ways; 1,234.5 a point; ١٢,٥ (Arabic-Indic digits) a comma, as Python's \d
+    # reads them; 1 234 whole once the space goes; 12a no number
+    cells = ["1.234", "1,234.5", "١٢,٥", "1 234", "12a"]
+    assert number_marks(pd.Series(cells, dtype="str")).tolist() == ["?.", ".", ",", "", "bad"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from("0123456789.,+-eE '\u00a0\u202f\x0b\u2028٣a"), max_size=9)))
+def test_number_marks_as_python_reads_them(cells):
+    got = number_marks(pd.Series(cells, dtype="str")).tolist()
+    assert got == marks_by_python(cells)
