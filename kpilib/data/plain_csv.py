@@ -121,14 +121,16 @@ def plain_cells(text: str, delimiter: str) -> tuple[list[str], list[pa.Array], n
 
 def filled_rows(columns: list[pa.Array], rows: int) -> np.ndarray:
     """Whether each of *rows* records holds a cell with more than whitespace (what
-    ``any(c.strip() for c in record)`` says), over its *columns* as Arrow strings."""
+    ``any(c.strip() for c in record)`` says), over its *columns* as Arrow strings
+    (a null is a missing cell)."""
     filled = np.zeros(rows, dtype=bool)
     left = np.arange(rows)  # the records with no filled cell so far
     for column in columns:
         if not len(left):
             break
         cells = column if len(left) == rows else column.take(left)
-        hit = pc.match_substring_regex(cells, _FILLED).to_numpy(zero_copy_only=False)
+        hit = pc.fill_null(pc.match_substring_regex(cells, _FILLED), False)
+        hit = hit.to_numpy(zero_copy_only=False)
         filled[left[hit]] = True
         left = left[~hit]
     return filled

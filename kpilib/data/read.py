@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kpilib.data.plain_csv import filled_rows, plain_cells
 from kpilib.data.text import check_file, decode, read_bytes, sniff, split_csv
@@ -103,11 +104,11 @@ def _table(
     _duplicates(name, header, columns)
     width = len(header)
     body = records[1:]
-    widths = np.array([len(r) for r in body], dtype=int)
+    widths = np.fromiter(map(len, body), dtype=int, count=len(body))
     long = [
         lines[i + 1]
-        for i, r in enumerate(body)
-        if len(r) > width and any(c not in (None, "") and str(c).strip() for c in r[width:])
+        for i in np.flatnonzero(widths > width)
+        if any(c not in (None, "") and str(c).strip() for c in body[i][width:])
     ]
     if long:
         shown = ", ".join(map(str, long[:5])) + (", …" if len(long) > 5 else "")
@@ -117,21 +118,31 @@ def _table(
             f"{shown}). A value holds an unquoted separator, or the header lacks a column: "
             "quote such values or name every column."
         )
-    keep = [
-        i
-        for i, r in enumerate(body)
-        if any(c is not None and (not isinstance(c, str) or c.strip()) for c in r)
-    ]
-    kept = [body[i] for i in keep]
-    if any(len(r) != width for r in kept):  # pad short rows, cut blank cells past the header
-        kept = [(list(r) + [None] * width)[:width] for r in kept]
-    columns_of = list(zip(*kept, strict=True)) if kept else [()] * width
-    dtype = "str" if encoding else object
-    data = {
-        i: pd.Series(np.array(col, dtype=object), dtype=dtype) for i, col in enumerate(columns_of)
-    }
-    rows = np.array([lines[i + 1] for i in keep], dtype=int)
-    return _raw(name, header, data, rows, widths[keep] if len(keep) else widths[:0], encoding)
+    if (widths != width).any():  # pad short rows; past the header, cells are blank
+        body = [(list(r) + [None] * width)[:width] for r in body]
+    columns_of = list(zip(*body, strict=True)) if body else [()] * width
+    if encoding:  # CSV: every cell is text, a missing one None
+        cells = [pa.array(col, type=pa.large_string()) for col in columns_of]
+        keep = np.flatnonzero(filled_rows(cells, len(body)))
+        data = {i: pd.Series(col.take(keep), dtype="str") for i, col in enumerate(cells)}
+    else:  # a workbook's cells: numbers, dates, text or None
+        keep = np.array(
+            [
+                i
+                for i, r in enumerate(body)
+                if any(c is not None and (not isinstance(c, str) or c.strip()) for c in r)
+            ],
+            dtype=int,
+        )
+        data = {i: pd.Series(_objects(col)[keep], dtype=object) for i, col in enumerate(columns_of)}
+    rows = np.asarray(lines[1:], dtype=int)[keep]
+    return _raw(name, header, data, rows, widths[keep], encoding)
+
+
+def _objects(cells: tuple[object, ...]) -> np.ndarray:
+    array = np.empty(len(cells), dtype=object)
+    array[:] = cells
+    return array
 
 
 def _raw(
