@@ -22,7 +22,15 @@ from hypothesis import strategies as st
 
 from kpilib.data import read
 from kpilib.data.plain_csv import filled_rows, plain_cells
-from kpilib.data.text import DELIMITERS, WHITESPACE, decode, read_bytes, sniff, split_csv
+from kpilib.data.text import (
+    DELIMITERS,
+    WHITESPACE,
+    _first_lines,
+    decode,
+    read_bytes,
+    sniff,
+    split_csv,
+)
 from kpilib.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,6 +113,14 @@ def test_rows_of_blank_cells_are_dropped_as_the_exact_reader_drops_them():
     assert_same(got, exact(text, ";"))
 
 
+def test_spaces_starting_a_field_are_dropped_as_the_exact_reader_drops_them():
+    # Python's reader skips spaces after a delimiter and at a line's start; a tab stays
+    text = "a, b\n  1,  x y\n2,\t3\n"
+    got = fast(text, ",")
+    assert got.frame.to_dict("list") == {"a": ["1", "2"], "b": ["x y", "\t3"]}
+    assert_same(got, exact(text, ","))
+
+
 def test_a_header_naming_a_column_twice_gives_the_exact_readers_error():
     text = "a,b,a\n1,2,3\n"
     want = (
@@ -118,8 +134,8 @@ def test_a_header_naming_a_column_twice_gives_the_exact_readers_error():
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("a,b\n1, x\n", "a space after the delimiter (Python's reader drops it)"),
-        ("a,b\n x,1\n", "a space starting a line"),
+        ('a,b\n"1", x\n', "a space after a delimiter in a file with quoted fields"),
+        ('a,b\n x,"1"\n', "a space starting a line in a file with quoted fields"),
         ('a,b\n"1\n2",x\n', "a quoted line break (the record spans two lines)"),
         ('a,b\n1,x"y\n', "a quote inside an unquoted field"),
         ('a,b\n"x"y,1\n', "text after a closing quote"),
@@ -287,3 +303,11 @@ def test_sample_texts_sniffed_as_the_reader_does():
         text, _, _ = decode(read_bytes(path), path.name)
         assert check(text, sniff(text)), path.name
     assert pd.api.types.is_string_dtype(exact("a\n1\n", ",").frame["a"])
+
+
+@pytest.mark.parametrize("size", [0, 5, 39, 40, 41, 3000])
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r", "\u2028"])
+def test_first_lines_are_those_of_splitlines(size, end):
+    # lines of growing length, so that the 8,192-character prefix cuts one of them
+    text = end.join("x" * (i * 7) + str(i) for i in range(size))
+    assert _first_lines(text, 40) == text.splitlines()[:40]

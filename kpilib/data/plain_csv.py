@@ -3,13 +3,13 @@
 :func:`kpilib.data.text.split_csv` reads CSV with Python's :mod:`csv` module
 (``skipinitialspace``, lenient quotes), cell by cell, to know the line each
 record ends on. Most files are plain: no quoted line break, no quote that is
-not a whole field, no space after a delimiter or at the start of a line, no
-lone carriage return, no row wider or narrower than the header. For those,
-Arrow's CSV parser gives the same cells in a fraction of the time, and the
-record's line is its line in the file (blank lines skipped by both).
-:func:`plain_cells` reads such text and declines (``None``) whatever it
-cannot show to be plain, so the caller falls back to the exact reader.
-"""
+not a whole field, no lone carriage return, no row wider or narrower than the
+header, and spaces after a delimiter (which Python's reader drops) only where
+no field is quoted. For those, Arrow's CSV parser gives the same cells in a
+fraction of the time, and a record's line is its line in the file (blank
+lines skipped by both). :func:`plain_cells` reads such text and declines
+(``None``) whatever it cannot show to be plain, so the caller falls back to
+the exact reader."""
 
 from __future__ import annotations
 
@@ -36,17 +36,24 @@ def _quoted_fields(delimiter: str) -> re.Pattern[str]:
     return re.compile(rf'[{sep}\n]"(?:[^"\r\n]|"")*"(?=[{sep}\r\n]|\Z)')
 
 
-def _plain_text(text: str, delimiter: str) -> bool:
-    """Whether Arrow and Python's csv module split *text* alike: every quote belongs
-    to a whole quoted field, and no space starts a field outside quotes (Python's
-    ``skipinitialspace`` would drop it)."""
-    if text.count("\r") != text.count("\r\n") or text.startswith(("\ufeff", " ")):
-        return False
-    if _QUOTE in text:
-        text = _quoted_fields(delimiter).sub("", "\n" + text)
-        if _QUOTE in text:
-            return False
-    return f"{delimiter} " not in text and "\n " not in text
+def _leading_space(text: str, delimiter: str) -> bool:
+    return text.startswith(" ") or "\n " in text or f"{delimiter} " in text
+
+
+def _plain_text(text: str, delimiter: str) -> bool | None:
+    """None when Arrow and Python's csv module might split *text* differently (a
+    quote that is not a whole quoted field, a quoted line break, a lone carriage
+    return); else whether a field starts with spaces, which Python's reader
+    (``skipinitialspace``) drops: allowed only in text without quotes, where no
+    field is quoted and so every field loses them."""
+    if text.count("\r") != text.count("\r\n") or text.startswith("\ufeff"):
+        return None
+    if _QUOTE not in text:
+        return _leading_space(text, delimiter)
+    rest = _quoted_fields(delimiter).sub("", "\n" + text)
+    if _QUOTE in rest or _leading_space(rest, delimiter):
+        return None
+    return False
 
 
 def _line_numbers(data: bytes) -> tuple[np.ndarray, int]:
@@ -77,12 +84,13 @@ def plain_cells(text: str, delimiter: str) -> tuple[list[str], list[pa.Array], n
     >>> header, body, lines = plain_cells("a,b\\n\\n1,x\\n", ",")
     >>> header, [c.to_pylist() for c in body], lines.tolist()
     (['a', 'b'], [['1'], ['x']], [1, 3])
-    >>> plain_cells("a,b\\n1, x\\n", ",") is None  # Python's reader drops the space
+    >>> plain_cells('a,b\\n1,"x\\ny"\\n', ",") is None  # a record over two lines
     True
     """
     import pyarrow.csv as pa_csv
 
-    if not _plain_text(text, delimiter):
+    spaces = _plain_text(text, delimiter)
+    if spaces is None:
         return None
     try:
         data = text.encode("utf-8")
@@ -114,8 +122,11 @@ def plain_cells(text: str, delimiter: str) -> tuple[list[str], list[pa.Array], n
         return None
     if table.num_rows != len(lines):
         return None
-    header = [str(c[0]) for c in table.columns]
-    body = [c.slice(1).combine_chunks() for c in table.columns]
+    cells = [c.combine_chunks() for c in table.columns]
+    if spaces:
+        cells = [pc.utf8_ltrim(c, characters=" ") for c in cells]
+    header = [str(c[0]) for c in cells]
+    body = [c.slice(1) for c in cells]
     return header, body, lines
 
 

@@ -193,6 +193,17 @@ def _records(lines: str, delimiter: str) -> list[list[str]]:
         return []
 
 
+def _first_lines(text: str, n: int) -> list[str]:
+    """``text.splitlines()[:n]`` without splitting the whole text: a prefix giving more
+    than *n* lines holds the first *n* whole."""
+    size = 8192
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > n or size >= len(text):
+            return lines[:n]
+        size *= 4
+
+
 def sniff(text: str, *, score: Callable[[list[list[str]]], int] | None = None) -> str:
     """The delimiter of CSV *text*: the one under which *score* (say, the known
     column labels found) is highest, then the one splitting the first lines
@@ -203,7 +214,7 @@ def sniff(text: str, *, score: Callable[[list[list[str]]], int] | None = None) -
     >>> sniff("lead_id;lead_at;amount\\nL1;2026-10-01;1234.56\\n")
     ';'
     """
-    head = "\n".join(text.splitlines()[:_SCAN_LINES])
+    head = "\n".join(_first_lines(text, _SCAN_LINES))
     best, best_key = ",", (-1, -1.0, -1)
     for sep in DELIMITERS:
         records = _records(head, sep)
