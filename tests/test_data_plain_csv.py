@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -26,9 +25,6 @@ from kpilib.data.text import (
     DELIMITERS,
     WHITESPACE,
     _first_lines,
-    decode,
-    read_bytes,
-    sniff,
     split_csv,
 )
 from kpilib.errors import DataError
@@ -255,14 +251,14 @@ def csv_texts(draw) -> tuple[str, str]:  # noqa: ANN001
     return "".join(parts), delimiter
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(csv_texts())
 def test_generated_texts_read_alike_or_decline(case):
     text, delimiter = case
     check(text, delimiter)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.lists(
         st.lists(
@@ -298,16 +294,10 @@ def test_a_larger_plain_file_is_read_alike():
     assert exact(text, ",").rows[-1] == len(lines)  # the last record stands on the last line
 
 
-def test_sample_texts_sniffed_as_the_reader_does():
-    for path in sorted((ROOT / "data" / "sample").glob("*.csv")):
-        text, _, _ = decode(read_bytes(path), path.name)
-        assert check(text, sniff(text)), path.name
-    assert pd.api.types.is_string_dtype(exact("a\n1\n", ",").frame["a"])
-
-
-@pytest.mark.parametrize("size", [0, 5, 39, 40, 41, 3000])
+@pytest.mark.parametrize("size", [0, 5, 39, 40, 41, 100])
 @pytest.mark.parametrize("end", ["\n", "\r\n", "\r", "\u2028"])
 def test_first_lines_are_those_of_splitlines(size, end):
-    # lines of growing length, so that the 8,192-character prefix cuts one of them
-    text = end.join("x" * (i * 7) + str(i) for i in range(size))
+    # lines of growing length: the first 40 hold 20 × (0 + … + 39) = 15,600 characters,
+    # so the 8,192-character prefix cuts one of them and the prefix must grow
+    text = end.join("x" * (i * 20) + str(i) for i in range(size))
     assert _first_lines(text, 40) == text.splitlines()[:40]

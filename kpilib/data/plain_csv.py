@@ -33,7 +33,7 @@ def _quoted_fields(delimiter: str) -> re.Pattern[str]:
     """A whole quoted field: after a line break or *delimiter*, quotes doubled inside,
     no line break inside, and a delimiter or the line's end right after."""
     sep = re.escape(delimiter)
-    return re.compile(rf'[{sep}\n]"(?:[^"\r\n]|"")*"(?=[{sep}\r\n]|\Z)')
+    return re.compile(rf'[{sep}\n]"[^"\r\n]*(?:""[^"\r\n]*)*"(?=[{sep}\r\n]|\Z)')
 
 
 def _leading_space(text: str, delimiter: str) -> bool:
