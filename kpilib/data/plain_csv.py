@@ -118,7 +118,7 @@ def plain_cells(text: str, delimiter: str) -> tuple[list[str], list[pa.Array], n
                 quoted_strings_can_be_null=False,
             ),
         )
-    except pa.ArrowInvalid:  # a row wider or narrower than the header
+    except pa.ArrowException:  # a row wider or narrower than the header
         return None
     if table.num_rows != len(lines):
         return None
