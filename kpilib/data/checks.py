@@ -175,10 +175,10 @@ def _decimal_mark(
 
 def cut_short(check: Checker, raw: RawTable, required: tuple[str, ...]) -> None:
     """Rows with fewer cells than the header: an error where a required value is lost."""
-    if raw.widths is None or not len(raw.widths):
-        return
-    widths = pd.Series(raw.widths, index=raw.frame.index)
     columns = list(raw.frame.columns)
+    if raw.widths is None or not len(raw.widths) or raw.widths.min() >= len(columns):
+        return  # no row is short
+    widths = pd.Series(raw.widths, index=raw.frame.index)
     lost = pd.Series(False, index=raw.frame.index)
     for col in required:
         if col in columns:
