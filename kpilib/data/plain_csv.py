@@ -26,7 +26,7 @@ __all__ = ["plain_cells", "filled_rows"]
 
 _FILLED = f"[^{WHITESPACE}]"  # literal characters, none special in a class for RE2
 _QUOTE = '"'
-_FIRST_LINE = re.compile(r"[^\r\n][^\r\n]*")
+_FIRST_LINE = re.compile(r"[^\r\n]+")  # the first line that is not blank
 
 
 def _quoted_fields(delimiter: str) -> re.Pattern[str]:
@@ -110,7 +110,11 @@ def plain_cells(text: str, delimiter: str) -> tuple[list[str], list[pa.Array], n
             pa.py_buffer(data),
             read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),
             parse_options=pa_csv.ParseOptions(
-                delimiter=delimiter, double_quote=True, escape_char=False
+                delimiter=delimiter,
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=True,
             ),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -118,14 +122,14 @@ def plain_cells(text: str, delimiter: str) -> tuple[list[str], list[pa.Array], n
                 quoted_strings_can_be_null=False,
             ),
         )
-    except pa.ArrowException:  # a row wider or narrower than the header
+    except pa.ArrowException:  # a row wider or narrower than the header, above all
         return None
     if table.num_rows != len(lines):
         return None
     cells = [c.combine_chunks() for c in table.columns]
     if spaces:
         cells = [pc.utf8_ltrim(c, characters=" ") for c in cells]
-    header = [str(c[0]) for c in cells]
+    header = [c[0].as_py() for c in cells]
     body = [c.slice(1) for c in cells]
     return header, body, lines
 
