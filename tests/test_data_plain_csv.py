@@ -220,7 +220,7 @@ def test_encodings(tmp_path, monkeypatch, codec, bom):
 
 # --- generated texts: quotes, line ends, blank lines, spaces, ragged rows, any delimiter
 
-CELL_CHARS = "ab1 .,;|\t\"'éÃ€\u00a0\u3000\x0b\x1c\r\n"
+CELL_CHARS = "ab1 .,;|\t\"'éÃ€\u00a0\u3000\u2028\x85\x0b\x1c\r\n"
 
 
 @st.composite
