@@ -183,7 +183,6 @@ def build_report(
         A notebook failed (the message names it, the cell and the error), or
         the output folder could not be written.
     """
-    _skip_iri_grammar()
     data = Path(data).resolve()
     if engine not in ENGINES:
         raise ParameterError(
@@ -220,6 +219,7 @@ def _build(
     engine: str,
 ) -> Path:
     """:func:`build_report` once its kernels are starting."""
+    _skip_iri_grammar()  # before nbformat is imported: the kernels' threads import it later
     dataset = _dataset(data, engine)
     if period == "latest":
         period = _latest_period(data, dataset.as_of)
@@ -255,7 +255,7 @@ def _build(
     chromium = find_chromium()
     no_pdf = pdf_unavailable(chromium)
     printer = Printer(chromium) if no_pdf is None else None  # Chromium starts meanwhile too
-    pages = Pages(staging, settings, period, lang, bar)
+    pages = Pages(staging, settings, period, lang, bar, printer)
     # the report model: every figure of the pack, computed once while the kernels start
     values["model"] = str(staging / MODEL_FILE)
 
