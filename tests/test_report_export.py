@@ -53,7 +53,7 @@ class _Page:
     def set_default_timeout(self, wait: float) -> None:
         self.default = wait
 
-    def goto(self, uri: str, *, wait_until: str, timeout: float) -> None:
+    def set_content(self, html: str, *, wait_until: str, timeout: float) -> None:
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         self.waits.append(timeout)
@@ -63,7 +63,7 @@ class _Page:
 
 def test_a_page_load_that_times_out_is_tried_again_with_a_longer_wait():
     page = _Page(slow=1)
-    pdf._load(page, "file:///tmp/pack.html")
+    pdf._load(page, "<html></html>")
     # first wait 60 s, then 300 s, which also bounds the printing
     assert page.waits == [60_000.0, 300_000.0] and page.default == 300_000.0
 
@@ -71,8 +71,21 @@ def test_a_page_load_that_times_out_is_tried_again_with_a_longer_wait():
 def test_when_every_wait_times_out_the_error_says_how_long_it_waited():
     page = _Page(slow=2)
     with pytest.raises(pdf.PrintTimeout) as info:
-        pdf._load(page, "file:///tmp/pack.html")
+        pdf._load(page, "<html></html>")
     assert str(info.value) == (
         "the report page did not finish loading in Chromium (waited 60 s then 300 s); the "
         "machine may be too busy: run the report again when it is quieter"
+    )
+
+
+def test_the_pack_shell_keeps_the_head_and_marks_each_page_in_order():
+    from kpilib.report.export import main_of, pack_shell
+
+    page = "<html><head><title>Objectives</title><style>p{}</style></head><body><main><p>x</p></main><footer/></body></html>"
+    assert main_of(page) == "<p>x</p>"
+    assert pack_shell(page, ["summary", "funnel"]) == (
+        "<html><head><title>Objectives</title><style>p{}</style></head><body><main>"
+        '<template class="kpi-page" id="kpi-page-summary"></template>'
+        '<template class="kpi-page" id="kpi-page-funnel"></template>'
+        "</main><footer/></body></html>"
     )

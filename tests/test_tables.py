@@ -389,13 +389,13 @@ def test_workbook_shows_control_characters_as_replacement(tmp_path):
 
 
 def test_a_failed_workbook_leaves_nothing_behind(tmp_path, monkeypatch):
-    from kpilib.kpis import tables
+    from kpilib.kpis import workbook
 
     def half_written(sheets, path, **kwargs):
         path.write_bytes(b"PK")
         raise RuntimeError("stopped")
 
-    monkeypatch.setattr(tables, "write_workbook", half_written)
+    monkeypatch.setattr(workbook, "write_workbook", half_written)
     with pytest.raises(RuntimeError, match="^stopped$"):
         write_tables(dataset(), period="2026-10", out=tmp_path, fmt="xlsx")
     assert list(tmp_path.iterdir()) == []

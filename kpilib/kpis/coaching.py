@@ -165,14 +165,16 @@ def _intervals(rows: pd.DataFrame, level: float) -> pd.DataFrame:
     """ci_low, ci_high (the *level* interval of each rep's beta posterior, ``_a`` and
     ``_b``; NaN where not fitted) and flag: below or above when the interval lies wholly
     under or over the team's rate. One call for every team and step."""
-    from scipy.stats import beta as beta_dist  # about a second to import: on first use
+    # the beta quantile: scipy.stats' beta.ppf is this function, without importing
+    # scipy.stats (0.3 s)
+    from scipy.special import betaincinv
 
     tail = (1 - level) / 2
     post_a, post_b = rows["_a"].to_numpy(), rows["_b"].to_numpy()
     fitted = ~np.isnan(post_a)
     low, high = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
-    low[fitted] = beta_dist.ppf(tail, post_a[fitted], post_b[fitted])
-    high[fitted] = beta_dist.ppf(1 - tail, post_a[fitted], post_b[fitted])
+    low[fitted] = betaincinv(post_a[fitted], post_b[fitted], tail)
+    high[fitted] = betaincinv(post_a[fitted], post_b[fitted], 1 - tail)
     team = rows["team_conversion"].to_numpy()
     below, above = fitted & (high < team), fitted & (low > team)
     flag = np.where(below, "below", np.where(above, "above", "unclear"))

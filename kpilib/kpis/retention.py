@@ -244,10 +244,10 @@ def _model_survival(params: dict[str, float], t: np.ndarray) -> np.ndarray:
     averaged here over p ~ Beta(a, b) by the midpoint rule on its quantiles
     (_QUANTILES points: the integrand lies in [0, 1] and is smooth in p).
     """
-    from scipy.stats import beta
+    from scipy.special import betaincinv  # the beta quantile (scipy.stats' beta.ppf)
 
     r, alpha, a, b = params["r"], params["alpha"], params["a"], params["b"]
-    p = beta.ppf((np.arange(_QUANTILES) + 0.5) / _QUANTILES, a, b)
+    p = betaincinv(a, b, (np.arange(_QUANTILES) + 0.5) / _QUANTILES)
     return np.exp(-r * np.log1p(np.outer(t, p) / alpha)).mean(axis=1)
 
 

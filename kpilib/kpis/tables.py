@@ -25,7 +25,6 @@ from kpilib.kpis.funnel import FUNNEL_COLUMNS
 from kpilib.kpis.objectives import ATTAINMENT_COLUMNS
 from kpilib.kpis.retention import RETENTION_COLUMNS
 from kpilib.kpis.value import COHORT_VALUE_COLUMNS, PAYBACK_COLUMNS
-from kpilib.kpis.workbook import write_workbook
 
 __all__ = [
     "check_dataset",
@@ -311,6 +310,8 @@ def write_tables(
     try:
         if fmt == "xlsx":
             safe = {name: neutralise(frame) for name, frame in computed.items()}
+            from kpilib.kpis.workbook import write_workbook  # openpyxl: only for xlsx
+
             write_workbook(safe, written[0][0], currency=settings.currency, locale=settings.locale)
         else:
             for (part, _), frame in zip(written, computed.values(), strict=True):

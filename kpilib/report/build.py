@@ -75,7 +75,8 @@ def check_parameters(notebook: str | Path, parameters: Mapping[str, Any]) -> Non
 
 
 def _validate(period: str, lang: str | None, as_of: str | None, data: Path) -> None:
-    if not isinstance(period, str) or not _MONTH.match(period):
+    """The checks of the parameters that need no data ("latest" is read from the data)."""
+    if period != "latest" and (not isinstance(period, str) or not _MONTH.match(period)):
         raise ParameterError(
             f"period {period!r} is not a month. The report is monthly: write the period as "
             "YYYY-MM, e.g. 2026-10."
@@ -95,10 +96,6 @@ def _dataset(data: Path, engine: str) -> Any:
     files are scanned by polars: no Spark session starts in this process)."""
     from kpilib.engine.scan import open_dataset
 
-    if not data.is_dir():
-        raise ParameterError(
-            f"{data}: no such folder. Give --data the dataset folder (leads.csv, kpi.toml, …)."
-        )
     return open_dataset(data, engine="polars" if engine == "spark" else engine)
 
 
@@ -186,16 +183,46 @@ def build_report(
         A notebook failed (the message names it, the cell and the error), or
         the output folder could not be written.
     """
-    _skip_iri_grammar()
     data = Path(data).resolve()
     if engine not in ENGINES:
         raise ParameterError(
             f"engine {engine!r} is not supported. Accepted engines: {', '.join(ENGINES)}."
         )
+    # the checks that need no data first: the kernels start once they passed
+    _validate(period, lang, as_of, data)
+    nb_dir = Path(notebooks) if notebooks is not None else NOTEBOOK_DIR
+    sources = {name: nb_dir / f"{name}.ipynb" for name in NOTEBOOKS}
+    for path in sources.values():
+        if not path.is_file():
+            raise ReportError(
+                f"{path}: notebook not found. The report needs "
+                f"{', '.join(n + '.ipynb' for n in NOTEBOOKS)}."
+            )
+    from kpilib.report.run import Kernels
+
+    with Kernels(sources, nb_dir, workers=workers) as kernels:
+        return _build(
+            kernels, sources, period, data, lang, as_of, out, progress, parameters, engine
+        )
+
+
+def _build(
+    kernels: Any,
+    sources: dict[str, Path],
+    period: str,
+    data: Path,
+    lang: str | None,
+    as_of: str | None,
+    out: str | Path,
+    progress: bool | None,
+    parameters: Mapping[str, Any] | None,
+    engine: str,
+) -> Path:
+    """:func:`build_report` once its kernels are starting."""
+    _skip_iri_grammar()  # before nbformat is imported: the kernels' threads import it later
     dataset = _dataset(data, engine)
     if period == "latest":
         period = _latest_period(data, dataset.as_of)
-    _validate(period, lang, as_of, data)
     check_coverage(
         period,
         as_of=as_of,
@@ -205,18 +232,10 @@ def build_report(
     )
     settings = dataset.settings
     lang = lang or settings.language
-    nb_dir = Path(notebooks) if notebooks is not None else NOTEBOOK_DIR
     values = {"period": period, "data": str(data), "as_of": as_of or "", "lang": lang}
     if engine != "pandas":
         values["engine"] = engine  # notebooks that predate the parameter still run on pandas
     values.update(parameters or {})
-    sources = {name: nb_dir / f"{name}.ipynb" for name in NOTEBOOKS}
-    for path in sources.values():
-        if not path.is_file():
-            raise ReportError(
-                f"{path}: notebook not found. The report needs "
-                f"{', '.join(n + '.ipynb' for n in NOTEBOOKS)}."
-            )
 
     out = make_folder(Path(out).resolve())  # resolved: papermill changes the working directory
     final = out / period
@@ -236,7 +255,7 @@ def build_report(
     chromium = find_chromium()
     no_pdf = pdf_unavailable(chromium)
     printer = Printer(chromium) if no_pdf is None else None  # Chromium starts meanwhile too
-    pages = Pages(staging, settings, period, lang, bar)
+    pages = Pages(staging, settings, period, lang, bar, printer)
     # the report model: every figure of the pack, computed once while the kernels start
     values["model"] = str(staging / MODEL_FILE)
 
@@ -245,9 +264,9 @@ def build_report(
         _model(dataset, data, engine, period, as_of, staging)
 
     try:
-        # kernels start while the parameters are checked against each notebook;
-        # each page is exported as soon as its notebook has run
-        _execute(sources, staging, values, nb_dir, bar, workers, check, pages.export)
+        # the notebooks run once the parameters are checked against each notebook and the
+        # model is saved; each page is exported as soon as its notebook has run
+        _execute(kernels, sources, staging, values, bar, check, pages.export)
         finish(pages, printer, no_pdf)
         swap(staging, final)
     except BaseException:
@@ -315,30 +334,40 @@ def _checker(sources: dict[str, Path], values: dict[str, Any]) -> Callable[[], N
 
 
 def _execute(
+    kernels: Any,
     sources: dict[str, Path],
     staging: Path,
     values: dict[str, Any],
-    cwd: Path,
     bar: Any,
-    workers: int | None,
     check: Callable[[], None],
     on_done: Callable[[str], None],
 ) -> None:
-    """Run the notebooks (see :func:`kpilib.report.run.run_notebooks`), failures as ReportError."""
-    from kpilib.report.run import NotebookFailed, run_notebooks
+    """Run the notebooks on *kernels* (see :class:`kpilib.report.run.Kernels`), failures as
+    ReportError. *on_done* (a page's export) runs in a thread of its own, so that a
+    kernel goes on to its next notebook meanwhile; its first failure is raised once the
+    notebooks have run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kpilib.report.run import NotebookFailed
 
     lock = threading.Lock()
+    exporter = ThreadPoolExecutor(1, thread_name_prefix="export")
+    exports = []
 
     def done(name: str) -> None:
         with lock:
             bar.set_postfix_str(f"{name}.ipynb run")
             bar.update(1)
-        on_done(name)
+            exports.append(exporter.submit(on_done, name))
 
     try:
-        run_notebooks(sources, staging, values, cwd, workers=workers, check=check, on_done=done)
+        kernels.run(staging, values, check=check, on_done=done)
     except NotebookFailed as exc:
         if exc.name not in sources:  # a kernel did not start
             error = f"{type(exc.error).__name__}: {exc.error}"
             raise ReportError(f"the notebooks could not be run: {error}") from exc
         raise _failure(exc.name, staging / f"{exc.name}.ipynb", exc.error) from exc
+    finally:
+        exporter.shutdown(wait=True, cancel_futures=True)
+    for export in exports:
+        export.result()

@@ -15,7 +15,8 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 __all__ = [
     "export_html",
-    "assemble",
+    "main_of",
+    "pack_shell",
     "select",
     "external_urls",
     "index_page",
@@ -176,23 +177,21 @@ def select(nb: nbformat.NotebookNode, tag: str, *, keep: bool) -> nbformat.Noteb
     return out
 
 
-def assemble(pages: list[str], *, title: str) -> str:
-    """One HTML document holding the ``<main>`` of each page, in order (the PDF pack).
+def main_of(page: str) -> str:
+    """The content of the ``<main>`` of *page*, a page from :func:`export_html`."""
+    return page.partition("<main>")[2].rpartition("</main>")[0]
 
-    The pages come from :func:`export_html`, so they share one head (CSS); the
-    first page's is kept, with *title*.
-    """
-    head, _, _ = pages[0].partition("<main>")
-    tail = pages[0].rpartition("</main>")[2]
-    bodies = [p.partition("<main>")[2].rpartition("</main>")[0] for p in pages]
-    head = re.sub(
-        r"<title>.*?</title>",
-        f"<title>{html.escape(title)}</title>",
-        head,
-        count=1,
-        flags=re.DOTALL,
-    )
-    return head + "<main>" + "".join(bodies) + "</main>" + tail
+
+def pack_shell(page: str, names: list[str]) -> str:
+    """The PDF pack's document before its pages: the head of *page* (the pages come
+    from :func:`export_html`, so they share one head, CSS included) and, in its
+    ``<main>``, an empty marker per page of *names*, in order, before which the page's
+    content is put (:class:`kpilib.report.pdf.Printer`); the markers are removed
+    before printing."""
+    head, _, _ = page.partition("<main>")
+    tail = page.rpartition("</main>")[2]
+    marks = "".join(f'<template class="kpi-page" id="kpi-page-{n}"></template>' for n in names)
+    return head + "<main>" + marks + "</main>" + tail
 
 
 def index_page(

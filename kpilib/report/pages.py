@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 import threading
 import uuid
 import warnings
@@ -29,9 +28,18 @@ _TITLES = {
 
 
 class Pages:
-    """The HTML pages of one build, exported as their notebooks finish."""
+    """The HTML pages of one build, exported as their notebooks finish, each handed to
+    *printer* (if any) to take its place in the PDF pack at once."""
 
-    def __init__(self, staging: Path, settings: Any, period: str, lang: str, bar: Any) -> None:
+    def __init__(
+        self,
+        staging: Path,
+        settings: Any,
+        period: str,
+        lang: str,
+        bar: Any,
+        printer: Printer | None = None,
+    ) -> None:
         self.staging, self.settings, self.period, self.lang, self.bar = (
             staging,
             settings,
@@ -39,6 +47,7 @@ class Pages:
             lang,
             bar,
         )
+        self.printer = printer
         self.month = formatter(settings, lang).month(period)
         self.html: dict[str, str] = {}
         self.lock = threading.Lock()
@@ -52,7 +61,7 @@ class Pages:
         """Export the executed notebook *name* (the summary also gives the appendix)."""
         import nbformat
 
-        from kpilib.report.export import export_html, select
+        from kpilib.report.export import export_html, main_of, pack_shell, select
 
         nb = nbformat.read(self.staging / f"{name}.ipynb", as_version=4)
         parts = {name: nb}
@@ -66,14 +75,19 @@ class Pages:
             text = export_html(part, title=title, lang=self.lang)
             (self.staging / f"{page}.html").write_text(text, "utf-8")
             with self.lock:
+                if self.printer is not None:
+                    if not self.html:
+                        self.printer.start(pack_shell(text, list(PAGES)))
+                    self.printer.add(page, main_of(text))
                 self.html[page] = text
                 self.bar.set_postfix_str(f"{page}.html")
                 self.bar.update(1)
 
 
 def finish(pages: Pages, printer: Printer | None, no_pdf: str | None) -> None:
-    """Print the PDF pack (summary first) and write index.html."""
-    from kpilib.report.export import assemble, index_page
+    """Print the PDF pack (summary first), its pages handed to *printer* as they were
+    exported, and write index.html."""
+    from kpilib.report.export import index_page
     from kpilib.story.phrases import phrase
 
     settings, lang, month, staging = pages.settings, pages.lang, pages.month, pages.staging
@@ -82,20 +96,20 @@ def finish(pages: Pages, printer: Printer | None, no_pdf: str | None) -> None:
         pdf_name, note = None, no_pdf
         warnings.warn(no_pdf or "", ReportWarning, stacklevel=3)
     else:
-        pack = assemble([pages.html[n] for n in PAGES], title=f"{settings.company} — {month}")
-        with tempfile.TemporaryDirectory() as tmp:
-            pack_path = Path(tmp) / "pack.html"
-            pack_path.write_text(pack, "utf-8")
-            try:
-                printer.print(pack_path, staging / pdf_name, footer=f"{settings.company} · {month}")
-            except PrintTimeout as exc:
-                raise ReportError(f"the PDF could not be printed: {exc}.") from exc
-            except Exception as exc:  # noqa: BLE001 - any browser failure is reported whole
-                raise ReportError(
-                    f"the PDF could not be printed with {printer.chromium}: "
-                    f"{type(exc).__name__}: {exc}. Check that this Chromium starts "
-                    "(chromium --headless --version) or set KPILIB_CHROMIUM to another one."
-                ) from exc
+        try:
+            printer.print(
+                staging / pdf_name,
+                footer=f"{settings.company} · {month}",
+                title=f"{settings.company} — {month}",
+            )
+        except PrintTimeout as exc:
+            raise ReportError(f"the PDF could not be printed: {exc}.") from exc
+        except Exception as exc:  # noqa: BLE001 - any browser failure is reported whole
+            raise ReportError(
+                f"the PDF could not be printed with {printer.chromium}: "
+                f"{type(exc).__name__}: {exc}. Check that this Chromium starts "
+                "(chromium --headless --version) or set KPILIB_CHROMIUM to another one."
+            ) from exc
     pages.bar.set_postfix_str("PDF" if pdf_name else "no PDF")
     pages.bar.update(1)
     links = [

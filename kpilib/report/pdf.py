@@ -117,13 +117,13 @@ class PrintTimeout(RuntimeError):
     """The page to print did not load within every wait of :data:`LOAD_TIMEOUTS`."""
 
 
-def _load(page: Any, uri: str, timeouts: tuple[float, ...] | None = None) -> None:
-    """Open *uri* in *page*, waiting up to each of *timeouts* (ms) in turn.
+def _load(page: Any, document: str, timeouts: tuple[float, ...] | None = None) -> None:
+    """Open the HTML *document* in *page*, waiting up to each of *timeouts* (ms) in turn.
 
-    A busy machine can take long to lay out a large page: a navigation that
-    times out is tried again with the next, longer wait, which also applies
-    to printing. The last timeout raises :class:`PrintTimeout` saying how long
-    it waited.
+    A busy machine can take long to lay out a large page: a load that times
+    out is tried again with the next, longer wait, which also applies to
+    printing. The last timeout raises :class:`PrintTimeout` saying how long it
+    waited.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -131,7 +131,7 @@ def _load(page: Any, uri: str, timeouts: tuple[float, ...] | None = None) -> Non
     for i, wait in enumerate(waits):
         page.set_default_timeout(wait)
         try:
-            page.goto(uri, wait_until="load", timeout=wait)
+            page.set_content(document, wait_until="load", timeout=wait)
             return
         except PlaywrightTimeout as exc:
             if i == len(waits) - 1:
@@ -142,16 +142,32 @@ def _load(page: Any, uri: str, timeouts: tuple[float, ...] | None = None) -> Non
                 ) from exc
 
 
+# a page's <main> content put before its marker (see kpilib.report.export.pack_shell)
+_INSERT = """([name, body]) => {
+  document.getElementById('kpi-page-' + name).insertAdjacentHTML('beforebegin', body);
+}"""
+# the markers removed, the title set, and every image decoded: the pack as assembled
+_COMPLETE = """(title) => {
+  document.querySelectorAll('template.kpi-page').forEach((m) => m.remove());
+  document.title = title;
+  return Promise.all(Array.from(document.images).map((i) => i.complete ? 0 :
+    new Promise((done) => { i.onload = i.onerror = done; })));
+}"""
+
+
 class Printer:
     """A headless Chromium started ahead of time, in its own thread, printing one PDF.
 
     Starting the browser while the notebooks run takes its start-up off the
-    build's critical path. Playwright's sync API stays in the one thread.
+    build's critical path; so does laying out the pack: each page is put in
+    its place in the browser's document (:meth:`add`) as soon as it is
+    exported, and :meth:`print` only completes and prints it. Playwright's
+    sync API stays in the one thread.
     """
 
     def __init__(self, chromium: str) -> None:
         self.chromium = chromium
-        self._jobs: queue.Queue[tuple[Path, Path, str] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[Any, ...] | None] = queue.Queue()
         self._pool = ThreadPoolExecutor(1)
         self._future: Future[Path | None] = self._pool.submit(self._run)
 
@@ -161,28 +177,41 @@ class Printer:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=self.chromium, args=CHROMIUM_ARGS)
             try:
-                job = self._jobs.get()
-                if job is None:
-                    return None
-                page_html, pdf, footer = job
                 page = browser.new_page()
-                _load(page, page_html.resolve().as_uri())
                 page.emulate_media(media="print")
-                page.pdf(
-                    path=str(pdf),
-                    prefer_css_page_size=True,
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template="<span></span>",
-                    footer_template=_footer(footer),
-                )
-                return pdf
+                while (job := self._jobs.get()) is not None:
+                    if job[0] == "shell":
+                        _load(page, job[1])
+                    elif job[0] == "page":
+                        page.evaluate(_INSERT, [job[1], job[2]])
+                    else:
+                        _, pdf, footer, title = job
+                        page.evaluate(_COMPLETE, title)
+                        page.pdf(
+                            path=str(pdf),
+                            prefer_css_page_size=True,
+                            print_background=True,
+                            display_header_footer=True,
+                            header_template="<span></span>",
+                            footer_template=_footer(footer),
+                        )
+                        return pdf
+                return None
             finally:
                 browser.close()
 
-    def print(self, page_html: Path, pdf: Path, *, footer: str) -> Path:
-        """Print *page_html* to *pdf* (A4 from its CSS) with *footer* and page numbers."""
-        self._jobs.put((Path(page_html), Path(pdf), footer))
+    def start(self, shell: str) -> None:
+        """Open the pack's document *shell*: its head and a marker per page, in order."""
+        self._jobs.put(("shell", shell))
+
+    def add(self, name: str, body: str) -> None:
+        """Put the page *name*'s content *body* (its ``<main>``'s) in its place."""
+        self._jobs.put(("page", name, body))
+
+    def print(self, pdf: Path, *, footer: str, title: str) -> Path:
+        """Print the pack, every page added, to *pdf* (A4 from its CSS) with *title*,
+        *footer* and page numbers."""
+        self._jobs.put(("print", Path(pdf), footer, title))
         result = self._future.result()
         assert result is not None
         return result
