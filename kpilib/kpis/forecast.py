@@ -303,19 +303,12 @@ def forecast(
         now,
         _actuals(lf, sales, span, cutoff),
         days_left=state.left,
+        run_rate=state.total / state.elapsed if state.elapsed else math.nan,
         metrics=_measurable(lf),
         prior_weight=prior_weight,
-        z=_z(level),
+        level=level,
     )
     table.insert(0, "period", span.label)
     data = {c: table[c].tolist() for c in FORECAST_COLUMNS}
     data["team"] = [None if t == _N else t for t in data["team"]]
     return F.to_native(F.small_frame(lf, data, _DTYPES), kind)
-
-
-def _z(level: float) -> float:
-    """The standard normal quantile of a two-sided *level* interval."""
-    from statistics import NormalDist
-
-    z = NormalDist().inv_cdf(0.5 + level / 2)
-    return z if math.isfinite(z) else 0.0
