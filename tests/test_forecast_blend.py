@@ -110,19 +110,23 @@ def test_past_forecasts_learn_from_the_periods_before_each():
     }
 
 
-def test_combine_blends_with_the_run_rate():
-    now = pd.DataFrame({"team": ["N"], "_stage": ["lead"], "_band": [0], "n": [3]})
-    actuals = pd.DataFrame({"metric": ["sales"], "team": ["N"], "value": [4.0]})
-    got = combine(
+def _combine(run_rate: float) -> pd.DataFrame:
+    """:func:`combine` on :func:`_learnt`: 3 leads of N open (stage lead, band 0), 4 sales
+    so far, 10 business days left."""
+    return combine(
         _learnt(),
-        now,
-        actuals,
+        pd.DataFrame({"team": ["N"], "_stage": ["lead"], "_band": [0], "n": [3]}),
+        pd.DataFrame({"metric": ["sales"], "team": ["N"], "value": [4.0]}),
         days_left=10,
-        run_rate=2.0,
+        run_rate=run_rate,
         metrics=["sales"],
         prior_weight=2.0,
         level=0.8,
     )
+
+
+def test_combine_blends_with_the_run_rate():
+    got = _combine(run_rate=2.0)
     # the rates: periods 1 and 2, 3 of 6 sold: every shrunk rate 1/2; 3 open: 1.5 expected,
     # chance variance 3 x 1/2 x 1/2 = 0.75; arrivals: 0 of 2 sold, none
     # the weight (past forecasts above): the pipeline's squared errors 0 + 1 = 1, the run
@@ -144,18 +148,7 @@ def test_combine_blends_with_the_run_rate():
 
 
 def test_combine_without_a_run_rate_keeps_the_pipeline_forecast():
-    now = pd.DataFrame({"team": ["N"], "_stage": ["lead"], "_band": [0], "n": [3]})
-    actuals = pd.DataFrame({"metric": ["sales"], "team": ["N"], "value": [4.0]})
-    got = combine(
-        _learnt(),
-        now,
-        actuals,
-        days_left=10,
-        run_rate=math.nan,
-        metrics=["sales"],
-        prior_weight=2.0,
-        level=0.8,
-    )
+    got = _combine(run_rate=math.nan)
     # 4 + 3 x 1/2 = 5.5, the chance alone at the normal's quantile
     half = Z80 * math.sqrt(0.75)
     assert got["expected"].tolist() == [5.5, 5.5]

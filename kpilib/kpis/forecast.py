@@ -218,11 +218,19 @@ def forecast(
     - new customers = sales × the history's new customers per sale; revenue =
       sales × its average amount per sale (missing amounts as 0).
 
-    ``low`` and ``high`` bound a *level* interval of the close: a normal
-    approximation of the Poisson-binomial pipeline and the Poisson arrivals
-    (revenue: compounded with the spread of amounts), its variance widened by
-    the dispersion the history's periods showed around the learnt rates
-    (never narrowed). ``low`` is never below ``actual_to_date``.
+    That pipeline forecast is blended with the run rate (``actual_to_date`` ×
+    business days of the period ÷ those elapsed), per team, with the weight
+    :func:`kpilib.kpis.forecast_blend.blend` learns from how the two erred on
+    the *history* previous periods, each forecast as on the same day from the
+    *history* periods before it; the company rows add up the teams'. Without
+    two such periods, or before the first business day, the pipeline forecast
+    alone.
+
+    ``low`` and ``high`` bound a *level* interval of the close: ± Student's t
+    (over the past periods measured) × the larger of the leads' chance (the
+    Poisson-binomial pipeline and the Poisson arrivals; revenue compounded
+    with the spread of amounts) and the blend's relative error on those
+    periods × expected. ``low`` is never below ``actual_to_date``.
 
     Parameters
     ----------

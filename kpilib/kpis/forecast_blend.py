@@ -70,6 +70,7 @@ def blend(past: pd.DataFrame | None, prior: float) -> Blend:
     w = past["team"].map(weights)
     past = past.assign(blend=w * past["forecast"] + (1 - w) * past["run_rate"])
     spread = {team: _spread(part) for team, part in past.groupby("team")}
+    # the leads without a team have no row of their own: the key is the company's
     spread[NONE_KEY] = _spread(past.groupby("_k")[["blend", "close"]].sum())
     return Blend(weights=weights, default=0.5, spread=spread)
 
