@@ -69,17 +69,23 @@ def blend(past: pd.DataFrame | None, prior: float) -> Blend:
     weights = ((per["n"] * raw + prior * 0.5) / (per["n"] + prior)).to_dict()
     w = past["team"].map(weights)
     past = past.assign(blend=w * past["forecast"] + (1 - w) * past["run_rate"])
-    spread = {team: _spread(part) for team, part in past.groupby("team")}
+    spread = _spreads(past, "team")
     # the leads without a team have no row of their own: the key is the company's
-    spread[NONE_KEY] = _spread(past.groupby("_k")[["blend", "close"]].sum())
+    company = past.groupby("_k", as_index=False)[["blend", "close"]].sum()
+    spread[NONE_KEY] = _spreads(company.assign(team=NONE_KEY), "team")[NONE_KEY]
     return Blend(weights=weights, default=0.5, spread=spread)
 
 
-def _spread(part: pd.DataFrame) -> tuple[float, int]:
-    """(Σ (blend − close)² / Σ close², periods); s² NaN when every close was 0."""
-    closes = float((part["close"] ** 2).sum())
-    err = float(((part["blend"] - part["close"]) ** 2).sum())
-    return (err / closes if closes else math.nan), len(part)
+def _spreads(rows: pd.DataFrame, key: str) -> dict:
+    """Per *key*, (Σ (blend − close)² / Σ close², periods) over *rows* (one a period):
+    s² NaN when every close was 0."""
+    sums = (
+        rows.assign(err=(rows["blend"] - rows["close"]) ** 2, closes=rows["close"] ** 2)
+        .groupby(key)
+        .agg(err=("err", "sum"), closes=("closes", "sum"), n=("_k", "nunique"))
+    )
+    s2 = sums["err"] / sums["closes"].where(sums["closes"] > 0)
+    return {k: (float(v), int(n)) for k, v, n in zip(sums.index, s2, sums["n"], strict=True)}
 
 
 def quantile(level: float, periods: int) -> float:
@@ -96,6 +102,6 @@ def quantile(level: float, periods: int) -> float:
 
         z = NormalDist().inv_cdf(0.5 + level / 2)
         return z if math.isfinite(z) else 0.0
-    from scipy.stats import t  # about a second to import: on first use
+    from scipy.special import stdtrit  # the inverse of Student's t distribution
 
-    return float(t.ppf(0.5 + level / 2, periods - 1))
+    return float(stdtrit(periods - 1, 0.5 + level / 2))

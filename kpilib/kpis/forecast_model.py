@@ -60,34 +60,30 @@ def shrink(won: object, n: object, prior: object, weight: float) -> object:
     return (won + weight * prior) / (n + weight)  # type: ignore[operator]
 
 
-def _rates(hist: pd.DataFrame, m: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """team, _stage, _band, p: the chance to be sold by the period's end, per cell,
-    shrunk to the company's cell, the company's to its stage, the stage's to all."""
-    p0 = hist["won"].sum() / hist["n"].sum() if hist["n"].sum() else math.nan
-    stage = hist.groupby("_stage", as_index=False)[["n", "won"]].sum()
-    stage["ps"] = shrink(stage["won"], stage["n"], p0, m)
-    cell = hist.groupby(["_stage", "_band"], as_index=False)[["n", "won"]].sum()
-    cell = cell.merge(stage[["_stage", "ps"]], on="_stage")
-    cell["pc"] = shrink(cell["won"], cell["n"], cell["ps"], m)
-    team = hist.groupby(["team", "_stage", "_band"], as_index=False)[["n", "won"]].sum()
-    team = team.merge(cell[["_stage", "_band", "pc"]], on=["_stage", "_band"])
-    team["p"] = shrink(team["won"], team["n"], team["pc"], m)
-    return team.assign(p0=p0), stage[["_stage", "ps"]], cell[["_stage", "_band", "pc"]]
-
-
 def _chance(cells: pd.DataFrame, hist: pd.DataFrame | None, m: float) -> pd.Series:
-    """The learnt chance of each row of *cells* (team, _stage, _band), the widest rate
-    that knows it when its own cell was never seen."""
+    """The learnt chance of each row of *cells* (team, _stage, _band) to be sold by the
+    period's end: the team's cell shrunk to the company's cell, the company's to its
+    stage, the stage's to all (:func:`shrink`); the widest rate that knows it when its own
+    cell was never seen."""
     if hist is None or not hist["n"].sum():
         return pd.Series(np.nan, index=cells.index)
-    team, stage, cell = _rates(hist, m)
-    out = cells.merge(
-        team[["team", "_stage", "_band", "p"]], on=["team", "_stage", "_band"], how="left"
-    )
-    out = out.merge(cell, on=["_stage", "_band"], how="left").merge(stage, on="_stage", how="left")
-    p0 = float(team["p0"].iloc[0])
-    chance = out["p"].fillna(out["pc"]).fillna(out["ps"]).fillna(p0)
-    return pd.Series(chance.to_numpy(), index=cells.index)
+    p0 = hist["won"].sum() / hist["n"].sum()
+    stage = hist.groupby("_stage")[["n", "won"]].sum()
+    ps = shrink(stage["won"], stage["n"], p0, m)
+    cell = hist.groupby(["_stage", "_band"])[["n", "won"]].sum()
+    pc = shrink(cell["won"], cell["n"], ps.reindex(cell.index.get_level_values(0)).to_numpy(), m)
+    team = hist.groupby(["team", "_stage", "_band"])[["n", "won"]].sum()
+    wider = pc.reindex(team.index.droplevel(0)).to_numpy()
+    pt = shrink(team["won"], team["n"], wider, m)
+
+    def at(rates: pd.Series, keys: list[str]) -> np.ndarray:
+        index = pd.MultiIndex.from_frame(cells[keys]) if len(keys) > 1 else cells[keys[0]]
+        return rates.reindex(index).to_numpy(dtype="float64")
+
+    chance = at(pt, ["team", "_stage", "_band"])  # type: ignore[arg-type]
+    for rates, keys in ((pc, ["_stage", "_band"]), (ps, ["_stage"])):
+        chance = np.where(np.isnan(chance), at(rates, keys), chance)  # type: ignore[arg-type]
+    return pd.Series(np.where(np.isnan(chance), p0, chance), index=cells.index)
 
 
 def _by_team(
