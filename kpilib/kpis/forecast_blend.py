@@ -17,10 +17,12 @@ import pandas as pd
 
 from kpilib.engine.frames import NONE_KEY
 
-__all__ = ["Blend", "blend", "quantile", "MIN_PAST"]
+__all__ = ["Blend", "blend", "quantile", "MIN_PAST", "PRIOR_PERIODS"]
 
 MIN_PAST = 2
 """Past periods forecast (company) below which nothing is blended: the pipeline alone."""
+PRIOR_PERIODS = 2.0
+"""Periods of weight of the even split a team's learnt weight is shrunk towards."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Blend:
     spread: dict = field(default_factory=dict)
 
 
-def blend(past: pd.DataFrame | None, prior: float) -> Blend:
+def blend(past: pd.DataFrame | None, prior: float = PRIOR_PERIODS) -> Blend:
     """The weights and spreads learnt from *past* (_k, team, forecast, run_rate, close).
 
     A team's weight is ``R / (F + R)``, *F* and *R* the sums of the squared

@@ -195,7 +195,7 @@ def combine(
     """
     m = prior_weight
     learnt, now, actuals = _plain_teams(learnt), _plain_team(now), _plain_team(actuals)
-    mix = blend(past_forecasts(learnt, m), float(learnt.history))
+    mix = blend(past_forecasts(learnt, m))
     if run_rate != run_rate:
         mix = Blend()  # nothing elapsed: no run rate to blend with
     hist = _recent(learnt.pipeline, learnt.history)
