@@ -114,15 +114,9 @@ def _worked() -> pd.DataFrame:
     # deals since 08-01 (history 2 periods back): A 100, C 300, D 200, G 400: mean 250,
     # mean square 75,000, spread 75,000 - 250^2 = 12,500; new customers C1, C2, C3: 3 of 4
     mu, var_amount, q = 250.0, 12_500.0, 0.75
-    # the shock: each past period's sales against rates learnt from the other one alone.
-    # From one period: visit 0 (1 of 1) and lead 0 (0 of 1): stage rates (1 + 2 x 0.5) / 3
-    # = 2/3 and 1/3; cells (1 + 2 x 2/3) / 3 = 7/9 and (2/3) / 3 = 2/9; North's
-    # (1 + 2 x 7/9) / 3 = 23/27 and (4/9) / 3 = 4/27, either way round.
-    # August from September: A 23/27 + B 4/27 = 1 expected, F's 0 of 1 arrivals give C a
-    # chance of 0; got A and C = 2. September from August: D + E = 1, and C's 1 of 1 give F
-    # a chance of (1 + 2 x 1) / 3 = 1: 2 expected, got D = 1. Chance variance both times:
-    v = 2 * (23 / 27) * (4 / 27)
-    tau2 = (((2 - 1) ** 2 - v) / 1**2 + ((1 - 2) ** 2 - v) / 2**2) / 2  # mean excess / e^2
+    # the blend with the run rate: September can be forecast from August, but August from
+    # nothing (the data starts then): one past period, fewer than 2, so the pipeline
+    # forecast alone, its interval the chance of the leads at the normal's quantile
     rows = []
     company = ("company", north + none, arrive_north + arrive_none)
     for name, ps, arrivals in (company, ("North", north, arrive_north)):
@@ -141,7 +135,7 @@ def _worked() -> pd.DataFrame:
         }
         actual = {"sales": 1.0, "new_customers": 0.0, "revenue": 400.0}  # G; C1 is not new
         for metric, (add, var) in parts.items():
-            half = Z80 * math.sqrt(var + tau2 * add**2)
+            half = Z80 * math.sqrt(var)
             rows.append(
                 {
                     "metric": metric,

@@ -18,18 +18,19 @@ from kpilib.story.format import formatter
 NUMBER = r"€?\d[\d,. \u202f\xa0]*(?: €)?"
 LINE = {
     "en": re.compile(
-        rf"^(?P<metric>[\w ]+): (?P<actual>{NUMBER}) so far; the pipeline forecast puts the close "
-        rf"at (?P<expected>{NUMBER}) \(80% range (?P<low>{NUMBER}) to (?P<high>{NUMBER})\), the "
-        rf"run rate at (?P<run_rate>{NUMBER})\. Backtested on the past (?P<months>\d+) months "
+        rf"^(?P<metric>[\w ]+): (?P<actual>{NUMBER}) so far; the forecast \(the pipeline's, "
+        rf"blended with the run rate\) puts the close at (?P<expected>{NUMBER}) \(80% range "
+        rf"(?P<low>{NUMBER}) to (?P<high>{NUMBER})\), the run rate alone at (?P<run_rate>{NUMBER})\. Backtested on the past (?P<months>\d+) months "
         rf"from day (?P<day>\d+), the forecast was off by (?P<error>[\d.]+)% of the close on "
         rf"average, the run rate by (?P<error_rr>[\d.]+)%: (?P<verdict>[^.]+)\. The forecast's "
         rf"range held the close in (?P<covered>\d+) of (?P=months) months, within 5% in "
         rf"(?P<within>\d+)\.$"
     ),
     "fr": re.compile(
-        rf"^(?P<metric>[\w’ ]+) : (?P<actual>{NUMBER}) à ce jour ; la prévision par le pipeline "
-        rf"situe la clôture à (?P<expected>{NUMBER}) \(fourchette à 80 % de (?P<low>{NUMBER}) à "
-        rf"(?P<high>{NUMBER})\), le rythme actuel à (?P<run_rate>{NUMBER})\. Testée sur les "
+        rf"^(?P<metric>[\w’ ]+) : (?P<actual>{NUMBER}) à ce jour ; la prévision \(celle du "
+        rf"pipeline, mêlée au rythme actuel\) situe la clôture à (?P<expected>{NUMBER}) "
+        rf"\(fourchette à 80 % de (?P<low>{NUMBER}) à (?P<high>{NUMBER})\), le rythme actuel "
+        rf"seul à (?P<run_rate>{NUMBER})\. Testée sur les "
         rf"(?P<months>\d+) derniers mois à partir du (?P<day>\d+), la prévision s’est écartée de "
         rf"la clôture de (?P<error>[\d,]+) % en moyenne, le rythme actuel de "
         rf"(?P<error_rr>[\d,]+) % : (?P<verdict>[^.]+)\. La fourchette de la prévision a contenu "

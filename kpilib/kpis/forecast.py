@@ -218,11 +218,19 @@ def forecast(
     - new customers = sales × the history's new customers per sale; revenue =
       sales × its average amount per sale (missing amounts as 0).
 
-    ``low`` and ``high`` bound a *level* interval of the close: a normal
-    approximation of the Poisson-binomial pipeline and the Poisson arrivals
-    (revenue: compounded with the spread of amounts), its variance widened by
-    the dispersion the history's periods showed around the learnt rates
-    (never narrowed). ``low`` is never below ``actual_to_date``.
+    That pipeline forecast is blended with the run rate (``actual_to_date`` ×
+    business days of the period ÷ those elapsed), per team, with the weight
+    :func:`kpilib.kpis.forecast_blend.blend` learns from how the two erred on
+    the *history* previous periods, each forecast as on the same day from the
+    *history* periods before it; the company rows add up the teams'. Without
+    two such periods, or before the first business day, the pipeline forecast
+    alone.
+
+    ``low`` and ``high`` bound a *level* interval of the close: ± Student's t
+    (over the past periods measured) × the larger of the leads' chance (the
+    Poisson-binomial pipeline and the Poisson arrivals; revenue compounded
+    with the spread of amounts) and the blend's relative error on those
+    periods × expected. ``low`` is never below ``actual_to_date``.
 
     Parameters
     ----------
@@ -303,19 +311,12 @@ def forecast(
         now,
         _actuals(lf, sales, span, cutoff),
         days_left=state.left,
+        run_rate=state.total / state.elapsed if state.elapsed else math.nan,
         metrics=_measurable(lf),
         prior_weight=prior_weight,
-        z=_z(level),
+        level=level,
     )
     table.insert(0, "period", span.label)
     data = {c: table[c].tolist() for c in FORECAST_COLUMNS}
     data["team"] = [None if t == _N else t for t in data["team"]]
     return F.to_native(F.small_frame(lf, data, _DTYPES), kind)
-
-
-def _z(level: float) -> float:
-    """The standard normal quantile of a two-sided *level* interval."""
-    from statistics import NormalDist
-
-    z = NormalDist().inv_cdf(0.5 + level / 2)
-    return z if math.isfinite(z) else 0.0

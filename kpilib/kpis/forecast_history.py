@@ -15,7 +15,7 @@ from typing import Any
 
 import narwhals as nw
 
-from kpilib.data.periods import Period, business_days
+from kpilib.data.periods import Period, business_days, pace
 from kpilib.engine import frames as F
 from kpilib.kpis.forecast_model import AGE_BANDS, Learnt
 
@@ -104,6 +104,22 @@ def _snapshot(span: Period, k: int, offset: dt.timedelta) -> tuple[dt.datetime, 
     return min(past.start + offset, past.end - dt.timedelta(days=1)), past.end
 
 
+def _outcomes(lf: nw.LazyFrame, t: dt.datetime, past: Period) -> nw.LazyFrame:
+    """team, to_date, close: sales of *past* before *t* and by its end (by sale_at)."""
+    return (
+        lf.filter(nw.col("sale_at") >= past.start, nw.col("sale_at") < past.end)
+        .with_columns(team=team_key(), _before=F.count_if(nw.col("sale_at") < t))
+        .group_by("team")
+        .agg(nw.col("_before").sum().alias("to_date"), nw.len().alias("close"))
+    )
+
+
+def _run_rate_factor(past: Period, t: dt.datetime) -> float:
+    """Business days in *past* ÷ those elapsed by the day before *t* (NaN when none)."""
+    state = pace(past, t - dt.timedelta(days=1))
+    return state.total / state.elapsed if state.elapsed else float("nan")
+
+
 def learn(
     lf: nw.LazyFrame,
     sales: nw.LazyFrame,
@@ -116,18 +132,30 @@ def learn(
     pace_periods: int,
     max_age: int,
 ) -> Learnt:
-    """What the forecast learns from the periods before *span*, as seen at *cutoff*."""
+    """What the forecast learns from the periods before *span*, as seen at *cutoff*.
+
+    The snapshots go 2 × *history* periods back: the *history* latest teach the
+    rates; each of them is also forecast, for :mod:`kpilib.kpis.forecast_blend`,
+    from the *history* before it.
+    """
     offset = cutoff - span.start
-    pipes, arrivals = [], []
-    for k in range(1, history + 1):
+    pipes, arrivals, outcomes, factors = [], [], [], {}
+    for k in range(1, 2 * history + 1):
         if span.shift(-k).first_month < first_month:
             break  # the data does not cover that period
         t, end = _snapshot(span, k, offset)
         pipes.append(pipeline(lf, stages, t, end, max_age).with_columns(_k=nw.lit(k)))
         arrivals.append(_arrivals(lf, t, end).with_columns(_k=nw.lit(k)))
+        if k <= history:
+            outcomes.append(_outcomes(lf, t, span.shift(-k)).with_columns(_k=nw.lit(k)))
+            factors[k] = _run_rate_factor(span.shift(-k), t)
     cols = ["_k", "team", "_stage", "_band", "n", "won"]
     hist = F.to_pandas(F.stack(pipes, cols).to_native()) if pipes else None
     new = F.to_pandas(F.stack(arrivals, cols[:2] + cols[4:]).to_native()) if arrivals else None
+    closes = None
+    if outcomes:
+        closes = F.to_pandas(F.stack(outcomes, ["_k", "team", "to_date", "close"]).to_native())
+        closes["factor"] = closes["_k"].map(factors).astype("float64")
     # the pace of arrivals: leads per business day since pace_periods before the period
     since = max(span.shift(-pace_periods).first_month, first_month)
     pace_start = dt.datetime(since // 12, since % 12 + 1, 1)
@@ -165,6 +193,8 @@ def learn(
             .to_native()
         )
     return Learnt(
+        history=history,
+        outcomes=closes,
         pipeline=hist,
         arrivals=new,
         recent_leads=recent,

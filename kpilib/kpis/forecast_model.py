@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from kpilib.engine.frames import NONE_KEY
+from kpilib.kpis.forecast_blend import Blend, blend, quantile
 
-__all__ = ["AGE_BANDS", "Learnt", "combine", "shrink"]
+__all__ = ["AGE_BANDS", "Learnt", "combine", "past_forecasts", "shrink"]
 
 AGE_BANDS = (7, 14, 21, 30, 45, 60, 90, 120, 180)
 """Upper bounds (days, exclusive) of the age bands an open lead's chance is learnt by;
@@ -44,6 +45,8 @@ class Learnt:
     recent_days: int
     deals: pd.DataFrame
     firsts: pd.DataFrame | None
+    outcomes: pd.DataFrame | None
+    history: int
 
 
 def shrink(won: object, n: object, prior: object, weight: float) -> object:
@@ -57,34 +60,30 @@ def shrink(won: object, n: object, prior: object, weight: float) -> object:
     return (won + weight * prior) / (n + weight)  # type: ignore[operator]
 
 
-def _rates(hist: pd.DataFrame, m: float) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """team, _stage, _band, p: the chance to be sold by the period's end, per cell,
-    shrunk to the company's cell, the company's to its stage, the stage's to all."""
-    p0 = hist["won"].sum() / hist["n"].sum() if hist["n"].sum() else math.nan
-    stage = hist.groupby("_stage", as_index=False)[["n", "won"]].sum()
-    stage["ps"] = shrink(stage["won"], stage["n"], p0, m)
-    cell = hist.groupby(["_stage", "_band"], as_index=False)[["n", "won"]].sum()
-    cell = cell.merge(stage[["_stage", "ps"]], on="_stage")
-    cell["pc"] = shrink(cell["won"], cell["n"], cell["ps"], m)
-    team = hist.groupby(["team", "_stage", "_band"], as_index=False)[["n", "won"]].sum()
-    team = team.merge(cell[["_stage", "_band", "pc"]], on=["_stage", "_band"])
-    team["p"] = shrink(team["won"], team["n"], team["pc"], m)
-    return team.assign(p0=p0), stage[["_stage", "ps"]], cell[["_stage", "_band", "pc"]]
-
-
 def _chance(cells: pd.DataFrame, hist: pd.DataFrame | None, m: float) -> pd.Series:
-    """The learnt chance of each row of *cells* (team, _stage, _band), the widest rate
-    that knows it when its own cell was never seen."""
+    """The learnt chance of each row of *cells* (team, _stage, _band) to be sold by the
+    period's end: the team's cell shrunk to the company's cell, the company's to its
+    stage, the stage's to all (:func:`shrink`); the widest rate that knows it when its own
+    cell was never seen."""
     if hist is None or not hist["n"].sum():
         return pd.Series(np.nan, index=cells.index)
-    team, stage, cell = _rates(hist, m)
-    out = cells.merge(
-        team[["team", "_stage", "_band", "p"]], on=["team", "_stage", "_band"], how="left"
-    )
-    out = out.merge(cell, on=["_stage", "_band"], how="left").merge(stage, on="_stage", how="left")
-    p0 = float(team["p0"].iloc[0])
-    chance = out["p"].fillna(out["pc"]).fillna(out["ps"]).fillna(p0)
-    return pd.Series(chance.to_numpy(), index=cells.index)
+    p0 = hist["won"].sum() / hist["n"].sum()
+    stage = hist.groupby("_stage")[["n", "won"]].sum()
+    ps = shrink(stage["won"], stage["n"], p0, m)
+    cell = hist.groupby(["_stage", "_band"])[["n", "won"]].sum()
+    pc = shrink(cell["won"], cell["n"], ps.reindex(cell.index.get_level_values(0)).to_numpy(), m)
+    team = hist.groupby(["team", "_stage", "_band"])[["n", "won"]].sum()
+    wider = pc.reindex(team.index.droplevel(0)).to_numpy()
+    pt = shrink(team["won"], team["n"], wider, m)
+
+    def at(rates: pd.Series, keys: list[str]) -> np.ndarray:
+        index = pd.MultiIndex.from_frame(cells[keys]) if len(keys) > 1 else cells[keys[0]]
+        return rates.reindex(index).to_numpy(dtype="float64")
+
+    chance = at(pt, ["team", "_stage", "_band"])  # type: ignore[arg-type]
+    for rates, keys in ((pc, ["_stage", "_band"]), (ps, ["_stage"])):
+        chance = np.where(np.isnan(chance), at(rates, keys), chance)  # type: ignore[arg-type]
+    return pd.Series(np.where(np.isnan(chance), p0, chance), index=cells.index)
 
 
 def _by_team(
@@ -99,59 +98,51 @@ def _by_team(
     return rates.rename(value).to_dict(), whole
 
 
-def _shock(learnt: Learnt, m: float) -> float:
-    """The relative spread of past periods' sales around rates learnt without them, beyond
-    chance: τ² = mean over the snapshots of max(0, (observed − expected)² − variance)
-    / expected², each snapshot's expectation learnt from the others (0 with fewer than
-    two). A shock shared by every lead of a period, and the error of learning the rates.
+def past_forecasts(learnt: Learnt, m: float) -> pd.DataFrame | None:
+    """_k, team, forecast, run_rate, close: the sales of each of the ``history`` periods
+    learnt from, as the pipeline forecast and the run rate would have said on the same day.
 
-    "Learnt from the others" is :func:`_chance` and :func:`_by_team` on the other
-    snapshots' rows; their sums are the whole history's less the snapshot's own, so
-    every snapshot is done at once (a missing cell sums to 0 and shrinks to its prior,
-    as the fallback to the wider rate does).
+    Period *k*'s forecast is its sales to that day + its open leads × the chances
+    learnt on the ``history`` periods before it (:func:`_chance`) + the leads that
+    then arrived × their share sold, learnt on the same periods; its run rate is
+    its sales to that day × the business days of the period ÷ those elapsed. A
+    period with no earlier one the data covers is left out; None without any.
     """
-    hist, new = learnt.pipeline, learnt.arrivals
-    if hist is None or new is None or hist["_k"].nunique() < 2:
-        return 0.0
-    p = _left_out(hist, [["_stage"], ["_stage", "_band"], ["team", "_stage", "_band"]], m)
-    c = _left_out(new, [["team"]], m).fillna(0.0)
-    own = pd.DataFrame(
-        {
-            "_k": hist["_k"],
-            "e": hist["n"] * p,
-            "v": hist["n"] * p * (1 - p),
-            "won": hist["won"],
-        }
-    )
-    came = pd.DataFrame(
-        {"_k": new["_k"], "e": new["n"] * c, "v": new["n"] * c * (1 - c), "won": new["won"]}
-    )
-    ks = sorted(hist["_k"].unique())
-    per = pd.concat([own, came]).groupby("_k")[["e", "v", "won"]].sum().reindex(ks)
-    rows = [
-        max((won - e) ** 2 - v, 0.0) / e**2
-        for e, v, won in zip(per["e"], per["v"], per["won"], strict=True)
-        if e > 0
-    ]
-    return float(np.mean(rows)) if rows else 0.0
-
-
-def _left_out(frame: pd.DataFrame, levels: list[list[str]], m: float) -> pd.Series:
-    """Each row's rate learnt on the rows of the other snapshots (``_k``): the whole's
-    won / n, shrunk at each level of keys in turn (:func:`shrink`); NaN where the other
-    snapshots hold no n."""
-
-    def rest(keys: list[str], col: str) -> pd.Series:
-        total = frame.groupby(keys, dropna=False)[col].transform("sum")
-        own = frame.groupby(["_k", *keys], dropna=False)[col].transform("sum")
-        return (total - own).astype("float64")
-
-    n_all = frame["n"].sum() - frame.groupby("_k")["n"].transform("sum")
-    won_all = frame["won"].sum() - frame.groupby("_k")["won"].transform("sum")
-    rate = (won_all / n_all.where(n_all != 0)).astype("float64")
-    for keys in levels:
-        rate = shrink(rest(keys, "won"), rest(keys, "n"), rate, m)  # type: ignore[assignment]
-    return rate
+    hist, new, got = learnt.pipeline, learnt.arrivals, learnt.outcomes
+    if hist is None or new is None or got is None:
+        return None
+    h, rows = learnt.history, []
+    for k in sorted(got["_k"].unique()):
+        before = hist[(hist["_k"] > k) & (hist["_k"] <= k + h)]
+        if not len(before):
+            continue
+        cells = hist[hist["_k"] == k]
+        sold = (cells["n"] * _chance(cells, before, m)).groupby(cells["team"]).sum()
+        came = new[new["_k"] == k]
+        rate, rate0 = _by_team(new[(new["_k"] > k) & (new["_k"] <= k + h)], "c", "won", "n", m)
+        share = came["team"].map(rate).astype("float64").fillna(0.0 if rate0 != rate0 else rate0)
+        arrived = (came["n"] * share).groupby(came["team"]).sum()
+        own = got[got["_k"] == k].set_index("team")
+        teams = sorted(set(own.index) | set(sold.index) | set(arrived.index))
+        to_date = own["to_date"].reindex(teams, fill_value=0).astype("float64")
+        rows.append(
+            pd.DataFrame(
+                {
+                    "_k": k,
+                    "team": teams,
+                    "forecast": (
+                        to_date
+                        + sold.reindex(teams, fill_value=0.0)
+                        + arrived.reindex(teams, fill_value=0.0)
+                    ).to_numpy(),
+                    "run_rate": (to_date * float(own["factor"].iloc[0])).to_numpy()
+                    if len(own)
+                    else 0.0,
+                    "close": own["close"].reindex(teams, fill_value=0).astype("float64").to_numpy(),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True) if rows else None
 
 
 def _plain_team(frame: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -171,7 +162,16 @@ def _plain_teams(learnt: Learnt) -> Learnt:
         recent_leads=_plain_team(learnt.recent_leads),
         deals=_plain_team(learnt.deals),
         firsts=_plain_team(learnt.firsts),
+        outcomes=_plain_team(learnt.outcomes),
     )
+
+
+def _recent(frame: pd.DataFrame | None, history: int) -> pd.DataFrame | None:
+    """The rows of the *history* latest periods (``_k`` ≤ history), None when none."""
+    if frame is None:
+        return None
+    out = frame[frame["_k"] <= history]
+    return out if len(out) else None
 
 
 def combine(
@@ -180,22 +180,28 @@ def combine(
     actuals: pd.DataFrame,
     *,
     days_left: int,
+    run_rate: float,
     metrics: Sequence[str],
     prior_weight: float,
-    z: float,
+    level: float,
 ) -> pd.DataFrame:
     """metric, team (sentinel = company), actual_to_date, expected, low, high.
 
     *now* holds the open pipeline (team, _stage, _band, n), *actuals* the
-    period's actuals so far (metric, team, value). Company rows add up every
+    period's actuals so far (metric, team, value); *run_rate* is the period's
+    business days ÷ those elapsed (NaN when none). Company rows add up every
     team's part, leads without a team included; a team row is given for every
     team with an open lead, a lead in the pace window or an actual.
     """
     m = prior_weight
     learnt, now, actuals = _plain_teams(learnt), _plain_team(now), _plain_team(actuals)
-    now = now.assign(p=_chance(now, learnt.pipeline, m))
-    arrive, arrive0 = _by_team(learnt.arrivals, "c", "won", "n", m)
-    if learnt.pipeline is not None and math.isnan(arrive0):
+    mix = blend(past_forecasts(learnt, m))
+    if run_rate != run_rate:
+        mix = Blend()  # nothing elapsed: no run rate to blend with
+    hist = _recent(learnt.pipeline, learnt.history)
+    now = now.assign(p=_chance(now, hist, m))
+    arrive, arrive0 = _by_team(_recent(learnt.arrivals, learnt.history), "c", "won", "n", m)
+    if hist is not None and math.isnan(arrive0):
         arrive0 = 0.0  # no lead arrived in those stretches of the past periods: none expected
     value, value0 = _by_team(learnt.deals, "mu", "amount", "n", m)
     square, square0 = _by_team(learnt.deals, "mu2", "amount2", "n", m)
@@ -206,10 +212,10 @@ def combine(
             new=deals["team"].astype(object).map(firsts).astype("float64").fillna(0.0)
         )
     newness, newness0 = _by_team(deals, "q", "new", "n", m)
-    tau2 = _shock(learnt, m)
     pace = learnt.recent_leads.set_index("team")["n"] / max(learnt.recent_days, 1)
-    if learnt.pipeline is None:
+    if hist is None:
         pace = pace * math.nan
+    got = actuals.set_index(["metric", "team"])["value"]
 
     teams = sorted(set(now["team"]) | set(pace.index) | set(actuals["team"]))
     cells = {team: cell for team, cell in now.groupby("team", sort=False)}
@@ -236,24 +242,30 @@ def combine(
                 var_amount * sold + mu * mu * spread + arrivals * (var_amount + mu * mu),
             ),
         }
+        w = mix.weights.get(team, mix.default)
         for metric in metrics:
-            rows.append(
-                {"metric": metric, "team": team, "add": parts[metric][0], "var": parts[metric][1]}
-            )
+            actual = float(got.get((metric, team), 0.0))
+            add, var = parts[metric]
+            if mix.spread:  # the run rate's addition: actual × (all ÷ elapsed − 1)
+                add = w * add + (1 - w) * actual * (run_rate - 1)
+            rows.append({"metric": metric, "team": team, "add": add, "var": var})
     frame = pd.DataFrame(rows, columns=["metric", "team", "add", "var"])
     company = frame.groupby("metric", as_index=False, sort=False)[["add", "var"]].sum(min_count=1)
     company["team"] = NONE_KEY
     out = pd.concat([company, frame[frame["team"] != NONE_KEY]], ignore_index=True)
-    # the period's shock moves every team together: on the company's total, not per team
-    out["var"] = out["var"] + tau2 * out["add"] ** 2
-    got = actuals.set_index(["metric", "team"])["value"]
     company_actual = actuals.groupby("metric")["value"].sum()
     out["actual_to_date"] = [
         float(company_actual.get(mt, 0.0)) if tm == NONE_KEY else float(got.get((mt, tm), 0.0))
         for mt, tm in zip(out["metric"], out["team"], strict=True)
     ]
-    half = z * np.sqrt(out["var"])
     out["expected"] = out["actual_to_date"] + out["add"]
+    # the interval: the chance of the leads, or the blend's error in the past periods
+    # (s × expected), whichever is wider, at Student's t over those periods
+    s2, periods = zip(*(mix.spread.get(tm, (math.nan, 0)) for tm in out["team"]), strict=True)
+    measured = np.nan_to_num(np.asarray(s2, dtype="float64")) * out["expected"] ** 2
+    half = np.array([quantile(level, k) for k in periods]) * np.sqrt(
+        np.maximum(out["var"], measured)
+    )
     out["low"] = out["actual_to_date"] + np.maximum(out["add"] - half, 0.0)
     out["high"] = out["expected"] + half
     order = {mt: i for i, mt in enumerate(("sales", "new_customers", "revenue"))}

@@ -69,7 +69,8 @@ _LINES = {
             "Pipeline forecast",
             "actual so far + each open lead’s chance to be sold by the period’s end (learnt on "
             "the six previous periods by stage and age) + the leads still to come at the recent "
-            "pace; 80% range; backtested on the 12 previous months.",
+            "pace, blended with the run rate as the two erred on those periods; 80% range; "
+            "backtested on the 12 previous months.",
         ),
     ],
     "fr": [
@@ -140,8 +141,8 @@ _LINES = {
             "Prévision par le pipeline",
             "réalisé à ce jour + chance de chaque lead ouvert d’être vendu avant la fin de la "
             "période (apprise sur les six périodes précédentes selon l’étape et l’âge) + leads "
-            "encore à venir au rythme récent ; fourchette à 80 % ; testée sur les 12 mois "
-            "précédents.",
+            "encore à venir au rythme récent, mêlée au rythme actuel selon leurs erreurs sur ces "
+            "périodes ; fourchette à 80 % ; testée sur les 12 mois précédents.",
         ),
     ],
 }

@@ -26,10 +26,12 @@ _RANGE = {
 PHRASES_FORECAST: dict[str, dict[str, Any]] = {
     "sec.obj.forecast": {"en": "Forecast of the close", "fr": "Prévision de la clôture"},
     "fc.line": {
-        "en": "{Metric}: {actual} so far; the pipeline forecast puts the close at {expected} "
-        "(80% range {low} to {high}), the run rate at {run_rate}.",
-        "fr": "{Metric} : {actual} à ce jour ; la prévision par le pipeline situe la clôture à "
-        "{expected} (fourchette à 80 % de {low} à {high}), le rythme actuel à {run_rate}.",
+        "en": "{Metric}: {actual} so far; the forecast (the pipeline's, blended with the run "
+        "rate) puts the close at {expected} (80% range {low} to {high}), the run rate alone at "
+        "{run_rate}.",
+        "fr": "{Metric} : {actual} à ce jour ; la prévision (celle du pipeline, mêlée au rythme "
+        "actuel) situe la clôture à {expected} (fourchette à 80 % de {low} à {high}), le rythme "
+        "actuel seul à {run_rate}.",
     },
     "fc.trust.forecast": {
         "en": _BACKTEST["en"] + ": the forecast has been the better guide. " + _RANGE["en"],
