@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 
-def run_once(tree: Path, data: Path, period: str) -> float:
-    """Seconds of one ``kpi report`` of *data* with the kpilib of *tree*."""
+def run_once(tree: Path, data: Path, period: str, as_of: str | None = None) -> float:
+    """Seconds of one ``kpi report`` of *data* (as of *as_of*) with the kpilib of *tree*."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
@@ -38,6 +38,7 @@ def run_once(tree: Path, data: Path, period: str) -> float:
                 str(data),
                 "--out",
                 out,
+                *(["--as-of", as_of] if as_of else []),
             ],
             cwd=tree,
             env=env,
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", action="append", required=True, help="dataset folder")
     parser.add_argument("--period", default="2026-10")
+    parser.add_argument("--as-of", help="YYYY-MM-DD (default: the data's latest date)")
     parser.add_argument("--tree", action="append", help="kpilib checkout (default: this one)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
         times: dict[Path, list[float]] = {t: [] for t in trees}
         for _ in range(args.repeat):
             for tree in trees:
-                times[tree].append(run_once(tree, Path(data).resolve(), args.period))
+                times[tree].append(run_once(tree, Path(data).resolve(), args.period, args.as_of))
         for tree, seconds in times.items():
             shown = ", ".join(f"{s:.2f}" for s in seconds)
             print(f"{data}  {tree}  median {statistics.median(seconds):.2f} s  ({shown})")

@@ -141,3 +141,27 @@ def test_maximise_with_a_gradient_reports_a_likelihood_finite_nowhere() -> None:
             hint="Check the data.",
             with_gradient=lambda p: (nowhere(p), np.zeros(1)),
         )
+
+
+def test_bg_nbd_terms_per_distinct_repeat_count_equal_the_per_customer_ones_bit_for_bit():
+    from scipy.special import betaln, gammaln
+
+    from kpilib.kpis.clv._betageo import _by_x
+
+    rng = np.random.default_rng(3)
+    x = rng.poisson(1.5, 500).astype(float)
+    t = rng.integers(1, 60, 500).astype(float)
+    tx = np.where(x > 0, rng.uniform(0, 1, 500) * t, 0.0)
+    r, alpha, a, b = 0.7, 9.0, 1.3, 2.4
+    # eq. (6) written per customer, as it was before the distinct counts
+    common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
+    alive = betaln(a, b + x) - (r + x) * np.log(alpha + t)
+    dropped = np.full_like(x, -np.inf)
+    rep = x > 0
+    dropped[rep] = betaln(a + 1, b + x[rep] - 1) - (r + x[rep]) * np.log(alpha + tx[rep])
+    expected = common + np.logaddexp(alive, dropped)
+    values, where = _by_x(x)
+    assert values.tolist() == sorted(set(x.tolist())) and np.array_equal(values[where], x)
+    params = np.array([r, alpha, a, b])
+    assert np.array_equal(bg_log_likelihood(params, x, tx, t, by_x=(values, where)), expected)
+    assert np.array_equal(bg_log_likelihood(params, x, tx, t), expected)
