@@ -357,7 +357,9 @@ def open_dataset(
 ) -> Dataset | ScannedDataset:
     """The dataset at *path*, loaded into pandas or scanned on *engine*.
 
-    ``engine="pandas"`` is :func:`kpilib.load_dataset` (CSV or Parquet, every
+    ``engine="auto"`` is :func:`kpilib.engine.auto.open_auto`: a scan on the engine
+    :func:`kpilib.engine.choose_engine` picks, when its pre-check finds nothing the
+    loader would refuse, else pandas. ``engine="pandas"`` is :func:`kpilib.load_dataset` (CSV or Parquet, every
     row validated); "polars", "duckdb" and "spark" are :func:`scan_dataset`
     (Parquet, read lazily: the KPIs run on that engine and only their results,
     small, come to pandas in :mod:`kpilib.sections.highlights`). For Spark, *session*
@@ -370,12 +372,17 @@ def open_dataset(
     >>> open_dataset("data/sample", engine="spreadsheet")
     Traceback (most recent call last):
     ...
-    kpilib.errors.ParameterError: engine = 'spreadsheet' is invalid; expected 'pandas', 'polars', 'duckdb' or 'spark'.
+    kpilib.errors.ParameterError: engine = 'spreadsheet' is invalid; expected 'auto', 'pandas', 'polars', 'duckdb' or 'spark'.
     """
     if engine not in ENGINES:
         raise ParameterError(
-            f"engine = {engine!r} is invalid; expected 'pandas', 'polars', 'duckdb' or 'spark'."
+            f"engine = {engine!r} is invalid; expected 'auto', 'pandas', 'polars', 'duckdb' "
+            "or 'spark'."
         )
+    if engine == "auto":
+        from kpilib.engine.auto import open_auto
+
+        return open_auto(path)
     if engine == "pandas":
         from kpilib.data.load import load_dataset
 

@@ -1,0 +1,321 @@
+"""The ``auto`` engine: compute on a scan only when the data is what the loader accepts.
+
+:func:`kpilib.load_dataset` reads every row into pandas and refuses a dataset
+with a duplicate lead id, a negative amount, a sale without a customer and the
+rest; a scan (:func:`kpilib.engine.scan.scan_dataset`) would count such rows
+as they are. :func:`open_auto` scans the folder on the engine
+:func:`kpilib.engine.choose_engine` picks, then runs :func:`precheck` there:
+one aggregate query a table telling whether any of the loader's refusals,
+warnings or silent changes (a value it would read otherwise than the scan
+does) is present. When one is, the folder is loaded with
+:func:`kpilib.load_dataset`, which names the file, column and rows of each
+problem (or, for a mere warning or change, gives the frames with its
+warnings); else the scan is returned.
+
+:data:`REFUSALS` lists every problem the loader writes (the words of its
+messages, in :mod:`kpilib.data.load` and :mod:`kpilib.data.checks`) and how
+the pre-check finds it; ``tests/test_auto_engine.py`` fails when the loader
+gains a message this list lacks.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import narwhals as nw
+
+from kpilib.data.dataset import Dataset
+from kpilib.data.load import _MONTH_PATTERN, PERIOD_PATTERN, load_dataset
+from kpilib.data.schema import TABLES
+from kpilib.engine import choose_engine
+from kpilib.engine.scan import ScannedDataset, scan_dataset
+from kpilib.errors import DataError
+
+__all__ = ["REFUSALS", "open_auto", "precheck"]
+
+# every problem kpilib.load_dataset records (the words of its message: f-string fields as
+# {}), and how a scan of typed Parquet files finds it before computing. "schema": from the
+# files' footers; the others are aggregates of one query per table, on the scan's engine.
+REFUSALS: dict[str, str] = {
+    # load.py
+    "{}: {} is given twice ({}). Keep one file per table.": "choose_engine: one file a table",
+    "{}: no such folder. Give the folder that holds leads.csv and kpi.toml.": "choose_engine",
+    "{}: no leads file (leads.csv, leads.parquet or leads.xlsx). A dataset needs at least its "
+    "leads; see docs/data-model.md.": "choose_engine: leads.parquet is a file",
+    "{}: no rows under the header. A dataset needs at least one lead: export the leads "
+    "again.": "leads: no row",
+    "{}: column{} {} ignored: not a stage of kpi.toml [funnel].stages. Add the stage there to "
+    "use it.": "schema: a leads column ending in _at that is no date column",
+    "{}: no source column; every lead counts under source 'unknown'.": "the scan warns the same",
+    "{}: column source is blank in every row; every lead counts under source 'unknown'. Fill "
+    "it from the CRM's source or channel field to get the split.": "source: null in every row",
+    "no lead_id": "lead_id: null",
+    "no lead_at date": "lead_at: null",
+    "a sale without a customer_id": "sale_at set where customer_id is null",
+    "a {} before its {}": "a stage date before the previous stage's",
+    "a target of 0": "target: 0",
+    "a period that does not parse": "period: null or not matching load.py's pattern",
+    "an unknown metric": "metric: null or not a metric of kpi.toml's stages",
+    "a duplicate target (same period, metric, team and owner)": "distinct keys < rows",
+    "no target value": "target: null or NaN",
+    "no amount": "amount: null or NaN",
+    "no category": "category: null",
+    "no revenue": "revenue: null or NaN",
+    "no customer_id": "customer_id: null",
+    # checks.py
+    "missing_message()": "schema: a required column missing",
+    "a date that does not parse": "schema: a date column not typed as a date or timestamp",
+    "a date outside 1900-01-01 to 2199-12-31": "min < 1900-01-01 or max >= 2200-01-01",
+    "a number that does not parse": "schema: a number column not typed as a number; "
+    "else an infinite value",
+    "a number of 10^15 or more": "max of the absolute values >= 10^15",
+    "a negative value": "min < 0",
+    "{}: column {}: both decimal marks are used: a point ({}) and a comma ({}). Write every "
+    "number of a column with the same decimal mark.": "schema: text numbers",
+    "{}: column {}: {} {} two ways ({}): {} is {} with a decimal mark, or {} with a "
+    "thousands separator, and no value of the column settles it. Set locale in kpi.toml "
+    '("en_GB" reads a point as the decimal mark, "fr_FR" a comma), or write the numbers '
+    "without thousands separators.": "schema: text numbers",
+    "no cell for this column (the row has fewer cells than the header)": "CSV only",
+    "{}: {} {} fewer cells than the header ({}); the missing cells are read as blank.": "CSV only",
+    "text that looks garbled, such as {}": "a text holding Ã, Â or â€",
+    "a duplicate id": "distinct ids < rows",
+}
+
+# what else the loader changes silently, and the scan must match or fall back on:
+# texts are stripped (Python's str.strip: the scans strip ASCII spaces only on DuckDB,
+# Unicode White_Space on polars, so a text with another space at an edge falls back);
+# whole floats in a text column lose their ".0", booleans become "True" (schema: a text
+# column must be text or whole numbers); NaN is blank (falls back); names are stripped
+# (schema: a padded or repeated name falls back). Blank rows are dropped from CSV and
+# .xlsx only, and no text's case is changed.
+
+_FIRST, _LAST = "1900-01-01", "2200-01-01"
+_LIMIT = 1e15
+_GARBLED = "Ã|Â|â€"
+
+
+@cache
+def _edges() -> str:
+    """A pattern of texts starting or ending with a space Python strips and a scan may not."""
+    other = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    other = "".join(c for c in other if c not in string.whitespace)
+    return f"^[{other}]|[{other}]$"
+
+
+def _kind(dtype: Any) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_string(dtype) or pa.types.is_large_string(dtype):
+        return "text"
+    if pa.types.is_integer(dtype):
+        return "whole"
+    if pa.types.is_floating(dtype):
+        return "float"
+    if pa.types.is_timestamp(dtype) or pa.types.is_date(dtype):
+        return "date"
+    return "other"
+
+
+def _schema_problems(path: Path, table: str, date_cols: list[str]) -> list[str]:
+    """What the footer of *path* tells: names the loader would read otherwise, column
+    types it would parse where a scan casts, leads columns it would warn about."""
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    names = schema.names
+    found = []
+    if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
+        found.append(f"{table}: a column name repeated, padded or blank")
+    spec = TABLES[table]
+    kinds = {
+        **{c: ("text", "whole") for c in spec.text},
+        **{c: ("float", "whole") for c in spec.numbers},
+        **{c: ("date",) for c in date_cols},
+    }
+    for name in names:
+        if name in kinds and _kind(schema.field(name).type) not in kinds[name]:
+            found.append(f"{table}: column {name}: typed {schema.field(name).type}")
+        if table == "leads" and name.endswith("_at") and name not in date_cols:
+            found.append(f"{table}: column {name}: not a stage of kpi.toml")
+    return found
+
+
+def _text_checks(cols: list[str]) -> dict[str, nw.Expr]:
+    return {
+        f"{c}: text that looks garbled": nw.col(c).str.contains(_GARBLED).any() for c in cols
+    } | {
+        f"{c}: a space the scan would not strip": nw.col(c).str.contains(_edges()).any()
+        for c in cols
+    }
+
+
+def _number_checks(
+    cols: list[str], *, non_negative: tuple[str, ...], required: dict[str, str]
+) -> dict[str, nw.Expr]:
+    """Infinite, huge, negative (for *non_negative*), and null or NaN: a refusal named
+    by *required* for a column that must be filled, a silent change for the others."""
+    out = {}
+    for c in cols:
+        x = nw.col(c)
+        out[f"{c}: a number that does not parse"] = (x.abs() == float("inf")).any()
+        out[f"{c}: a number of 10^15 or more"] = x.abs().max() >= _LIMIT
+        if c in non_negative:
+            out[f"{c}: a negative value"] = x.min() < 0
+        if c in required:
+            out[f"{c}: {required[c]}"] = x.is_null().any() | x.is_nan().any()
+        else:
+            out[f"{c}: NaN, which the loader reads as blank"] = x.is_nan().any()
+    return out
+
+
+def _date_checks(cols: list[str]) -> dict[str, nw.Expr]:
+    import datetime as dt
+
+    first, last = dt.datetime.fromisoformat(_FIRST), dt.datetime.fromisoformat(_LAST)
+    return {
+        f"{c}: a date outside 1900-01-01 to 2199-12-31": (nw.col(c).min() < nw.lit(first))
+        | (nw.col(c).max() >= nw.lit(last))
+        for c in cols
+    }
+
+
+def _distinct(cols: list[str]) -> nw.Expr:
+    """Fewer distinct keys than rows (nulls count as one value: a false alarm only
+    makes the data go through the loader)."""
+    if len(cols) == 1:
+        return nw.col(cols[0]).n_unique() < nw.len()
+    key = nw.concat_str([nw.col(c).fill_null("\0") for c in cols], separator="\x1f")
+    return key.n_unique() < nw.len()
+
+
+def _leads(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]:
+    stages = [c for c in settings.stage_columns if c in have]
+    checks = {
+        "no rows under the header": nw.len() == 0,
+        "lead_id: no lead_id": nw.col("lead_id").is_null().any(),
+        "lead_id: a duplicate id": _distinct(["lead_id"]),
+        "lead_at: no lead_at date": nw.col("lead_at").is_null().any(),
+    }
+    if "source" in raw:
+        checks["source: blank in every row"] = nw.col("source").null_count() == nw.len()
+    if "sale_at" in have:
+        sale = ~nw.col("sale_at").is_null()
+        if "customer_id" in have:
+            sale = sale & nw.col("customer_id").is_null()
+        checks["customer_id: a sale without a customer_id"] = sale.any()
+    for prev, col in zip(stages, stages[1:], strict=False):
+        checks[f"{col}: a {col} before its {prev}"] = (nw.col(col) < nw.col(prev)).any()
+    dates = [c for c in [*settings.stage_columns, "qualified_at", "lost_at"] if c in have]
+    checks |= _date_checks(dates)
+    checks |= _number_checks(
+        [c for c in ("amount",) if c in have], non_negative=("amount",), required={}
+    )
+    return checks
+
+
+def _metric_names(settings: Any) -> list[str]:
+    names = {"new_customers", "revenue"} | {f"{s}s" for s in settings.stages}
+    return sorted(names)
+
+
+def _targets(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]:
+    period, metric = nw.col("period"), nw.col("metric")
+    return {
+        "period: a period that does not parse": period.is_null().any()
+        | (~period.str.contains(PERIOD_PATTERN)).any(),
+        "metric: an unknown metric": metric.is_null().any()
+        | (~metric.is_in(_metric_names(settings))).any(),
+        "period: a duplicate target": _distinct(["period", "metric", "team", "owner"]),
+        "target: a target of 0": (nw.col("target") == 0).any(),
+    } | _number_checks(["target"], non_negative=("target",), required={"target": "no target value"})
+
+
+def _costs(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]:
+    period = nw.col("period")
+    checks = {"category: no category": nw.col("category").is_null().any()}
+    if "period" in raw:
+        checks["period: a period that does not parse"] = (
+            period.is_null().any() | (~period.str.contains(_MONTH_PATTERN)).any()
+        )
+    return checks | _number_checks(
+        ["amount"], non_negative=("amount",), required={"amount": "no amount"}
+    )
+
+
+def _orders(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]:
+    checks = {
+        "order_id: a duplicate id": _distinct(["order_id"]),
+        "customer_id: no customer_id": nw.col("customer_id").is_null().any(),
+    }
+    numbers = [c for c in ("revenue", "gross_margin") if c in raw]
+    return checks | _number_checks(
+        numbers, non_negative=("revenue",), required={"revenue": "no revenue"}
+    )
+
+
+_CHECKS = {"leads": _leads, "targets": _targets, "costs": _costs, "orders": _orders}
+
+
+def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
+    settings = ds.settings
+    dates = {
+        "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
+        "orders": ["order_date"],
+        "costs": ["date"],
+        "targets": [],
+    }[table]
+    found = _schema_problems(path, table, dates)
+    if found:
+        return found
+    import pyarrow.parquet as pq
+
+    raw = pq.read_schema(path).names
+    lf = nw.from_native(getattr(ds, table))
+    have = lf.collect_schema().names()
+    checks = _CHECKS[table](have, raw, settings)
+    if table == "orders":
+        checks |= _date_checks(["order_date"])
+    if table == "costs" and "period" not in raw:
+        checks |= _date_checks(["date"])
+    checks |= _text_checks([c for c in TABLES[table].text if c in raw])
+    row = lf.select(*[expr.alias(name) for name, expr in checks.items()]).collect().rows()[0]
+    return [f"{table}: {name}" for name, hit in zip(checks, row, strict=True) if hit]
+
+
+def precheck(ds: ScannedDataset) -> list[str]:
+    """What in the scanned dataset *ds* :func:`kpilib.load_dataset` would refuse, warn
+    about or read otherwise (one line each, "table: column: what"); empty when nothing.
+
+    *ds* is a scan of a folder of single Parquet files (``<table>.parquet``), as
+    :func:`kpilib.engine.choose_engine` picks; each table costs one aggregate query on
+    the scan's engine, over the columns the loader reads.
+    """
+    assert ds.path is not None
+    found = []
+    for table, name in ds.files.items():
+        found += _table_problems(ds, table, ds.path / name)
+    return found
+
+
+def open_auto(path: str | Path) -> Dataset | ScannedDataset:
+    """The dataset at *path* on the engine ``auto`` picks.
+
+    A scan on :func:`kpilib.engine.choose_engine`'s engine when the folder holds
+    Parquet files only and :func:`precheck` finds nothing there; else
+    :func:`kpilib.load_dataset` (which, on data it refuses, raises the same
+    :class:`~kpilib.errors.DataError` as ``engine="pandas"``).
+    """
+    folder = Path(path)
+    engine = choose_engine(folder)
+    if engine == "pandas":
+        return load_dataset(folder)
+    try:
+        ds = scan_dataset(folder, backend=engine)  # type: ignore[arg-type]
+        found = precheck(ds)
+    except DataError:  # kpi.toml, a column missing, a damaged file: the loader says which
+        found = ["the scan refused the folder"]
+    return load_dataset(folder) if found else ds
