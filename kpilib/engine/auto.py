@@ -95,21 +95,27 @@ REFUSALS: dict[str, str] = {
 
 _FIRST, _LAST = "1900-01-01", "2200-01-01"
 _LIMIT = 1e15
-_GARBLED = "Ã|Â|â€"
+_HASH, _BYTES = "__kpilib_hash", "__kpilib_bytes_"
+_SEPARATORS = "\x1c\x1d\x1e\x1f"  # spaces to Python, not to string.whitespace
 
 
 @cache
-def _edges() -> str:
-    """A pattern of texts starting or ending with a space Python strips and a scan may not."""
-    other = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
-    other = "".join(c for c in other if c not in string.whitespace)
-    return f"^[{other}]|[{other}]$"
+def _unusual() -> str:
+    """A pattern of the texts to fall back on: those holding the start of mojibake
+    (``Ã``, ``Â``, ``â€``: what :func:`kpilib.data.text.mojibake` looks for, and more),
+    and those starting or ending with a space Python's ``str.strip`` removes and a scan's
+    strip may not (anything but ASCII's ``string.whitespace``)."""
+    spaces = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    other = "".join(c for c in spaces if c not in string.whitespace)
+    return f"Ã|Â|â€|^[{other}]|[{other}]$"
 
 
 def _kind(dtype: Any) -> str:
     import pyarrow as pa
 
     if pa.types.is_string(dtype) or pa.types.is_large_string(dtype):
+        return "text"
+    if getattr(pa.types, "is_string_view", lambda _: False)(dtype):
         return "text"
     if pa.types.is_integer(dtype):
         return "whole"
@@ -120,12 +126,9 @@ def _kind(dtype: Any) -> str:
     return "other"
 
 
-def _schema_problems(path: Path, table: str, date_cols: list[str]) -> list[str]:
-    """What the footer of *path* tells: names the loader would read otherwise, column
-    types it would parse where a scan casts, leads columns it would warn about."""
-    import pyarrow.parquet as pq
-
-    schema = pq.read_schema(path)
+def _schema_problems(schema: Any, table: str, date_cols: list[str]) -> list[str]:
+    """What the Parquet footer's *schema* tells: names the loader would read otherwise,
+    column types it would parse where a scan casts, leads columns it would warn about."""
     names = schema.names
     found = []
     if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
@@ -144,13 +147,34 @@ def _schema_problems(path: Path, table: str, date_cols: list[str]) -> list[str]:
     return found
 
 
+def _with_helpers(native: Any, backend: str, texts: list[str], ids: list[str]) -> Any:
+    """*native* with the two columns narwhals cannot compute: each text's length in
+    bytes (a text of ASCII characters only has as many bytes as characters) and a
+    64-bit hash of the id column (fewer distinct hashes than rows when an id repeats;
+    a collision only sends the data through the loader)."""
+    if backend == "polars":
+        import polars as pl
+
+        extra = [pl.col(c).str.len_bytes().alias(_BYTES + c) for c in texts]
+        extra += [pl.col(c).hash().alias(_HASH) for c in ids]
+        return native.with_columns(extra)
+    quoted = [f'strlen("{c}") AS "{_BYTES + c}"' for c in texts]
+    quoted += [f'hash("{c}") AS "{_HASH}"' for c in ids]
+    return native.project(", ".join(["*", *quoted]))
+
+
 def _text_checks(cols: list[str]) -> dict[str, nw.Expr]:
-    return {
-        f"{c}: text that looks garbled": nw.col(c).str.contains(_GARBLED).any() for c in cols
-    } | {
-        f"{c}: a space the scan would not strip": nw.col(c).str.contains(_edges()).any()
-        for c in cols
-    }
+    """Whether a text may hold what :func:`_unusual` looks for: a character outside
+    ASCII, or one of the ASCII separators Python strips, at an edge. Cheap: a
+    comparison of lengths and of the first and last characters."""
+    out = {}
+    for c in cols:
+        x = nw.col(c)
+        edge = nw.any_horizontal(
+            x < " ", *[x.str.ends_with(s) for s in _SEPARATORS], ignore_nulls=True
+        )
+        out[f"{c}: text to read again"] = ((nw.col(_BYTES + c) != x.str.len_chars()) | edge).any()
+    return out
 
 
 def _number_checks(
@@ -187,7 +211,7 @@ def _distinct(cols: list[str]) -> nw.Expr:
     """Fewer distinct keys than rows (nulls count as one value: a false alarm only
     makes the data go through the loader)."""
     if len(cols) == 1:
-        return nw.col(cols[0]).n_unique() < nw.len()
+        return nw.col(_HASH).n_unique() < nw.len()
     key = nw.concat_str([nw.col(c).fill_null("\0") for c in cols], separator="\x1f")
     return key.n_unique() < nw.len()
 
@@ -261,6 +285,10 @@ _CHECKS = {"leads": _leads, "targets": _targets, "costs": _costs, "orders": _ord
 
 
 def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
+    """The problems of one table: the footer's, else one aggregate query (and, when a
+    text column holds characters outside ASCII, one pattern over those columns)."""
+    import pyarrow.parquet as pq
+
     settings = ds.settings
     dates = {
         "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
@@ -268,22 +296,31 @@ def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
         "costs": ["date"],
         "targets": [],
     }[table]
-    found = _schema_problems(path, table, dates)
+    schema = pq.read_schema(path)
+    found = _schema_problems(schema, table, dates)
     if found:
         return found
-    import pyarrow.parquet as pq
-
-    raw = pq.read_schema(path).names
-    lf = nw.from_native(getattr(ds, table))
-    have = lf.collect_schema().names()
+    raw = schema.names
+    native = getattr(ds, table)
+    have = nw.from_native(native).collect_schema().names()
+    texts = [c for c in TABLES[table].text if c in raw]
+    ids = {"leads": ["lead_id"], "orders": ["order_id"]}.get(table, [])
+    lf = nw.from_native(_with_helpers(native, ds.backend, texts, ids))
     checks = _CHECKS[table](have, raw, settings)
     if table == "orders":
         checks |= _date_checks(["order_date"])
     if table == "costs" and "period" not in raw:
         checks |= _date_checks(["date"])
-    checks |= _text_checks([c for c in TABLES[table].text if c in raw])
+    checks |= _text_checks(texts)
     row = lf.select(*[expr.alias(name) for name, expr in checks.items()]).collect().rows()[0]
-    return [f"{table}: {name}" for name, hit in zip(checks, row, strict=True) if hit]
+    found = [f"{table}: {name}" for name, hit in zip(checks, row, strict=True) if hit]
+    again = [c for c in texts if f"{table}: {c}: text to read again" in found]
+    problems = [f for f in found if not f.endswith(": text to read again")]
+    if problems or not again:
+        return problems
+    row = lf.select(*[nw.col(c).str.contains(_unusual()).any().alias(c) for c in again])
+    hits = row.collect().rows()[0]
+    return [f"{table}: {c}: text garbled or padded" for c, h in zip(again, hits, strict=True) if h]
 
 
 def precheck(ds: ScannedDataset) -> list[str]:

@@ -140,7 +140,7 @@ def build_report(
     parameters: Mapping[str, Any] | None = None,
     notebooks: str | Path | None = None,
     workers: int | None = None,
-    engine: str = "pandas",
+    engine: str = "auto",
 ) -> Path:
     """Build the report of *period* from the dataset *data* into ``out/<period>/``.
 
@@ -165,8 +165,11 @@ def build_report(
     workers
         Notebooks run at once; default the number of CPUs, at most 2.
     engine
-        Where the KPIs are computed: "pandas" loads the dataset folder (CSV or
-        Parquet) in each notebook; "polars", "duckdb" or "spark" scan its
+        Where the KPIs are computed: "auto" (the default) picks by the rule of
+        :func:`kpilib.engine.choose_engine`: DuckDB for a folder of Parquet files
+        in which the pre-check of :func:`kpilib.engine.auto.open_auto` finds
+        nothing the loader would refuse, else pandas. "pandas" loads the dataset
+        folder (CSV or Parquet) in each notebook; "polars", "duckdb" or "spark" scan its
         Parquet files there (:func:`kpilib.engine.scan.open_dataset`), for data too
         large to load. Spark starts a session in each notebook's kernel from
         Spark's configuration (``SPARK_REMOTE``, ``SPARK_CONF_DIR``; see
@@ -193,6 +196,8 @@ def build_report(
             f"engine {engine!r} is not supported. Accepted engines: {', '.join(ENGINES)}."
         )
     dataset = _dataset(data, engine)
+    if engine == "auto":  # the engine the dataset was opened on, for the notebooks too
+        engine = getattr(dataset, "backend", "pandas")
     if period == "latest":
         period = _latest_period(data, dataset.as_of)
     _validate(period, lang, as_of, data)
