@@ -1,0 +1,502 @@
+"""engine="auto": a scan of Parquet files where it gives what load_dataset gives, else pandas.
+
+Each case writes the KPI fixtures (tests/kpi_fixtures.py) as one Parquet file
+a table, changed in one way. On good data ``auto`` computes on a scan and the
+tables equal the pandas engine's; on data the loader refuses it raises the
+pandas engine's error word for word; on data the loader warns about or reads
+otherwise, it gives the loader's frames and warnings.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from kpi_fixtures import costs, leads, orders, targets
+from test_report_engines import assert_same
+
+import kpilib.engine.auto as auto
+from kpilib.data.dataset import Dataset
+from kpilib.data.load import load_dataset
+from kpilib.engine import choose_engine
+from kpilib.engine.scan import ScannedDataset, open_dataset, scan_dataset
+from kpilib.errors import DataError
+from kpilib.kpis.tables import compute_all
+
+ENGINES = ["duckdb", "polars"]
+Tables = dict[str, pd.DataFrame]
+
+
+def good() -> Tables:
+    """The fixtures, which load_dataset accepts (without their target of 0)."""
+    t = targets()
+    return {
+        "leads": leads(),
+        "targets": t[t["target"] > 0].reset_index(drop=True),
+        "costs": costs(),
+        "orders": orders(),
+    }
+
+
+NAN = -0.125  # written as a float NaN (pandas writes its NaN as null)
+
+
+def write(folder: Path, tables: Tables) -> Path:
+    """*tables* as Parquet files in *folder*, written by pyarrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        for i, field in enumerate(table.schema):
+            if pa.types.is_floating(field.type):
+                column = table.column(i)
+                nan = pa.scalar(float("nan"), field.type)
+                table = table.set_column(i, field, pc.if_else(pc.equal(column, NAN), nan, column))
+        pq.write_table(table, folder / f"{name}.parquet")
+    return folder
+
+
+def changed(change: Callable[[Tables], None]) -> Tables:
+    tables = good()
+    change(tables)
+    return tables
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request, monkeypatch) -> str:
+    """auto on each scanning engine (DuckDB when installed, else polars)."""
+    monkeypatch.setattr(auto, "choose_engine", lambda folder: request.param)
+    return request.param
+
+
+# --- good data: computed on the scan, the same tables
+
+
+def test_good_parquet_is_scanned_and_gives_the_pandas_tables(tmp_path, engine):
+    folder = write(tmp_path, good())
+    dataset = open_dataset(folder, engine="auto")
+    assert isinstance(dataset, ScannedDataset) and dataset.backend == engine
+    assert dataset.warnings == []
+    got = compute_all(dataset, period="2026-10", as_of="2026-10-21")
+    want = compute_all(load_dataset(folder), period="2026-10", as_of="2026-10-21")
+    assert_same(got, want)
+    blended = got["cac"].iloc[0]
+    # October costs 600 + 400 + 900 + 300 + 100 = 2300; new customers C2 and C3 (C1
+    # bought first in September): 2300 / 2 = 1150
+    assert (blended["cost"], blended["new_customers"], blended["cac"]) == (2300.0, 2, 1150.0)
+    # October's lead cohort: L3-L8 = 6 leads, 3 of them sold (L3, L4, L7)
+    company = got["funnel"][got["funnel"]["source"].isna()].set_index("stage")
+    assert company.loc["lead", "reached"] == 6 and company.loc["sale", "reached"] == 3
+
+
+def test_padded_texts_and_accents_are_no_reason_to_fall_back(tmp_path, engine):
+    # the scan strips " North" as the loader does; "Benoît" is read by pattern, and clean
+    tables = good()
+    tables["leads"]["team"] = tables["leads"]["team"].str.replace("North", " North ")
+    tables["leads"]["owner"] = tables["leads"]["owner"].str.replace("Bob", "Benoît")
+    folder = write(tmp_path, tables)
+    assert auto.precheck(scan_dataset(folder, backend=engine)) == []
+    dataset = open_dataset(folder, engine="auto")
+    assert isinstance(dataset, ScannedDataset)
+    got = compute_all(dataset, period="2026-10", as_of="2026-10-21", tables=["attainment"])
+    want = compute_all(load_dataset(folder), period="2026-10", as_of="2026-10-21")
+    pd.testing.assert_frame_equal(got["attainment"], want["attainment"])
+
+
+def test_choose_engine_rule(tmp_path, monkeypatch):
+    write(tmp_path / "parquet", good())
+    (tmp_path / "csv").mkdir()
+    good()["leads"].to_csv(tmp_path / "csv" / "leads.csv", index=False)
+    mixed = write(tmp_path / "mixed", {"leads": good()["leads"]})
+    good()["costs"].to_csv(mixed / "costs.csv", index=False)
+    parts = write(tmp_path / "parts" / "leads", {"part-0": good()["leads"]}).parent
+    assert choose_engine(tmp_path / "parquet") == "duckdb"
+    assert choose_engine(tmp_path / "csv") == "pandas"
+    assert choose_engine(mixed) == "pandas"
+    assert choose_engine(parts) == "pandas"  # part files: the loader reads none
+    assert choose_engine(tmp_path / "nowhere") == "pandas"
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "duckdb" else real(n, *a)
+    )
+    assert choose_engine(tmp_path / "parquet") == "polars"
+    monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None)
+    assert choose_engine(tmp_path / "parquet") == "pandas"
+
+
+# --- refusals: the pandas engine's error, word for word
+
+_DATE_HINT = (
+    "Write dates as YYYY-MM-DD (a time may follow), or set day_first = true in kpi.toml "
+    "for DD/MM/YYYY."
+)
+
+
+def _set(table: str, row: int, column: str, value) -> Callable[[Tables], None]:
+    def change(t: Tables) -> None:
+        frame = t[table]
+        if isinstance(value, str) or value is None:
+            frame[column] = frame[column].astype(object)
+        frame.loc[row, column] = value
+
+    return change
+
+
+def _text_dates(t: Tables) -> None:
+    t["leads"]["lead_at"] = t["leads"]["lead_at"].dt.strftime("%Y-%m-%d").astype(object)
+    t["leads"].loc[1, "lead_at"] = "soon"
+
+
+def _extra_target(t: Tables) -> None:
+    row = pd.DataFrame({"period": ["2026-10"], "metric": ["sale"], "target": [4.0]})
+    t["targets"] = pd.concat([t["targets"], row], ignore_index=True)
+
+
+def _dated_costs(t: Tables) -> None:
+    t["costs"] = (
+        t["costs"]
+        .drop(columns="period")
+        .assign(date=pd.to_datetime(["1800-01-01"] + ["2026-10-01"] * 6).astype("datetime64[us]"))
+    )
+
+
+REFUSED = {
+    "a duplicate lead id": (
+        _set("leads", 3, "lead_id", "L1"),
+        "leads: lead_id: a duplicate id",
+        "leads.parquet: column lead_id: 2 rows have a duplicate id (rows 2, 5). Each lead_id "
+        "must appear once; remove or merge the duplicates.",
+    ),
+    "a lead id blank once stripped": (
+        _set("leads", 1, "lead_id", "  "),
+        "leads: lead_id: no lead_id",
+        "leads.parquet: column lead_id: 1 row has no lead_id (row 3). Every lead needs an id.",
+    ),
+    "no lead_at": (
+        _set("leads", 5, "lead_at", pd.NaT),
+        "leads: lead_at: no lead_at date",
+        "leads.parquet: column lead_at: 1 row has no lead_at date (row 7). Every lead needs "
+        "the date it entered the funnel.",
+    ),
+    "a sale without a customer": (
+        _set("leads", 2, "customer_id", None),
+        "leads: customer_id: a sale without a customer_id",
+        "leads.parquet: column customer_id: 1 row has a sale without a customer_id (row 4). "
+        "Fill customer_id for every lead with a sale_at (the id of the account that bought).",
+    ),
+    "a negative amount": (
+        _set("leads", 0, "amount", -5.0),
+        "leads: amount: a negative value",
+        "leads.parquet: column amount: 1 row has a negative value (row 2). Amount must be >= "
+        "0; record refunds or credits as a separate category, or fix the export.",
+    ),
+    "an amount of 10^15": (
+        _set("leads", 0, "amount", 1e15),
+        "leads: amount: a number of 10^15 or more",
+        "leads.parquet: column amount: 1 row has a number of 10^15 or more (row 2). Check the "
+        "export: such an amount is a typo or an id in the wrong column.",
+    ),
+    "an infinite amount": (
+        _set("leads", 0, "amount", np.inf),
+        "leads: amount: a number that does not parse",
+        "leads.parquet: column amount: 1 row has a number that does not parse (row 2). Write "
+        "plain numbers such as 1234.56 or 1234,56 (one decimal mark in the whole column), "
+        "without currency signs.",
+    ),
+    "a sale in 9999": (
+        _set("leads", 0, "sale_at", pd.Timestamp("9999-12-31")),
+        "leads: sale_at: a date outside 1900-01-01 to 2199-12-31",
+        "leads.parquet: column sale_at: 1 row has a date outside 1900-01-01 to 2199-12-31 (row "
+        "2). Such a date is a placeholder or a typo: fix it in the export, or leave the cell "
+        "blank.",
+    ),
+    "no lead at all": (
+        lambda t: t.update(leads=t["leads"].iloc[:0]),
+        "leads: no rows under the header",
+        "leads.parquet: no rows under the header. A dataset needs at least one lead: export "
+        "the leads again.",
+    ),
+    "dates as text": (
+        _text_dates,
+        None,  # the scan refuses text dates itself
+        f"leads.parquet: column lead_at: 1 row has a date that does not parse (row 3). {_DATE_HINT}",
+    ),
+    "a missing column": (
+        lambda t: t.update(orders=t["orders"].drop(columns="revenue")),
+        None,  # the scan refuses it itself
+        "orders.parquet: missing column 'revenue' (it has: order_id, customer_id, order_date, "
+        "gross_margin). kpilib.load_dataset expects the orders table (order_id, customer_id, "
+        "order_date, revenue); rename the matching columns as docs/data-model.md shows.",
+    ),
+    "a target period that does not parse": (
+        _set("targets", 0, "period", "Oct 2026"),
+        "targets: period: a period that does not parse",
+        "targets.parquet: column period: 1 row has a period that does not parse (row 2). "
+        'Write periods as "2026-10" (month), "2026-Q4" (quarter) or "FY2026" (fiscal year).',
+    ),
+    "an unknown metric": (
+        _set("targets", 2, "metric", "revenu"),
+        "targets: metric: an unknown metric",
+        "targets.parquet: column metric: 1 row has an unknown metric (row 4). Accepted metrics: "
+        "leads, new_customers, offers, revenue, sales, visits.",
+    ),
+    "a duplicate target": (
+        _extra_target,  # "sale" is "sales": the same as row 2
+        "targets: period: a duplicate target",
+        "targets.parquet: column period: 2 rows have a duplicate target (same period, metric, "
+        "team and owner) (rows 2, 8). Keep one target per period, metric, team and owner.",
+    ),
+    "a target of 0": (
+        _set("targets", 0, "target", 0.0),
+        "targets: target: a target of 0",
+        "targets.parquet: column target: 1 row has a target of 0 (row 2). Targets must be above "
+        "0, as attainment divides the actual by them: remove the row of a metric without an "
+        "objective.",
+    ),
+    "no target value": (
+        _set("targets", 1, "target", np.nan),
+        "targets: target: no target value",
+        "targets.parquet: column target: 1 row has no target value (row 3). Fill the target or "
+        "remove the row.",
+    ),
+    "a target of NaN": (
+        _set("targets", 1, "target", NAN),
+        "targets: target: no target value",
+        "targets.parquet: column target: 1 row has no target value (row 3). Fill the target or "
+        "remove the row.",
+    ),
+    "a negative target": (
+        _set("targets", 0, "target", -5.0),
+        "targets: target: a negative value",
+        "targets.parquet: column target: 1 row has a negative value (row 2). Target must be >= "
+        "0; record refunds or credits as a separate category, or fix the export.",
+    ),
+    "a cost period that is no month": (
+        _set("costs", 0, "period", "2026-Q4"),
+        "costs: period: a period that does not parse",
+        "costs.parquet: column period: 1 row has a period that does not parse (row 2). Write "
+        'cost periods as months, "2026-10", or give a date column instead.',
+    ),
+    "a cost dated 1800": (
+        _dated_costs,
+        "costs: date: a date outside 1900-01-01 to 2199-12-31",
+        "costs.parquet: column date: 1 row has a date outside 1900-01-01 to 2199-12-31 (row 2). "
+        "Such a date is a placeholder or a typo: fix it in the export, or leave the cell blank.",
+    ),
+    "a cost without amount": (
+        _set("costs", 2, "amount", np.nan),
+        "costs: amount: no amount",
+        "costs.parquet: column amount: 1 row has no amount (row 4). Fill the amount of every "
+        "cost line, 0 if nothing was spent, or remove the row.",
+    ),
+    "a cost of NaN": (
+        _set("costs", 2, "amount", NAN),
+        "costs: amount: no amount",
+        "costs.parquet: column amount: 1 row has no amount (row 4). Fill the amount of every "
+        "cost line, 0 if nothing was spent, or remove the row.",
+    ),
+    "a cost without category": (
+        _set("costs", 1, "category", None),
+        "costs: category: no category",
+        "costs.parquet: column category: 1 row has no category (row 3). Fill category: "
+        "salaries, bonuses, expenses, campaigns or another name.",
+    ),
+    "a negative cost": (
+        _set("costs", 0, "amount", -20.0),
+        "costs: amount: a negative value",
+        "costs.parquet: column amount: 1 row has a negative value (row 2). Amount must be >= 0; "
+        "record refunds or credits as a separate category, or fix the export.",
+    ),
+    "a duplicate order id": (
+        _set("orders", 1, "order_id", "O1"),
+        "orders: order_id: a duplicate id",
+        "orders.parquet: column order_id: 2 rows have a duplicate id (rows 2, 3). Each order_id "
+        "must appear once; remove or merge the duplicates.",
+    ),
+    "an order without revenue": (
+        _set("orders", 0, "revenue", np.nan),
+        "orders: revenue: no revenue",
+        "orders.parquet: column revenue: 1 row has no revenue (row 2). Fill the revenue of "
+        "every order, 0 for a free one, or remove the row.",
+    ),
+    "a revenue of NaN": (
+        _set("orders", 0, "revenue", NAN),
+        "orders: revenue: no revenue",
+        "orders.parquet: column revenue: 1 row has no revenue (row 2). Fill the revenue of "
+        "every order, 0 for a free one, or remove the row.",
+    ),
+    "an order without customer": (
+        _set("orders", 3, "customer_id", None),
+        "orders: customer_id: no customer_id",
+        "orders.parquet: column customer_id: 1 row has no customer_id (row 5). Every order needs "
+        "the id of the customer who placed it.",
+    ),
+    "a negative revenue": (
+        _set("orders", 0, "revenue", -1.0),
+        "orders: revenue: a negative value",
+        "orders.parquet: column revenue: 1 row has a negative value (row 2). Revenue must be >= "
+        "0; record refunds or credits as a separate category, or fix the export.",
+    ),
+    "a margin of 10^15": (
+        _set("orders", 0, "gross_margin", -2e15),
+        "orders: gross_margin: a number of 10^15 or more",
+        "orders.parquet: column gross_margin: 1 row has a number of 10^15 or more (row 2). "
+        "Check the export: such an amount is a typo or an id in the wrong column.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_refused_as_by_the_pandas_engine(tmp_path, case):
+    change, found, message = REFUSED[case]
+    folder = write(tmp_path, changed(change))
+    for engine in ENGINES if found is not None else []:
+        assert found in auto.precheck(scan_dataset(folder, backend=engine)), engine
+    with pytest.raises(DataError) as by_pandas:
+        open_dataset(folder, engine="pandas")
+    with pytest.raises(DataError) as by_auto:
+        open_dataset(folder, engine="auto")
+    assert by_auto.value.problems == [message]
+    assert str(by_auto.value) == str(by_pandas.value)
+
+
+# --- warnings and silent changes: the loader's frames and warnings
+
+_GARBLED = (
+    "leads.parquet: column owner: 3 rows have text that looks garbled, such as 'BenoÃ®t' (rows "
+    "3, 6, 7). The file was saved as UTF-8 and later opened as Windows-1252: export it again "
+    "as CSV UTF-8."
+)
+
+
+def _rename(table: str, old: str, new: str) -> Callable[[Tables], None]:
+    return lambda t: t.update({table: t[table].rename(columns={old: new})})
+
+
+LOADED = {
+    "a visit before its lead": (
+        _set("leads", 0, "visit_at", pd.Timestamp("2026-09-01")),
+        "leads: visit_at: a visit_at before its lead_at",
+        [
+            "leads.parquet: column visit_at: 1 row has a visit_at before its lead_at (row 2). "
+            "Check the stage dates in the CRM; these leads still count as reaching both stages."
+        ],
+    ),
+    "a source blank in every row": (
+        lambda t: t["leads"].__setitem__("source", pd.Series([" "] * 8, dtype="str")),
+        "leads: source: blank in every row",
+        [
+            "leads.parquet: column source is blank in every row; every lead counts under "
+            "source 'unknown'. Fill it from the CRM's source or channel field to get the split."
+        ],
+    ),
+    "a column ending in _at that is no stage": (
+        lambda t: t["leads"].__setitem__("demo_at", t["leads"]["lead_at"]),
+        "leads: column demo_at: not a stage of kpi.toml",
+        [
+            "leads.parquet: column demo_at ignored: not a stage of kpi.toml [funnel].stages. Add "
+            "the stage there to use it."
+        ],
+    ),
+    "garbled text": (
+        lambda t: t["leads"].__setitem__("owner", t["leads"]["owner"].replace("Bob", "BenoÃ®t")),
+        "leads: owner: text garbled or padded",
+        [_GARBLED],
+    ),
+    # Python strips "\x1f" (a unit separator); neither DuckDB's strip nor polars' does
+    "a team ending in a separator": (
+        _set("leads", 0, "team", "North\x1f"),
+        "leads: team: text garbled or padded",
+        [],
+    ),
+    "an amount of NaN": (
+        _set("leads", 0, "amount", NAN),
+        "leads: amount: NaN, which the loader reads as blank",
+        [],
+    ),
+    "ids written as floats": (
+        lambda t: t["leads"].__setitem__("lead_id", np.arange(1.0, 9.0)),
+        "leads: column lead_id: typed double",
+        [],
+    ),
+    "a padded column name": (
+        _rename("leads", "amount", " amount"),
+        "leads: a column name repeated, padded or blank",
+        [],
+    ),
+    "a margin of NaN": (
+        _set("orders", 0, "gross_margin", NAN),
+        "orders: gross_margin: NaN, which the loader reads as blank",
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(LOADED))
+def test_warned_or_changed_by_the_loader_loads(tmp_path, engine, case):
+    change, found, warnings = LOADED[case]
+    folder = write(tmp_path, changed(change))
+    assert found in auto.precheck(scan_dataset(folder, backend=engine))
+    dataset, loaded = open_dataset(folder, engine="auto"), load_dataset(folder)
+    assert isinstance(dataset, Dataset)
+    assert dataset.warnings == loaded.warnings == warnings
+    for name, frame in loaded.tables().items():
+        pd.testing.assert_frame_equal(getattr(dataset, name), frame)
+
+
+def test_a_no_break_space_is_stripped_as_by_the_loader(tmp_path, engine):
+    # polars strips it (the scan is kept), DuckDB does not (the loader is used): the same teams
+    folder = write(tmp_path, changed(_set("leads", 0, "team", "\xa0North\xa0")))
+    dataset = open_dataset(folder, engine="auto")
+    got = compute_all(dataset, period="2026-10", as_of="2026-10-21", tables=["attainment"])
+    want = compute_all(load_dataset(folder), period="2026-10", as_of="2026-10-21")
+    pd.testing.assert_frame_equal(got["attainment"], want["attainment"])
+    assert isinstance(dataset, ScannedDataset if engine == "polars" else Dataset)
+
+
+# --- the list stays in step with the loader
+
+
+def _signature(node: ast.expr) -> str:
+    """A message as written: f-string fields as {}, a call as name()."""
+    if isinstance(node, ast.Constant):
+        return str(node.value)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+    if isinstance(node, ast.Call):
+        return f"{ast.unparse(node.func)}()"
+    return ast.unparse(node)
+
+
+def loader_messages() -> set[str]:
+    """Every problem kpilib/data/load.py and checks.py record or raise."""
+    import kpilib.data.checks
+    import kpilib.data.load
+
+    found = set()
+    for module in (kpilib.data.load, kpilib.data.checks):
+        for node in ast.walk(ast.parse(Path(module.__file__).read_text("utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                if ast.unparse(node.exc.func) == "DataError":
+                    found.add(_signature(node.exc.args[0]))
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            target = ast.unparse(node.func)
+            if target == "check.flag":
+                found.add(_signature(node.args[3]))
+            elif target in ("check.errors.append", "check.warnings.append"):
+                found.add(_signature(node.args[0]))
+    return found
+
+
+def test_every_problem_of_the_loader_is_in_the_pre_checks_list():
+    assert loader_messages() == set(auto.REFUSALS)
