@@ -142,7 +142,7 @@ def test_a_notebook_without_parameters_cell_is_refused(tmp_path):
         ({"as_of": "31/10/2026"}, "as_of '31/10/2026' is not a date. Write it as YYYY-MM-DD."),
         (
             {"engine": "excel"},
-            "engine 'excel' is not supported. Accepted engines: pandas, polars, duckdb, spark.",
+            "engine 'excel' is not supported. Accepted engines: auto, pandas, polars, duckdb, spark.",
         ),
     ],
 )
