@@ -32,6 +32,7 @@ from kpilib.data.load import _MONTH_PATTERN, PERIOD_PATTERN, load_dataset
 from kpilib.data.schema import TABLES
 from kpilib.engine import choose_engine
 from kpilib.engine.scan import ScannedDataset, scan_dataset
+from kpilib.engine.texts import outside_ascii, repeats, with_helpers
 from kpilib.errors import DataError
 
 __all__ = ["REFUSALS", "open_auto", "precheck"]
@@ -96,8 +97,6 @@ REFUSALS: dict[str, str] = {
 
 _FIRST, _LAST = "1900-01-01", "2200-01-01"
 _LIMIT = 1e15
-_HASH, _BYTES = "__kpilib_hash", "__kpilib_bytes_"
-_SEPARATORS = "\x1c\x1d\x1e\x1f"  # spaces to Python, not to string.whitespace
 
 
 @cache
@@ -148,34 +147,10 @@ def _schema_problems(schema: Any, table: str, date_cols: list[str]) -> list[str]
     return found
 
 
-def _with_helpers(native: Any, backend: str, texts: list[str], ids: list[str]) -> Any:
-    """*native* with the two columns narwhals cannot compute: each text's length in
-    bytes (a text of ASCII characters only has as many bytes as characters) and a
-    64-bit hash of the id column (fewer distinct hashes than rows when an id repeats;
-    a collision only sends the data through the loader)."""
-    if backend == "polars":
-        import polars as pl
-
-        extra = [pl.col(c).str.len_bytes().alias(_BYTES + c) for c in texts]
-        extra += [pl.col(c).hash().alias(_HASH) for c in ids]
-        return native.with_columns(extra)
-    quoted = [f'strlen("{c}") AS "{_BYTES + c}"' for c in texts]
-    quoted += [f'hash("{c}") AS "{_HASH}"' for c in ids]
-    return native.project(", ".join(["*", *quoted]))
-
-
 def _text_checks(cols: list[str]) -> dict[str, nw.Expr]:
     """Whether a text may hold what :func:`_unusual` looks for: a character outside
-    ASCII, or one of the ASCII separators Python strips, at an edge. Cheap: a
-    comparison of lengths and of the first and last characters."""
-    out = {}
-    for c in cols:
-        x = nw.col(c)
-        edge = nw.any_horizontal(
-            x < " ", *[x.str.ends_with(s) for s in _SEPARATORS], ignore_nulls=True
-        )
-        out[f"{c}: text to read again"] = ((nw.col(_BYTES + c) != x.str.len_chars()) | edge).any()
-    return out
+    ASCII, or an ASCII control character (the separators Python strips) at an edge."""
+    return {f"{c}: text to read again": outside_ascii(c) for c in cols}
 
 
 def _number_checks(
@@ -191,10 +166,16 @@ def _number_checks(
         if c in non_negative:
             out[f"{c}: a negative value"] = x.min() < 0
         if c in required:
-            out[f"{c}: {required[c]}"] = x.is_null().any() | _nan(x).any()
+            out[f"{c}: {required[c]}"] = _missing(x) | _nan(x).any()
         else:
             out[f"{c}: NaN, which the loader reads as blank"] = _nan(x).any()
     return out
+
+
+def _missing(x: nw.Expr) -> nw.Expr:
+    """Whether *x* has a missing value: fewer values than rows (DuckDB reads it from the
+    Parquet statistics where the column is not computed)."""
+    return x.count() < nw.len()
 
 
 def _nan(x: nw.Expr) -> nw.Expr:
@@ -218,7 +199,7 @@ def _distinct(cols: list[str]) -> nw.Expr:
     """Fewer distinct keys than rows (nulls count as one value: a false alarm only
     makes the data go through the loader)."""
     if len(cols) == 1:
-        return nw.col(_HASH).n_unique() < nw.len()
+        return repeats()
     key = nw.concat_str([nw.col(c).fill_null("\0") for c in cols], separator="\x1f")
     return key.n_unique() < nw.len()
 
@@ -227,9 +208,9 @@ def _leads(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]
     stages = [c for c in settings.stage_columns if c in have]
     checks = {
         "no rows under the header": nw.len() == 0,
-        "lead_id: no lead_id": nw.col("lead_id").is_null().any(),
+        "lead_id: no lead_id": _missing(nw.col("lead_id")),
         "lead_id: a duplicate id": _distinct(["lead_id"]),
-        "lead_at: no lead_at date": nw.col("lead_at").is_null().any(),
+        "lead_at: no lead_at date": _missing(nw.col("lead_at")),
     }
     if "source" in raw:
         checks["source: blank in every row"] = nw.col("source").null_count() == nw.len()
@@ -256,9 +237,9 @@ def _metric_names(settings: Any) -> list[str]:
 def _targets(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]:
     period, metric = nw.col("period"), nw.col("metric")
     return {
-        "period: a period that does not parse": period.is_null().any()
+        "period: a period that does not parse": _missing(period)
         | (~period.str.contains(PERIOD_PATTERN)).any(),
-        "metric: an unknown metric": metric.is_null().any()
+        "metric: an unknown metric": _missing(metric)
         | (~metric.is_in(_metric_names(settings))).any(),
         "period: a duplicate target": _distinct(["period", "metric", "team", "owner"]),
         "target: a target of 0": (nw.col("target") == 0).any(),
@@ -267,10 +248,10 @@ def _targets(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Exp
 
 def _costs(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]:
     period = nw.col("period")
-    checks = {"category: no category": nw.col("category").is_null().any()}
+    checks = {"category: no category": _missing(nw.col("category"))}
     if "period" in raw:
         checks["period: a period that does not parse"] = (
-            period.is_null().any() | (~period.str.contains(_MONTH_PATTERN)).any()
+            _missing(period) | (~period.str.contains(_MONTH_PATTERN)).any()
         )
     return checks | _number_checks(
         ["amount"], non_negative=("amount",), required={"amount": "no amount"}
@@ -280,7 +261,7 @@ def _costs(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]
 def _orders(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]:
     checks = {
         "order_id: a duplicate id": _distinct(["order_id"]),
-        "customer_id: no customer_id": nw.col("customer_id").is_null().any(),
+        "customer_id: no customer_id": _missing(nw.col("customer_id")),
     }
     numbers = [c for c in ("revenue", "gross_margin") if c in raw]
     return checks | _number_checks(
@@ -312,7 +293,7 @@ def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
     have = nw.from_native(native).collect_schema().names()
     texts = [c for c in TABLES[table].text if c in raw]
     ids = {"leads": ["lead_id"], "orders": ["order_id"]}.get(table, [])
-    lf = nw.from_native(_with_helpers(native, ds.backend, texts, ids))
+    lf = with_helpers(nw.from_native(native), texts=texts, ids=ids)
     checks = _CHECKS[table](have, raw, settings)
     if table == "orders":
         checks |= _date_checks(["order_date"])

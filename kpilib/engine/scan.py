@@ -35,6 +35,7 @@ from kpilib.data.settings import Settings, load_settings
 from kpilib.data.text import check_file
 from kpilib.engine import ENGINES
 from kpilib.engine import frames as F
+from kpilib.engine.texts import may_change, with_helpers
 from kpilib.errors import DataError, ParameterError
 
 __all__ = ["ENGINES", "ScannedDataset", "open_dataset", "scan_dataset", "spark_session"]
@@ -158,16 +159,15 @@ def _text(col: str) -> nw.Expr:
 def _clean_texts(lf: nw.LazyFrame, cols: list[str]) -> set[str]:
     """The text columns of *cols* that no value would change in :func:`_text` (none
     padded with spaces, none blank): read as they are, they spare every query of the
-    dataset a strip of each of their values. One aggregate query over those columns."""
+    dataset a strip of each of their values. One aggregate query over those columns,
+    on each value's first and last character (:func:`kpilib.engine.texts.may_change`)."""
     schema = lf.collect_schema()
     texts = [c for c in cols if schema[c] == nw.String]
     if not texts:
         return set()
-    changed = [
-        ((nw.col(c) != nw.col(c).str.strip_chars()) | (nw.col(c) == "")).any().alias(c)
-        for c in texts
-    ]
-    row = lf.select(*changed).collect().rows()[0]
+    unicode = lf.implementation.is_polars()  # polars strips Unicode spaces too
+    changed = [may_change(c, unicode=unicode).alias(c) for c in texts]
+    row = with_helpers(lf, texts=texts).select(*changed).collect().rows()[0]
     return {c for c, dirty in zip(texts, row, strict=True) if not dirty}
 
 
