@@ -20,8 +20,6 @@ gains a message this list lacks.
 
 from __future__ import annotations
 
-import string
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,7 @@ from kpilib.data.load import _MONTH_PATTERN, PERIOD_PATTERN, load_dataset
 from kpilib.data.schema import TABLES
 from kpilib.engine import choose_engine
 from kpilib.engine.scan import ScannedDataset, scan_dataset
-from kpilib.engine.texts import outside_ascii, repeats, with_helpers
+from kpilib.engine.texts import ASCII_SPACES, SPACES, outside_ascii, repeats, with_helpers
 from kpilib.errors import DataError
 
 __all__ = ["REFUSALS", "open_auto", "precheck"]
@@ -99,14 +97,12 @@ _FIRST, _LAST = "1900-01-01", "2200-01-01"
 _LIMIT = 1e15
 
 
-@cache
 def _unusual() -> str:
     """A pattern of the texts to fall back on: those holding the start of mojibake
     (``Ã``, ``Â``, ``â€``: what :func:`kpilib.data.text.mojibake` looks for, and more),
-    and those starting or ending with a space Python's ``str.strip`` removes and a scan's
-    strip may not (anything but ASCII's ``string.whitespace``)."""
-    spaces = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
-    other = "".join(c for c in spaces if c not in string.whitespace)
+    and those starting or ending with a space Python's ``str.strip`` removes and a
+    scan's strip may not (the Unicode ones: DuckDB strips ASCII's only)."""
+    other = SPACES[len(ASCII_SPACES) :]
     return f"Ã|Â|â€|^[{other}]|[{other}]$"
 
 
@@ -293,7 +289,7 @@ def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
     have = nw.from_native(native).collect_schema().names()
     texts = [c for c in TABLES[table].text if c in raw]
     ids = {"leads": ["lead_id"], "orders": ["order_id"]}.get(table, [])
-    lf = with_helpers(nw.from_native(native), texts=texts, ids=ids)
+    lf = with_helpers(nw.from_native(native), sizes=texts, ids=ids)
     checks = _CHECKS[table](have, raw, settings)
     if table == "orders":
         checks |= _date_checks(["order_date"])

@@ -35,7 +35,7 @@ from kpilib.data.settings import Settings, load_settings
 from kpilib.data.text import check_file
 from kpilib.engine import ENGINES
 from kpilib.engine import frames as F
-from kpilib.engine.texts import may_change, with_helpers
+from kpilib.engine.texts import may_change, strip_set, with_helpers
 from kpilib.errors import DataError, ParameterError
 
 __all__ = ["ENGINES", "ScannedDataset", "open_dataset", "scan_dataset", "spark_session"]
@@ -151,8 +151,8 @@ def _scan(files: list[Path], backend: Backend, session: Any) -> nw.LazyFrame:
     return nw.from_native(duckdb.default_connection().read_parquet(names))
 
 
-def _text(col: str) -> nw.Expr:
-    text = nw.col(col).cast(nw.String).str.strip_chars()
+def _text(col: str, spaces: str | None) -> nw.Expr:
+    text = nw.col(col).cast(nw.String).str.strip_chars(spaces)
     return nw.when(text != "").then(text).alias(col)
 
 
@@ -167,7 +167,7 @@ def _clean_texts(lf: nw.LazyFrame, cols: list[str]) -> set[str]:
         return set()
     unicode = lf.implementation.is_polars()  # polars strips Unicode spaces too
     changed = [may_change(c, unicode=unicode).alias(c) for c in texts]
-    row = with_helpers(lf, texts=texts).select(*changed).collect().rows()[0]
+    row = with_helpers(lf, last=texts).select(*changed).collect().rows()[0]
     return {c for c, dirty in zip(texts, row, strict=True) if not dirty}
 
 
@@ -203,7 +203,8 @@ def _normalise(
         "costs": ["date"] if "period" not in have else [],
         "targets": [],
     }[table]
-    exprs = [nw.col(c) if c in clean else _text(c) for c in _TEXT[table] if c in have]
+    spaces = strip_set(lf)
+    exprs = [nw.col(c) if c in clean else _text(c, spaces) for c in _TEXT[table] if c in have]
     exprs += [_date(lf, c, name) for c in dates if c in have]
     exprs += [nw.col(c).cast(nw.Float64) for c in _NUMBERS[table] if c in have]
     out = lf.select(*exprs)
