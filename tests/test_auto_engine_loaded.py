@@ -87,7 +87,7 @@ LOADED = {
     ),
     "a padded column name": (
         _rename("leads", "amount", " amount"),
-        "leads: a column name repeated, padded or blank",
+        "leads: a column name repeated or padded",
         [],
     ),
     "a margin of NaN": (

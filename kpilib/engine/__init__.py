@@ -22,6 +22,16 @@ def choose_engine(folder: str | Path) -> str:
     none of :func:`kpilib.load_dataset`'s refusals in it
     (:func:`kpilib.engine.auto.open_auto`).
 
+    Parameters
+    ----------
+    folder
+        The dataset folder.
+
+    Returns
+    -------
+    str
+        "duckdb", "polars" or "pandas".
+
     Examples
     --------
     >>> choose_engine("data/sample")  # CSV files

@@ -65,7 +65,7 @@ REFUSALS: dict[str, str] = {
     "no revenue": "revenue: null or NaN",
     "no customer_id": "customer_id: null",
     # checks.py
-    "missing_message()": "schema: a required column missing",
+    "missing_message()": "scan_dataset refuses a missing required column: the loader says it",
     "a date that does not parse": "schema: a date column not typed as a date or timestamp",
     "a date outside 1900-01-01 to 2199-12-31": "min < 1900-01-01 or max >= 2200-01-01",
     "a number that does not parse": "schema: a number column not typed as a number; "
@@ -86,8 +86,9 @@ REFUSALS: dict[str, str] = {
 }
 
 # what else the loader changes silently, and the scan must match or fall back on:
-# texts are stripped (Python's str.strip: the scans strip ASCII spaces only on DuckDB,
-# Unicode White_Space on polars, so a text with another space at an edge falls back);
+# texts are stripped (Python's str.strip: the scans strip the same spaces on polars,
+# ASCII's and the separators on DuckDB, so a DuckDB text with a Unicode space at an edge
+# falls back);
 # whole floats in a text column lose their ".0", booleans become "True" (schema: a text
 # column must be text or whole numbers); NaN is blank (falls back); names are stripped
 # (schema: a padded or repeated name falls back). Blank rows are dropped from CSV and
@@ -128,7 +129,7 @@ def _schema_problems(schema: Any, table: str, date_cols: list[str]) -> list[str]
     names = schema.names
     found = []
     if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
-        found.append(f"{table}: a column name repeated, padded or blank")
+        found.append(f"{table}: a column name repeated or padded")
     spec = TABLES[table]
     kinds = {
         **{c: ("text", "whole") for c in spec.text},
@@ -145,7 +146,7 @@ def _schema_problems(schema: Any, table: str, date_cols: list[str]) -> list[str]
 
 def _text_checks(cols: list[str]) -> dict[str, nw.Expr]:
     """Whether a text may hold what :func:`_unusual` looks for: a character outside
-    ASCII, or an ASCII control character (the separators Python strips) at an edge."""
+    ASCII (the scans strip every ASCII space and separator as Python does)."""
     return {f"{c}: text to read again": outside_ascii(c) for c in cols}
 
 
@@ -321,11 +322,31 @@ def _cost_dates(path: Path, backend: str) -> list[str]:
 
 def precheck(ds: ScannedDataset) -> list[str]:
     """What in the scanned dataset *ds* :func:`kpilib.load_dataset` would refuse, warn
-    about or read otherwise (one line each, "table: column: what"); empty when nothing.
+    about or read otherwise.
 
-    *ds* is a scan of a folder of single Parquet files (``<table>.parquet``), as
-    :func:`kpilib.engine.choose_engine` picks; each table costs one aggregate query on
-    the scan's engine, over the columns the loader reads.
+    Each table costs one aggregate query on the scan's engine, over the columns the
+    loader reads (and a second one over the text columns holding characters outside
+    ASCII, or over the dates of cost lines without a period).
+
+    Parameters
+    ----------
+    ds
+        A scan of a folder of single Parquet files (``<table>.parquet``), as
+        :func:`kpilib.engine.choose_engine` picks them.
+
+    Returns
+    -------
+    list of str
+        One line per finding, "table: column: what"; empty when there is none.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"lead_id": ["L1", "L1"], "lead_at": pd.to_datetime(["2026-10-01"] * 2)}
+    ...              ).to_parquet(folder / "leads.parquet")
+    >>> precheck(scan_dataset(folder, backend="polars"))
+    ['leads: lead_id: a duplicate id']
     """
     assert ds.path is not None
     found = []
@@ -337,10 +358,28 @@ def precheck(ds: ScannedDataset) -> list[str]:
 def open_auto(path: str | Path) -> Dataset | ScannedDataset:
     """The dataset at *path* on the engine ``auto`` picks.
 
-    A scan on :func:`kpilib.engine.choose_engine`'s engine when the folder holds
-    Parquet files only and :func:`precheck` finds nothing there; else
-    :func:`kpilib.load_dataset` (which, on data it refuses, raises the same
-    :class:`~kpilib.errors.DataError` as ``engine="pandas"``).
+    Parameters
+    ----------
+    path
+        The dataset folder.
+
+    Returns
+    -------
+    ScannedDataset or Dataset
+        A scan on :func:`kpilib.engine.choose_engine`'s engine when the folder holds
+        single Parquet files only and :func:`precheck` finds nothing there; else
+        :func:`kpilib.load_dataset`'s pandas frames.
+
+    Raises
+    ------
+    kpilib.errors.DataError
+        Whatever :func:`kpilib.load_dataset` raises, word for word: the data it
+        refuses goes through it.
+
+    Examples
+    --------
+    >>> type(open_auto("data/sample")).__name__  # CSV files: loaded into pandas
+    'Dataset'
     """
     folder = Path(path)
     engine = choose_engine(folder)
