@@ -9,7 +9,6 @@ otherwise, it gives the loader's frames and warnings.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from kpi_fixtures import costs, leads, orders, targets
 from test_report_engines import assert_same
 
 import kpilib.engine.auto as auto
+from kpilib.data.dataset import Dataset
 from kpilib.data.load import load_dataset
 from kpilib.engine import choose_engine
 from kpilib.engine.scan import ScannedDataset, open_dataset, scan_dataset
@@ -356,40 +356,39 @@ def test_refused_as_by_the_pandas_engine(tmp_path, case):
     assert str(by_auto.value) == str(by_pandas.value)
 
 
-# --- the list stays in step with the loader
+def test_other_parquet_types_give_the_pandas_tables(tmp_path, engine):
+    # whole-number ids and amounts, dates as Parquet dates, sale times with a zone
+    tables = good()
+    leads = tables["leads"]
+    leads["lead_id"] = np.arange(1, 9)
+    leads["amount"] = leads["amount"].astype("Int64")
+    leads["lead_at"] = leads["lead_at"].dt.date
+    folder = write(tmp_path, tables)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(folder / "leads.parquet")
+    i = table.schema.get_field_index("sale_at")
+    zoned = pa.timestamp("us", tz="Europe/Paris")  # the same instants, read as UTC
+    sales = table.column(i).cast(pa.timestamp("us", tz="UTC")).cast(zoned)
+    pq.write_table(table.set_column(i, pa.field("sale_at", zoned), sales), folder / "leads.parquet")
+    dataset = open_dataset(folder, engine="auto")
+    # DuckDB keeps a time zone in the connection, not in the column: a scan cannot
+    # turn zoned times to UTC there, so the footer sends the folder to the loader
+    assert isinstance(dataset, Dataset if engine == "duckdb" else ScannedDataset)
+    got = compute_all(dataset, period="2026-10", as_of="2026-10-21")
+    assert_same(got, compute_all(load_dataset(folder), period="2026-10", as_of="2026-10-21"))
+    # the October cohort's sales: L3, L4 and L7, for 2000 + 500 + 700
+    sales = got["attainment"].set_index("metric").loc["sales", "actual"]
+    assert sales == 3
 
 
-def _signature(node: ast.expr) -> str:
-    """A message as written: f-string fields as {}, a call as name()."""
-    if isinstance(node, ast.Constant):
-        return str(node.value)
-    if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
-    if isinstance(node, ast.Call):
-        return f"{ast.unparse(node.func)}()"
-    return ast.unparse(node)
-
-
-def loader_messages() -> set[str]:
-    """Every problem kpilib/data/load.py and checks.py record or raise."""
-    import kpilib.data.checks
-    import kpilib.data.load
-
-    found = set()
-    for module in (kpilib.data.load, kpilib.data.checks):
-        for node in ast.walk(ast.parse(Path(module.__file__).read_text("utf-8"))):
-            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-                if ast.unparse(node.exc.func) == "DataError":
-                    found.add(_signature(node.exc.args[0]))
-            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-                continue
-            target = ast.unparse(node.func)
-            if target == "check.flag":
-                found.add(_signature(node.args[3]))
-            elif target in ("check.errors.append", "check.warnings.append"):
-                found.add(_signature(node.args[0]))
-    return found
-
-
-def test_every_problem_of_the_loader_is_in_the_pre_checks_list():
-    assert loader_messages() == set(auto.REFUSALS)
+def test_a_damaged_parquet_file_is_named_as_by_the_pandas_engine(tmp_path):
+    folder = write(tmp_path, good())
+    (folder / "orders.parquet").write_bytes(b"PAR1 cut short")
+    with pytest.raises(DataError) as by_pandas:
+        open_dataset(folder, engine="pandas")
+    with pytest.raises(DataError) as by_auto:
+        open_dataset(folder, engine="auto")
+    assert str(by_auto.value) == str(by_pandas.value)
+    assert by_auto.value.problems[0].startswith("orders.parquet: not a readable Parquet file (")

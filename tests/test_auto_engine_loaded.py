@@ -4,11 +4,13 @@ Each case writes the KPI fixtures as Parquet (see ``test_auto_engine.py``),
 changed in one way the loader does not refuse but warns about or changes
 (mojibake, a stage out of order, NaN, float ids...): ``auto`` then gives the
 loader's frames and warnings. The loader's refused fixtures
-(``test_data_read.REFUSED``), written as Parquet, end on ``auto`` as on pandas.
+(``test_data_read.REFUSED``), written as Parquet, end on ``auto`` as on pandas; and
+the pre-check's list of the loader's problems holds every message the loader writes.
 """
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from pathlib import Path
 
@@ -189,3 +191,42 @@ def test_the_loaders_refused_fixtures_as_parquet(tmp_path):
             converted += 1
             assert outcome(parquet, "auto") == outcome(parquet, "pandas"), list(files)
     assert converted >= 8  # the others are refused while the CSV text is read
+
+
+# --- the list stays in step with the loader
+
+
+def _signature(node: ast.expr) -> str:
+    """A message as written: f-string fields as {}, a call as name()."""
+    if isinstance(node, ast.Constant):
+        return str(node.value)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+    if isinstance(node, ast.Call):
+        return f"{ast.unparse(node.func)}()"
+    return ast.unparse(node)
+
+
+def loader_messages() -> set[str]:
+    """Every problem kpilib/data/load.py and checks.py record or raise."""
+    import kpilib.data.checks
+    import kpilib.data.load
+
+    found = set()
+    for module in (kpilib.data.load, kpilib.data.checks):
+        for node in ast.walk(ast.parse(Path(module.__file__).read_text("utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                if ast.unparse(node.exc.func) == "DataError":
+                    found.add(_signature(node.exc.args[0]))
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            target = ast.unparse(node.func)
+            if target == "check.flag":
+                found.add(_signature(node.args[3]))
+            elif target in ("check.errors.append", "check.warnings.append"):
+                found.add(_signature(node.args[0]))
+    return found
+
+
+def test_every_problem_of_the_loader_is_in_the_pre_checks_list():
+    assert loader_messages() == set(auto.REFUSALS)

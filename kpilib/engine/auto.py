@@ -12,9 +12,9 @@ does) is present. When one is, the folder is loaded with
 problem (or, for a mere warning or change, gives the frames with its
 warnings); else the scan is returned.
 
-:data:`REFUSALS` lists every problem the loader writes (the words of its
+:data:`~kpilib.engine.refusals.REFUSALS` lists every problem the loader writes (the words of its
 messages, in :mod:`kpilib.data.load` and :mod:`kpilib.data.checks`) and how
-the pre-check finds it; ``tests/test_auto_engine.py`` fails when the loader
+the pre-check finds it; ``tests/test_auto_engine_loaded.py`` fails when the loader
 gains a message this list lacks.
 """
 
@@ -29,70 +29,12 @@ from kpilib.data.dataset import Dataset
 from kpilib.data.load import _MONTH_PATTERN, PERIOD_PATTERN, load_dataset
 from kpilib.data.schema import TABLES
 from kpilib.engine import choose_engine
+from kpilib.engine.refusals import REFUSALS
 from kpilib.engine.scan import ScannedDataset, scan_dataset
 from kpilib.engine.texts import ASCII_SPACES, SPACES, outside_ascii, repeats, with_helpers
 from kpilib.errors import DataError
 
 __all__ = ["REFUSALS", "open_auto", "precheck"]
-
-# every problem kpilib.load_dataset records (the words of its message: f-string fields as
-# {}), and how a scan of typed Parquet files finds it before computing. "schema": from the
-# files' footers; the others are aggregates of one query per table, on the scan's engine.
-REFUSALS: dict[str, str] = {
-    # load.py
-    "{}: {} is given twice ({}). Keep one file per table.": "choose_engine: one file a table",
-    "{}: no such folder. Give the folder that holds leads.csv and kpi.toml.": "choose_engine",
-    "{}: no leads file (leads.csv, leads.parquet or leads.xlsx). A dataset needs at least its "
-    "leads; see docs/data-model.md.": "choose_engine: leads.parquet is a file",
-    "{}: no rows under the header. A dataset needs at least one lead: export the leads "
-    "again.": "leads: no row",
-    "{}: column{} {} ignored: not a stage of kpi.toml [funnel].stages. Add the stage there to "
-    "use it.": "schema: a leads column ending in _at that is no date column",
-    "{}: no source column; every lead counts under source 'unknown'.": "the scan warns the same",
-    "{}: column source is blank in every row; every lead counts under source 'unknown'. Fill "
-    "it from the CRM's source or channel field to get the split.": "source: null in every row",
-    "no lead_id": "lead_id: null",
-    "no lead_at date": "lead_at: null",
-    "a sale without a customer_id": "sale_at set where customer_id is null",
-    "a {} before its {}": "a stage date before the previous stage's",
-    "a target of 0": "target: 0",
-    "a period that does not parse": "period: null or not matching load.py's pattern",
-    "an unknown metric": "metric: null or not a metric of kpi.toml's stages",
-    "a duplicate target (same period, metric, team and owner)": "distinct keys < rows",
-    "no target value": "target: null or NaN",
-    "no amount": "amount: null or NaN",
-    "no category": "category: null",
-    "no revenue": "revenue: null or NaN",
-    "no customer_id": "customer_id: null",
-    # checks.py
-    "missing_message()": "scan_dataset refuses a missing required column: the loader says it",
-    "a date that does not parse": "schema: a date column not typed as a date or timestamp",
-    "a date outside 1900-01-01 to 2199-12-31": "min < 1900-01-01 or max >= 2200-01-01",
-    "a number that does not parse": "schema: a number column not typed as a number; "
-    "else an infinite value",
-    "a number of 10^15 or more": "max of the absolute values >= 10^15",
-    "a negative value": "min < 0",
-    "{}: column {}: both decimal marks are used: a point ({}) and a comma ({}). Write every "
-    "number of a column with the same decimal mark.": "schema: text numbers",
-    "{}: column {}: {} {} two ways ({}): {} is {} with a decimal mark, or {} with a "
-    "thousands separator, and no value of the column settles it. Set locale in kpi.toml "
-    '("en_GB" reads a point as the decimal mark, "fr_FR" a comma), or write the numbers '
-    "without thousands separators.": "schema: text numbers",
-    "no cell for this column (the row has fewer cells than the header)": "CSV only",
-    "{}: {} {} fewer cells than the header ({}); the missing cells are read as blank.": "CSV only",
-    "text that looks garbled, such as {}": "a text holding Ã, Â or â€",
-    "a duplicate id": "distinct ids < rows",
-    "_grouped()": "the problems above, together: the loader writes the message",
-}
-
-# what else the loader changes silently, and the scan must match or fall back on:
-# texts are stripped (Python's str.strip: the scans strip the same spaces on polars,
-# ASCII's and the separators on DuckDB, so a DuckDB text with a Unicode space at an edge
-# falls back);
-# whole floats in a text column lose their ".0", booleans become "True" (schema: a text
-# column must be text or whole numbers); NaN is blank (falls back); names are stripped
-# (schema: a padded or repeated name falls back). Blank rows are dropped from CSV and
-# .xlsx only, and no text's case is changed.
 
 _FIRST, _LAST = "1900-01-01", "2200-01-01"
 _LIMIT = 1e15
@@ -123,23 +65,39 @@ def _kind(dtype: Any) -> str:
     return "other"
 
 
-def _schema_problems(schema: Any, table: str, date_cols: list[str]) -> list[str]:
-    """What the Parquet footer's *schema* tells: names the loader would read otherwise,
-    column types it would parse where a scan casts, leads columns it would warn about."""
+def _dates_of(table: str, settings: Any) -> list[str]:
+    return {
+        "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
+        "orders": ["order_date"],
+        "costs": ["date"],
+        "targets": [],
+    }[table]
+
+
+def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> list[str]:
+    """What the Parquet footer of *path* tells: names the loader would read otherwise,
+    column types it would parse where a scan casts, leads columns it would warn about,
+    zoned times a DuckDB scan cannot turn to UTC."""
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
     names = schema.names
     found = []
     if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
         found.append(f"{table}: a column name repeated or padded")
-    spec = TABLES[table]
+    spec, dates = TABLES[table], _dates_of(table, settings)
     kinds = {
         **{c: ("text", "whole") for c in spec.text},
         **{c: ("float", "whole") for c in spec.numbers},
-        **{c: ("date",) for c in date_cols},
+        **{c: ("date",) for c in dates},
     }
     for name in names:
-        if name in kinds and _kind(schema.field(name).type) not in kinds[name]:
-            found.append(f"{table}: column {name}: typed {schema.field(name).type}")
-        if table == "leads" and name.endswith("_at") and name not in date_cols:
+        dtype = schema.field(name).type
+        if name in kinds and _kind(dtype) not in kinds[name]:
+            found.append(f"{table}: column {name}: typed {dtype}")
+        if name in dates and backend == "duckdb" and getattr(dtype, "tz", None) is not None:
+            found.append(f"{table}: column {name}: times in zone {dtype.tz}")
+        if table == "leads" and name.endswith("_at") and name not in dates:
             found.append(f"{table}: column {name}: not a stage of kpi.toml")
     return found
 
@@ -275,17 +233,10 @@ def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
     import pyarrow.parquet as pq
 
     settings = ds.settings
-    dates = {
-        "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
-        "orders": ["order_date"],
-        "costs": ["date"],
-        "targets": [],
-    }[table]
-    schema = pq.read_schema(path)
-    found = _schema_problems(schema, table, dates)
+    found = _schema_problems(path, table, settings, ds.backend)
     if found:
         return found
-    raw = schema.names
+    raw = pq.read_schema(path).names
     native = getattr(ds, table)
     have = nw.from_native(native).collect_schema().names()
     texts = [c for c in TABLES[table].text if c in raw]
@@ -381,13 +332,27 @@ def open_auto(path: str | Path) -> Dataset | ScannedDataset:
     >>> type(open_auto("data/sample")).__name__  # CSV files: loaded into pandas
     'Dataset'
     """
+    import pyarrow as pa
+
+    from kpilib.data.settings import load_settings
+
     folder = Path(path)
     engine = choose_engine(folder)
     if engine == "pandas":
         return load_dataset(folder)
     try:
-        ds = scan_dataset(folder, backend=engine)  # type: ignore[arg-type]
-        found = precheck(ds)
-    except DataError:  # kpi.toml, a column missing, a damaged file: the loader says which
+        settings = load_settings(folder / "kpi.toml")
+        found = [
+            problem
+            for table in TABLES
+            if (folder / f"{table}.parquet").is_file()
+            for problem in _schema_problems(folder / f"{table}.parquet", table, settings, engine)
+        ]
+        if not found:  # the footers say the scan reads the files as the loader does
+            ds = scan_dataset(folder, backend=engine)  # type: ignore[arg-type]
+            found = precheck(ds)
+    except DataError:  # kpi.toml, a column missing: the loader says which
         found = ["the scan refused the folder"]
+    except (OSError, pa.ArrowException):  # a damaged file: the loader names it
+        found = ["a footer that does not read"]
     return load_dataset(folder) if found else ds
