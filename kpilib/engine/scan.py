@@ -360,11 +360,12 @@ def open_dataset(
 
     ``engine="auto"`` is :func:`kpilib.engine.auto.open_auto`: a scan on the engine
     :func:`kpilib.engine.choose_engine` picks, when its pre-check finds nothing the
-    loader would refuse, else pandas. ``engine="pandas"`` is :func:`kpilib.load_dataset` (CSV or Parquet, every
-    row validated); "polars", "duckdb" and "spark" are :func:`scan_dataset`
-    (Parquet, read lazily: the KPIs run on that engine and only their results,
-    small, come to pandas in :mod:`kpilib.sections.highlights`). For Spark, *session*
-    defaults to :func:`spark_session`.
+    loader would refuse, else pandas. ``engine="pandas"`` is
+    :func:`kpilib.load_dataset` (CSV or Parquet, every row validated); "polars",
+    "duckdb" and "spark" are :func:`scan_dataset` (Parquet, read lazily: the KPIs
+    run on that engine and only their results, small, come to pandas in
+    :mod:`kpilib.sections.highlights`). For Spark, *session* defaults to
+    :func:`spark_session`.
 
     Examples
     --------
