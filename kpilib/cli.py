@@ -96,9 +96,11 @@ def _engine_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--engine",
         choices=ENGINES,
-        default="pandas",
-        help="pandas loads the dataset (default); polars, duckdb or spark compute on its "
-        "Parquet files without loading them (docs/performance.md)",
+        default="auto",
+        help="auto (default): duckdb (else polars) when every table is a .parquet file and "
+        "a pre-check finds nothing the loader refuses, else pandas; pandas loads and "
+        "validates the dataset; polars, duckdb or spark compute on its Parquet files "
+        "without loading them (docs/performance.md)",
     )
 
 

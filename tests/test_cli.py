@@ -71,6 +71,69 @@ def test_kpis_on_duckdb_write_the_same_tables_as_on_pandas(tmp_path, capsys):
     assert blended.startswith("2026-10,,456180.07,122,3739.18")
 
 
+def _kpis(data: Path, out: Path, *engine: str) -> list[str]:
+    args = ["kpis", "--data", str(data), "--period", "2026-10", "--as-of", "2026-10-21"]
+    assert main([*args, "--out", str(out), "--tables", "attainment,cac,funnel", *engine]) == 0
+    return sorted(p.name for p in out.iterdir())
+
+
+def test_kpis_default_on_parquet_computes_on_a_checked_scan(tmp_path, capsys, monkeypatch):
+    from test_auto_engine import good, write
+
+    import kpilib.engine.auto as auto
+
+    data = write(tmp_path / "parquet", good())
+    _kpis(data, tmp_path / "pandas", "--engine", "pandas")
+
+    def no_load(folder):  # the pre-check finds nothing: the loader is not used
+        raise AssertionError(f"{folder} loaded")
+
+    monkeypatch.setattr(auto, "load_dataset", no_load)
+    assert _kpis(data, tmp_path / "auto") == ["attainment.csv", "cac.csv", "funnel.csv"]
+    for name in ("attainment.csv", "cac.csv", "funnel.csv"):
+        got = pd.read_csv(tmp_path / "auto" / name)
+        pd.testing.assert_frame_equal(got, pd.read_csv(tmp_path / "pandas" / name), rtol=1e-12)
+    # October: costs 2300 for new customers C2 and C3, 1150 each
+    blended = (tmp_path / "auto" / "cac.csv").read_text("utf-8").splitlines()[1]
+    assert blended.startswith("2026-10,,2300.00,2,1150.00,")
+
+
+def test_kpis_default_on_csv_loads_with_pandas(tmp_path, capsys, monkeypatch):
+    import kpilib.engine.auto as auto
+
+    data = tiny(tmp_path / "csv")
+    _kpis(data, tmp_path / "pandas", "--engine", "pandas")
+    monkeypatch.setattr(auto, "scan_dataset", lambda *a, **k: pytest.fail("scanned a CSV"))
+    _kpis(data, tmp_path / "auto")
+    for name in ("attainment.csv", "cac.csv", "funnel.csv"):
+        want = (tmp_path / "pandas" / name).read_bytes()
+        assert (tmp_path / "auto" / name).read_bytes() == want
+    # as of the 21st, October's lead cohort is L2 alone (L3 comes on the 30th), unsold
+    lines = (tmp_path / "auto" / "funnel.csv").read_text("utf-8").splitlines()
+    assert lines[1].startswith(",lead,1,") and lines[2].startswith(",sale,0,")
+
+
+def test_kpis_default_on_bad_parquet_prints_the_pandas_engines_error(tmp_path, capsys):
+    from test_auto_engine import good, write
+
+    tables = good()
+    tables["leads"].loc[3, "lead_id"] = "L1"
+    data = write(tmp_path / "parquet", tables)
+    args = ["kpis", "--data", str(data), "--period", "2026-10", "--out", str(tmp_path / "o")]
+    by_pandas = _error(capsys, [*args, "--engine", "pandas"])
+    assert (
+        _error(capsys, args)
+        == by_pandas
+        == (
+            "error: The dataset has 1 problem:\n"
+            "leads.parquet:\n"
+            "  - column lead_id: 2 rows have a duplicate id (rows 2, 5). Each lead_id must appear "
+            "once; remove or merge the duplicates.\n"
+        )
+    )
+    assert not (tmp_path / "o").exists()
+
+
 TINY = (
     "lead_id,lead_at,source,sale_at,customer_id,amount\n"
     "L1,2026-09-03,web,2026-10-02,C1,100\n"

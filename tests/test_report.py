@@ -142,7 +142,7 @@ def test_a_notebook_without_parameters_cell_is_refused(tmp_path):
         ({"as_of": "31/10/2026"}, "as_of '31/10/2026' is not a date. Write it as YYYY-MM-DD."),
         (
             {"engine": "excel"},
-            "engine 'excel' is not supported. Accepted engines: pandas, polars, duckdb, spark.",
+            "engine 'excel' is not supported. Accepted engines: auto, pandas, polars, duckdb, spark.",
         ),
     ],
 )
@@ -301,13 +301,12 @@ def test_narrative_figures_equal_the_kpi_tables(sample_report):
 def test_a_parquet_dataset_reported_on_duckdb_reads_as_the_pandas_report(
     sample_report, tmp_path, monkeypatch
 ):
-    # the KPIs run on DuckDB over the Parquet files; every page must read the same
+    # the default engine, auto, runs the KPIs on DuckDB over the Parquet files (the
+    # pre-check finds nothing the loader refuses); every page must read the same
     monkeypatch.setenv("KPILIB_CHROMIUM", "none")  # the HTML is what is compared
     data = write_parquet_sample(tmp_path / "parquet")
     with pytest.warns(ReportWarning):
-        folder = build_report(
-            period="latest", data=data, out=tmp_path / "out", progress=False, engine="duckdb"
-        )
+        folder = build_report(period="latest", data=data, out=tmp_path / "out", progress=False)
     assert folder.name == "2026-10"
     nb = nbformat.read(folder / "summary.ipynb", as_version=4)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))

@@ -118,7 +118,7 @@ def test_an_unknown_engine_is_refused():
     with pytest.raises(ParameterError) as err:
         open_dataset(SAMPLE, engine="excel")
     assert str(err.value) == (
-        "engine = 'excel' is invalid; expected 'pandas', 'polars', 'duckdb' or 'spark'."
+        "engine = 'excel' is invalid; expected 'auto', 'pandas', 'polars', 'duckdb' or 'spark'."
     )
 
 

@@ -173,3 +173,24 @@ def test_clean_text_columns_are_told_by_one_query():
     )
     # a: no padding, no blank (missing is fine); b padded; c blank; n is no text
     assert _clean_texts(lf, ["a", "b", "c", "n"]) == {"a"}
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_clean_texts_looks_at_the_first_and_last_character(backend):
+    frame = pl.DataFrame(
+        {
+            "a": ["x", "y"],
+            "b": ["x\t", "y"],
+            "c": ["\x1fx", "y"],
+            "d": ["x", "y\xa0"],
+            "e": ["é", "y"],
+        }
+    )
+    lf = nw.from_native(
+        frame.lazy() if backend == "polars" else duckdb.from_arrow(frame.to_arrow())
+    )
+    # b ends with a tab, c starts with a separator: stripped everywhere; d ends with a
+    # no-break space and e with "é": polars strips Unicode spaces, so both are stripped
+    # there (e needlessly); DuckDB strips ASCII's only (the auto engine checks the others)
+    want = {"polars": {"a"}, "duckdb": {"a", "d", "e"}}[backend]
+    assert _clean_texts(lf, ["a", "b", "c", "d", "e"]) == want

@@ -35,6 +35,7 @@ from kpilib.data.settings import Settings, load_settings
 from kpilib.data.text import check_file
 from kpilib.engine import ENGINES
 from kpilib.engine import frames as F
+from kpilib.engine.texts import may_change, strip_set, with_helpers
 from kpilib.errors import DataError, ParameterError
 
 __all__ = ["ENGINES", "ScannedDataset", "open_dataset", "scan_dataset", "spark_session"]
@@ -150,24 +151,23 @@ def _scan(files: list[Path], backend: Backend, session: Any) -> nw.LazyFrame:
     return nw.from_native(duckdb.default_connection().read_parquet(names))
 
 
-def _text(col: str) -> nw.Expr:
-    text = nw.col(col).cast(nw.String).str.strip_chars()
+def _text(col: str, spaces: str | None) -> nw.Expr:
+    text = nw.col(col).cast(nw.String).str.strip_chars(spaces)
     return nw.when(text != "").then(text).alias(col)
 
 
 def _clean_texts(lf: nw.LazyFrame, cols: list[str]) -> set[str]:
     """The text columns of *cols* that no value would change in :func:`_text` (none
     padded with spaces, none blank): read as they are, they spare every query of the
-    dataset a strip of each of their values. One aggregate query over those columns."""
+    dataset a strip of each of their values. One aggregate query over those columns,
+    on each value's first and last character (:func:`kpilib.engine.texts.may_change`)."""
     schema = lf.collect_schema()
     texts = [c for c in cols if schema[c] == nw.String]
     if not texts:
         return set()
-    changed = [
-        ((nw.col(c) != nw.col(c).str.strip_chars()) | (nw.col(c) == "")).any().alias(c)
-        for c in texts
-    ]
-    row = lf.select(*changed).collect().rows()[0]
+    unicode = lf.implementation.is_polars()  # polars strips Unicode spaces too
+    changed = [may_change(c, unicode=unicode).alias(c) for c in texts]
+    row = with_helpers(lf, last=texts).select(*changed).collect().rows()[0]
     return {c for c, dirty in zip(texts, row, strict=True) if not dirty}
 
 
@@ -203,7 +203,8 @@ def _normalise(
         "costs": ["date"] if "period" not in have else [],
         "targets": [],
     }[table]
-    exprs = [nw.col(c) if c in clean else _text(c) for c in _TEXT[table] if c in have]
+    spaces = strip_set(lf)
+    exprs = [nw.col(c) if c in clean else _text(c, spaces) for c in _TEXT[table] if c in have]
     exprs += [_date(lf, c, name) for c in dates if c in have]
     exprs += [nw.col(c).cast(nw.Float64) for c in _NUMBERS[table] if c in have]
     out = lf.select(*exprs)
@@ -357,11 +358,14 @@ def open_dataset(
 ) -> Dataset | ScannedDataset:
     """The dataset at *path*, loaded into pandas or scanned on *engine*.
 
-    ``engine="pandas"`` is :func:`kpilib.load_dataset` (CSV or Parquet, every
-    row validated); "polars", "duckdb" and "spark" are :func:`scan_dataset`
-    (Parquet, read lazily: the KPIs run on that engine and only their results,
-    small, come to pandas in :mod:`kpilib.sections.highlights`). For Spark, *session*
-    defaults to :func:`spark_session`.
+    ``engine="auto"`` is :func:`kpilib.engine.auto.open_auto`: a scan on the engine
+    :func:`kpilib.engine.choose_engine` picks, when its pre-check finds nothing the
+    loader would refuse, else pandas. ``engine="pandas"`` is
+    :func:`kpilib.load_dataset` (CSV or Parquet, every row validated); "polars",
+    "duckdb" and "spark" are :func:`scan_dataset` (Parquet, read lazily: the KPIs
+    run on that engine and only their results, small, come to pandas in
+    :mod:`kpilib.sections.highlights`). For Spark, *session* defaults to
+    :func:`spark_session`.
 
     Examples
     --------
@@ -370,12 +374,17 @@ def open_dataset(
     >>> open_dataset("data/sample", engine="spreadsheet")
     Traceback (most recent call last):
     ...
-    kpilib.errors.ParameterError: engine = 'spreadsheet' is invalid; expected 'pandas', 'polars', 'duckdb' or 'spark'.
+    kpilib.errors.ParameterError: engine = 'spreadsheet' is invalid; expected 'auto', 'pandas', 'polars', 'duckdb' or 'spark'.
     """
     if engine not in ENGINES:
         raise ParameterError(
-            f"engine = {engine!r} is invalid; expected 'pandas', 'polars', 'duckdb' or 'spark'."
+            f"engine = {engine!r} is invalid; expected 'auto', 'pandas', 'polars', 'duckdb' "
+            "or 'spark'."
         )
+    if engine == "auto":
+        from kpilib.engine.auto import open_auto
+
+        return open_auto(path)
     if engine == "pandas":
         from kpilib.data.load import load_dataset
 

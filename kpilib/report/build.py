@@ -137,7 +137,7 @@ def build_report(
     parameters: Mapping[str, Any] | None = None,
     notebooks: str | Path | None = None,
     workers: int | None = None,
-    engine: str = "pandas",
+    engine: str = "auto",
 ) -> Path:
     """Build the report of *period* from the dataset *data* into ``out/<period>/``.
 
@@ -162,8 +162,11 @@ def build_report(
     workers
         Notebooks run at once; default the number of CPUs, at most 2.
     engine
-        Where the KPIs are computed: "pandas" loads the dataset folder (CSV or
-        Parquet) in each notebook; "polars", "duckdb" or "spark" scan its
+        Where the KPIs are computed: "auto" (the default) picks by the rule of
+        :func:`kpilib.engine.choose_engine`: DuckDB for a folder of Parquet files
+        in which the pre-check of :func:`kpilib.engine.auto.open_auto` finds
+        nothing the loader would refuse, else pandas. "pandas" loads the dataset
+        folder (CSV or Parquet) in each notebook; "polars", "duckdb" or "spark" scan its
         Parquet files there (:func:`kpilib.engine.scan.open_dataset`), for data too
         large to load. Spark starts a session in each notebook's kernel from
         Spark's configuration (``SPARK_REMOTE``, ``SPARK_CONF_DIR``; see
@@ -221,6 +224,8 @@ def _build(
     """:func:`build_report` once its kernels are starting."""
     _skip_iri_grammar()  # before nbformat is imported: the kernels' threads import it later
     dataset = _dataset(data, engine)
+    if engine == "auto":  # the engine the dataset was opened on, for the notebooks too
+        engine = getattr(dataset, "backend", "pandas")
     if period == "latest":
         period = _latest_period(data, dataset.as_of)
     check_coverage(

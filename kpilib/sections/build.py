@@ -161,7 +161,7 @@ def open_report(
     if given:
         dataset = dataset.with_settings(**changes)
     report = build(dataset, period=period, as_of=as_of or None)
-    return report, (dataset if engine == "pandas" else None)
+    return report, (None if hasattr(dataset, "backend") else dataset)  # a scan has a backend
 
 
 def save(report: Report, folder: str | Path) -> Path:

@@ -1,0 +1,358 @@
+"""The ``auto`` engine: compute on a scan only when the data is what the loader accepts.
+
+:func:`kpilib.load_dataset` reads every row into pandas and refuses a dataset
+with a duplicate lead id, a negative amount, a sale without a customer and the
+rest; a scan (:func:`kpilib.engine.scan.scan_dataset`) would count such rows
+as they are. :func:`open_auto` scans the folder on the engine
+:func:`kpilib.engine.choose_engine` picks, then runs :func:`precheck` there:
+one aggregate query a table telling whether any of the loader's refusals,
+warnings or silent changes (a value it would read otherwise than the scan
+does) is present. When one is, the folder is loaded with
+:func:`kpilib.load_dataset`, which names the file, column and rows of each
+problem (or, for a mere warning or change, gives the frames with its
+warnings); else the scan is returned.
+
+:data:`~kpilib.engine.refusals.REFUSALS` lists every problem the loader writes (the words of its
+messages, in :mod:`kpilib.data.load` and :mod:`kpilib.data.checks`) and how
+the pre-check finds it; ``tests/test_auto_engine_loaded.py`` fails when the loader
+gains a message this list lacks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import narwhals as nw
+
+from kpilib.data.dataset import Dataset
+from kpilib.data.load import _MONTH_PATTERN, PERIOD_PATTERN, load_dataset
+from kpilib.data.schema import TABLES
+from kpilib.engine import choose_engine
+from kpilib.engine.refusals import REFUSALS
+from kpilib.engine.scan import ScannedDataset, scan_dataset
+from kpilib.engine.texts import ASCII_SPACES, SPACES, outside_ascii, repeats, with_helpers
+from kpilib.errors import DataError
+
+__all__ = ["REFUSALS", "open_auto", "precheck"]
+
+_FIRST, _LAST = "1900-01-01", "2200-01-01"
+_LIMIT = 1e15
+
+
+def _unusual() -> str:
+    """A pattern of the texts to fall back on: those holding the start of mojibake
+    (``Ã``, ``Â``, ``â€``: what :func:`kpilib.data.text.mojibake` looks for, and more),
+    and those starting or ending with a space Python's ``str.strip`` removes and a
+    scan's strip may not (the Unicode ones: DuckDB strips ASCII's only)."""
+    other = SPACES[len(ASCII_SPACES) :]
+    return f"Ã|Â|â€|^[{other}]|[{other}]$"
+
+
+def _kind(dtype: Any) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_string(dtype) or pa.types.is_large_string(dtype):
+        return "text"
+    if getattr(pa.types, "is_string_view", lambda _: False)(dtype):
+        return "text"
+    if pa.types.is_integer(dtype):
+        return "whole"
+    if pa.types.is_floating(dtype):
+        return "float"
+    if pa.types.is_timestamp(dtype) or pa.types.is_date(dtype):
+        return "date"
+    return "other"
+
+
+def _dates_of(table: str, settings: Any) -> list[str]:
+    return {
+        "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
+        "orders": ["order_date"],
+        "costs": ["date"],
+        "targets": [],
+    }[table]
+
+
+def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> list[str]:
+    """What the Parquet footer of *path* tells: names the loader would read otherwise,
+    column types it would parse where a scan casts, leads columns it would warn about,
+    zoned times a DuckDB scan cannot turn to UTC."""
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    names = schema.names
+    found = []
+    if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
+        found.append(f"{table}: a column name repeated or padded")
+    spec, dates = TABLES[table], _dates_of(table, settings)
+    kinds = {
+        **{c: ("text", "whole") for c in spec.text},
+        **{c: ("float", "whole") for c in spec.numbers},
+        **{c: ("date",) for c in dates},
+    }
+    for name in names:
+        dtype = schema.field(name).type
+        if name in kinds and _kind(dtype) not in kinds[name]:
+            found.append(f"{table}: column {name}: typed {dtype}")
+        if name in dates and backend == "duckdb" and getattr(dtype, "tz", None) is not None:
+            found.append(f"{table}: column {name}: times in zone {dtype.tz}")
+        if table == "leads" and name.endswith("_at") and name not in dates:
+            found.append(f"{table}: column {name}: not a stage of kpi.toml")
+    return found
+
+
+def _text_checks(cols: list[str]) -> dict[str, nw.Expr]:
+    """Whether a text may hold what :func:`_unusual` looks for: a character outside
+    ASCII (the scans strip every ASCII space and separator as Python does)."""
+    return {f"{c}: text to read again": outside_ascii(c) for c in cols}
+
+
+def _number_checks(
+    cols: list[str], *, non_negative: tuple[str, ...], required: dict[str, str]
+) -> dict[str, nw.Expr]:
+    """Infinite, huge, negative (for *non_negative*), and null or NaN: a refusal named
+    by *required* for a column that must be filled, a silent change for the others."""
+    out = {}
+    for c in cols:
+        x = nw.col(c)
+        out[f"{c}: a number that does not parse"] = (x.abs() == float("inf")).any()
+        out[f"{c}: a number of 10^15 or more"] = x.abs().max() >= _LIMIT
+        if c in non_negative:
+            out[f"{c}: a negative value"] = x.min() < 0
+        if c in required:
+            out[f"{c}: {required[c]}"] = _missing(x) | _nan(x).any()
+        else:
+            out[f"{c}: NaN, which the loader reads as blank"] = _nan(x).any()
+    return out
+
+
+def _missing(x: nw.Expr) -> nw.Expr:
+    """Whether *x* has a missing value: fewer values than rows (DuckDB reads it from the
+    Parquet statistics where the column is not computed)."""
+    return x.count() < nw.len()
+
+
+def _nan(x: nw.Expr) -> nw.Expr:
+    """NaN, read through text: DuckDB 2.0 answers ``isnan`` from the Parquet file's
+    statistics, which leave NaN out (``bool_or(isnan(x))`` is false over a NaN)."""
+    return x.cast(nw.String).str.to_lowercase() == "nan"
+
+
+def _date_checks(cols: list[str]) -> dict[str, nw.Expr]:
+    import datetime as dt
+
+    first, last = dt.datetime.fromisoformat(_FIRST), dt.datetime.fromisoformat(_LAST)
+    return {
+        f"{c}: a date outside 1900-01-01 to 2199-12-31": (nw.col(c).min() < nw.lit(first))
+        | (nw.col(c).max() >= nw.lit(last))
+        for c in cols
+    }
+
+
+def _distinct(cols: list[str]) -> nw.Expr:
+    """Fewer distinct keys than rows (nulls count as one value: a false alarm only
+    makes the data go through the loader)."""
+    if len(cols) == 1:
+        return repeats()
+    key = nw.concat_str([nw.col(c).fill_null("\0") for c in cols], separator="\x1f")
+    return key.n_unique() < nw.len()
+
+
+def _leads(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]:
+    stages = [c for c in settings.stage_columns if c in have]
+    checks = {
+        "no rows under the header": nw.len() == 0,
+        "lead_id: no lead_id": _missing(nw.col("lead_id")),
+        "lead_id: a duplicate id": _distinct(["lead_id"]),
+        "lead_at: no lead_at date": _missing(nw.col("lead_at")),
+    }
+    if "source" in raw:
+        checks["source: blank in every row"] = nw.col("source").null_count() == nw.len()
+    if "sale_at" in have:
+        sale = ~nw.col("sale_at").is_null()
+        if "customer_id" in have:
+            sale = sale & nw.col("customer_id").is_null()
+        checks["customer_id: a sale without a customer_id"] = sale.any()
+    for prev, col in zip(stages, stages[1:], strict=False):
+        checks[f"{col}: a {col} before its {prev}"] = (nw.col(col) < nw.col(prev)).any()
+    dates = [c for c in [*settings.stage_columns, "qualified_at", "lost_at"] if c in have]
+    checks |= _date_checks(dates)
+    checks |= _number_checks(
+        [c for c in ("amount",) if c in have], non_negative=("amount",), required={}
+    )
+    return checks
+
+
+def _metric_names(settings: Any) -> list[str]:
+    names = {"new_customers", "revenue"} | {f"{s}s" for s in settings.stages}
+    return sorted(names)
+
+
+def _targets(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]:
+    period, metric = nw.col("period"), nw.col("metric")
+    return {
+        "period: a period that does not parse": _missing(period)
+        | (~period.str.contains(PERIOD_PATTERN)).any(),
+        "metric: an unknown metric": _missing(metric)
+        | (~metric.is_in(_metric_names(settings))).any(),
+        "period: a duplicate target": _distinct(["period", "metric", "team", "owner"]),
+        "target: a target of 0": (nw.col("target") == 0).any(),
+    } | _number_checks(["target"], non_negative=("target",), required={"target": "no target value"})
+
+
+def _costs(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]:
+    period = nw.col("period")
+    checks = {"category: no category": _missing(nw.col("category"))}
+    if "period" in raw:
+        checks["period: a period that does not parse"] = (
+            _missing(period) | (~period.str.contains(_MONTH_PATTERN)).any()
+        )
+    return checks | _number_checks(
+        ["amount"], non_negative=("amount",), required={"amount": "no amount"}
+    )
+
+
+def _orders(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]:
+    checks = {
+        "order_id: a duplicate id": _distinct(["order_id"]),
+        "customer_id: no customer_id": _missing(nw.col("customer_id")),
+    }
+    numbers = [c for c in ("revenue", "gross_margin") if c in raw]
+    return checks | _number_checks(
+        numbers, non_negative=("revenue",), required={"revenue": "no revenue"}
+    )
+
+
+_CHECKS = {"leads": _leads, "targets": _targets, "costs": _costs, "orders": _orders}
+
+
+def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
+    """The problems of one table: the footer's, else one aggregate query (and, when a
+    text column holds characters outside ASCII, one pattern over those columns)."""
+    import pyarrow.parquet as pq
+
+    settings = ds.settings
+    found = _schema_problems(path, table, settings, ds.backend)
+    if found:
+        return found
+    raw = pq.read_schema(path).names
+    native = getattr(ds, table)
+    have = nw.from_native(native).collect_schema().names()
+    texts = [c for c in TABLES[table].text if c in raw]
+    ids = {"leads": ["lead_id"], "orders": ["order_id"]}.get(table, [])
+    lf = with_helpers(nw.from_native(native), sizes=texts, ids=ids)
+    checks = _CHECKS[table](have, raw, settings)
+    if table == "orders":
+        checks |= _date_checks(["order_date"])
+    checks |= _text_checks(texts)
+    row = lf.select(*[expr.alias(name) for name, expr in checks.items()]).collect().rows()[0]
+    found = [f"{table}: {name}" for name, hit in zip(checks, row, strict=True) if hit]
+    if table == "costs" and "period" not in raw:
+        found += _cost_dates(path, ds.backend)
+    again = [c for c in texts if f"{table}: {c}: text to read again" in found]
+    problems = [f for f in found if not f.endswith(": text to read again")]
+    if problems or not again:
+        return problems
+    row = lf.select(*[nw.col(c).str.contains(_unusual()).any().alias(c) for c in again])
+    hits = row.collect().rows()[0]
+    return [f"{table}: {c}: text garbled or padded" for c, h in zip(again, hits, strict=True) if h]
+
+
+def _cost_dates(path: Path, backend: str) -> list[str]:
+    """The range of the cost lines' dates, which the scan turns into months (a second
+    query over the small costs table)."""
+    from kpilib.engine.scan import _date, _scan
+
+    lf = _scan([path], backend, None)  # type: ignore[arg-type]
+    lf = lf.select(_date(lf, "date", path.name))
+    checks = _date_checks(["date"])
+    row = lf.select(*[e.alias(n) for n, e in checks.items()]).collect().rows()[0]
+    return [f"costs: {name}" for name, hit in zip(checks, row, strict=True) if hit]
+
+
+def precheck(ds: ScannedDataset) -> list[str]:
+    """What in the scanned dataset *ds* :func:`kpilib.load_dataset` would refuse, warn
+    about or read otherwise.
+
+    Each table costs one aggregate query on the scan's engine, over the columns the
+    loader reads (and a second one over the text columns holding characters outside
+    ASCII, or over the dates of cost lines without a period).
+
+    Parameters
+    ----------
+    ds
+        A scan of a folder of single Parquet files (``<table>.parquet``), as
+        :func:`kpilib.engine.choose_engine` picks them.
+
+    Returns
+    -------
+    list of str
+        One line per finding, "table: column: what"; empty when there is none.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"lead_id": ["L1", "L1"], "lead_at": pd.to_datetime(["2026-10-01"] * 2)}
+    ...              ).to_parquet(folder / "leads.parquet")
+    >>> precheck(scan_dataset(folder, backend="polars"))
+    ['leads: lead_id: a duplicate id']
+    """
+    assert ds.path is not None
+    found = []
+    for table, name in ds.files.items():
+        found += _table_problems(ds, table, ds.path / name)
+    return found
+
+
+def open_auto(path: str | Path) -> Dataset | ScannedDataset:
+    """The dataset at *path* on the engine ``auto`` picks.
+
+    Parameters
+    ----------
+    path
+        The dataset folder.
+
+    Returns
+    -------
+    ScannedDataset or Dataset
+        A scan on :func:`kpilib.engine.choose_engine`'s engine when the folder holds
+        single Parquet files only and :func:`precheck` finds nothing there; else
+        :func:`kpilib.load_dataset`'s pandas frames.
+
+    Raises
+    ------
+    kpilib.errors.DataError
+        Whatever :func:`kpilib.load_dataset` raises, word for word: the data it
+        refuses goes through it.
+
+    Examples
+    --------
+    >>> type(open_auto("data/sample")).__name__  # CSV files: loaded into pandas
+    'Dataset'
+    """
+    import pyarrow as pa
+
+    from kpilib.data.settings import load_settings
+
+    folder = Path(path)
+    engine = choose_engine(folder)
+    if engine == "pandas":
+        return load_dataset(folder)
+    try:
+        settings = load_settings(folder / "kpi.toml")
+        found = [
+            problem
+            for table in TABLES
+            if (folder / f"{table}.parquet").is_file()
+            for problem in _schema_problems(folder / f"{table}.parquet", table, settings, engine)
+        ]
+        if not found:  # the footers say the scan reads the files as the loader does
+            ds = scan_dataset(folder, backend=engine)  # type: ignore[arg-type]
+            found = precheck(ds)
+    except DataError:  # kpi.toml, a column missing: the loader says which
+        found = ["the scan refused the folder"]
+    except (OSError, pa.ArrowException):  # a damaged file: the loader names it
+        found = ["a footer that does not read"]
+    return load_dataset(folder) if found else ds
