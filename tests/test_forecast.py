@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,6 +14,8 @@ from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.backtest import backtest_forecast, backtest_summary
 from kpilib.kpis.forecast import FORECAST_COLUMNS, forecast, period_actuals
 from kpilib.kpis.forecast_model import shrink
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 Z80 = 1.2815515655446004  # the normal quantile of 0.9: an 80% two-sided interval
 
@@ -299,3 +302,35 @@ def test_backtest_forecasts_from_the_day_with_what_was_known():
     # months the data does not start before are left out; default: the last 12 closed
     default = backtest_forecast(story(), history=2, pace_periods=1)
     assert default["period"].unique().tolist() == ["2026-09"]
+
+
+def test_a_backtest_reads_each_past_period_once_and_forecasts_as_alone(monkeypatch):
+    from kpilib.data.load import load_dataset
+    from kpilib.kpis import forecast_history
+
+    leads = load_dataset(SAMPLE).leads
+    reads = []
+    pipeline = forecast_history.pipeline
+
+    def counted(lf, stages, t, end, max_age):
+        reads.append(t)
+        return pipeline(lf, stages, t, end, max_age)
+
+    monkeypatch.setattr(forecast_history, "pipeline", counted)
+    bt = backtest_forecast(leads, as_of="2026-10-31", last=3)
+    shared = list(reads)
+    alone = []
+    for m in ["2026-08", "2026-09", "2026-10"]:
+        got = forecast(leads, period=m, as_of=f"{m}-15")
+        alone.append(got[got["team"].isna()])
+    cols = ["period", "metric", "expected", "low", "high"]
+    want = pd.concat(alone, ignore_index=True)[cols]
+    company = bt[bt["team"].isna()][cols].reset_index(drop=True)
+    pd.testing.assert_frame_equal(company, want, rtol=1e-12)
+    # alone, each month learns from the 2 x 6 months before its 15th: 36 snapshots, of
+    # 14 distinct ones (August 2025 to September 2026); shared, each of them is read once
+    assert (len(reads) - len(shared), len(shared), sorted(set(shared)) == sorted(shared)) == (
+        36,
+        14,
+        True,
+    )

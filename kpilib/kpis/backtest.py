@@ -22,6 +22,7 @@ from kpilib.data.periods import pace, parse_period, resolve_as_of
 from kpilib.data.require import require_columns
 from kpilib.engine import frames as F
 from kpilib.kpis.forecast import FORECAST_READS, forecast, month_closes
+from kpilib.kpis.forecast_model import shared_snapshots
 
 __all__ = ["backtest_forecast", "backtest_summary", "BACKTEST_COLUMNS", "SUMMARY_COLUMNS"]
 
@@ -95,19 +96,20 @@ def backtest_forecast(
         periods = _months(resolve_as_of(as_of, latest), last)
     first = lf.select(nw.col("lead_at").min()).collect().item(0, 0)
     frames = []
-    for label in periods:
-        span = parse_period(label)
-        if first is None or first != first or span.start <= first:
-            continue
-        last_day = (span.end - dt.timedelta(days=1)).day
-        on = dt.datetime(span.start.year, span.start.month, min(day, last_day))
-        got = F.to_pandas(forecast(leads, period=label, as_of=on, **options))
-        if not len(got):
-            continue
-        state = pace(span, on)
-        got["run_rate"] = got["actual_to_date"] * state.total / max(state.elapsed, 1)
-        got["as_of"] = on.date().isoformat()
-        frames.append(got)
+    with shared_snapshots(leads):  # the months learn from mostly the same past periods
+        for label in periods:
+            span = parse_period(label)
+            if first is None or first != first or span.start <= first:
+                continue
+            last_day = (span.end - dt.timedelta(days=1)).day
+            on = dt.datetime(span.start.year, span.start.month, min(day, last_day))
+            got = F.to_pandas(forecast(leads, period=label, as_of=on, **options))
+            if not len(got):
+                continue
+            state = pace(span, on)
+            got["run_rate"] = got["actual_to_date"] * state.total / max(state.elapsed, 1)
+            got["as_of"] = on.date().isoformat()
+            frames.append(got)
     if not frames:
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in BACKTEST_COLUMNS})
     out = pd.concat(frames, ignore_index=True)

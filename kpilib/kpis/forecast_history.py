@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import narwhals as nw
+import pandas as pd
 
 from kpilib.data.periods import Period, business_days, pace
 from kpilib.engine import frames as F
-from kpilib.kpis.forecast_model import AGE_BANDS, Learnt
+from kpilib.kpis.forecast_model import AGE_BANDS, Learnt, shared
 
 __all__ = ["learn", "pipeline", "team_key"]
 
@@ -139,22 +140,39 @@ def learn(
     from the *history* before it.
     """
     offset = cutoff - span.start
-    pipes, arrivals, outcomes, factors = [], [], [], {}
+    known = shared(lf.to_native())  # counts already read in this backtest
+    todo: dict[str, list[nw.LazyFrame]] = {"pipe": [], "new": [], "out": []}
+    keys: dict[str, dict[int, tuple]] = {"pipe": {}, "new": {}, "out": {}}
+    factors = {}
     for k in range(1, 2 * history + 1):
-        if span.shift(-k).first_month < first_month:
+        past = span.shift(-k)
+        if past.first_month < first_month:
             break  # the data does not cover that period
         t, end = _snapshot(span, k, offset)
-        pipes.append(pipeline(lf, stages, t, end, max_age).with_columns(_k=nw.lit(k)))
-        arrivals.append(_arrivals(lf, t, end).with_columns(_k=nw.lit(k)))
+        wanted = {
+            "pipe": lambda t=t, end=end: pipeline(lf, stages, t, end, max_age),
+            "new": lambda t=t, end=end: _arrivals(lf, t, end),
+        }
         if k <= history:
-            outcomes.append(_outcomes(lf, t, span.shift(-k)).with_columns(_k=nw.lit(k)))
-            factors[k] = _run_rate_factor(span.shift(-k), t)
+            wanted["out"] = lambda t=t, past=past: _outcomes(lf, t, past)
+            factors[k] = _run_rate_factor(past, t)
+        for kind, make in wanted.items():
+            key = (kind, past.label, t, tuple(stages), max_age)
+            keys[kind][k] = key
+            if key not in known:
+                todo[kind].append(make().with_columns(_k=nw.lit(k)))
     cols = ["_k", "team", "_stage", "_band", "n", "won"]
-    hist = F.to_pandas(F.stack(pipes, cols).to_native()) if pipes else None
-    new = F.to_pandas(F.stack(arrivals, cols[:2] + cols[4:]).to_native()) if arrivals else None
-    closes = None
-    if outcomes:
-        closes = F.to_pandas(F.stack(outcomes, ["_k", "team", "to_date", "close"]).to_native())
+    shapes = {"pipe": cols, "new": cols[:2] + cols[4:], "out": ["_k", "team", "to_date", "close"]}
+    tables = {}
+    for kind, frames in todo.items():
+        read = F.to_pandas(F.stack(frames, shapes[kind]).to_native()) if frames else None
+        for k, key in keys[kind].items():
+            if key not in known:
+                known[key] = read[read["_k"] == k].drop(columns="_k")  # type: ignore[index]
+        parts = [known[key].assign(_k=k)[shapes[kind]] for k, key in keys[kind].items()]
+        tables[kind] = pd.concat(parts, ignore_index=True) if parts else None
+    hist, new, closes = tables["pipe"], tables["new"], tables["out"]
+    if closes is not None:
         closes["factor"] = closes["_k"].map(factors).astype("float64")
     # the pace of arrivals: leads per business day since pace_periods before the period
     since = max(span.shift(-pace_periods).first_month, first_month)
@@ -193,6 +211,8 @@ def learn(
             .to_native()
         )
     return Learnt(
+        snapshots=keys["pipe"],
+        known=known,
         history=history,
         outcomes=closes,
         pipeline=hist,

@@ -8,9 +8,12 @@ its interval. Nothing here reads a lead.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,11 +21,42 @@ import pandas as pd
 from kpilib.engine.frames import NONE_KEY
 from kpilib.kpis.forecast_blend import Blend, blend, quantile
 
-__all__ = ["AGE_BANDS", "Learnt", "combine", "past_forecasts", "shrink"]
+__all__ = ["AGE_BANDS", "Learnt", "combine", "past_forecasts", "shared_snapshots", "shrink"]
 
 AGE_BANDS = (7, 14, 21, 30, 45, 60, 90, 120, 180)
 """Upper bounds (days, exclusive) of the age bands an open lead's chance is learnt by;
 a last band holds the older leads."""
+
+
+# (the leads' native frame, {key: counts or a past period's forecast}) within a backtest
+SHARED: contextvars.ContextVar[tuple[Any, dict] | None] = contextvars.ContextVar(
+    "kpilib_forecast_snapshots", default=None
+)
+
+
+@contextlib.contextmanager
+def shared_snapshots(leads: Any) -> Iterator[None]:
+    """Within the block, the forecasts on *leads* read each past period once.
+
+    The forecasts of a backtest, made from the same day of successive months,
+    learn from mostly the same past periods, seen from the same day of each:
+    a period's counts (:func:`kpilib.kpis.forecast_history.learn`) and its own
+    past forecast (:func:`past_forecasts`) depend on that period and that day
+    only, not on the month forecast, so they are computed once and reused:
+    the same figures.
+    """
+    token = SHARED.set((leads, {}))
+    try:
+        yield
+    finally:
+        SHARED.reset(token)
+
+
+def shared(leads: Any) -> dict:
+    """The figures shared within :func:`shared_snapshots` of *leads*; a new, unshared dict
+    outside it."""
+    entry = SHARED.get()
+    return entry[1] if entry is not None and entry[0] is leads else {}
 
 
 @dataclass(frozen=True)
@@ -47,6 +81,10 @@ class Learnt:
     firsts: pd.DataFrame | None
     outcomes: pd.DataFrame | None
     history: int
+    # per _k, what names its period and day (the key of its counts), and the figures
+    # shared within shared_snapshots; empty: nothing shared
+    snapshots: dict[int, tuple] | None = None
+    known: dict | None = None
 
 
 def shrink(won: object, n: object, prior: object, weight: float) -> object:
@@ -112,37 +150,52 @@ def past_forecasts(learnt: Learnt, m: float) -> pd.DataFrame | None:
     if hist is None or new is None or got is None:
         return None
     h, rows = learnt.history, []
+    known = learnt.known if learnt.known is not None else {}
+    snapshots = learnt.snapshots or {}
     for k in sorted(got["_k"].unique()):
-        before = hist[(hist["_k"] > k) & (hist["_k"] <= k + h)]
-        if not len(before):
+        key = ("past", snapshots.get(k), h, m)
+        if key[1] is not None and key in known:
+            if known[key] is not None:
+                rows.append(known[key].assign(_k=k))
             continue
-        cells = hist[hist["_k"] == k]
-        sold = (cells["n"] * _chance(cells, before, m)).groupby(cells["team"]).sum()
-        came = new[new["_k"] == k]
-        rate, rate0 = _by_team(new[(new["_k"] > k) & (new["_k"] <= k + h)], "c", "won", "n", m)
-        share = came["team"].map(rate).astype("float64").fillna(0.0 if rate0 != rate0 else rate0)
-        arrived = (came["n"] * share).groupby(came["team"]).sum()
-        own = got[got["_k"] == k].set_index("team")
-        teams = sorted(set(own.index) | set(sold.index) | set(arrived.index))
-        to_date = own["to_date"].reindex(teams, fill_value=0).astype("float64")
-        rows.append(
-            pd.DataFrame(
-                {
-                    "_k": k,
-                    "team": teams,
-                    "forecast": (
-                        to_date
-                        + sold.reindex(teams, fill_value=0.0)
-                        + arrived.reindex(teams, fill_value=0.0)
-                    ).to_numpy(),
-                    "run_rate": (to_date * float(own["factor"].iloc[0])).to_numpy()
-                    if len(own)
-                    else 0.0,
-                    "close": own["close"].reindex(teams, fill_value=0).astype("float64").to_numpy(),
-                }
-            )
-        )
+        row = _past_forecast(hist, new, got, k, h, m)
+        if key[1] is not None:
+            known[key] = row
+        if row is not None:
+            rows.append(row)
     return pd.concat(rows, ignore_index=True) if rows else None
+
+
+def _past_forecast(
+    hist: pd.DataFrame, new: pd.DataFrame, got: pd.DataFrame, k: int, h: int, m: float
+) -> pd.DataFrame | None:
+    """The rows of :func:`past_forecasts` for the period *k* back; None when no period
+    before it is covered."""
+    before = hist[(hist["_k"] > k) & (hist["_k"] <= k + h)]
+    if not len(before):
+        return None
+    cells = hist[hist["_k"] == k]
+    sold = (cells["n"] * _chance(cells, before, m)).groupby(cells["team"]).sum()
+    came = new[new["_k"] == k]
+    rate, rate0 = _by_team(new[(new["_k"] > k) & (new["_k"] <= k + h)], "c", "won", "n", m)
+    share = came["team"].map(rate).astype("float64").fillna(0.0 if rate0 != rate0 else rate0)
+    arrived = (came["n"] * share).groupby(came["team"]).sum()
+    own = got[got["_k"] == k].set_index("team")
+    teams = sorted(set(own.index) | set(sold.index) | set(arrived.index))
+    to_date = own["to_date"].reindex(teams, fill_value=0).astype("float64")
+    return pd.DataFrame(
+        {
+            "_k": k,
+            "team": teams,
+            "forecast": (
+                to_date
+                + sold.reindex(teams, fill_value=0.0)
+                + arrived.reindex(teams, fill_value=0.0)
+            ).to_numpy(),
+            "run_rate": (to_date * float(own["factor"].iloc[0])).to_numpy() if len(own) else 0.0,
+            "close": own["close"].reindex(teams, fill_value=0).astype("float64").to_numpy(),
+        }
+    )
 
 
 def _plain_team(frame: pd.DataFrame | None) -> pd.DataFrame | None:
