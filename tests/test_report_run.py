@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,27 @@ def test_bad_data_is_reported_although_the_kernels_had_started(tmp_path):
         "matching columns as docs/data-model.md shows."
     )
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_pages_still_exporting_when_the_notebooks_end_are_all_written(tmp_path, monkeypatch):
+    import time
+
+    from kpilib.report import pages
+
+    export = pages.Pages.export
+
+    def slow(self, name):
+        time.sleep(1.0)  # the kernels finish while pages still wait for the exporter
+        export(self, name)
+
+    monkeypatch.setattr(pages.Pages, "export", slow)
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    out = build_report(period="2026-10", data=sample, out=tmp_path, progress=False)
+    assert sorted(p.name for p in out.glob("*.html")) == [
+        "acquisition.html",
+        "appendix.html",
+        "funnel.html",
+        "index.html",
+        "objectives.html",
+        "summary.html",
+    ]

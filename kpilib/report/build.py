@@ -368,11 +368,14 @@ def _execute(
     try:
         kernels.run(staging, values, check=check, on_done=done)
     except NotebookFailed as exc:
+        exporter.shutdown(wait=True, cancel_futures=True)  # no page is needed any more
         if exc.name not in sources:  # a kernel did not start
             error = f"{type(exc.error).__name__}: {exc.error}"
             raise ReportError(f"the notebooks could not be run: {error}") from exc
         raise _failure(exc.name, staging / f"{exc.name}.ipynb", exc.error) from exc
-    finally:
+    except BaseException:
         exporter.shutdown(wait=True, cancel_futures=True)
+        raise
+    exporter.shutdown(wait=True)  # every page exported
     for export in exports:
         export.result()
