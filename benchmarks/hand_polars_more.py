@@ -15,7 +15,7 @@ import datetime as dt
 import polars as pl
 
 from benchmarks import baselines as B
-from benchmarks.hand_polars import _dates, _first_sales, _label, _latest, _mk
+from benchmarks.hand_polars import _cohorts, _dates, _label, _latest, _mk
 
 
 def _day(t: dict) -> dt.datetime:
@@ -27,15 +27,7 @@ def retention(t: dict) -> pl.DataFrame:
     cutoff = day + dt.timedelta(days=1)
     as_of_key = day.year * 12 + day.month - 1
     month_open = (day + dt.timedelta(days=1)).month == day.month
-    buyers = _first_sales(t["leads"].lazy(), cutoff).select(
-        "customer_id", _mk("sale_at").alias("_c")
-    )
-    grid = (
-        buyers.group_by("_c")
-        .agg(pl.len().alias("customers"))
-        .with_columns(months_since=pl.int_ranges(0, as_of_key - pl.col("_c") + 1))
-        .explode("months_since")
-    )
+    buyers, grid = _cohorts(t["leads"].lazy(), day)
     active = (
         t["orders"]
         .lazy()
