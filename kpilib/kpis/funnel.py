@@ -362,6 +362,10 @@ def funnel_trend(
     )
     end = day.year * 12 + day.month - 1
     converted = ~nw.col(f"{present[-1]}_at").is_null()
+    first = end - periods + 1
+    if first >= 12:  # the months kept, on the stored lead_at too: an engine reading the
+        # table skips the rest (a first month before year 1 keeps every lead anyway)
+        lz = lz.filter(nw.col("lead_at") >= dt.datetime(first // 12, first % 12 + 1, 1))
     lz = lz.with_columns(_mk=F.month_key(nw.col("lead_at")), _w=F.count_if(converted)).filter(
         nw.col("_mk") > end - periods
     )
