@@ -265,7 +265,9 @@ def cac(t: dict) -> pl.DataFrame:
 # -- cohort value and payback -------------------------------------------------------------------
 
 
-def _cohort_value(leads: pl.LazyFrame, orders: pl.LazyFrame, day: dt.datetime) -> pl.LazyFrame:
+def _cohorts(leads: pl.LazyFrame, day: dt.datetime) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """Each customer's cohort (customer_id, _c), and every cohort's months since up to
+    as_of with its customers (_c, customers, months_since)."""
     cutoff = day + dt.timedelta(days=1)
     as_of_key = day.year * 12 + day.month - 1
     buyers = _first_sales(leads, cutoff).select("customer_id", _mk("sale_at").alias("_c"))
@@ -275,6 +277,12 @@ def _cohort_value(leads: pl.LazyFrame, orders: pl.LazyFrame, day: dt.datetime) -
         .with_columns(months_since=pl.int_ranges(0, as_of_key - pl.col("_c") + 1))
         .explode("months_since")
     )
+    return buyers, grid
+
+
+def _cohort_value(leads: pl.LazyFrame, orders: pl.LazyFrame, day: dt.datetime) -> pl.LazyFrame:
+    cutoff = day + dt.timedelta(days=1)
+    buyers, grid = _cohorts(leads, day)
     margins = (
         orders.filter(pl.col("order_date") < cutoff, pl.col("customer_id").is_not_null())
         .join(buyers, on="customer_id")

@@ -42,11 +42,47 @@ def test_check_compares_engines_with_each_other_and_scripts_on_shared_tables(tmp
     ]
 
 
-def test_kpis_commands_ask_for_the_scripts_five_tables(tmp_path):
-    from benchmarks.commands import FIVE, _without, commands
+def test_scripts_tables_are_compared_rounded_as_kpi_kpis_writes_them(tmp_path):
+    # kpi kpis writes days to 2 decimals and money to the cent; the scripts write them
+    # whole, and each is compared with kpilib on its own engine (polars with polars)
+    outputs = {
+        "kpis duckdb": _tables(tmp_path / "a", sales_cycle="month,median_days\n2026-10,34.15\n"),
+        "kpis polars": _tables(tmp_path / "b", sales_cycle="month,median_days\n2026-10,34.14\n"),
+        "script polars": _tables(
+            tmp_path / "c", sales_cycle="month,median_days\n2026-10,34.144999999999996\n"
+        ),
+    }
+    assert check(outputs) == [
+        "sales_cycle: kpis polars vs kpis duckdb: column median_days: 1 rows differ, first row "
+        "0: np.float64(34.14) != np.float64(34.15)"
+    ]
+
+
+def test_kpis_commands_ask_for_the_scripts_nine_tables(tmp_path):
+    from benchmarks.commands import TABLES_ASKED, _without, commands
 
     argv = commands(tmp_path)["kpis polars"]
-    assert argv[argv.index("--tables") + 1] == "attainment,cac,funnel,cohort_value,payback"
-    # a base checkout is run without the option (older ones write those five unasked)
-    assert "--tables" not in _without(argv, FIVE)
-    assert _without(["kpi", "validate"], FIVE) == ["kpi", "validate"]
+    assert argv[argv.index("--tables") + 1] == (
+        "attainment,cac,funnel,cohort_value,payback,retention,coaching,sales_cycle,forecast"
+    )
+    # a base checkout is run without the option (older ones write their tables unasked)
+    assert "--tables" not in _without(argv, TABLES_ASKED)
+    assert _without(["kpi", "validate"], TABLES_ASKED) == ["kpi", "validate"]
+
+
+def test_the_coaching_cohort_is_the_latest_mature_month():
+    import datetime as dt
+
+    from benchmarks.baselines import mature_cohort, truncated_before
+
+    day = dt.datetime(2026, 10, 31)
+    # a 90-day window at 2026-10-31: leads from 2026-08-03 (1 Nov − 90 days) are young
+    months = [
+        (2026 * 12 + 6, dt.datetime(2026, 7, 31, 23)),
+        (2026 * 12 + 7, dt.datetime(2026, 8, 31)),
+        (2026 * 12 + 9, dt.datetime(2026, 10, 31)),
+    ]
+    assert mature_cohort(months, "2026-10", day, 90) == "2026-07"
+    assert mature_cohort(months[1:], "2026-10", day, 90) == "2026-10"  # none mature
+    # the first lead 2024-11-01 00:00:16 + 90 days = 2025-01-30: months before 2025-02
+    assert truncated_before(dt.datetime(2024, 11, 1, 0, 0, 16), 90) == 2025 * 12 + 1

@@ -7,7 +7,7 @@ from kpi_fixtures import leads, to_engine, to_pandas
 from kpilib.data.dataset import Dataset
 from kpilib.data.settings import Settings
 from kpilib.errors import ParameterError
-from kpilib.kpis.cycle import CYCLE_COLUMNS, sales_cycle
+from kpilib.kpis.cycle import CYCLE_COLUMNS, sales_cycle, sales_cycles
 
 
 def test_october_sales_by_hand():
@@ -129,3 +129,26 @@ def test_the_dataset_method_uses_its_stages():
         Dataset(leads=leads()).sales_cycle(period="2026-10"),
         sales_cycle(leads(), period="2026-10", as_of="2026-10-21", window_days=16),
     )
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars-lazy", "duckdb"])
+def test_several_tables_from_one_read_of_the_leads(engine):
+    # the October sales of the fixture (first test), 6, 7 and 12.6875 days, are all of
+    # team North and source ads: each table as alone, every one median 7 of 3 sales
+    frame = to_engine(leads(), engine)
+    company, teams, sources = sales_cycles(
+        frame, period="2026-10", months=1, window_days=28, by=[None, "team", "source"]
+    )
+    for got, by in ((company, None), (teams, "team"), (sources, "source")):
+        alone = sales_cycle(frame, period="2026-10", months=1, window_days=28, by=by)
+        pd.testing.assert_frame_equal(to_pandas(got), to_pandas(alone))
+    for got, key in ((teams, "team"), (sources, "source")):
+        assert to_pandas(got)[[key, "sales", "median_days"]].values.tolist() == [
+            ["North" if key == "team" else "ads", 3, 7.0]
+        ]
+
+
+def test_several_tables_with_an_invalid_by():
+    with pytest.raises(ParameterError) as err:
+        sales_cycles(leads(), by=[None, "owner"])
+    assert str(err.value) == "by = 'owner' is invalid; expected None, 'source' or 'team'."

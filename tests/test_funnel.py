@@ -126,6 +126,8 @@ def test_funnel_trend():
     )
     pd.testing.assert_frame_equal(out, expected)
     assert funnel_trend(leads(), periods=1)["cohort"].tolist() == ["2026-10"]
+    # periods reaching back before year 1 keep every lead too (Sep and Oct)
+    assert funnel_trend(leads(), periods=30_000)["cohort"].tolist() == ["2026-09", "2026-10"]
     assert list(funnel_trend(leads(), by="team").columns) == [
         "cohort",
         "team",

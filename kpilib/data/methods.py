@@ -14,6 +14,7 @@ depend on the KPI layer to load.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -258,6 +259,27 @@ class KpiMethods:
         from kpilib.kpis.cycle import sales_cycle
 
         return sales_cycle(
+            self.leads,
+            period=period,
+            by=by,
+            months=months,
+            **self._funnel_options(window_days, as_of),
+        )
+
+    def sales_cycles(
+        self,
+        *,
+        period: str | None = None,
+        by: Sequence[Literal["source", "team"] | None] = (None,),
+        months: int = 12,
+        as_of: Any = None,
+        window_days: int | None | FromDataset = "dataset",
+    ) -> list[Any]:
+        """:func:`kpilib.kpis.cycle.sales_cycles`: :meth:`sales_cycle` for each of *by*,
+        the leads read once."""
+        from kpilib.kpis.cycle import sales_cycles
+
+        return sales_cycles(
             self.leads,
             period=period,
             by=by,

@@ -306,49 +306,23 @@ def small_frame(like: nw.LazyFrame, data: dict[str, list], dtypes: dict[str, Any
     (String, Int64, Float64 or Boolean), which also types an empty table.
     DuckDB and Spark tables are made on *like*'s connection or session.
     """
-    impl = like.implementation
-    if impl.is_duckdb():
-        return nw.from_native(like.to_native().query("_kpilib_like", _values_sql(data, dtypes)))
     import pyarrow as pa
 
     arrow = {nw.String: pa.string(), nw.Int64: pa.int64(), nw.Float64: pa.float64()}
     arrow[nw.Boolean] = pa.bool_()
     schema = pa.schema([(c, arrow[dtypes[c]]) for c in data])
-    table = nw.from_native(pa.table(data, schema=schema))
+    table = pa.table(data, schema=schema)
+    impl = like.implementation
+    if impl.is_duckdb():
+        # read by its name from this frame (DuckDB's scan of Python objects), on *like*'s
+        # connection: 10,000 rows as one SQL text of literals took DuckDB 30 s to parse
+        _kpilib_small = table  # noqa: F841
+        return nw.from_native(like.to_native().query("_kpilib_like", "FROM _kpilib_small"))
     if impl.is_polars():
-        return table.lazy(backend="polars")
+        return nw.from_native(table).lazy(backend="polars")
     if impl.is_pandas_like():
         return nw.from_native(table.to_pandas()).lazy()
-    return table.lazy(backend=impl, session=like.to_native().sparkSession)
-
-
-def _values_sql(data: dict[str, list], dtypes: dict[str, Any]) -> str:
-    """A DuckDB ``SELECT`` of *data* as literal rows, typed by *dtypes*."""
-    sql_type = {nw.String: "VARCHAR", nw.Int64: "BIGINT", nw.Float64: "DOUBLE"}
-    sql_type[nw.Boolean] = "BOOLEAN"
-
-    def literal(value: Any, dtype: Any) -> str:
-        if value is None:
-            return f"CAST(NULL AS {sql_type[dtype]})"
-        if dtype == nw.String:
-            return "'" + str(value).replace("'", "''") + "'"
-        if dtype == nw.Boolean:
-            return "TRUE" if value else "FALSE"
-        if dtype == nw.Float64 and (value != value or value in (float("inf"), float("-inf"))):
-            return f"CAST('{value}' AS DOUBLE)"  # nan, inf, -inf
-        return f"CAST({value!r} AS {sql_type[dtype]})"
-
-    names = list(data)
-    quoted = ", ".join('"' + n.replace('"', '""') + '"' for n in names)
-    rows = list(zip(*data.values(), strict=True))
-    if not rows:
-        empty = ", ".join(f"CAST(NULL AS {sql_type[dtypes[n]]})" for n in names)
-        return f"SELECT * FROM (SELECT {empty}) AS t({quoted}) WHERE FALSE"
-    values = ", ".join(
-        "(" + ", ".join(literal(v, dtypes[n]) for v, n in zip(row, names, strict=True)) + ")"
-        for row in rows
-    )
-    return f"SELECT * FROM (VALUES {values}) AS t({quoted})"
+    return nw.from_native(table).lazy(backend=impl, session=like.to_native().sparkSession)
 
 
 def lookup(col: str, mapping: dict[Any, Any], dtype: Any) -> nw.Expr:

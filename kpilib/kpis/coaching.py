@@ -70,19 +70,41 @@ def prior(entered: Sequence[float], converted: Sequence[float]) -> tuple[float, 
     """
     n = np.asarray(entered, dtype=float)
     k = np.asarray(converted, dtype=float)
-    k, n = k[n > 0], n[n > 0]
-    total = n.sum()
-    if len(n) < 2 or total <= 0:
-        return np.nan, np.nan
-    mu = float(k.sum() / total)
-    if mu <= 0 or mu >= 1:
-        return np.nan, np.nan
-    spread = float((n * (k / n - mu) ** 2).sum())
-    m = len(n)
-    den = total - (n * n).sum() / total - (m - 1)
-    rho = (spread / (mu * (1 - mu)) - (m - 1)) / den if den > 0 else 0.0
-    weight = total if rho <= 0 else min(1 / rho - 1, total)
-    return mu, float(max(weight, MIN_PRIOR_WEIGHT))
+    mu, weight, _ = _priors(np.zeros(len(n), dtype=np.intp), n, k, 1)
+    return float(mu[0]), float(weight[0])
+
+
+def _sums(values: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
+    """The sum of *values* per group (*group*: each value's group, ascending), added as
+    ``numpy.sum`` adds one group's array: groups of one size are summed as the rows of
+    one matrix, whose row sums numpy adds pairwise as it does a lone array's."""
+    counts = np.bincount(group, minlength=groups)
+    starts = np.cumsum(counts) - counts
+    out = np.zeros(groups)
+    for size in np.unique(counts[counts > 0]):
+        ids = np.flatnonzero(counts == size)
+        out[ids] = values[starts[ids, None] + np.arange(size)].sum(axis=1)
+    return out
+
+
+def _priors(
+    group: np.ndarray, n: np.ndarray, k: np.ndarray, groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`prior` of every group at once: its mean, weight and number of reps with
+    leads (*group*: each rep's group, ascending; *n*, *k*: its entered and converted)."""
+    has = n > 0
+    g, n, k = group[has], n[has], k[has]
+    reps = np.bincount(g, minlength=groups)
+    total, converted = _sums(n, g, groups), _sums(k, g, groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mu = np.where((reps >= 2) & (total > 0), converted / total, np.nan)
+        mu = np.where((mu > 0) & (mu < 1), mu, np.nan)
+        spread = _sums(n * (k / n - mu[g]) ** 2, g, groups)
+        den = total - _sums(n * n, g, groups) / total - (reps - 1)
+        rho = np.where(den > 0, (spread / (mu * (1 - mu)) - (reps - 1)) / den, 0.0)
+        weight = np.where(rho <= 0, total, np.minimum(1 / rho - 1, total))
+    weight = np.where(mu == mu, np.maximum(weight, MIN_PRIOR_WEIGHT), np.nan)
+    return mu, weight, reps
 
 
 def _steps(present: list[str]) -> list[tuple[int, int]]:
@@ -93,61 +115,78 @@ def _steps(present: list[str]) -> list[tuple[int, int]]:
     return pairs
 
 
-def _note(entered: float, reps: int, mu: float, to_stage: str, from_stage: str) -> str:
-    if entered <= 0:
-        return f"no lead reached {from_stage}"
-    if reps < 2:
-        return "the only rep of the team with leads at this step: no team to compare with"
-    if mu != mu:
-        return f"every or no lead of the team reached {to_stage}: no spread to fit"
-    return ""
-
-
-def _block(team: str, reps: pd.DataFrame, team_rate: float, a: str, b: str) -> pd.DataFrame:
-    """The rows of one team and step: *reps* has the reps' owner, ``n`` and ``k``; the
-    interval's posterior parameters in ``_a`` and ``_b`` (:func:`_intervals` reads them)."""
-    n = reps["n"].to_numpy(dtype=float)
-    k = reps["k"].to_numpy(dtype=float)
-    mu, weight = prior(n, k)
-    post_a, post_b = mu * weight + k, (1 - mu) * weight + n - k
-    fitted = (n > 0) & (mu == mu)
-    shrunk = np.where(fitted, post_a / (post_a + post_b), np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        raw = np.where(n > 0, k / np.where(n > 0, n, 1), np.nan)
-    count = int((n > 0).sum())
-    return pd.DataFrame(
-        {
-            "team": team,
-            "owner": reps["owner"].astype(str).to_numpy(),
-            "from_stage": a,
-            "to_stage": b,
-            "entered": n.astype("int64"),
-            "converted": k.astype("int64"),
-            "conversion": raw,
-            "shrunk_conversion": shrunk,
-            "_a": np.where(fitted, post_a, np.nan),
-            "_b": np.where(fitted, post_b, np.nan),
-            "team_conversion": float(team_rate),
-            "rank": pd.Series(shrunk).rank(ascending=False, method="min").to_numpy(),
-            "prior_weight": float(weight),
-            "note": [_note(x, count, mu, b, a) for x in n],
-        }
+def _notes(n: np.ndarray, reps: np.ndarray, mu: np.ndarray, a: str, b: str) -> np.ndarray:
+    """Why a rep's rate or interval is missing at step *a* → *b*, else empty."""
+    return np.where(
+        n <= 0,
+        f"no lead reached {a}",
+        np.where(
+            reps < 2,
+            "the only rep of the team with leads at this step: no team to compare with",
+            np.where(mu != mu, f"every or no lead of the team reached {b}: no spread to fit", ""),
+        ),
     )
 
 
 def _rows(counts: pd.DataFrame, present: list[str], level: float, young: bool) -> dict[str, list]:
-    """The coaching rows of the per-rep counts (team, owner, _r0, _r1…), by column."""
-    blocks = []
-    for team, group in counts.groupby("team", sort=True):
-        reps = group[group["owner"] != UNKNOWN].sort_values("owner")
-        for a, b in _steps(present):
-            n_all, k_all = group[f"_r{a}"].sum(), group[f"_r{b}"].sum()
-            team_rate = k_all / n_all if n_all > 0 else np.nan
-            step = reps.assign(n=reps[f"_r{a}"], k=reps[f"_r{b}"])
-            blocks.append(_block(str(team), step, team_rate, present[a], present[b]))
-    if not blocks:
+    """The coaching rows of the per-rep counts (team, owner, _r0, _r1…), by column: every
+    team, step and rep at once."""
+    teams, team = np.unique(counts["team"].astype(str).to_numpy(), return_inverse=True)
+    owner = counts["owner"].astype(str).to_numpy()
+    reached = counts[[f"_r{i}" for i in range(len(present))]].to_numpy(dtype=float)
+    is_rep = owner != UNKNOWN
+    _, owner_code = np.unique(owner, return_inverse=True)
+    order = np.lexsort((owner_code[is_rep], team[is_rep]))  # by team, then owner
+    rep_team, rep_owner, rep_reached = (
+        team[is_rep][order],
+        owner[is_rep][order],
+        reached[is_rep][order],
+    )
+    if not len(rep_team):
         return {c: [] for c in COACHING_COLUMNS}
-    out = _intervals(pd.concat(blocks, ignore_index=True), level).assign(immature=young)
+    parts = []
+    for step, (a, b) in enumerate(_steps(present)):
+        n_all = np.bincount(team, weights=reached[:, a], minlength=len(teams))
+        k_all = np.bincount(team, weights=reached[:, b], minlength=len(teams))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            team_rate = np.where(n_all > 0, k_all / n_all, np.nan)
+        n, k = rep_reached[:, a], rep_reached[:, b]
+        mu, weight, reps = _priors(rep_team, n, k, len(teams))
+        mu, weight, reps = mu[rep_team], weight[rep_team], reps[rep_team]
+        post_a, post_b = mu * weight + k, (1 - mu) * weight + n - k
+        fitted = (n > 0) & (mu == mu)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shrunk = np.where(fitted, post_a / (post_a + post_b), np.nan)
+            raw = np.where(n > 0, k / np.where(n > 0, n, 1), np.nan)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "_team": rep_team,
+                    "_step": step,
+                    "team": teams[rep_team],
+                    "owner": rep_owner,
+                    "from_stage": present[a],
+                    "to_stage": present[b],
+                    "entered": n.astype("int64"),
+                    "converted": k.astype("int64"),
+                    "conversion": raw,
+                    "shrunk_conversion": shrunk,
+                    "_a": np.where(fitted, post_a, np.nan),
+                    "_b": np.where(fitted, post_b, np.nan),
+                    "team_conversion": team_rate[rep_team],
+                    "prior_weight": weight,
+                    "note": _notes(n, reps, mu, present[a], present[b]),
+                }
+            )
+        )
+    # team by team, each step's reps in owner order (a stable sort keeps that order)
+    rows = pd.concat(parts, ignore_index=True).sort_values(["_team", "_step"], kind="stable")
+    rows["rank"] = (
+        rows.groupby(["_team", "_step"])["shrunk_conversion"]
+        .rank(ascending=False, method="min")
+        .to_numpy()
+    )
+    out = _intervals(rows.drop(columns=["_team", "_step"]), level).assign(immature=young)
     columns = {c: out[c].tolist() for c in COACHING_COLUMNS}
     columns["rank"] = [None if r != r else r for r in columns["rank"]]  # null, not NaN
     return columns

@@ -144,7 +144,7 @@ def period_actuals(
     """
     _, lf, sales = _inputs(leads)
     span = parse_period(period, fiscal_year_start=fiscal_year_start)
-    day = resolve_as_of(as_of, F.latest_date(leads=(lf, F.date_columns(lf))))
+    day = resolve_as_of(as_of, _latest(lf, as_of))
     cutoff = min(day + dt.timedelta(days=1), span.end)
     return _with_company(_actuals(lf, sales, span, cutoff), [])
 
@@ -288,7 +288,7 @@ def forecast(
     stages = tuple(stages) if stages is not None else STAGES
     span = parse_period(period, fiscal_year_start=fiscal_year_start)
     first = lf.select(nw.col("lead_at").min()).collect().item(0, 0)
-    day = resolve_as_of(as_of, F.latest_date(leads=(lf, F.date_columns(lf))))
+    day = resolve_as_of(as_of, _latest(lf, as_of))
     state = pace(span, day)
     empty = {c: [] for c in FORECAST_COLUMNS}
     if state.state != "open" or first is None or first != first:
@@ -320,3 +320,8 @@ def forecast(
     data = {c: table[c].tolist() for c in FORECAST_COLUMNS}
     data["team"] = [None if t == _N else t for t in data["team"]]
     return F.to_native(F.small_frame(lf, data, _DTYPES), kind)
+
+
+def _latest(lf: nw.LazyFrame, as_of: Any) -> Any:
+    """The latest date of the leads when *as_of* is not given (None when it is: not read)."""
+    return F.latest_date(leads=(lf, F.date_columns(lf))) if as_of is None else None

@@ -111,15 +111,17 @@ def _cohort(
     latest = None if as_of is not None else F.latest_date(leads=(lz, F.date_columns(lz)))
     day = resolve_as_of(as_of, latest)
     cutoff = day + dt.timedelta(days=1)
-    # leads created before the cutoff, filtered on the stored lead_at (an engine reading
-    # the table can skip rows there) before the dates are censored
-    lz = F.censor(lz.filter(nw.col("lead_at") < cutoff), F.date_columns(lz), cutoff)
-    everyone = lz
-    # a lead without source, team or owner is grouped under "unknown" (as in cac)
-    lz = lz.with_columns(*[nw.col(c).fill_null("unknown") for c in ("source", "team", "owner")])
+    # leads created before the cutoff, and the period's, filtered on the stored lead_at (an
+    # engine reading the table can skip rows there) before the dates are censored
+    dates = F.date_columns(lz)
+    created = lz.filter(nw.col("lead_at") < cutoff)
+    everyone = F.censor(created, dates, cutoff)
     if period is not None:
         p = parse_period(period, fiscal_year_start=fiscal_year_start)
-        lz = lz.filter(nw.col("lead_at") >= p.start, nw.col("lead_at") < p.end)
+        created = created.filter(nw.col("lead_at") >= p.start, nw.col("lead_at") < p.end)
+    lz = F.censor(created, dates, cutoff)
+    # a lead without source, team or owner is grouped under "unknown" (as in cac)
+    lz = lz.with_columns(*[nw.col(c).fill_null("unknown") for c in ("source", "team", "owner")])
     followed = [f"{s}_at" for s in present[1:]] + [c for c in extra if c in have]
     if window_days is not None:
         limit = dt.timedelta(days=window_days)
@@ -362,6 +364,10 @@ def funnel_trend(
     )
     end = day.year * 12 + day.month - 1
     converted = ~nw.col(f"{present[-1]}_at").is_null()
+    first = end - periods + 1
+    if first >= 12:  # the months kept, on the stored lead_at too: an engine reading the
+        # table skips the rest (a first month before year 1 keeps every lead anyway)
+        lz = lz.filter(nw.col("lead_at") >= dt.datetime(first // 12, first % 12 + 1, 1))
     lz = lz.with_columns(_mk=F.month_key(nw.col("lead_at")), _w=F.count_if(converted)).filter(
         nw.col("_mk") > end - periods
     )

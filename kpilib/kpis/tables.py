@@ -232,8 +232,9 @@ def dataset_sales_cycle(dataset: Dataset, *, period: str, as_of: Any) -> pd.Data
     if parse_period(period).kind != "month":
         return empty_table(["month", "source", "team", *CYCLE_COLUMNS[1:]])
     parts = []
-    for by in (None, "source", "team"):
-        part = F.to_pandas(dataset.sales_cycle(period=period, by=by, as_of=as_of))  # type: ignore[arg-type]
+    tables = dataset.sales_cycles(period=period, by=(None, "source", "team"), as_of=as_of)
+    for table in tables:
+        part = F.to_pandas(table)
         for col in ("source", "team"):
             if col not in part.columns:
                 part.insert(1, col, pd.Series(pd.NA, index=part.index, dtype="str"))
