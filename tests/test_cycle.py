@@ -70,6 +70,28 @@ def test_quantiles_agree_across_engines():
         assert got[["median_days", "p80_days"]].iloc[0].tolist() == pytest.approx(want.tolist())
 
 
+def test_a_median_half_way_between_two_cycles_is_the_same_on_every_engine():
+    # two September sales, 2,950,127 s and 2,950,129 s after their leads: the median is
+    # 2,950,128 s, 34.145 days, half-way at two decimals; a median of fractional days
+    # came out 34.145 on one engine and 34.144999999999996 on another (34.15 / 34.14
+    # in the CSV); of whole seconds it is one number everywhere
+    seconds = [2_950_127, 2_950_129]
+    frame = pd.DataFrame(
+        {
+            "lead_at": pd.Series(pd.to_datetime(["2026-08-01"] * 2), dtype="datetime64[us]"),
+            "sale_at": pd.Series(
+                pd.Timestamp("2026-08-01") + pd.to_timedelta(seconds, unit="s"),
+                dtype="datetime64[us]",
+            ),
+        }
+    )
+    got = {
+        engine: to_pandas(sales_cycle(to_engine(frame, engine), months=1))["median_days"].iloc[0]
+        for engine in ("pandas", "polars", "polars-lazy", "duckdb")
+    }
+    assert set(got.values()) == {2_950_128 / 86_400}
+
+
 def test_duckdb_result_stays_a_relation():
     assert isinstance(sales_cycle(to_engine(leads(), "duckdb")), duckdb.DuckDBPyRelation)
 

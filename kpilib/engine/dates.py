@@ -8,7 +8,14 @@ from collections.abc import Sequence
 
 import narwhals as nw
 
-__all__ = ["censor", "days_between", "month_key", "month_label", "period_month_key"]
+__all__ = [
+    "censor",
+    "days_between",
+    "month_key",
+    "month_label",
+    "period_month_key",
+    "seconds_between",
+]
 
 
 def days_between(lf: nw.LazyFrame, later: nw.Expr, earlier: nw.Expr) -> nw.Expr:
@@ -22,6 +29,17 @@ def days_between(lf: nw.LazyFrame, later: nw.Expr, earlier: nw.Expr) -> nw.Expr:
     if impl.is_pandas_like() or impl.is_polars() or impl.is_duckdb():
         return (later - earlier).dt.total_seconds() / 86400.0
     return _epoch_days(later) - _epoch_days(earlier)
+
+
+def seconds_between(lf: nw.LazyFrame, later: nw.Expr, earlier: nw.Expr) -> nw.Expr:
+    """Seconds from *earlier* to *later* as Float64: whole numbers for times to the second,
+    so that a median of them (the mean of two whole numbers) is exact on every engine,
+    where a median of :func:`days_between`'s fractions may differ in its last bit from
+    one engine to another (and round to another hundredth)."""
+    impl = lf.implementation
+    if impl.is_pandas_like() or impl.is_polars() or impl.is_duckdb():
+        return (later - earlier).dt.total_seconds().cast(nw.Float64)
+    return (_epoch_days(later) - _epoch_days(earlier)) * 86400.0
 
 
 def _epoch_days(e: nw.Expr) -> nw.Expr:

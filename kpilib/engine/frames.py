@@ -23,6 +23,7 @@ from kpilib.engine.dates import (  # noqa: F401 - the frame helpers callers use 
     month_key,
     month_label,
     period_month_key,
+    seconds_between,
 )
 from kpilib.engine.native import has_rows, to_native, to_pandas  # noqa: F401 - used as F.*
 from kpilib.errors import DataError, ParameterError

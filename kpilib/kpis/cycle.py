@@ -169,21 +169,30 @@ def sales_cycles(
     sale = nw.col(f"{present[-1]}_at")
     sales = F.materialise_small(
         lz.filter(~sale.is_null())
-        .with_columns(_mk=F.month_key(sale), _days=F.days_between(lz, sale, nw.col("lead_at")))
+        .with_columns(_mk=F.month_key(sale), _secs=F.seconds_between(lz, sale, nw.col("lead_at")))
         .filter(nw.col("_mk") > end - months, nw.col("_mk") <= end)
-        .select("_mk", "_days", *read)
+        .select("_mk", "_secs", *read)
     )
     return [_per_month(sales, [one] if one else [], truncated, kind) for one in by]
 
 
 def _per_month(sales: nw.LazyFrame, keys: list[str], truncated: nw.Expr, kind: str) -> Any:
-    """The cycle table of *sales* (_mk, _days, the keys) by month and *keys*."""
+    """The cycle table of *sales* (_mk, _secs, the keys) by month and *keys*.
+
+    The median and quantile are taken on seconds, then turned into days: a median of
+    whole seconds is exact on every engine, so each engine gives the same days.
+    """
     out = sales.group_by("_mk", *keys).agg(
         nw.len().alias("sales"),
-        nw.col("_days").median().alias("median_days"),
-        nw.col("_days").quantile(CYCLE_QUANTILE, interpolation="linear").alias("p80_days"),
+        nw.col("_secs").median().alias("median_days"),
+        nw.col("_secs").quantile(CYCLE_QUANTILE, interpolation="linear").alias("p80_days"),
     )
-    out = out.with_columns(month=F.month_label(nw.col("_mk")), truncated=truncated)
+    out = out.with_columns(
+        month=F.month_label(nw.col("_mk")),
+        truncated=truncated,
+        median_days=nw.col("median_days") / 86400.0,
+        p80_days=nw.col("p80_days") / 86400.0,
+    )
     return F.to_native(
         out.sort(["_mk", *keys]).select(
             nw.col("month").cast(nw.String),
