@@ -276,3 +276,25 @@ def test_funnel_properties(rows, window):
         values = out[col].dropna()
         assert ((values >= 0) & (values <= 1)).all()
     assert (out["ci_low"].fillna(0) <= out["step_conversion"].fillna(0) + 1e-12).all()
+
+
+def test_a_median_stage_time_half_way_between_two_leads_is_the_same_on_every_engine():
+    from kpi_fixtures import to_pandas
+
+    # two October leads sold 2,950,127 s and 2,950,129 s after they came: the median is
+    # 2,950,128 s, 34.145 days, half-way at two decimals, one number on every engine
+    seconds = [2_950_127, 2_950_129]
+    frame = pd.DataFrame(
+        {
+            "lead_at": pd.Series(pd.to_datetime(["2026-10-01"] * 2), dtype="datetime64[us]"),
+            "sale_at": pd.Series(
+                pd.Timestamp("2026-10-01") + pd.to_timedelta(seconds, unit="s"),
+                dtype="datetime64[us]",
+            ),
+        }
+    )
+    got = set()
+    for engine in ("pandas", "polars", "polars-lazy", "duckdb"):
+        table = to_pandas(funnel(to_engine(frame, engine), period="2026-10", as_of="2026-12-31"))
+        got.add(table.set_index("stage").loc["sale", "median_days_from_previous"])
+    assert got == {2_950_128 / 86_400}

@@ -218,8 +218,10 @@ def funnel(
     )
     cols = [f"{s}_at" for s in present]
     lz = _reached(lz, present)
+    # seconds, turned into days after the median: a median of whole seconds is exact on
+    # every engine, where one of fractional days may differ in its last bit
     days = [
-        F.days_between(lz, nw.col(c), nw.col(p)).alias(f"_d{i}")
+        F.seconds_between(lz, nw.col(c), nw.col(p)).alias(f"_d{i}")
         for i, (p, c) in enumerate(zip(cols, cols[1:], strict=False), 1)
     ]
     aggs = [*[nw.col(f"_r{i}").sum() for i in range(len(cols))], nw.col("_young").sum()]
@@ -254,7 +256,9 @@ def funnel(
                 _prev=nw.col(f"_r{max(i - 1, 0)}"),
                 _next=nw.col(f"_r{min(i + 1, last)}"),
                 _first=nw.col("_r0"),
-                median_days_from_previous=nw.col(f"_d{i}") if i else nw.lit(None, nw.Float64),
+                median_days_from_previous=(
+                    nw.col(f"_d{i}") / 86400.0 if i else nw.lit(None, nw.Float64)
+                ),
             )
         )
     out = F.stack(
