@@ -231,3 +231,16 @@ def cohort_leads(*cohorts: list[dict]) -> pd.DataFrame:
     )
     frame["amount"] = frame["amount"].astype("float64")
     return frame
+
+
+def sold_after(start: str, seconds: list[int]) -> pd.DataFrame:
+    """Leads all created at *start*, each sold that many *seconds* later."""
+    return pd.DataFrame(
+        {
+            "lead_at": pd.Series(pd.to_datetime([start] * len(seconds)), dtype="datetime64[us]"),
+            "sale_at": pd.Series(
+                pd.Timestamp(start) + pd.to_timedelta(seconds, unit="s"),
+                dtype="datetime64[us]",
+            ),
+        }
+    )

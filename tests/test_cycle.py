@@ -2,7 +2,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from kpi_fixtures import leads, to_engine, to_pandas
+from kpi_fixtures import leads, sold_after, to_engine, to_pandas
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.settings import Settings
@@ -76,15 +76,7 @@ def test_a_median_half_way_between_two_cycles_is_the_same_on_every_engine():
     # came out 34.145 on one engine and 34.144999999999996 on another (34.15 / 34.14
     # in the CSV); of whole seconds it is one number everywhere
     seconds = [2_950_127, 2_950_129]
-    frame = pd.DataFrame(
-        {
-            "lead_at": pd.Series(pd.to_datetime(["2026-08-01"] * 2), dtype="datetime64[us]"),
-            "sale_at": pd.Series(
-                pd.Timestamp("2026-08-01") + pd.to_timedelta(seconds, unit="s"),
-                dtype="datetime64[us]",
-            ),
-        }
-    )
+    frame = sold_after("2026-08-01", seconds)
     got = {
         engine: to_pandas(sales_cycle(to_engine(frame, engine), months=1))["median_days"].iloc[0]
         for engine in ("pandas", "polars", "polars-lazy", "duckdb")

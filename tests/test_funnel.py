@@ -4,7 +4,7 @@ import hypothesis.strategies as st
 import pandas as pd
 import pytest
 from hypothesis import given, settings
-from kpi_fixtures import leads, to_engine
+from kpi_fixtures import leads, sold_after, to_engine
 
 from kpilib.errors import DataError, ParameterError
 from kpilib.kpis.closing import qualified_to_customer, win_rate
@@ -284,15 +284,7 @@ def test_a_median_stage_time_half_way_between_two_leads_is_the_same_on_every_eng
     # two October leads sold 2,950,127 s and 2,950,129 s after they came: the median is
     # 2,950,128 s, 34.145 days, half-way at two decimals, one number on every engine
     seconds = [2_950_127, 2_950_129]
-    frame = pd.DataFrame(
-        {
-            "lead_at": pd.Series(pd.to_datetime(["2026-10-01"] * 2), dtype="datetime64[us]"),
-            "sale_at": pd.Series(
-                pd.Timestamp("2026-10-01") + pd.to_timedelta(seconds, unit="s"),
-                dtype="datetime64[us]",
-            ),
-        }
-    )
+    frame = sold_after("2026-10-01", seconds)
     got = set()
     for engine in ("pandas", "polars", "polars-lazy", "duckdb"):
         table = to_pandas(funnel(to_engine(frame, engine), period="2026-10", as_of="2026-12-31"))
