@@ -99,10 +99,9 @@ def _arrivals(lf: nw.LazyFrame, t: dt.datetime, end: dt.datetime) -> nw.LazyFram
     )
 
 
-def _snapshot(span: Period, k: int, offset: dt.timedelta) -> tuple[dt.datetime, dt.datetime]:
-    """The day *k* periods back at the same distance from its start, and that period's end."""
-    past = span.shift(-k)
-    return min(past.start + offset, past.end - dt.timedelta(days=1)), past.end
+def _snapshot(past: Period, offset: dt.timedelta) -> dt.datetime:
+    """The day of *past* at *offset* from its start (its last day at the latest)."""
+    return min(past.start + offset, past.end - dt.timedelta(days=1))
 
 
 def _outcomes(lf: nw.LazyFrame, t: dt.datetime, past: Period) -> nw.LazyFrame:
@@ -113,6 +112,18 @@ def _outcomes(lf: nw.LazyFrame, t: dt.datetime, past: Period) -> nw.LazyFrame:
         .group_by("team")
         .agg(nw.col("_before").sum().alias("to_date"), nw.len().alias("close"))
     )
+
+
+def _counts(
+    kind: str, lf: nw.LazyFrame, stages: Sequence[str], t: dt.datetime, past: Period, max_age: int
+) -> nw.LazyFrame:
+    """What :func:`learn` reads of the period *past* seen at *t*: its open pipeline
+    ("pipe"), its arrivals after *t* ("new") or its sales before and after *t* ("out")."""
+    if kind == "pipe":
+        return pipeline(lf, stages, t, past.end, max_age)
+    if kind == "new":
+        return _arrivals(lf, t, past.end)
+    return _outcomes(lf, t, past)
 
 
 def _run_rate_factor(past: Period, t: dt.datetime) -> float:
@@ -148,19 +159,15 @@ def learn(
         past = span.shift(-k)
         if past.first_month < first_month:
             break  # the data does not cover that period
-        t, end = _snapshot(span, k, offset)
-        wanted = {
-            "pipe": lambda t=t, end=end: pipeline(lf, stages, t, end, max_age),
-            "new": lambda t=t, end=end: _arrivals(lf, t, end),
-        }
+        t = _snapshot(past, offset)
         if k <= history:
-            wanted["out"] = lambda t=t, past=past: _outcomes(lf, t, past)
             factors[k] = _run_rate_factor(past, t)
-        for kind, make in wanted.items():
+        for kind in ("pipe", "new", "out") if k <= history else ("pipe", "new"):
             key = (kind, past.label, t, tuple(stages), max_age)
             keys[kind][k] = key
             if key not in known:
-                todo[kind].append(make().with_columns(_k=nw.lit(k)))
+                counts = _counts(kind, lf, stages, t, past, max_age)
+                todo[kind].append(counts.with_columns(_k=nw.lit(k)))
     cols = ["_k", "team", "_stage", "_band", "n", "won"]
     shapes = {"pipe": cols, "new": cols[:2] + cols[4:], "out": ["_k", "team", "to_date", "close"]}
     tables = {}

@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from pathlib import Path
 from typing import Any
 
@@ -100,22 +100,17 @@ class Kernels:
             raise
         finally:
             self.go.set()
-        pending = list(self.futures)
+        pending: set[Future[None]] = set(self.futures)
         while pending:
-            for future in list(pending):
-                try:
-                    future.result(timeout=_POLL)
-                except TimeoutError:
+            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for future in done:
+                exc = future.exception()
+                if exc is None or isinstance(exc, _Stopped):
                     continue
-                except NotebookFailed:
-                    self.stop.set()
-                    raise
-                except _Stopped:
-                    pass
-                except BaseException as exc:
-                    self.stop.set()
-                    raise NotebookFailed("the kernels", exc) from exc
-                pending.remove(future)
+                self.stop.set()
+                if isinstance(exc, NotebookFailed):
+                    raise exc
+                raise NotebookFailed("the kernels", exc) from exc
 
     def close(self) -> None:
         """Stop the kernels: after :meth:`run`, or instead of it."""
