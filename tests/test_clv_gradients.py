@@ -16,8 +16,8 @@ import pytest
 
 from kpilib.errors import KpiError
 from kpilib.kpis.clv import GammaGamma
-from kpilib.kpis.clv._betageo import _log_likelihood as bg_log_likelihood
-from kpilib.kpis.clv._betageo import _log_likelihood_and_gradient as bg_gradient
+from kpilib.kpis.clv._betageo_likelihood import log_likelihood as bg_log_likelihood
+from kpilib.kpis.clv._betageo_likelihood import log_likelihood_and_gradient as bg_gradient
 from kpilib.kpis.clv._gammagamma import _log_likelihood as gg_log_likelihood
 from kpilib.kpis.clv._gammagamma import _log_likelihood_and_gradient as gg_gradient
 from kpilib.kpis.clv._mle import maximise
@@ -146,7 +146,7 @@ def test_maximise_with_a_gradient_reports_a_likelihood_finite_nowhere() -> None:
 def test_bg_nbd_terms_per_distinct_repeat_count_equal_the_per_customer_ones_bit_for_bit():
     from scipy.special import betaln, gammaln
 
-    from kpilib.kpis.clv._betageo import _by_x
+    from kpilib.kpis.clv._betageo_likelihood import distinct_x
 
     rng = np.random.default_rng(3)
     x = rng.poisson(1.5, 500).astype(float)
@@ -160,7 +160,7 @@ def test_bg_nbd_terms_per_distinct_repeat_count_equal_the_per_customer_ones_bit_
     rep = x > 0
     dropped[rep] = betaln(a + 1, b + x[rep] - 1) - (r + x[rep]) * np.log(alpha + tx[rep])
     expected = common + np.logaddexp(alive, dropped)
-    values, where = _by_x(x)
+    values, where = distinct_x(x)
     assert values.tolist() == sorted(set(x.tolist())) and np.array_equal(values[where], x)
     params = np.array([r, alpha, a, b])
     assert np.array_equal(bg_log_likelihood(params, x, tx, t, by_x=(values, where)), expected)
