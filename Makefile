@@ -35,15 +35,20 @@ $(LAB_STAMP): pyproject.toml $(BASE_STAMP)
 lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab notebooks
 
-# PDF export drives a system Chromium; install it when running as root and none is found.
+# PDF export drives a system Chromium, preferably its headless shell (lighter to start);
+# install it when running as root and it is not there (the whole browser if the
+# distribution has no headless shell).
 chromium:
-	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ]; then \
+	@if command -v chromium-headless-shell >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium-headless-shell ]; then \
 		:; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Chromium and poppler-utils (PDF export and its checks)"; \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium poppler-utils; \
+		echo "installing Chromium's headless shell and poppler-utils (PDF export and its checks)"; \
+		apt-get update -q && { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium-headless-shell poppler-utils \
+			|| DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium poppler-utils; }; \
+	elif command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ]; then \
+		:; \
 	else \
-		echo "no Chromium found: reports will be HTML only (install the chromium package for the PDF)"; \
+		echo "no Chromium found: reports will be HTML only (install the chromium-headless-shell package for the PDF)"; \
 	fi
 
 validate: $(BASE_STAMP)

@@ -34,13 +34,26 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
-_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+# Chromium's headless shell first: the same rendering (the pack's pages are identical
+# pixel for pixel) for about a second less CPU than the whole browser in headless mode
+_CANDIDATES = (
+    "/usr/lib/chromium/chromium-headless-shell",
+    "/usr/lib/chromium/chromium",
+    "/usr/bin/chromium",
+)
+_NAMES = (
+    "chromium-headless-shell",
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+)
 # waits for the page to load before printing (ms): a second, longer one after a timeout
 LOAD_TIMEOUTS = (60_000.0, 300_000.0)
 HOW_TO_GET_PDF = (
     "No Chromium found, so the PDF was not built (the HTML pages were). Install one "
-    "(Debian/Ubuntu: sudo apt-get install chromium; or: python -m playwright install "
+    "(Debian/Ubuntu: sudo apt-get install chromium-headless-shell; or: python -m playwright install "
     "chromium), or point KPILIB_CHROMIUM at a Chromium or Chrome executable, then run "
     "the report again."
 )
@@ -68,7 +81,9 @@ def find_chromium() -> str | None:
     """Path of a Chromium executable, or None.
 
     ``KPILIB_CHROMIUM`` wins when set (an empty value or ``none`` means: no
-    Chromium, HTML only); then Debian's ``/usr/lib/chromium/chromium``, the
+    Chromium, HTML only); then Debian's headless shell
+    (``/usr/lib/chromium/chromium-headless-shell``, package
+    chromium-headless-shell) and browser (``/usr/lib/chromium/chromium``), the
     usual names on PATH, and last the browser Playwright manages, if installed.
     """
     forced = os.environ.get("KPILIB_CHROMIUM")
