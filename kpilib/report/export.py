@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import re
 from html.parser import HTMLParser
@@ -48,7 +49,10 @@ class _DropStderr(Preprocessor):
         return cell, resources
 
 
+@functools.lru_cache(maxsize=1)
 def _exporter() -> HTMLExporter:
+    """The page exporter, made once per process: its templates compile on first use
+    (~0.3 s), after which a page exports in ~0.05 s."""
     exporter = HTMLExporter(
         template_name="lab",
         template_file="kpi.html.j2",
