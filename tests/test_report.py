@@ -18,6 +18,7 @@ from kpilib.kpis.acquisition import cac
 from kpilib.kpis.funnel import funnel
 from kpilib.report.build import (
     NOTEBOOK_DIR,
+    NOTEBOOKS,
     ReportError,
     ReportWarning,
     build_report,
@@ -128,6 +129,34 @@ def test_a_notebook_without_parameters_cell_is_refused(tmp_path):
         "x.ipynb: no cell tagged 'parameters'. Tag the cell holding the notebook's parameters "
         "with 'parameters' so that the report can set them."
     )
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_the_parameters_read_without_papermill_are_papermill_s(name):
+    import papermill
+
+    from kpilib.report.build import _declared
+
+    path = NOTEBOOK_DIR / f"{name}.ipynb"
+    assert _declared(path) == set(papermill.inspect_notebook(str(path)))
+    assert _declared(path) == {"as_of", "data", "engine", "lang", "model", "period"} | (
+        {"cac_allocation", "cac_lag"} if name == "acquisition" else set()
+    )
+
+
+def test_a_parameters_cell_s_assignments_of_every_form_are_parameters(tmp_path):
+    from kpilib.report.build import _declared
+
+    source = 'a: str = "x"  # help\nb = c = 1\nd, e = 2, 3\nif a:\n    f = 4\nprint(a)\n'
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "x.ipynb")
+    assert _declared(tmp_path / "x.ipynb") == {"a", "b", "c", "d", "e"}  # f: not top level
+    # a cell Python cannot parse (a magic) is read by papermill, as before
+    cell.source = "%matplotlib inline\nperiod = '2026-10'"
+    python = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = nbformat.v4.new_notebook(cells=[cell], metadata={"kernelspec": python})
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    assert _declared(tmp_path / "x.ipynb") == {"period"}
 
 
 @pytest.mark.parametrize(

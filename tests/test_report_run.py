@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def test_no_import_no_warm_up_code(tmp_path):
 def test_kernels_closed_before_running_anything_stop(tmp_path):
     nb = _notebook(tmp_path / "a.ipynb", ("code", "import json"))
     kernels = Kernels({"a": nb, "b": nb}, tmp_path, workers=2)
-    assert len(kernels.chains) == 2
+    assert len(kernels.futures) == 2
     kernels.close()
     assert all(f.done() for f in kernels.futures)
 
@@ -93,3 +94,68 @@ def test_pages_still_exporting_when_the_notebooks_end_are_all_written(tmp_path, 
         "objectives.html",
         "summary.html",
     ]
+
+
+def test_a_notebook_runs_once_released_and_each_numbers_its_cells_from_one(tmp_path):
+    import threading
+
+    import nbformat
+
+    # each notebook appends its name to order.txt (in the kernels' working folder)
+    code = (
+        "import time\ntime.sleep(0.5)\nwith open('order.txt', 'a') as f:\n    f.write(name + ' ')"
+    )
+    sources = {}
+    for name in ("a", "b"):
+        cells = [nbformat.v4.new_code_cell(f"name = {name!r}"), nbformat.v4.new_code_cell(code)]
+        sources[name] = tmp_path / f"{name}.ipynb"
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), sources[name])
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    finished = []
+    b_ran = threading.Event()
+
+    here, seen = os.getcwd(), set()
+
+    def check():
+        # b is released first and runs while check still waits; a only once check returns
+        kernels.release(["b", "unknown"])  # a name that is no notebook is ignored
+        for _ in range(3000):  # this process's working folder while b runs: unchanged
+            seen.add(os.getcwd())
+            if b_ran.wait(0.02):
+                break
+        assert b_ran.is_set()
+
+    def done(name):
+        finished.append(name)
+        if name == "b":
+            b_ran.set()
+
+    with Kernels(sources, tmp_path, workers=1) as kernels:
+        kernels.run(staging, {}, check=check, on_done=done)
+    assert finished == ["b", "a"]
+    assert seen == {here} != {str(tmp_path)}  # the kernels run in tmp_path, this process not
+    assert (tmp_path / "order.txt").read_text() == "b a "
+    for name in ("a", "b"):
+        nb = nbformat.read(staging / f"{name}.ipynb", as_version=4)
+        # a kernel runs both notebooks; each one's cells are numbered from 1 all the same
+        assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2]
+
+
+def test_a_failing_check_runs_no_notebook(tmp_path):
+    import nbformat
+
+    nb = tmp_path / "a.ipynb"
+    cell = nbformat.v4.new_code_cell("open('ran.txt', 'w').close()")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), nb)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+
+    def check():
+        kernels.release(["a"])  # released, yet the build stops before the kernel takes it
+        raise ValueError("bad parameter")
+
+    with Kernels({"a": nb}, tmp_path, workers=1) as kernels:  # starting: it takes ≥ 0.2 s
+        with pytest.raises(ValueError, match="^bad parameter$"):
+            kernels.run(staging, {}, check=check, on_done=lambda name: None)
+    assert not (tmp_path / "ran.txt").exists()

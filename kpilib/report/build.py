@@ -11,14 +11,17 @@ report untouched and names the notebook, the cell and the error.
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import difflib
+import json
 import os
 import re
 import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,13 @@ __all__ = [
 ]
 
 NOTEBOOKS = ("summary", "objectives", "acquisition", "funnel")
+# the model's sections each notebook draws: it runs once they are computed (the summary,
+# drawing on every page, once they all are)
+NEEDS = {
+    "objectives": {"objectives"},
+    "acquisition": {"acquisition"},
+    "funnel": {"funnel", "coaching", "cycle"},
+}
 # pages of the report, in the PDF's order; the appendix is the summary's cells tagged "appendix"
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -54,10 +64,8 @@ def check_parameters(notebook: str | Path, parameters: Mapping[str, Any]) -> Non
     The message names the unknown parameter, the closest accepted one and
     all the accepted ones.
     """
-    import papermill
-
     path = Path(notebook)
-    accepted = papermill.inspect_notebook(str(path))
+    accepted = _declared(path)
     if not accepted:
         raise ParameterError(
             f"{path.name}: no cell tagged 'parameters'. Tag the cell holding the notebook's "
@@ -72,6 +80,38 @@ def check_parameters(notebook: str | Path, parameters: Mapping[str, Any]) -> Non
                 f"{path.name}: unknown parameter {name!r}.{hint} Accepted parameters: "
                 f"{', '.join(names)}."
             )
+
+
+def _declared(path: Path) -> set[str]:
+    """The names the notebook's cell tagged ``parameters`` assigns at its top level (none
+    without such a cell), read with the json and ast modules: papermill and nbformat
+    take ~0.5 s to import, which the build's critical path is spared. A notebook these
+    cannot read is left to papermill's ``inspect_notebook``."""
+    try:
+        cells = json.loads(path.read_text("utf-8"))["cells"]
+        tagged = [
+            c
+            for c in cells
+            if c.get("cell_type") == "code"
+            and "parameters" in c.get("metadata", {}).get("tags", [])
+        ]
+        if not tagged:
+            return set()
+        source = tagged[0]["source"]
+        tree = ast.parse(source if isinstance(source, str) else "".join(source))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, SyntaxError):
+        import papermill
+
+        return set(papermill.inspect_notebook(str(path)))
+    names: set[str] = set()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        for target in targets:
+            elements = target.elts if isinstance(target, ast.Tuple) else [target]
+            names |= {t.id for t in elements if isinstance(t, ast.Name)}
+    return names
 
 
 def _validate(period: str, lang: str | None, as_of: str | None, data: Path) -> None:
@@ -203,7 +243,7 @@ def build_report(
             )
     from kpilib.report.run import Kernels
 
-    with Kernels(sources, nb_dir, workers=workers) as kernels:
+    with _without_iri_grammar(), Kernels(sources, nb_dir, workers=workers) as kernels:
         return _build(
             kernels, sources, period, data, lang, as_of, out, progress, parameters, engine
         )
@@ -222,7 +262,6 @@ def _build(
     engine: str,
 ) -> Path:
     """:func:`build_report` once its kernels are starting."""
-    _skip_iri_grammar()  # before nbformat is imported: the kernels' threads import it later
     dataset = _dataset(data, engine)
     if engine == "auto":  # the engine the dataset was opened on, for the notebooks too
         engine = getattr(dataset, "backend", "pandas")
@@ -254,76 +293,119 @@ def _build(
     os.umask(umask)
     staging.chmod(0o777 & ~umask)
     bar = _progress_bar(progress, len(NOTEBOOKS) + len(PAGES) + 1)
-    # import the exporter while the kernels start: the parent is idle then
-    warm = threading.Thread(target=_warm_imports, daemon=True)
-    warm.start()
-    chromium = find_chromium()
-    no_pdf = pdf_unavailable(chromium)
-    printer = Printer(chromium) if no_pdf is None else None  # Chromium starts meanwhile too
-    pages = Pages(staging, settings, period, lang, bar, printer)
+    pages = Pages(staging, settings, period, lang, bar)
+    later = _Later(pages)
     # the report model: every figure of the pack, computed once while the kernels start
     values["model"] = str(staging / MODEL_FILE)
 
     def check() -> None:
         _checker(sources, values)()
-        _model(dataset, data, engine, period, as_of, staging)
+        _model(dataset, data, engine, period, as_of, staging, kernels.release)
+        later.start()
+
+    def export(name: str) -> None:
+        later.start()
+        pages.export(name)
 
     try:
-        # the notebooks run once the parameters are checked against each notebook and the
-        # model is saved; each page is exported as soon as its notebook has run
-        _execute(kernels, sources, staging, values, bar, check, pages.export)
-        finish(pages, printer, no_pdf)
+        # the notebooks run once the parameters are checked against each notebook, each
+        # once the model's sections it draws are saved; each page is exported as soon as
+        # its notebook has run
+        _execute(kernels, sources, staging, values, bar, check, export)
+        finish(pages, pages.printer, later.no_pdf)
         swap(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        if printer is not None:
-            printer.close()
+        if pages.printer is not None:
+            pages.printer.close()
         bar.close()
     return final
 
 
 def _model(
-    dataset: Any, data: Path, engine: str, period: str, as_of: str | None, staging: Path
-) -> Path:
+    dataset: Any,
+    data: Path,
+    engine: str,
+    period: str,
+    as_of: str | None,
+    staging: Path,
+    release: Callable[[list[str]], None],
+) -> None:
     """Compute the report model of *period* once and save it in the build folder (each
-    notebook reads it: see :mod:`kpilib.sections.build`). It is computed on *engine*:
-    the dataset opened for its dates is reused, except for Spark, whose dates were read
-    with polars, so that a Spark session starts only here, once the parameters passed."""
+    notebook reads it: see :mod:`kpilib.sections.build`). It is saved again as each
+    step of sections is computed, and a notebook is released (*release*) as soon as the
+    sections it draws (:data:`NEEDS`) are in. It is computed on *engine*: the dataset
+    opened for its dates is reused, except for Spark, whose dates were read with
+    polars, so that a Spark session starts only here, once the parameters passed."""
     from kpilib.engine.scan import open_dataset
-    from kpilib.sections.build import build, save
+    from kpilib.sections.build import SECTIONS, build, save
+
+    def ready(report: Any, done: frozenset[str]) -> None:
+        save(report, staging)
+        release([name for name in NOTEBOOKS if NEEDS.get(name, set(SECTIONS)) <= done])
 
     if engine == "spark":
         dataset = open_dataset(data, engine="spark")
-    return save(build(dataset, period=period, as_of=as_of or None), staging)
+    build(dataset, period=period, as_of=as_of or None, on_ready=ready)
 
 
-def _skip_iri_grammar() -> None:
+@contextlib.contextmanager
+def _without_iri_grammar() -> Iterator[None]:
     """Spare the build ~2 s of start-up spent on a grammar nothing here uses.
 
     nbformat (through papermill and nbconvert) imports jsonschema, whose format
     checkers import ``rfc3987_syntax`` when installed; that compiles a Lark
     grammar (~2 s on these machines) for the "iri" formats, which notebook
-    schemas never use. When jsonschema is not imported yet, it is told the
-    package is absent (the ``None`` entry is removed once papermill and
-    nbconvert are in, so an explicit import elsewhere still works); only
-    jsonschema's "iri" checks are lost, in this process.
+    schemas never use. When jsonschema is not imported yet, it is told for the
+    build's length that the package is absent (the build's threads import
+    nbformat when they first need it); the ``None`` entry is removed after, so
+    an explicit import elsewhere still works. Only jsonschema's "iri" checks
+    are lost, in this process.
     """
     if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        yield
         return
     sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
     try:
-        import nbformat  # noqa: F401
-        import papermill  # noqa: F401
+        yield
     finally:
         if "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None:
             del sys.modules["rfc3987_syntax"]
 
 
-def _warm_imports() -> None:
-    import kpilib.report.export  # noqa: F401  (nbconvert, jinja2, mistune)
+class _Later:
+    """What the pages need and the model does not: the exporter's imports (in a thread)
+    and Chromium, started once, when the model is computed or when a first page is to
+    be exported, whichever comes first. Started with the kernels, they slowed the
+    model's computation, on the build's critical path (the parent's threads share one
+    interpreter lock)."""
 
+    def __init__(self, pages: Pages) -> None:
+        self.pages, self.lock, self.started = pages, threading.Lock(), False
+        self.no_pdf: str | None = None
+
+    def start(self) -> None:
+        with self.lock:  # held until the printer is set: a page exported next needs it
+            if self.started:
+                return
+            self.started = True
+            threading.Thread(target=_warm_imports, daemon=True).start()
+            chromium = find_chromium()
+            self.no_pdf = pdf_unavailable(chromium)
+            if self.no_pdf is None:
+                self.pages.printer = Printer(chromium)  # Chromium starts in its own thread
+
+
+def _warm_imports() -> None:
+    """Import the exporter (nbconvert, jinja2, mistune) and Playwright, and compile the
+    page template (exporting an empty notebook): the first page then exports at once."""
+    import nbformat
+
+    from kpilib.report.export import export_html
+
+    export_html(nbformat.v4.new_notebook(), title="", lang="en")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:

@@ -29,7 +29,8 @@ _TITLES = {
 
 class Pages:
     """The HTML pages of one build, exported as their notebooks finish, each handed to
-    *printer* (if any) to take its place in the PDF pack at once."""
+    *printer* (if any; it may be set later, before the first export) to take its place
+    in the PDF pack at once."""
 
     def __init__(
         self,

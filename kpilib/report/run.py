@@ -1,11 +1,13 @@
-"""Running the report's notebooks: a few kernels, each running a chain of notebooks.
+"""Running the report's notebooks: a few kernels, each running the notebooks it is handed.
 
 papermill executes each notebook; a kernel per worker is started once and
 reused (its namespace reset between notebooks), so the libraries are
 imported once per worker rather than once per notebook. The kernels start
 as soon as the build's parameters have passed their first checks, and each
-imports what its notebooks import at once, while the parent still loads the
-dataset and computes the report model: the first notebook waits for neither.
+imports what the notebooks import at once, while the parent still loads the
+dataset and computes the report model. A notebook runs as soon as it is
+released (the report releases each once the model's sections it draws are
+computed), on the first kernel free.
 """
 
 from __future__ import annotations
@@ -23,13 +25,19 @@ from typing import Any
 
 __all__ = ["Kernels", "run_notebooks", "NotebookFailed", "imports_of"]
 
-_KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # start-up chatter is not the user's
+# start-up chatter is not the user's; nor is IPython's history database, which would
+# also refuse the cells numbered from 1 again in a kernel's next notebook (see _RESET)
+_KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
 _POLL = 0.2  # seconds between looks at the stop flag while a kernel runs code
+# between notebooks: the user namespace emptied (imported modules kept) and the cells
+# numbered from 1 again, so that each notebook's cells (and a failure's) are numbered
+# as in the notebook run alone
+_RESET = "\n%reset -f\nget_ipython().execution_count = 1"
 _IOPUB_WAIT = 0.02  # seconds a new client waits for the kernel's broadcast, per try
 
 
 class NotebookFailed(Exception):
-    """A notebook of a chain failed; carries its name."""
+    """A notebook failed; carries its name."""
 
     def __init__(self, name: str, error: BaseException) -> None:
         super().__init__(name)
@@ -37,29 +45,32 @@ class NotebookFailed(Exception):
 
 
 class _Stopped(Exception):
-    """The build stopped (another chain failed, or the parameters did not pass)."""
+    """The build stopped (another notebook failed, or the parameters did not pass)."""
 
 
 class Kernels:
-    """*workers* kernels started now, each to run its chain of the notebooks *sources*.
+    """*workers* kernels started now, to run the notebooks *sources* as they are released.
 
-    Each kernel starts and imports its notebooks' libraries in a thread of its
-    own; :meth:`run` then runs the notebooks, :meth:`close` stops the kernels
-    (whether or not they ran anything). Use as a context manager.
+    Each kernel starts and imports the notebooks' libraries in a thread of its
+    own, then runs, one after the other, the notebooks :meth:`release` lets
+    run and no other kernel took (in the order they were released), until
+    every notebook has run; :meth:`close` stops the kernels (whether or not
+    they ran anything). Use as a context manager.
     """
 
     def __init__(self, sources: dict[str, Path], cwd: Path, *, workers: int | None) -> None:
         workers = workers or max(1, min(2, os.cpu_count() or 1))
-        names = list(sources)
-        self.chains = [names[i::workers] for i in range(workers) if names[i::workers]]
         self.sources, self.cwd = dict(sources), cwd
-        self.stop, self.go = threading.Event(), threading.Event()
+        self.stop = threading.Event()
+        self._turn = threading.Condition()
+        self._released: list[str] = []
+        self._taken: set[str] = set()
         self.job: dict[str, Any] = {}
         self.futures: list[Future[None]] = []
-        for chain in self.chains:
+        for _ in range(min(workers, len(self.sources))):
             future: Future[None] = Future()
             thread = threading.Thread(
-                target=self._thread, args=(chain, future), name="kernel", daemon=True
+                target=self._thread, args=(future,), name="kernel", daemon=True
             )
             self.futures.append(future)
             thread.start()
@@ -70,13 +81,39 @@ class Kernels:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _thread(self, chain: list[str], future: Future[None]) -> None:
+    def _thread(self, future: Future[None]) -> None:
         try:
-            _run_chain(chain, self)
+            _run_kernel(self)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
             future.set_exception(exc)
         else:
             future.set_result(None)
+
+    def release(self, names: list[str]) -> None:
+        """Let the notebooks *names* run (names not among the sources are ignored)."""
+        with self._turn:
+            self._released += [n for n in names if n in self.sources and n not in self._released]
+            self._turn.notify_all()
+
+    def _halt(self) -> None:
+        with self._turn:
+            self.stop.set()
+            self._turn.notify_all()
+
+    def next_notebook(self) -> str | None:
+        """The next notebook released and not taken, taken now: wait for one, or None
+        once every notebook is taken; raises _Stopped when the build stops."""
+        with self._turn:
+            while True:
+                if self.stop.is_set():
+                    raise _Stopped
+                free = [n for n in self._released if n not in self._taken]
+                if free:
+                    self._taken.add(free[0])
+                    return free[0]
+                if len(self._taken) == len(self.sources):
+                    return None
+                self._turn.wait()
 
     def run(
         self,
@@ -88,18 +125,19 @@ class Kernels:
     ) -> None:
         """Run the notebooks with the parameters *values*, writing them to *staging*.
 
-        The kernels run nothing until *check* has passed; *on_done* is called
-        with each notebook's name once it has run, in its kernel's thread. The
-        first failure stops the other chains and is raised as NotebookFailed.
+        *check* runs first; it may :meth:`release` notebooks meanwhile, and every
+        notebook is released once it has passed (none runs when it fails).
+        *on_done* is called with each notebook's name once it has run, in its
+        kernel's thread. The first failure stops the other kernels and is
+        raised as NotebookFailed.
         """
         self.job.update(staging=staging, values=dict(values), on_done=on_done)
         try:
             check()
         except BaseException:
-            self.stop.set()
+            self._halt()
             raise
-        finally:
-            self.go.set()
+        self.release(list(self.sources))
         pending: set[Future[None]] = set(self.futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_EXCEPTION)
@@ -107,15 +145,14 @@ class Kernels:
                 exc = future.exception()
                 if exc is None or isinstance(exc, _Stopped):
                     continue
-                self.stop.set()
+                self._halt()
                 if isinstance(exc, NotebookFailed):
                     raise exc
                 raise NotebookFailed("the kernels", exc) from exc
 
     def close(self) -> None:
         """Stop the kernels: after :meth:`run`, or instead of it."""
-        self.stop.set()
-        self.go.set()
+        self._halt()
         for future in self.futures:
             try:
                 future.result()
@@ -123,10 +160,10 @@ class Kernels:
                 pass
 
 
-def _run_chain(chain: list[str], kernels: Kernels) -> None:
-    """Start a kernel, import its notebooks' libraries, then run the notebooks of
-    *chain* one after the other once *kernels* says go, the user namespace reset
-    between notebooks so that each starts clean."""
+def _run_kernel(kernels: Kernels) -> None:
+    """Start a kernel, import the notebooks' libraries, then run the notebooks
+    *kernels* hands it, the user namespace reset after each so that the next
+    starts clean."""
     from jupyter_client.manager import KernelManager
     from jupyter_core.utils import ensure_event_loop
 
@@ -146,16 +183,12 @@ def _run_chain(chain: list[str], kernels: Kernels) -> None:
         if kernels.stop.is_set():
             raise _Stopped
         km.start_kernel(cwd=str(kernels.cwd), extra_arguments=_KERNEL_ARGS)
-        warm = imports_of([kernels.sources[name] for name in chain])
-        _run_code(km, warm + "\n%reset -f", kernels.stop)
-        kernels.go.wait()
-        for i, name in enumerate(chain):
-            if kernels.stop.is_set():
-                raise _Stopped
-            if i:
-                _run_code(km, "%reset -f", kernels.stop)
+        warm = imports_of(list(kernels.sources.values()))
+        _run_code(km, warm + _RESET, kernels.stop)
+        while (name := kernels.next_notebook()) is not None:
             _execute(km, name, kernels)
             kernels.job["on_done"](name)
+            _run_code(km, _RESET, kernels.stop)
     finally:
         if km.has_kernel:
             km.shutdown_kernel(now=True)
@@ -165,7 +198,13 @@ def _run_chain(chain: list[str], kernels: Kernels) -> None:
 
 
 def _execute(km: Any, name: str, kernels: Kernels) -> None:
-    """Run the notebook *name* with papermill in the kernel of *km*."""
+    """Run the notebook *name* with papermill in the kernel of *km*.
+
+    The kernel runs in the notebooks' folder since it started there; papermill is
+    given no ``cwd``, which would change this whole process's working directory
+    while the notebook runs (and, two kernels running at once, could leave it
+    changed after the build).
+    """
     import papermill
 
     job = kernels.job
@@ -176,7 +215,6 @@ def _execute(km: Any, name: str, kernels: Kernels) -> None:
             parameters=job["values"],
             kernel_name="python3",
             km=km,
-            cwd=str(kernels.cwd),
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,

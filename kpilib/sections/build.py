@@ -8,7 +8,9 @@ once; a notebook run alone in JupyterLab computes it itself).
 
 from __future__ import annotations
 
+import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from kpilib.data.periods import parse_period, resolve_as_of
 from kpilib.data.settings import Settings
 from kpilib.errors import ParameterError
 
-__all__ = ["Report", "build", "save", "load", "open_report", "MODEL_FILE"]
+__all__ = ["Report", "build", "save", "load", "open_report", "MODEL_FILE", "SECTIONS"]
 
 MODEL_FILE = "model.pickle"
 _FORMAT = 3  # bumped when the model's classes change shape (2: the CAC settings; 3: retention, forecast, coaching, cycle)
@@ -33,7 +35,8 @@ class Report:
     ``state`` is "closed" (as_of on or after the period's last day), "open"
     (as_of inside it) or "future". Each section is a typed object whose fields
     are the facts that page states (see :mod:`kpilib.sections`); ``coaching``
-    and ``cycle`` belong to the funnel page.
+    and ``cycle`` belong to the funnel page. A section not computed yet is None
+    (see :func:`build`'s *on_ready*).
     """
 
     company: str
@@ -41,11 +44,11 @@ class Report:
     as_of: pd.Timestamp
     state: str
     settings: Settings
-    objectives: Any
-    acquisition: Any
-    funnel: Any
-    summary: Any
-    appendix: Any
+    objectives: Any = None
+    acquisition: Any = None
+    funnel: Any = None
+    summary: Any = None
+    appendix: Any = None
     coaching: Any = None
     cycle: Any = None
 
@@ -72,9 +75,28 @@ def period_state(period: str, as_of: pd.Timestamp, fiscal_year_start: int = 1) -
     return "closed" if day >= pd.Timestamp(span.end) - pd.Timedelta(days=1) else "open"
 
 
-def build(dataset: Dataset, *, period: str, as_of: Any = None) -> Report:
+SECTIONS = ("acquisition", "funnel", "coaching", "cycle", "objectives", "summary", "appendix")
+
+
+def build(
+    dataset: Dataset,
+    *,
+    period: str,
+    as_of: Any = None,
+    on_ready: Callable[[Report, frozenset[str]], None] | None = None,
+) -> Report:
     """Compute every section of the pack of *period* as seen on *as_of* (default:
-    the latest date in the data)."""
+    the latest date in the data).
+
+    The sections are computed in an order that lets the report draw a page
+    while the rest is computed: acquisition and value first (its page takes the
+    longest to draw), then the funnel page's (funnel, coaching, cycle), then
+    objectives (while the period is open, its forecast is the costliest
+    section), then the summary and the appendix, which draw on the others.
+    *on_ready*, when given, is called after each of these steps with the
+    report so far (the sections still to compute are None) and the names of
+    the sections computed.
+    """
     from kpilib.sections.acquisition import build_acquisition
     from kpilib.sections.appendix import build_appendix
     from kpilib.sections.coaching import build_coaching
@@ -86,34 +108,34 @@ def build(dataset: Dataset, *, period: str, as_of: Any = None) -> Report:
     s = dataset.settings
     day = pd.Timestamp(resolve_as_of(as_of, dataset.as_of))
     state = period_state(period, day, s.fiscal_year_start)
-    objectives = build_objectives(dataset, period=period, as_of=day)
-    acquisition = build_acquisition(dataset, period=period, as_of=day)
-    funnel = build_funnel(dataset, period=period, as_of=day)
-    summary = build_summary(
-        objectives=objectives,
-        acquisition=acquisition,
-        funnel=funnel,
+    report = Report(company=s.company, period=period, as_of=day, state=state, settings=s)
+
+    def ready() -> None:
+        if on_ready is not None:
+            done = frozenset(n for n in SECTIONS if getattr(report, n) is not None)
+            on_ready(report, done)
+
+    report.acquisition = build_acquisition(dataset, period=period, as_of=day)
+    ready()
+    report.funnel = build_funnel(dataset, period=period, as_of=day)
+    report.coaching = build_coaching(dataset, cohort=report.funnel.cohort, as_of=day)
+    report.cycle = build_cycle(dataset, period=period, as_of=day, state=state)
+    ready()
+    report.objectives = build_objectives(dataset, period=period, as_of=day)
+    ready()
+    report.summary = build_summary(
+        objectives=report.objectives,
+        acquisition=report.acquisition,
+        funnel=report.funnel,
         period=period,
         state=state,
         settings=s,
     )
-    appendix = build_appendix(
-        dataset, period=period, as_of=day, objectives=objectives, funnel=funnel
+    report.appendix = build_appendix(
+        dataset, period=period, as_of=day, objectives=report.objectives, funnel=report.funnel
     )
-    return Report(
-        company=s.company,
-        period=period,
-        as_of=day,
-        state=state,
-        settings=s,
-        objectives=objectives,
-        acquisition=acquisition,
-        funnel=funnel,
-        summary=summary,
-        appendix=appendix,
-        coaching=build_coaching(dataset, cohort=funnel.cohort, as_of=day),
-        cycle=build_cycle(dataset, period=period, as_of=day, state=state),
-    )
+    ready()
+    return report
 
 
 def open_report(
@@ -165,10 +187,16 @@ def open_report(
 
 
 def save(report: Report, folder: str | Path) -> Path:
-    """Write *report* to ``folder/model.pickle`` (for the notebooks of one build)."""
+    """Write *report* to ``folder/model.pickle`` (for the notebooks of one build).
+
+    The file is replaced whole: a notebook reading it meanwhile reads the
+    previous model or this one, never part of one.
+    """
     path = Path(folder) / MODEL_FILE
-    with open(path, "wb") as f:
+    part = path.with_name(f".{MODEL_FILE}.part")
+    with open(part, "wb") as f:
         pickle.dump({"format": _FORMAT, "report": report}, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(part, path)
     return path
 
 
