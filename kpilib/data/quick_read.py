@@ -1,0 +1,205 @@
+"""A dataset's tables as typed Arrow columns, for the quick path of ``kpi validate``.
+
+:func:`read_plain` gives, for one table file, the columns
+:func:`kpilib.load_dataset` reads, typed as its frames hold them (texts
+stripped with blank as null, dates as naive microsecond timestamps, numbers
+as floats), without pandas. It reads only what it can show the loader reads
+alike and declines (``None``) everything else: a CSV file that is not plain
+(:func:`kpilib.data.plain_csv.plain_cells`), decoded with a warning, holding
+a blank row or a character of mojibake; a cell that is not an ISO date or a
+plain number with a point; a Parquet column typed otherwise than its kind;
+an .xlsx workbook. The caller then loads the folder with the loader, which
+names every problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpilib.data.plain_csv import plain_cells
+from kpilib.data.read import _header_names
+from kpilib.data.schema import TABLES, loader_reads
+from kpilib.data.settings import Settings
+from kpilib.data.text import WHITESPACE, check_file, decode, read_bytes, sniff
+
+__all__ = ["PlainTable", "read_plain", "date_columns"]
+
+# the cells read without doubt: an ISO date, a time of day to the minute or the second
+# after it (Arrow's cast to a zone-free timestamp reads these lengths as those forms only,
+# and refuses an impossible day or time, a zone or any other character), and a number
+# with at most a point for decimal mark (15 characters at most, so that its float is
+# the loader's to the last bit and below 10^15)
+_ISO_LENGTHS = {None, len("2026-10-01"), len("2026-10-01 12:30"), len("2026-10-01 12:30:00")}
+_NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
+_LONGEST_NUMBER = 15
+# a cell the loader reads two ways (1.234: a decimal point or a thousands separator)
+_TWO_WAYS = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
+_MOJIBAKE = ("Ã", "Â", "â€")
+# the leads' texts with few distinct values, read from Parquet as dictionaries (their
+# checks then look at each distinct value once)
+_LABELS = ("source", "team", "owner")
+_MICROSECONDS = pa.timestamp("us")
+
+
+@dataclass
+class PlainTable:
+    """One table file read as the loader reads it.
+
+    ``columns`` maps each column the loader reads to its typed Arrow column;
+    ``names`` lists every column of the file; ``encoding`` is a CSV file's
+    text encoding (None for Parquet).
+    """
+
+    file: str
+    columns: dict[str, pa.ChunkedArray]
+    names: list[str]
+    rows: int
+    encoding: str | None = None
+
+
+def date_columns(table: str, settings: Settings) -> list[str]:
+    """The date columns the loader parses in *table* (a cost line's ``date`` only when
+    the file has no ``period``: checked by the caller)."""
+    return {
+        "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
+        "orders": ["order_date"],
+        "costs": ["date"],
+        "targets": [],
+    }[table]
+
+
+def read_plain(path: Path, table: str, settings: Settings) -> PlainTable | None:
+    """The columns of *path* that :func:`kpilib.load_dataset` reads for *table*, typed
+    as it types them; None when it cannot be shown to read them alike.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "leads.csv"
+    >>> _ = path.write_text("lead_id,lead_at,amount\\nL1, 2026-10-01 ,12.5\\n")
+    >>> plain = read_plain(path, "leads", Settings())
+    >>> plain.columns["lead_at"].to_pylist(), plain.columns["amount"].to_pylist()
+    ([datetime.datetime(2026, 10, 1, 0, 0)], [12.5])
+    >>> _ = path.write_text("lead_id,lead_at\\nL1,01/10/2026\\n")
+    >>> read_plain(path, "leads", Settings()) is None  # no ISO date: the loader decides
+    True
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv(path, table, settings)
+    if suffix == ".parquet":
+        return _parquet(path, table, settings)
+    return None
+
+
+def _kinds(table: str, settings: Settings) -> dict[str, str]:
+    spec = TABLES[table]
+    kinds = dict.fromkeys(spec.text, "text") | dict.fromkeys(spec.numbers, "number")
+    return kinds | dict.fromkeys(date_columns(table, settings), "date")
+
+
+def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
+    text, encoding, notes = decode(read_bytes(path), path.name)
+    if notes or "\x00" in text or any(m in text for m in _MOJIBAKE):
+        return None
+    reads = loader_reads(table)
+    delimiter = sniff(text, score=lambda records: sum(reads(c.strip()) for c in records[0]))
+    cells = plain_cells(text, delimiter)
+    if cells is None:
+        return None
+    first, body, lines = cells
+    names = _header_names(list(first))
+    rows = len(lines) - 1
+    # a blank record (which the loader drops) leaves a required text blank: declined there
+    if len(set(names)) < len(names):
+        return None
+    kinds = _kinds(table, settings)
+    if table == "costs" and "period" in names:
+        kinds.pop("date")  # the loader parses no date where a period is given
+    columns = {}
+    for name, cells_of in zip(names, body, strict=True):
+        if name in kinds:
+            typed = _typed(cells_of, kinds[name])
+            if typed is None:
+                return None
+            columns[name] = pa.chunked_array([typed])
+    return PlainTable(path.name, columns, names, rows, encoding)
+
+
+def _typed(cells: pa.Array, kind: str) -> pa.Array | None:
+    """CSV cells as the loader parses them (stripped as Python strips, blank as null);
+    None when a cell might read otherwise. No Python value is passed to Arrow's kernels
+    but as an option: turning one into an Arrow scalar imports pandas."""
+    text = pc.utf8_trim(cells, characters=WHITESPACE)
+    blank = pc.invert(pc.cast(pc.utf8_length(text), pa.bool_()))  # no regex: 10x faster
+    text = pc.if_else(blank, pa.nulls(len(text), text.type), text)
+    if kind == "text":
+        return text
+    if kind == "date":
+        if not set(pc.unique(pc.utf8_length(text)).to_pylist()) <= _ISO_LENGTHS:
+            return None
+        try:
+            return pc.cast(text, _MICROSECONDS)
+        except pa.ArrowInvalid:  # anything but an ISO date and a real day and time
+            return None
+    if not _all(pc.match_substring_regex(text, _NUMBER)):
+        return None
+    if (pc.max(pc.utf8_length(text)).as_py() or 0) > _LONGEST_NUMBER:
+        return None
+    two_ways = pc.match_substring_regex(text, _TWO_WAYS)
+    if _any(two_ways) and not _any(pc.and_(pc.invert(two_ways), pc.match_substring(text, "."))):
+        return None  # no cell settles the decimal mark: the loader asks for a locale
+    return pc.cast(text, pa.float64())
+
+
+def _all(mask: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether every non-null value of *mask* is true."""
+    return pc.all(mask).as_py() is not False
+
+
+def _any(mask: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether a value of *mask* is true."""
+    return pc.any(mask).as_py() is True
+
+
+def _parquet(path: Path, table: str, settings: Settings) -> PlainTable | None:
+    import pyarrow.parquet as pq
+
+    check_file(path)
+    schema = pq.read_schema(path)
+    names = schema.names
+    if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
+        return None  # the loader strips names: it would read them otherwise
+    reads, kinds = loader_reads(table), _kinds(table, settings)
+    if table == "costs" and "period" in names:
+        kinds.pop("date")
+    keep = [n for n in names if reads(n) and n in kinds]
+    if any(not _typed_as(schema.field(n).type, kinds[n]) for n in keep):
+        return None
+    labels = [n for n in keep if n in _LABELS] if table == "leads" else []
+    # ParquetFile, not read_table: pyarrow.dataset, which read_table uses, imports pandas
+    read = pq.ParquetFile(path, read_dictionary=labels).read(columns=keep)
+    columns = {}
+    for name in keep:
+        column = read.column(name)
+        if kinds[name] == "date" and column.type != _MICROSECONDS:
+            column = column.cast(_MICROSECONDS)  # exact from seconds, ms or a date (midnight)
+        columns[name] = column
+    return PlainTable(path.name, columns, names, read.num_rows)
+
+
+def _typed_as(dtype: pa.DataType, kind: str) -> bool:
+    """Whether a Parquet column of *dtype* holds *kind* as the loader's frame does: text
+    as strings, numbers as integers or floats, dates as zone-free timestamps to the
+    microsecond or as dates."""
+    if kind == "text":
+        return pa.types.is_string(dtype) or pa.types.is_large_string(dtype)
+    if kind == "number":
+        return pa.types.is_integer(dtype) or pa.types.is_floating(dtype)
+    if pa.types.is_timestamp(dtype):
+        return dtype.tz is None and dtype.unit in ("s", "ms", "us")
+    return pa.types.is_date32(dtype)
