@@ -14,7 +14,7 @@ names every problem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -51,7 +51,8 @@ class PlainTable:
 
     ``columns`` maps each column the loader reads to its typed Arrow column;
     ``names`` lists every column of the file; ``encoding`` is a CSV file's
-    text encoding (None for Parquet).
+    text encoding (None for Parquet); ``bounds`` the first and last date of each
+    date column, which :mod:`kpilib.data.quick` fills as it checks them.
     """
 
     file: str
@@ -59,6 +60,8 @@ class PlainTable:
     names: list[str]
     rows: int
     encoding: str | None = None
+    # the first and last value of each date column (microseconds), once checked
+    bounds: dict[str, tuple[int, int] | None] = field(default_factory=dict)
 
 
 def date_columns(table: str, settings: Settings) -> list[str]:
