@@ -40,10 +40,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from pyarrow._compute import JoinOptions, ReplaceSubstringOptions
 
+from kpilib.data.kernels import call, every, matches, some, text_bytes
 from kpilib.data.quick_read import PlainTable, date_columns, read_plain
 from kpilib.data.read import SUFFIXES
 from kpilib.data.schema import MONTH_PATTERN, PERIOD_PATTERN, TABLE_NAMES, TABLES, metric_of
@@ -143,16 +143,6 @@ def _clean(table: str, plain: PlainTable, settings: Settings) -> bool:
     return _TABLES[table](plain, settings)
 
 
-def _all(mask: pa.ChunkedArray) -> bool:
-    """Whether every non-null value of *mask* is true."""
-    return pc.all(mask).as_py() is not False
-
-
-def _any(mask: pa.ChunkedArray) -> bool:
-    """Whether a value of *mask* is true."""
-    return pc.any(mask).as_py() is True
-
-
 def _texts(column: pa.ChunkedArray) -> bool:
     """No text the loader's strip would change or that looks garbled (a dictionary
     column: each distinct value once)."""
@@ -160,7 +150,7 @@ def _texts(column: pa.ChunkedArray) -> bool:
         chunks = [c.dictionary for c in column.chunks]
     else:
         chunks = column.chunks
-    return all(_texts_of(c.drop_null() if c.null_count else c) for c in chunks)
+    return all(_texts_of(call("drop_null", c) if c.null_count else c) for c in chunks)
 
 
 def _texts_of(values: pa.Array) -> bool:
@@ -171,27 +161,26 @@ def _texts_of(values: pa.Array) -> bool:
     a byte is outside ASCII, no mojibake or Unicode space at an end."""
     if not len(values):
         return True
-    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
-    _, offsets_buffer, data_buffer = values.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=width)[values.offset :][: len(values) + 1]
+    offsets, data = text_bytes(values)
     starts, stops = offsets[:-1], offsets[1:]
-    if data_buffer is None or (stops <= starts).any():
+    if (stops <= starts).any():
         return False  # an empty text: blank for the loader
-    data = np.frombuffer(data_buffer, dtype=np.uint8)
     if min(data[starts].min(), data[stops - 1].min()) <= ord(" "):
         return False
     if data[offsets[0] : offsets[-1]].max() < 0x80:
         return True
-    others = values.filter(pc.invert(pc.string_is_ascii(values)))
-    return not _any(pc.match_substring_regex(others, _UNUSUAL))
+    others = call("filter", values, call("invert", call("string_is_ascii", values)))
+    return not some(matches(others, _UNUSUAL))
 
 
 def _numbers(column: pa.ChunkedArray, *, non_negative: bool) -> bool:
     """No NaN (read as blank), infinite value, value of 10^15 or more, or refused
     negative value."""
-    if pa.types.is_floating(column.type) and (_any(pc.is_nan(column)) or _any(pc.is_inf(column))):
+    if pa.types.is_floating(column.type) and (
+        some(call("is_nan", column)) or some(call("is_inf", column))
+    ):
         return False
-    bounds = pc.min_max(column)
+    bounds = call("min_max", column)
     low, high = bounds["min"].as_py(), bounds["max"].as_py()
     if low is None:
         return True
@@ -201,7 +190,7 @@ def _numbers(column: pa.ChunkedArray, *, non_negative: bool) -> bool:
 def _date_bounds(column: pa.ChunkedArray) -> tuple[int, int] | None:
     """The first and last date of *column* in microseconds from 1970 (compared as
     integers: a year past 9999 has no Python datetime); None when every cell is blank."""
-    bounds = pc.min_max(column)
+    bounds = call("min_max", column)
     if not bounds["min"].is_valid:
         return None
     return bounds["min"].value, bounds["max"].value
@@ -210,11 +199,11 @@ def _date_bounds(column: pa.ChunkedArray) -> tuple[int, int] | None:
 def _distinct(ids: pa.ChunkedArray) -> bool:
     """Whether the non-null *ids* are all different: at once when they are sorted (as
     exports and generated files often are), else counted."""
-    valid = ids.drop_null() if ids.null_count else ids
+    valid = call("drop_null", ids) if ids.null_count else ids
     n = len(valid)
-    if n < 2 or _all(pc.less(valid.slice(0, n - 1), valid.slice(1))):
+    if n < 2 or every(call("less", valid.slice(0, n - 1), valid.slice(1))):
         return True
-    return pc.count_distinct(valid).as_py() == n
+    return call("count_distinct", valid).as_py() == n
 
 
 def _filled(plain: PlainTable, *names: str) -> bool:
@@ -230,14 +219,14 @@ def _leads(plain: PlainTable, settings: Settings) -> bool:
     if not _filled(plain, "lead_id", "lead_at") or not _distinct(cols["lead_id"]):
         return False
     if "sale_at" in cols:
-        unpaid = pc.is_valid(cols["sale_at"])
+        unpaid = call("is_valid", cols["sale_at"])
         if "customer_id" in cols:
-            unpaid = pc.and_(unpaid, pc.is_null(cols["customer_id"]))
-        if _any(unpaid):
+            unpaid = call("and", unpaid, call("is_null", cols["customer_id"]))
+        if some(unpaid):
             return False
     stages = [c for c in settings.stage_columns if c in cols]
     pairs = zip(stages, stages[1:], strict=False)
-    return not any(_any(pc.less(cols[later], cols[earlier])) for earlier, later in pairs)
+    return not any(some(call("less", cols[later], cols[earlier])) for earlier, later in pairs)
 
 
 def _targets(plain: PlainTable, settings: Settings) -> bool:
@@ -246,21 +235,22 @@ def _targets(plain: PlainTable, settings: Settings) -> bool:
     accepted = f"^(?:{'|'.join(re.escape(m) for m in sorted(metrics))})$"
     if not _filled(plain, "period", "metric", "target"):
         return False
-    if not _all(pc.match_substring_regex(cols["period"], PERIOD_PATTERN)):
+    if not every(matches(cols["period"], PERIOD_PATTERN)):
         return False
-    if not _all(pc.match_substring_regex(cols["metric"], accepted)):
+    if not every(matches(cols["metric"], accepted)):
         return False
-    if pc.min(cols["target"]).as_py() == 0:  # none is negative: checked before
+    if call("min", cols["target"]).as_py() == 0:  # none is negative: checked before
         return False
     # one text a key, blank as "\0" as the loader fills it (a separator inside a text
     # makes two keys alike: a false alarm, which only asks the loader)
     period = cols["period"]
-    separator = pc.replace_substring_regex(period, pattern="^.*$", replacement="\x1f")
-    keys = [cols[c] for c in ("period", "metric", "team", "owner") if c in cols]
-    joined = pc.binary_join_element_wise(
-        *keys, separator, null_handling="replace", null_replacement="\0"
+    separator = call(
+        "replace_substring_regex", period, options=ReplaceSubstringOptions("^.*$", "\x1f")
     )
-    return pc.count_distinct(joined).as_py() == plain.rows
+    keys = [cols[c] for c in ("period", "metric", "team", "owner") if c in cols]
+    keep_nulls = JoinOptions(null_handling="replace", null_replacement="\0")
+    joined = call("binary_join_element_wise", *keys, separator, options=keep_nulls)
+    return call("count_distinct", joined).as_py() == plain.rows
 
 
 def _costs(plain: PlainTable, settings: Settings) -> bool:
@@ -269,7 +259,7 @@ def _costs(plain: PlainTable, settings: Settings) -> bool:
     if "period" not in plain.columns:
         return True
     period = plain.columns["period"]
-    return _filled(plain, "period") and _all(pc.match_substring_regex(period, MONTH_PATTERN))
+    return _filled(plain, "period") and every(matches(period, MONTH_PATTERN))
 
 
 def _orders(plain: PlainTable, settings: Settings) -> bool:
@@ -292,7 +282,7 @@ def _summary(folder: Path, tables: dict[str, PlainTable], settings: Settings) ->
     first = leads.bounds["lead_at"]
     last = max(span[1] for span in spans if span is not None)
     labels = {
-        c: sorted(v for v in pc.unique(leads.columns[c]).to_pylist() if v is not None)
+        c: sorted(v for v in call("unique", leads.columns[c]).to_pylist() if v is not None)
         for c in ("source", "team")
         if c in leads.columns
     }

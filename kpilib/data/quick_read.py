@@ -17,9 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+from pyarrow._compute import MatchSubstringOptions, TrimOptions
 
+from kpilib.data.kernels import call, cast, every, matches, some, text_bytes
 from kpilib.data.plain_csv import plain_cells
 from kpilib.data.read import _header_names
 from kpilib.data.schema import TABLES, loader_reads
@@ -39,6 +41,7 @@ _LONGEST_NUMBER = 15
 # a cell the loader reads two ways (1.234: a decimal point or a thousands separator)
 _TWO_WAYS = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
 _MOJIBAKE = ("Ã", "Â", "â€")
+_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")  # byte-order marks
 # the leads' texts with few distinct values, read from Parquet as dictionaries (their
 # checks then look at each distinct value once)
 _LABELS = ("source", "team", "owner")
@@ -106,12 +109,15 @@ def _kinds(table: str, settings: Settings) -> dict[str, str]:
 
 
 def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
-    text, encoding, notes = decode(read_bytes(path), path.name)
+    raw = read_bytes(path)
+    text, encoding, notes = decode(raw, path.name)
     if notes or "\x00" in text or any(m in text for m in _MOJIBAKE):
         return None
     reads = loader_reads(table)
     delimiter = sniff(text, score=lambda records: sum(reads(c.strip()) for c in records[0]))
-    cells = plain_cells(text, delimiter)
+    # UTF-8 without a mark: the text's bytes are the file's
+    data = raw if encoding == "UTF-8" and not raw.startswith(_MARKS) else None
+    cells = plain_cells(text, delimiter, data=data)
     if cells is None:
         return None
     first, body, lines = cells
@@ -135,38 +141,44 @@ def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
 
 def _typed(cells: pa.Array, kind: str) -> pa.Array | None:
     """CSV cells as the loader parses them (stripped as Python strips, blank as null);
-    None when a cell might read otherwise. No Python value is passed to Arrow's kernels
-    but as an option: turning one into an Arrow scalar imports pandas."""
-    text = pc.utf8_trim(cells, characters=WHITESPACE)
-    blank = pc.invert(pc.cast(pc.utf8_length(text), pa.bool_()))  # no regex: 10x faster
-    text = pc.if_else(blank, pa.nulls(len(text), text.type), text)
+    None when a cell might read otherwise."""
+    text, sizes = _stripped(cells)
     if kind == "text":
         return text
     if kind == "date":
-        if not set(pc.unique(pc.utf8_length(text)).to_pylist()) <= _ISO_LENGTHS:
+        if not set(np.unique(sizes).tolist()) <= _ISO_LENGTHS:
             return None
         try:
-            return pc.cast(text, _MICROSECONDS)
+            return cast(text, _MICROSECONDS)
         except pa.ArrowInvalid:  # anything but an ISO date and a real day and time
             return None
-    if not _all(pc.match_substring_regex(text, _NUMBER)):
+    if (sizes.max() if len(sizes) else 0) > _LONGEST_NUMBER or not every(matches(text, _NUMBER)):
         return None
-    if (pc.max(pc.utf8_length(text)).as_py() or 0) > _LONGEST_NUMBER:
-        return None
-    two_ways = pc.match_substring_regex(text, _TWO_WAYS)
-    if _any(two_ways) and not _any(pc.and_(pc.invert(two_ways), pc.match_substring(text, "."))):
+    two_ways = matches(text, _TWO_WAYS)
+    point = call("match_substring", text, options=MatchSubstringOptions("."))
+    if some(two_ways) and not some(call("and", call("invert", two_ways), point)):
         return None  # no cell settles the decimal mark: the loader asks for a locale
-    return pc.cast(text, pa.float64())
+    return cast(text, pa.float64())
 
 
-def _all(mask: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether every non-null value of *mask* is true."""
-    return pc.all(mask).as_py() is not False
-
-
-def _any(mask: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether a value of *mask* is true."""
-    return pc.any(mask).as_py() is True
+def _stripped(cells: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """*cells* (none null) stripped as Python strips, blank as null, and the size in
+    bytes of each text left. Read from the offsets: Arrow strips only a column with a
+    text that starts or ends with a byte up to the space or outside ASCII."""
+    offsets, data = text_bytes(cells)
+    sizes = np.diff(offsets)
+    filled = sizes > 0
+    ends = np.concatenate((data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]))
+    if len(ends) and (ends.min() <= ord(" ") or ends.max() >= 0x80):
+        cells = call("utf8_trim", cells, options=TrimOptions(WHITESPACE))
+        sizes = np.diff(text_bytes(cells)[0])
+        filled = sizes > 0
+    if not filled.all():  # blanks become nulls: a validity bitmap over the same texts
+        bits = np.concatenate((np.zeros(cells.offset, dtype=bool), filled))
+        validity = pa.py_buffer(np.packbits(bits, bitorder="little"))
+        buffers = [validity, *cells.buffers()[1:]]
+        cells = pa.Array.from_buffers(cells.type, len(cells), buffers, offset=cells.offset)
+    return cells, sizes[filled]
 
 
 def _parquet(path: Path, table: str, settings: Settings) -> PlainTable | None:
@@ -190,7 +202,7 @@ def _parquet(path: Path, table: str, settings: Settings) -> PlainTable | None:
     for name in keep:
         column = read.column(name)
         if kinds[name] == "date" and column.type != _MICROSECONDS:
-            column = column.cast(_MICROSECONDS)  # exact from seconds, ms or a date (midnight)
+            column = cast(column, _MICROSECONDS)  # exact from seconds, ms or a date (midnight)
         columns[name] = column
     return PlainTable(path.name, columns, names, read.num_rows)
 
