@@ -239,6 +239,21 @@ def test_a_csv_cost_line_dated_instead_of_a_period(tmp_path, capsys, monkeypatch
     assert_as_the_loader(tmp_path, capsys, monkeypatch, quick_path=True)
 
 
+def test_a_garbled_cost_date_beside_a_period(tmp_path, capsys, monkeypatch):
+    # the loader reads no date where a period is given, but warns about its mojibake
+    folder = write(tmp_path, changed(lambda t: t["costs"].__setitem__("date", "1 octobre, Ã©tÃ©")))
+    assert_as_the_loader(folder, capsys, monkeypatch, quick_path=False)
+    assert "warnings 1" in validate(folder, capsys, monkeypatch, loader_only=False)[1]
+
+
+def test_a_damaged_parquet_file(tmp_path, capsys, monkeypatch):
+    folder = write(tmp_path, good())
+    (folder / "orders.parquet").write_bytes(b"PAR1 cut short")
+    assert_as_the_loader(folder, capsys, monkeypatch, quick_path=False)
+    code, _, err = validate(folder, capsys, monkeypatch, loader_only=False)
+    assert (code, err.startswith("error: The dataset has 1 problem:\norders.parquet:")) == (1, True)
+
+
 def test_a_unicode_space_at_the_end_of_a_parquet_text(tmp_path, capsys, monkeypatch):
     folder = write(tmp_path, changed(_set("leads", 0, "team", "North\u3000")))
     assert_as_the_loader(folder, capsys, monkeypatch, quick_path=False)

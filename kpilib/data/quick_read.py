@@ -185,19 +185,28 @@ def _parquet(path: Path, table: str, settings: Settings) -> PlainTable | None:
     import pyarrow.parquet as pq
 
     check_file(path)
-    schema = pq.read_schema(path)
+    try:
+        schema = pq.read_schema(path)
+    except Exception:  # pyarrow raises several unrelated types: the loader names the file
+        return None
     names = schema.names
     if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
         return None  # the loader strips names: it would read them otherwise
     reads, kinds = loader_reads(table), _kinds(table, settings)
     if table == "costs" and "period" in names:
         kinds.pop("date")
+        # the loader leaves such a date unparsed, but looks for mojibake in its texts
+        if "date" in names and not _typed_as(schema.field("date").type, "date"):
+            return None
     keep = [n for n in names if reads(n) and n in kinds]
     if any(not _typed_as(schema.field(n).type, kinds[n]) for n in keep):
         return None
     labels = [n for n in keep if n in _LABELS] if table == "leads" else []
     # ParquetFile, not read_table: pyarrow.dataset, which read_table uses, imports pandas
-    read = pq.ParquetFile(path, read_dictionary=labels).read(columns=keep)
+    try:
+        read = pq.ParquetFile(path, read_dictionary=labels).read(columns=keep)
+    except Exception:  # a damaged column: as above
+        return None
     columns = {}
     for name in keep:
         column = read.column(name)
