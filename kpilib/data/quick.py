@@ -44,9 +44,16 @@ import pyarrow as pa
 from pyarrow._compute import JoinOptions, ReplaceSubstringOptions
 
 from kpilib.data.kernels import call, every, matches, some, text_bytes
-from kpilib.data.quick_read import PlainTable, date_columns, read_plain
+from kpilib.data.quick_read import PlainTable, read_plain
 from kpilib.data.read import SUFFIXES
-from kpilib.data.schema import MONTH_PATTERN, PERIOD_PATTERN, TABLE_NAMES, TABLES, metric_of
+from kpilib.data.schema import (
+    MONTH_PATTERN,
+    PERIOD_PATTERN,
+    TABLE_NAMES,
+    TABLES,
+    date_columns,
+    metric_of,
+)
 from kpilib.data.settings import Settings, load_settings
 from kpilib.data.summary import summary_text
 from kpilib.data.text import WHITESPACE
@@ -73,7 +80,7 @@ def quick_summary(path: str | Path) -> str | None:
     Parameters
     ----------
     path
-        The dataset folder.
+        The dataset folder to check (CSV or Parquet tables, kpi.toml).
 
     Returns
     -------

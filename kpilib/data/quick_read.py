@@ -24,11 +24,11 @@ from pyarrow._compute import MatchSubstringOptions, TrimOptions
 from kpilib.data.kernels import call, cast, every, matches, some, text_bytes
 from kpilib.data.plain_csv import plain_cells
 from kpilib.data.read import _header_names
-from kpilib.data.schema import TABLES, loader_reads
+from kpilib.data.schema import TABLES, date_columns, loader_reads
 from kpilib.data.settings import Settings
 from kpilib.data.text import WHITESPACE, check_file, decode, read_bytes, sniff
 
-__all__ = ["PlainTable", "read_plain", "date_columns"]
+__all__ = ["PlainTable", "read_plain"]
 
 # the cells read without doubt: an ISO date, a time of day to the minute or the second
 # after it (Arrow's cast to a zone-free timestamp reads these lengths as those forms only,
@@ -65,17 +65,6 @@ class PlainTable:
     encoding: str | None = None
     # the first and last value of each date column (microseconds), once checked
     bounds: dict[str, tuple[int, int] | None] = field(default_factory=dict)
-
-
-def date_columns(table: str, settings: Settings) -> list[str]:
-    """The date columns the loader parses in *table* (a cost line's ``date`` only when
-    the file has no ``period``: checked by the caller)."""
-    return {
-        "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
-        "orders": ["order_date"],
-        "costs": ["date"],
-        "targets": [],
-    }[table]
 
 
 def read_plain(path: Path, table: str, settings: Settings) -> PlainTable | None:

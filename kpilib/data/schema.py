@@ -16,11 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # settings import this module
+    from kpilib.data.settings import Settings
 
 __all__ = [
     "PERIOD_PATTERN",
     "MONTH_PATTERN",
     "loader_reads",
+    "date_columns",
     "Table",
     "TABLES",
     "TABLE_NAMES",
@@ -125,3 +130,22 @@ def loader_reads(table: str) -> Callable[[str], bool]:
     if table == "leads":
         return lambda c: c in names or c.endswith("_at")
     return names.__contains__
+
+
+def date_columns(table: str, settings: Settings) -> list[str]:
+    """The date columns :func:`kpilib.load_dataset` parses in *table*: the stages' of the
+    leads (after *settings*), ``qualified_at`` and ``lost_at``; a cost line's ``date``
+    (only where the file has no ``period``, which the caller checks).
+
+    Examples
+    --------
+    >>> from kpilib.data.settings import Settings
+    >>> date_columns("leads", Settings())
+    ['lead_at', 'visit_at', 'offer_at', 'sale_at', 'qualified_at', 'lost_at']
+    """
+    return {
+        "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
+        "orders": ["order_date"],
+        "costs": ["date"],
+        "targets": [],
+    }[table]

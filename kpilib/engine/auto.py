@@ -27,7 +27,7 @@ import narwhals as nw
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.load import _MONTH_PATTERN, PERIOD_PATTERN, load_dataset
-from kpilib.data.schema import TABLES
+from kpilib.data.schema import TABLES, date_columns
 from kpilib.engine import choose_engine
 from kpilib.engine.refusals import REFUSALS
 from kpilib.engine.scan import ScannedDataset, scan_dataset
@@ -65,15 +65,6 @@ def _kind(dtype: Any) -> str:
     return "other"
 
 
-def _dates_of(table: str, settings: Any) -> list[str]:
-    return {
-        "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
-        "orders": ["order_date"],
-        "costs": ["date"],
-        "targets": [],
-    }[table]
-
-
 def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> list[str]:
     """What the Parquet footer of *path* tells: names the loader would read otherwise,
     column types it would parse where a scan casts, leads columns it would warn about,
@@ -85,7 +76,7 @@ def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> lis
     found = []
     if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
         found.append(f"{table}: a column name repeated or padded")
-    spec, dates = TABLES[table], _dates_of(table, settings)
+    spec, dates = TABLES[table], date_columns(table, settings)
     kinds = {
         **{c: ("text", "whole") for c in spec.text},
         **{c: ("float", "whole") for c in spec.numbers},
