@@ -5,11 +5,12 @@
 stripped with blank as null, dates as naive microsecond timestamps, numbers
 as floats), without pandas. It reads only what it can show the loader reads
 alike and declines (``None``) everything else: a CSV file that is not plain
-(:func:`kpilib.data.plain_csv.plain_cells`), decoded with a warning, holding
-a blank row or a character of mojibake; a cell that is not an ISO date or a
-plain number with a point; a Parquet column typed otherwise than its kind;
-an .xlsx workbook. The caller then loads the folder with the loader, which
-names every problem.
+(:func:`kpilib.data.plain_csv.plain_cells`), decoded with a warning or
+holding a character of mojibake; a cell that is not an ISO date or a plain
+number with a point; a Parquet column typed otherwise than its kind; an
+.xlsx workbook. The caller then loads the folder with the loader, which
+names every problem. A blank record, which the loader drops, is read: it
+leaves a required text blank, which the caller's checks decline.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ __all__ = ["PlainTable", "read_plain"]
 # the cells read without doubt: an ISO date, a time of day to the minute or the second
 # after it (Arrow's cast to a zone-free timestamp reads these lengths as those forms only,
 # and refuses an impossible day or time, a zone or any other character), and a number
-# with at most a point for decimal mark (15 characters at most, so that its float is
-# the loader's to the last bit and below 10^15)
-_ISO_LENGTHS = {None, len("2026-10-01"), len("2026-10-01 12:30"), len("2026-10-01 12:30:00")}
+# with at most a point for decimal mark (15 characters at most: below 10^15, and its sign
+# and whether it is 0, what the checks compare, do not depend on the parser's rounding)
+_ISO_LENGTHS = {len("2026-10-01"), len("2026-10-01 12:30"), len("2026-10-01 12:30:00")}
 _NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 _LONGEST_NUMBER = 15
 # a cell the loader reads two ways (1.234: a decimal point or a thousands separator)
@@ -112,7 +113,6 @@ def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
     first, body, lines = cells
     names = _header_names(list(first))
     rows = len(lines) - 1
-    # a blank record (which the loader drops) leaves a required text blank: declined there
     if len(set(names)) < len(names):
         return None
     kinds = _kinds(table, settings)
