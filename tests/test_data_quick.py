@@ -259,6 +259,22 @@ def test_a_unicode_space_at_the_end_of_a_parquet_text(tmp_path, capsys, monkeypa
     assert_as_the_loader(folder, capsys, monkeypatch, quick_path=False)
 
 
+@pytest.mark.parametrize("seed", range(0, 250, 2))
+def test_the_fuzzed_folders(tmp_path, capsys, monkeypatch, seed):
+    # tests/test_fuzz_inputs.py's damaged folders (every other seed): whichever path
+    # answers, the output is the loader's
+    import random
+
+    from fuzz_mutations import MUTATIONS, write_base
+
+    rng = random.Random(seed)
+    write_base(tmp_path / "case")
+    for _, _, mutate in [rng.choice(MUTATIONS) for _ in range(rng.randint(1, 3))]:
+        mutate(rng, tmp_path / "case")
+    got = validate(tmp_path / "case", capsys, monkeypatch, loader_only=False)
+    assert got == validate(tmp_path / "case", capsys, monkeypatch, loader_only=True)
+
+
 # --- every problem of the loader has a case above
 
 
