@@ -36,7 +36,6 @@ from kpilib.errors import DataError
 __all__ = ["load_dataset", "TABLES", "PERIOD_PATTERN"]
 
 TABLES = TABLE_NAMES
-_MONTH_PATTERN = MONTH_PATTERN
 
 
 def _find_file(folder: Path, table: str) -> Path | None:
@@ -186,7 +185,7 @@ def _costs(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | 
         return None
     frame = pd.DataFrame(texts(raw, ["period", "category", "channel", "team"]))
     if has_period:
-        bad = ~frame["period"].fillna("").str.match(_MONTH_PATTERN)
+        bad = ~frame["period"].fillna("").str.match(MONTH_PATTERN)
         check.flag(
             raw,
             "period",

@@ -26,8 +26,8 @@ from typing import Any
 import narwhals as nw
 
 from kpilib.data.dataset import Dataset
-from kpilib.data.load import _MONTH_PATTERN, PERIOD_PATTERN, load_dataset
-from kpilib.data.schema import TABLES, date_columns
+from kpilib.data.load import load_dataset
+from kpilib.data.schema import MONTH_PATTERN, PERIOD_PATTERN, TABLES, date_columns
 from kpilib.engine import choose_engine
 from kpilib.engine.refusals import REFUSALS
 from kpilib.engine.scan import ScannedDataset, scan_dataset
@@ -197,7 +197,7 @@ def _costs(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]
     checks = {"category: no category": _missing(nw.col("category"))}
     if "period" in raw:
         checks["period: a period that does not parse"] = (
-            _missing(period) | (~period.str.contains(_MONTH_PATTERN)).any()
+            _missing(period) | (~period.str.contains(MONTH_PATTERN)).any()
         )
     return checks | _number_checks(
         ["amount"], non_negative=("amount",), required={"amount": "no amount"}
