@@ -239,6 +239,15 @@ def test_a_csv_cost_line_dated_instead_of_a_period(tmp_path, capsys, monkeypatch
     assert_as_the_loader(tmp_path, capsys, monkeypatch, quick_path=True)
 
 
+def test_optional_tables_with_a_header_only(tmp_path, capsys, monkeypatch):
+    (tmp_path / "leads.csv").write_text("lead_id,lead_at,source\nL1,2026-10-01,web\n")
+    (tmp_path / "targets.csv").write_text("period,metric,target\n")
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_date,revenue\n")
+    assert_as_the_loader(tmp_path, capsys, monkeypatch, quick_path=True)
+    out = validate(tmp_path, capsys, monkeypatch, loader_only=False)[1]
+    assert "  targets          0 rows  (targets.csv)\n" in out
+
+
 def test_a_garbled_cost_date_beside_a_period(tmp_path, capsys, monkeypatch):
     # the loader reads no date where a period is given, but warns about its mojibake
     folder = write(tmp_path, changed(lambda t: t["costs"].__setitem__("date", "1 octobre, Ã©tÃ©")))
