@@ -72,9 +72,8 @@ def text_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """
     width = np.int64 if pa.types.is_large_string(values.type) else np.int32
     _, offsets, data = values.buffers()
+    empty = np.zeros(0, dtype=np.uint8)
     if offsets is None:  # no value at all
-        return np.zeros(1, dtype=width), np.zeros(0, dtype=np.uint8)
+        return np.zeros(1, dtype=width), empty
     starts = np.frombuffer(offsets, dtype=width)[values.offset :][: len(values) + 1]
-    return starts, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(
-        0, dtype=np.uint8
-    )
+    return starts, empty if data is None else np.frombuffer(data, dtype=np.uint8)
