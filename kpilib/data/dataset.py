@@ -10,6 +10,7 @@ import pandas as pd
 
 from kpilib.data.methods import KpiMethods
 from kpilib.data.settings import Settings
+from kpilib.data.summary import summary_text
 
 __all__ = ["Dataset"]
 
@@ -77,25 +78,20 @@ class Dataset(KpiMethods):
         return {k: v for k, v in named.items() if v is not None}
 
     def summary(self) -> str:
-        """A few lines for a terminal: rows per table, date span, sources, teams, warnings."""
+        """A few lines for a terminal: rows per table, date span, sources, teams, warnings
+        (:func:`kpilib.data.summary.summary_text`)."""
         leads = self.leads
-        name = self.path.name if self.path else "dataset"
-        lines = [f"{name}: {self.settings.company}, amounts in {self.settings.currency}"]
-        for table, frame in self.tables().items():
-            source = self.files.get(table, "-")
-            if table in self.encodings:
-                source += f", {self.encodings[table]}"
-            lines.append(f"  {table:<8} {len(frame):>9,} rows  ({source})")
-        missing = [t for t in ("targets", "costs", "orders") if getattr(self, t) is None]
-        if missing:
-            lines.append(f"  not given: {', '.join(missing)}")
         first, last = leads["lead_at"].min(), self.as_of
-        if pd.notna(first):
-            lines.append(f"  dates    {first:%Y-%m-%d} to {last:%Y-%m-%d} (as of {last:%Y-%m-%d})")
-        for col, label in (("source", "sources"), ("team", "teams")):
-            if col in leads:
-                values = sorted(leads[col].dropna().unique())
-                lines.append(f"  {label:<8} {len(values)}: {', '.join(values)}")
-        lines.append(f"  warnings {len(self.warnings)}")
-        lines.extend(f"    - {w}" for w in self.warnings)
-        return "\n".join(lines)
+        return summary_text(
+            name=self.path.name if self.path else "dataset",
+            company=self.settings.company,
+            currency=self.settings.currency,
+            rows={table: len(frame) for table, frame in self.tables().items()},
+            files=self.files,
+            encodings=self.encodings,
+            dates=(first, last) if pd.notna(first) else None,
+            labels={
+                c: sorted(leads[c].dropna().unique()) for c in ("source", "team") if c in leads
+            },
+            warnings=self.warnings,
+        )

@@ -11,7 +11,6 @@ No input file is ever modified.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +28,7 @@ from kpilib.data.checks import (
 from kpilib.data.dataset import Dataset
 from kpilib.data.parse import is_blank
 from kpilib.data.read import SUFFIXES, RawTable, read_table
-from kpilib.data.schema import TABLE_NAMES
+from kpilib.data.schema import MONTH_PATTERN, PERIOD_PATTERN, TABLE_NAMES, loader_reads
 from kpilib.data.schema import TABLES as SCHEMA
 from kpilib.data.settings import Settings, load_settings
 from kpilib.errors import DataError
@@ -37,8 +36,6 @@ from kpilib.errors import DataError
 __all__ = ["load_dataset", "TABLES", "PERIOD_PATTERN"]
 
 TABLES = TABLE_NAMES
-PERIOD_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|FY\d{4})$"
-_MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 def _find_file(folder: Path, table: str) -> Path | None:
@@ -188,7 +185,7 @@ def _costs(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | 
         return None
     frame = pd.DataFrame(texts(raw, ["period", "category", "channel", "team"]))
     if has_period:
-        bad = ~frame["period"].fillna("").str.match(_MONTH_PATTERN)
+        bad = ~frame["period"].fillna("").str.match(MONTH_PATTERN)
         check.flag(
             raw,
             "period",
@@ -257,23 +254,6 @@ _REQUIRED["costs"] = ("period", "date", *SCHEMA["costs"].required)
 _BUILDERS = {"leads": _leads, "targets": _targets, "costs": _costs, "orders": _orders}
 
 
-def _reads(table: str, settings: Settings) -> Callable[[str], bool]:
-    """Which columns of *table* the loader reads (a Parquet file skips the others).
-
-    Every ``*_at`` column of the leads is read, so that one not among the
-    stages still gets its warning.
-    """
-    names = {
-        "leads": {"lead_id", "source", "team", "owner", "customer_id", "amount", "lead_at"},
-        "targets": {"period", "metric", "team", "owner", "target"},
-        "costs": {"period", "date", "category", "channel", "team", "amount"},
-        "orders": {"order_id", "customer_id", "order_date", "revenue", "gross_margin"},
-    }[table]
-    if table == "leads":
-        return lambda c: c in names or c.endswith("_at")
-    return names.__contains__
-
-
 def load_dataset(path: str | Path) -> Dataset:
     """Load and validate the dataset folder at *path*.
 
@@ -307,7 +287,7 @@ def load_dataset(path: str | Path) -> Dataset:
             frames[table] = None
             continue
         files[table] = file.name
-        reads = _reads(table, settings)
+        reads = loader_reads(table)
         try:
             raw = read_table(file, columns=reads)
         except DataError as exc:

@@ -18,7 +18,6 @@ import re
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from kpilib.data.text import WHITESPACE
 
@@ -46,7 +45,7 @@ def _plain_text(text: str, delimiter: str) -> bool | None:
     return); else whether a field starts with spaces, which Python's reader
     (``skipinitialspace``) drops: allowed only in text without quotes, where no
     field is quoted and so every field loses them."""
-    if text.count("\r") != text.count("\r\n") or text.startswith("\ufeff"):
+    if ("\r" in text and text.count("\r") != text.count("\r\n")) or text.startswith("\ufeff"):
         return None
     if _QUOTE not in text:
         return _leading_space(text, delimiter)
@@ -70,14 +69,17 @@ def _line_numbers(data: bytes) -> tuple[np.ndarray, int]:
     return np.flatnonzero(~blank) + 1, int(length.max())
 
 
-def plain_cells(text: str, delimiter: str) -> tuple[list[str], list[pa.Array], np.ndarray] | None:
+def plain_cells(
+    text: str, delimiter: str, *, data: bytes | None = None
+) -> tuple[list[str], list[pa.Array], np.ndarray] | None:
     """The records of CSV *text* when it is plain, else None.
 
     Returns the header's cells, the body's columns as Arrow strings (one per
     header cell, blank cells as ``""``) and the line each record (header
     first) stands on; the same records, cells and lines as
     ``split_csv(text, name, delimiter)``, which it leaves to read any text
-    that is not provably plain.
+    that is not provably plain. *data*, when given, is *text* in UTF-8 (the file's own
+    bytes, saving their encoding again).
 
     Examples
     --------
@@ -93,7 +95,7 @@ def plain_cells(text: str, delimiter: str) -> tuple[list[str], list[pa.Array], n
     if spaces is None:
         return None
     try:
-        data = text.encode("utf-8")
+        data = text.encode("utf-8") if data is None else data
     except UnicodeEncodeError:  # a lone surrogate
         return None
     lines, longest = _line_numbers(data)
@@ -128,6 +130,8 @@ def plain_cells(text: str, delimiter: str) -> tuple[list[str], list[pa.Array], n
         return None
     cells = [c.combine_chunks() for c in table.columns]
     if spaces:
+        import pyarrow.compute as pc  # imported only where needed: kpi validate starts faster
+
         cells = [pc.utf8_ltrim(c, characters=" ") for c in cells]
     header = [c[0].as_py() for c in cells]
     body = [c.slice(1) for c in cells]
@@ -138,6 +142,8 @@ def filled_rows(columns: list[pa.Array], rows: int) -> np.ndarray:
     """Whether each of *rows* records holds a cell with more than whitespace (what
     ``any(c.strip() for c in record)`` says), over its *columns* as Arrow strings
     (a null is a missing cell)."""
+    import pyarrow.compute as pc
+
     filled = np.zeros(rows, dtype=bool)
     left = np.arange(rows)  # the records with no filled cell so far
     for column in columns:

@@ -13,14 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from kpilib.data.plain_csv import filled_rows, plain_cells
 from kpilib.data.text import check_file, decode, read_bytes, sniff, split_csv
 from kpilib.errors import DataError
+
+if TYPE_CHECKING:  # pandas is imported where frames are made: kpi validate's quick path
+    import pandas as pd  # reads header names here without it
 
 __all__ = ["RawTable", "read_table", "xlsx_rows", "SUFFIXES", "MAX_CELLS", "MAX_COLUMNS"]
 
@@ -98,6 +101,8 @@ def _table(
     *,
     encoding: str | None = None,
 ) -> RawTable:
+    import pandas as pd
+
     if not records:
         raise DataError(f"{name}: the file is empty. Export the table again with its header row.")
     header = _header_names(records[0])
@@ -153,6 +158,8 @@ def _raw(
     widths: np.ndarray,
     encoding: str | None,
 ) -> RawTable:
+    import pandas as pd
+
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
     frame.columns = header
     return RawTable(name, frame, rows, widths, encoding)
@@ -163,6 +170,8 @@ def _plain_table(
 ) -> RawTable | None:
     """The table :func:`_table` makes of plain CSV *text*, read by Arrow; None when
     the text is not plain (:func:`kpilib.data.plain_csv.plain_cells`)."""
+    import pandas as pd
+
     cells = plain_cells(text, delimiter)
     if cells is None:
         return None

@@ -14,9 +14,18 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # settings import this module
+    from kpilib.data.settings import Settings
 
 __all__ = [
+    "PERIOD_PATTERN",
+    "MONTH_PATTERN",
+    "loader_reads",
+    "date_columns",
     "Table",
     "TABLES",
     "TABLE_NAMES",
@@ -35,6 +44,12 @@ METRICS: tuple[str, ...] = ("leads", "visits", "offers", "sales", "new_customers
 
 COST_CATEGORIES: tuple[str, ...] = ("salaries", "bonuses", "expenses", "campaigns")
 """The cost categories reported apart; any other category counts as "other"."""
+
+PERIOD_PATTERN = r"^(\d{4}-(0[1-9]|1[0-2])|\d{4}-Q[1-4]|FY\d{4})$"
+"""A target's period: a month ("2026-10"), a quarter ("2026-Q4") or a fiscal year ("FY2026")."""
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+"""A cost line's period: a month."""
 
 
 @dataclass(frozen=True)
@@ -93,3 +108,44 @@ def stage_column(stage: str) -> str:
 def metric_of(stage: str) -> str:
     """The target metric counting *stage*: ``offer`` → ``offers``."""
     return f"{stage}s"
+
+
+def loader_reads(table: str) -> Callable[[str], bool]:
+    """Which columns of *table* :func:`kpilib.load_dataset` reads (a Parquet file is read
+    for those only): the canonical ones, and every ``*_at`` column of the leads, so that
+    one not among the stages still gets its warning.
+
+    Examples
+    --------
+    >>> reads = loader_reads("leads")
+    >>> reads("amount"), reads("demo_at"), reads("notes")
+    (True, True, False)
+    """
+    names = {
+        "leads": {"lead_id", "source", "team", "owner", "customer_id", "amount", "lead_at"},
+        "targets": {"period", "metric", "team", "owner", "target"},
+        "costs": {"period", "date", "category", "channel", "team", "amount"},
+        "orders": {"order_id", "customer_id", "order_date", "revenue", "gross_margin"},
+    }[table]
+    if table == "leads":
+        return lambda c: c in names or c.endswith("_at")
+    return names.__contains__
+
+
+def date_columns(table: str, settings: Settings) -> list[str]:
+    """The date columns :func:`kpilib.load_dataset` parses in *table*: the stages' of the
+    leads (after *settings*), ``qualified_at`` and ``lost_at``; a cost line's ``date``
+    (only where the file has no ``period``, which the caller checks).
+
+    Examples
+    --------
+    >>> from kpilib.data.settings import Settings
+    >>> date_columns("leads", Settings())
+    ['lead_at', 'visit_at', 'offer_at', 'sale_at', 'qualified_at', 'lost_at']
+    """
+    return {
+        "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
+        "orders": ["order_date"],
+        "costs": ["date"],
+        "targets": [],
+    }[table]

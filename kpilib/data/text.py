@@ -12,10 +12,12 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kpilib.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "check_file",
@@ -257,6 +259,8 @@ _MOJIBAKE = re.compile(
 
 def mojibake(values: pd.Series) -> pd.Series:
     """Cells whose text looks like UTF-8 read as Windows-1252 or Latin-1 (``Ã©`` for ``é``)."""
+    import pandas as pd
+
     if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
         return pd.Series(False, index=values.index)
     if values.dtype == object:

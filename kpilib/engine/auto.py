@@ -26,8 +26,8 @@ from typing import Any
 import narwhals as nw
 
 from kpilib.data.dataset import Dataset
-from kpilib.data.load import _MONTH_PATTERN, PERIOD_PATTERN, load_dataset
-from kpilib.data.schema import TABLES
+from kpilib.data.load import load_dataset
+from kpilib.data.schema import MONTH_PATTERN, PERIOD_PATTERN, TABLES, date_columns
 from kpilib.engine import choose_engine
 from kpilib.engine.refusals import REFUSALS
 from kpilib.engine.scan import ScannedDataset, scan_dataset
@@ -65,15 +65,6 @@ def _kind(dtype: Any) -> str:
     return "other"
 
 
-def _dates_of(table: str, settings: Any) -> list[str]:
-    return {
-        "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
-        "orders": ["order_date"],
-        "costs": ["date"],
-        "targets": [],
-    }[table]
-
-
 def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> list[str]:
     """What the Parquet footer of *path* tells: names the loader would read otherwise,
     column types it would parse where a scan casts, leads columns it would warn about,
@@ -85,7 +76,7 @@ def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> lis
     found = []
     if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
         found.append(f"{table}: a column name repeated or padded")
-    spec, dates = TABLES[table], _dates_of(table, settings)
+    spec, dates = TABLES[table], date_columns(table, settings)
     kinds = {
         **{c: ("text", "whole") for c in spec.text},
         **{c: ("float", "whole") for c in spec.numbers},
@@ -206,7 +197,7 @@ def _costs(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]
     checks = {"category: no category": _missing(nw.col("category"))}
     if "period" in raw:
         checks["period: a period that does not parse"] = (
-            _missing(period) | (~period.str.contains(_MONTH_PATTERN)).any()
+            _missing(period) | (~period.str.contains(MONTH_PATTERN)).any()
         )
     return checks | _number_checks(
         ["amount"], non_negative=("amount",), required={"amount": "no amount"}
