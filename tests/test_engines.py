@@ -348,3 +348,22 @@ def test_pandas_leads_give_their_first_sale_columns_for_sale_rows_only():
     assert got["channel"].isna().tolist() == [True, False] and got["channel"].iloc[1] == "web"
     assert got[["new_customers", "cac"]].values.tolist() == [[1, 90.0], [1, 90.0]]
     pd.testing.assert_frame_equal(got, to_pandas(cac(pl.from_pandas(frame), pl.from_pandas(costs))))
+
+
+def test_within_converted_once_a_frame_is_converted_once_per_columns():
+    P = _pandas_input  # noqa: N806
+    frame = pd.DataFrame({"lead_id": ["L1", "L2"], "lead_at": pd.to_datetime(["2026-10-01"] * 2)})
+    assert P.on_polars(frame, keep=["lead_id"]) is not P.on_polars(frame, keep=["lead_id"])
+    with P.converted_once():
+        once = P.on_polars(frame, keep=["lead_id"])
+        assert P.on_polars(frame, keep=["lead_id"]) is once
+        assert P.on_polars(frame) is not once  # other columns read: converted again
+        with P.converted_once():  # an inner block keeps the outer's conversions
+            assert P.on_polars(frame, keep=["lead_id"]) is once
+        other = frame.copy()  # an equal frame is another frame
+        assert P.on_polars(other, keep=["lead_id"]) is not once
+    assert P.on_polars(frame, keep=["lead_id"]) is not once  # the block is over
+    assert once.collect().to_native().to_dict(as_series=False) == {
+        "lead_id": ["L1", "L2"],
+        "lead_at": [pd.Timestamp("2026-10-01").to_pydatetime()] * 2,
+    }

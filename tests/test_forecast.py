@@ -334,3 +334,29 @@ def test_a_backtest_reads_each_past_period_once_and_forecasts_as_alone(monkeypat
         14,
         True,
     )
+
+
+def test_the_forecast_and_its_backtest_read_each_past_period_once_together(monkeypatch):
+    from kpilib.data.load import load_dataset
+    from kpilib.kpis import forecast_history
+    from kpilib.sections.forecast import build_forecast
+
+    ds = load_dataset(SAMPLE)
+    reads = []
+    pipeline = forecast_history.pipeline
+
+    def counted(lf, stages, t, end, max_age):
+        reads.append(t)
+        return pipeline(lf, stages, t, end, max_age)
+
+    monkeypatch.setattr(forecast_history, "pipeline", counted)
+    section = build_forecast(ds, period="2026-10", as_of=pd.Timestamp("2026-10-15"))
+    # the backtest's 12 months (October 2025 to September 2026, each from its 15th) and
+    # the forecast of October 2026 learn from the 2 x 6 months before each: November 2024
+    # (the data's first month) to September 2026 seen from their 15th, 23 snapshots, each
+    # read once (the forecast alone reads 12: all of them among the backtest's)
+    assert (len(reads), len(set(reads))) == (23, 23)
+    want = forecast(ds.leads, period="2026-10", as_of="2026-10-15")
+    pd.testing.assert_frame_equal(
+        section.table.reset_index(drop=True), want[section.table.columns], rtol=1e-12
+    )

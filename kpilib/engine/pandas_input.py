@@ -19,8 +19,10 @@ and Arrow release the GIL), then polars imports them together.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import narwhals as nw
@@ -45,6 +47,46 @@ def _pool() -> ThreadPoolExecutor:
         workers = max(1, min(4, os.cpu_count() or 1))
         _POOL = (os.getpid(), ThreadPoolExecutor(workers, thread_name_prefix="kpilib"))
     return _POOL[1]
+
+
+_CONVERTED: ContextVar[dict[tuple[Any, ...], tuple[Any, Any]] | None] = ContextVar(
+    "kpilib_converted", default=None
+)
+
+
+@contextmanager
+def converted_once() -> Iterator[None]:
+    """Within the block, each pandas frame is converted once per set of columns read.
+
+    The report model's sections read the same frames a hundred times (the
+    forecast's backtest alone forecasts twelve months); each call converted
+    them again. The frames must not change within the block (the report's
+    are the dataset's, which nothing writes to); outside it, every call
+    converts what it is given, as the frames may have changed since.
+    """
+    if _CONVERTED.get() is not None:  # within an enclosing block: its conversions serve
+        yield
+        return
+    token = _CONVERTED.set({})
+    try:
+        yield
+    finally:
+        _CONVERTED.reset(token)
+
+
+def _once(kind: str, native: Any, args: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    """``make()``, or, within :func:`converted_once`, what it gave for the same frame
+    (the very object, kept alive beside it, so that its id is not reused) and *args*."""
+    cache = _CONVERTED.get()
+    if cache is None:
+        return make()
+    key = (kind, id(native), args)
+    hit = cache.get(key)
+    if hit is not None and hit[0] is native:
+        return hit[1]
+    value = make()
+    cache[key] = (native, value)
+    return value
 
 
 def _modules() -> tuple[Any, Any] | None:
@@ -73,6 +115,13 @@ def on_polars(
     calculation must only group on them (see ``lazy_inputs``). None when polars
     is unavailable or a column cannot be typed by Arrow or polars.
     """
+    args = (None if keep is None else tuple(keep), tuple(categories))
+    return _once("frame", native, args, lambda: _on_polars(native, keep, categories))
+
+
+def _on_polars(
+    native: Any, keep: Sequence[str] | None, categories: Sequence[str]
+) -> nw.LazyFrame | None:
     modules = _modules()
     if modules is None:
         return None
@@ -98,6 +147,10 @@ def sale_rows_on_polars(native: Any, columns: Sequence[str]) -> nw.LazyFrame | N
     with a ``sale_at`` column and text column names, or when the frame must
     stay on pandas (see :func:`on_polars`).
     """
+    return _once("sales", native, tuple(columns), lambda: _sale_rows(native, columns))
+
+
+def _sale_rows(native: Any, columns: Sequence[str]) -> nw.LazyFrame | None:
     modules = _modules()
     if modules is None or not type(native).__module__.startswith("pandas"):
         return None

@@ -45,6 +45,10 @@ def shared_snapshots(leads: Any) -> Iterator[None]:
     only, not on the month forecast, so they are computed once and reused:
     the same figures.
     """
+    entry = SHARED.get()
+    if entry is not None and entry[0] is leads:  # within a block on the same leads: shared
+        yield
+        return
     token = SHARED.set((leads, {}))
     try:
         yield

@@ -97,6 +97,19 @@ def build(
     report so far (the sections still to compute are None) and the names of
     the sections computed.
     """
+    from kpilib.engine.pandas_input import converted_once
+
+    with converted_once():  # the sections read the same frames: each converted once
+        return _build(dataset, period, as_of, on_ready)
+
+
+def _build(
+    dataset: Dataset,
+    period: str,
+    as_of: Any,
+    on_ready: Callable[[Report, frozenset[str]], None] | None,
+) -> Report:
+    """:func:`build`, the dataset's pandas frames converted once."""
     from kpilib.sections.acquisition import build_acquisition
     from kpilib.sections.appendix import build_appendix
     from kpilib.sections.coaching import build_coaching

@@ -12,7 +12,7 @@ errors, never from a fixed belief.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import narwhals as nw
 import pandas as pd
@@ -20,8 +20,10 @@ import pandas as pd
 from kpilib.data.dataset import Dataset
 from kpilib.data.periods import pace, parse_period
 from kpilib.engine import frames as F
+from kpilib.engine.pandas_input import converted_once
 from kpilib.kpis.backtest import backtest_forecast, backtest_summary
-from kpilib.kpis.forecast import FORECAST_COLUMNS, FORECAST_METRICS
+from kpilib.kpis.forecast import FORECAST_COLUMNS, FORECAST_METRICS, FORECAST_READS
+from kpilib.kpis.forecast_model import shared_snapshots
 from kpilib.sections.model import Fact, fact
 
 __all__ = ["ForecastLine", "ForecastSection", "build_forecast", "BACKTEST_MONTHS", "MIN_MONTHS"]
@@ -129,6 +131,14 @@ def _line(
     )
 
 
+def _forecast_leads(leads: Any) -> Any:
+    """The leads as the forecast reads them (within :func:`converted_once`, the very
+    frame each forecast of the block gets): the key of its shared snapshots."""
+    _, frames = F.lazy_inputs(keep={"leads": FORECAST_READS}, leads=leads)
+    lf = frames["leads"]
+    return leads if lf is None else lf.to_native()
+
+
 def build_forecast(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> ForecastSection:
     """The forecast of *period* as seen on *as_of*, with its backtest on the months before.
 
@@ -151,20 +161,23 @@ def build_forecast(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> For
     if "sale_at" not in F.columns(native.lazy()):
         out.reason = "no_sales"
         return out
-    table = F.to_pandas(dataset.forecast(period=period, as_of=as_of))
-    out.table = table.reindex(columns=FORECAST_COLUMNS)
-    company = table[table["team"].isna()]
-    if not len(company) or company["expected"].isna().all():
-        out.reason = "no_history"
-        return out
-    out.backtest = backtest_forecast(
-        dataset.leads,
-        day=as_of.day,
-        last=BACKTEST_MONTHS,
-        as_of=as_of,
-        stages=s.stages,
-        fiscal_year_start=s.fiscal_year_start,
-    )
+    # the forecast and its backtest read the same past months from the same day of each:
+    # each is read once (the leads converted once, so that the two see the same frame)
+    with converted_once(), shared_snapshots(_forecast_leads(dataset.leads)):
+        table = F.to_pandas(dataset.forecast(period=period, as_of=as_of))
+        out.table = table.reindex(columns=FORECAST_COLUMNS)
+        company = table[table["team"].isna()]
+        if not len(company) or company["expected"].isna().all():
+            out.reason = "no_history"
+            return out
+        out.backtest = backtest_forecast(
+            dataset.leads,
+            day=as_of.day,
+            last=BACKTEST_MONTHS,
+            as_of=as_of,
+            stages=s.stages,
+            fiscal_year_start=s.fiscal_year_start,
+        )
     out.summary = backtest_summary(out.backtest)
     for metric in FORECAST_METRICS:
         rows = company[company["metric"] == metric]
