@@ -8,6 +8,7 @@ prints its message and exits 1, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -215,5 +216,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The ``kpi`` command: :func:`main`, then the process ends at once.
+
+    Its output is flushed and its exit handlers run, but the interpreter does
+    not free its objects one by one on the way out: after a report that took
+    ~0.45 s (pandas, polars, Arrow, jupyter_client and nbconvert loaded), for
+    nothing, since the process ends.
+    """
+    import atexit
+
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said there
+            pass
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -325,3 +325,36 @@ def test_kpis_unknown_table_exits_1_and_writes_nothing(tmp_path, capsys):
         "cohort_value, payback, retention, coaching, sales_cycle, forecast.\n"
     )
     assert not out.exists()
+
+
+def test_the_command_flushes_its_output_and_runs_exit_handlers_as_it_ends(tmp_path):
+    # kpi ends its process at once (kpilib.cli.run): what it printed, through a pipe,
+    # and what exit handlers print must still come out, with the command's exit code
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('handler ran'))\n"
+        "sys.argv = ['kpi', 'validate', sys.argv[1]]\n"
+        "from kpilib.cli import run\n"
+        "run()\n"
+        "print('never reached')\n"
+    )
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    ok = subprocess.run(
+        [sys.executable, "-c", code, str(sample)], capture_output=True, text=True, check=False
+    )
+    assert (ok.returncode, ok.stdout.splitlines()[-2:], ok.stderr) == (
+        0,
+        ["valid", "handler ran"],
+        "",
+    )
+    bad = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (bad.returncode, bad.stdout) == (1, "handler ran\n")
+    assert bad.stderr == (
+        f"error: {tmp_path / 'none'}: no such folder. Give the folder that holds leads.csv "
+        "and kpi.toml.\n"
+    )
