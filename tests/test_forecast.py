@@ -304,11 +304,11 @@ def test_backtest_forecasts_from_the_day_with_what_was_known():
     assert default["period"].unique().tolist() == ["2026-09"]
 
 
-def test_a_backtest_reads_each_past_period_once_and_forecasts_as_alone(monkeypatch):
-    from kpilib.data.load import load_dataset
+@pytest.fixture
+def pipeline_reads(monkeypatch):
+    """The days of the past snapshots the forecasts read (forecast_history.pipeline's t)."""
     from kpilib.kpis import forecast_history
 
-    leads = load_dataset(SAMPLE).leads
     reads = []
     pipeline = forecast_history.pipeline
 
@@ -317,6 +317,14 @@ def test_a_backtest_reads_each_past_period_once_and_forecasts_as_alone(monkeypat
         return pipeline(lf, stages, t, end, max_age)
 
     monkeypatch.setattr(forecast_history, "pipeline", counted)
+    return reads
+
+
+def test_a_backtest_reads_each_past_period_once_and_forecasts_as_alone(pipeline_reads):
+    from kpilib.data.load import load_dataset
+
+    leads = load_dataset(SAMPLE).leads
+    reads = pipeline_reads
     bt = backtest_forecast(leads, as_of="2026-10-31", last=3)
     shared = list(reads)
     alone = []
@@ -336,20 +344,12 @@ def test_a_backtest_reads_each_past_period_once_and_forecasts_as_alone(monkeypat
     )
 
 
-def test_the_forecast_and_its_backtest_read_each_past_period_once_together(monkeypatch):
+def test_the_forecast_and_its_backtest_read_each_past_period_once_together(pipeline_reads):
     from kpilib.data.load import load_dataset
-    from kpilib.kpis import forecast_history
     from kpilib.sections.forecast import build_forecast
 
     ds = load_dataset(SAMPLE)
-    reads = []
-    pipeline = forecast_history.pipeline
-
-    def counted(lf, stages, t, end, max_age):
-        reads.append(t)
-        return pipeline(lf, stages, t, end, max_age)
-
-    monkeypatch.setattr(forecast_history, "pipeline", counted)
+    reads = pipeline_reads
     section = build_forecast(ds, period="2026-10", as_of=pd.Timestamp("2026-10-15"))
     # the backtest's 12 months (October 2025 to September 2026, each from its 15th) and
     # the forecast of October 2026 learn from the 2 x 6 months before each: November 2024
