@@ -174,6 +174,18 @@ def test_cohort_curves_and_ltv_to_cac():
     assert ax.get_xlabel() == "LTV:CAC after 1 month (cohort September 2026)"
 
 
+def test_cohort_curves_of_month_zero_only_count_whole_months():
+    # as of 30 September the September cohort has only its month 0: the axis shows months
+    # 0 and 1, not ±0.04 around 0
+    sec = build_acquisition(two_channels(), period="2026-09", as_of="2026-09-30")
+    ax = charts.cohort_curves(sec, fmt=EN)
+    assert _title(ax) == (
+        "The September 2026 cohort has not yet covered its CAC of €3,000 after 0 months"
+    )
+    assert ax.get_xlim() == (-0.5, 1.5)
+    assert [t for t in ax.get_xticks() if -0.5 <= t <= 1.5] == [0, 1]
+
+
 def test_funnel_charts():
     frame = pd.DataFrame(
         {
@@ -353,3 +365,23 @@ def test_a_kit_chart_shows_as_its_image_in_ipython(monkeypatch):
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     assert not register_display()
     assert isinstance(ax.figure, Figure)
+
+
+def test_a_long_empty_state_is_wrapped_within_the_figure():
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    from kpilib.charts._base import WIDTH, empty, new_axes
+
+    said = (
+        "No projection: the models could not be fitted on the orders up to 15 November "
+        "2024 (customers with an order: 6; repeat buyers: 0)."
+    )
+    ax = empty(new_axes(), EN, "no_orders", "Projected against observed value", text=said)
+    lines = ax.texts[0].get_text().split("\n")
+    assert " ".join(lines) == said  # broken at spaces only, every word kept
+    measure, prop = TextToPath(), FontProperties(size=10)
+    widths = [measure.get_text_width_height_descent(s, prop, ismath=False)[0] for s in lines]
+    # 7.2 in wide, 0.6 in kept free: each line at most 6.6 in (475 points); two lines here
+    assert WIDTH == 7.2 and len(lines) == 2 and max(widths) <= 6.6 * 72
+    assert tuple(ax.figure.get_size_inches()) == (7.2, pytest.approx(1.37))

@@ -277,6 +277,8 @@ def cohort_curves(
     ax.set_xlabel(phrase("chart.curves.x", fmt.lang))
     ax.set_ylabel(phrase("chart.curves.y", fmt.lang, sym=sym))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if ax.get_xlim()[1] < 1:  # month 0 only: whole months on the axis, not ±0.04
+        ax.set_xlim(-0.5, 1.5)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return finish(ax, _payback_title(section, fmt))
 
