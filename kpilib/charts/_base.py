@@ -209,8 +209,8 @@ def _left_of_axes(ax: Axes) -> float:
     return max(_MARGIN, widest + below + 0.45)
 
 
-def wrap_title(title: str, width: float, size: float = TITLE_SIZE) -> str:
-    """*title* broken into lines no wider than *width* inches, in bold at *size* points.
+def wrap_title(title: str, width: float, size: float = TITLE_SIZE, weight: str = "bold") -> str:
+    """*title* broken into lines no wider than *width* inches, in *weight* at *size* points.
 
     Lines break at ASCII spaces only: a figure keeps its no-break spaces
     (French "6 532 €") and is never split.
@@ -223,7 +223,7 @@ def wrap_title(title: str, width: float, size: float = TITLE_SIZE) -> str:
     >>> money in wrap_title(f"Coût {money} à ce jour", 0.3).splitlines()
     True
     """
-    prop = FontProperties(size=size, weight="bold")
+    prop = FontProperties(size=size, weight=weight)
     measure = TextToPath()
     lines: list[str] = []
     for word in title.split(" "):
@@ -253,17 +253,15 @@ def empty(ax: Axes, fmt: Formatter, why: str, title: str, *, text: str | None = 
     """An axes that says what cannot be shown instead of a chart: the ``why.*`` phrase
     *why*, or *text* when given."""
     ax.set_axis_off()
+    said = text or phrase("chart.empty", fmt.lang, why=phrase(f"why.{why}", fmt.lang))
+    # wrapped to the figure's width: a longer line would be cut at the page's edge, and
+    # the layout would push the axes (and the title) aside to make room for it
+    width = ax.figure.get_size_inches()[0] * (1.0 if own_figure(ax) else ax.get_position().width)
+    said = wrap_title(said, max(2.0, width - 0.6), size=10, weight="normal")
     ax.text(
-        0.5,
-        0.5,
-        text or phrase("chart.empty", fmt.lang, why=phrase(f"why.{why}", fmt.lang)),
-        ha="center",
-        va="center",
-        fontsize=10,
-        color=GREY,
-        transform=ax.transAxes,
+        0.5, 0.5, said, ha="center", va="center", fontsize=10, color=GREY, transform=ax.transAxes
     )
-    resize(ax, 1.2, WIDTH)
+    resize(ax, 1.2 + 0.17 * said.count("\n"), WIDTH)
     return finish(ax, title)
 
 
