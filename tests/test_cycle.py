@@ -6,6 +6,7 @@ from kpi_fixtures import leads, sold_after, to_engine, to_pandas
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.settings import Settings
+from kpilib.engine.dates import DAYS_PER_SECOND
 from kpilib.errors import ParameterError
 from kpilib.kpis.cycle import CYCLE_COLUMNS, sales_cycle, sales_cycles
 
@@ -74,14 +75,27 @@ def test_a_median_half_way_between_two_cycles_is_the_same_on_every_engine():
     # two September sales, 2,950,127 s and 2,950,129 s after their leads: the median is
     # 2,950,128 s, 34.145 days, half-way at two decimals; a median of fractional days
     # came out 34.145 on one engine and 34.144999999999996 on another (34.15 / 34.14
-    # in the CSV); of whole seconds it is one number everywhere
+    # in the CSV); of whole seconds, times 1/86400 (a division by 86400 is one on some
+    # engines' paths and a multiplication by 1/86400 on others), it is one number everywhere
     seconds = [2_950_127, 2_950_129]
     frame = sold_after("2026-08-01", seconds)
     got = {
         engine: to_pandas(sales_cycle(to_engine(frame, engine), months=1))["median_days"].iloc[0]
         for engine in ("pandas", "polars", "polars-lazy", "duckdb")
     }
-    assert set(got.values()) == {2_950_128 / 86_400}
+    assert set(got.values()) == {2_950_128 * DAYS_PER_SECOND}  # 34.144999999999996 everywhere
+
+
+def test_days_from_seconds_are_the_same_last_bit_on_every_engine():
+    # one sale 3,582,116 s after its lead: divided by 86,400 that is 41.45967592592593 on
+    # DuckDB and 41.45967592592592 where polars runs eagerly (the pandas input), which
+    # multiplies by 1/86400 instead; multiplied by 1/86400 everywhere, it is one number
+    frame = sold_after("2026-08-01", [3_582_116])
+    got = {
+        engine: to_pandas(sales_cycle(to_engine(frame, engine), months=1))["median_days"].iloc[0]
+        for engine in ("pandas", "polars", "polars-lazy", "duckdb")
+    }
+    assert set(got.values()) == {3_582_116 * DAYS_PER_SECOND} == {41.45967592592592}
 
 
 def test_duckdb_result_stays_a_relation():

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import narwhals as nw
 
 __all__ = [
+    "DAYS_PER_SECOND",
     "censor",
     "days_between",
     "month_key",
@@ -31,11 +32,19 @@ def days_between(lf: nw.LazyFrame, later: nw.Expr, earlier: nw.Expr) -> nw.Expr:
     return _epoch_days(later) - _epoch_days(earlier)
 
 
+DAYS_PER_SECOND = 1 / 86400
+"""Seconds times this are days. Multiplied, not divided by 86400: a division by a
+constant is a multiplication by its inverse on some engines' paths (polars' eager
+frames) and a true division on others (lazy polars, DuckDB), which differ in the last
+bit; a multiplication is the same everywhere."""
+
+
 def seconds_between(lf: nw.LazyFrame, later: nw.Expr, earlier: nw.Expr) -> nw.Expr:
     """Seconds from *earlier* to *later* as Float64: whole numbers for times to the second,
     so that a median of them (the mean of two whole numbers) is exact on every engine,
     where a median of :func:`days_between`'s fractions may differ in its last bit from
-    one engine to another (and round to another hundredth)."""
+    one engine to another (and round to another hundredth). Turn them into days with
+    :data:`DAYS_PER_SECOND`."""
     impl = lf.implementation
     if impl.is_pandas_like() or impl.is_polars() or impl.is_duckdb():
         return (later - earlier).dt.total_seconds().cast(nw.Float64)

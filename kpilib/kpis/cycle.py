@@ -16,6 +16,7 @@ import narwhals as nw
 
 from kpilib.data.periods import parse_period
 from kpilib.engine import frames as F
+from kpilib.engine.dates import DAYS_PER_SECOND
 from kpilib.errors import ParameterError
 from kpilib.kpis.funnel import _check_window, _cohort
 
@@ -190,8 +191,8 @@ def _per_month(sales: nw.LazyFrame, keys: list[str], truncated: nw.Expr, kind: s
     out = out.with_columns(
         month=F.month_label(nw.col("_mk")),
         truncated=truncated,
-        median_days=nw.col("median_days") / 86400.0,
-        p80_days=nw.col("p80_days") / 86400.0,
+        median_days=nw.col("median_days") * DAYS_PER_SECOND,
+        p80_days=nw.col("p80_days") * DAYS_PER_SECOND,
     )
     return F.to_native(
         out.sort(["_mk", *keys]).select(

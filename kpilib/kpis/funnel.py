@@ -15,6 +15,7 @@ import narwhals as nw
 
 from kpilib.data.periods import parse_period, resolve_as_of
 from kpilib.engine import frames as F
+from kpilib.engine.dates import DAYS_PER_SECOND
 from kpilib.errors import ParameterError
 from kpilib.kpis.objectives import DEFAULT_STAGES
 
@@ -257,7 +258,7 @@ def funnel(
                 _next=nw.col(f"_r{min(i + 1, last)}"),
                 _first=nw.col("_r0"),
                 median_days_from_previous=(
-                    nw.col(f"_d{i}") / 86400.0 if i else nw.lit(None, nw.Float64)
+                    nw.col(f"_d{i}") * DAYS_PER_SECOND if i else nw.lit(None, nw.Float64)
                 ),
             )
         )
