@@ -299,7 +299,7 @@ def funnel(t: dict) -> pa.Table:
         cond = " OR ".join(f"{c} IS NOT NULL" for c in cols[i:])
         reached.append(f"count(*) FILTER (WHERE {cond}) AS r{i}")
     medians = [
-        f"median((epoch_us({c}) - epoch_us({p})) / 86400e6) AS d{i}"
+        f"median((epoch_us({c}) - epoch_us({p})) / 1e6) * (1 / 86400::DOUBLE) AS d{i}"
         for i, (p, c) in enumerate(zip(cols, cols[1:], strict=False), 1)
     ]
     last = len(cols) - 1

@@ -87,14 +87,14 @@ def sales_cycle(t: dict) -> pa.Table:
     WITH s AS (
         SELECT {_mk("sale_at")} AS mk, coalesce(source, 'unknown') AS source,
                coalesce(team, 'unknown') AS team,
-               (epoch_us(sale_at) - epoch_us(lead_at)) / 86400e6 AS days
+               (epoch_us(sale_at) - epoch_us(lead_at)) / 1e6 AS secs
         FROM leads
         WHERE lead_at < {cutoff} AND sale_at < {cutoff}
           AND {_mk("sale_at")} > {end - 12} AND {_mk("sale_at")} <= {end}
     )
     SELECT printf('%04d-%02d', mk // 12, mk % 12 + 1) AS month, source, team,
-           count(*) AS sales, quantile_cont(days, 0.5) AS median_days,
-           quantile_cont(days, 0.8) AS p80_days, mk < {B.truncated_before(first, window)} AS truncated
+           count(*) AS sales, quantile_cont(secs, 0.5) * (1 / 86400::DOUBLE) AS median_days,
+           quantile_cont(secs, 0.8) * (1 / 86400::DOUBLE) AS p80_days, mk < {B.truncated_before(first, window)} AS truncated
     FROM s
     GROUP BY GROUPING SETS ((mk), (mk, source), (mk, team))
     ORDER BY CASE grouping(source, team) WHEN 3 THEN 0 WHEN 1 THEN 1 ELSE 2 END, mk, source, team"""

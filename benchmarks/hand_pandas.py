@@ -310,10 +310,10 @@ def funnel(t: dict) -> pd.DataFrame:
         reached.insert(0, a.notna() | reached[0])
     parts = {"source": alive["source"]}
     parts |= {f"r{i}": r for i, r in enumerate(reached)}
-    parts |= {f"d{i}": (at[i] - at[i - 1]).dt.total_seconds() / 86400 for i in range(1, len(at))}
+    parts |= {f"d{i}": (at[i] - at[i - 1]).dt.total_seconds() for i in range(1, len(at))}
     g = pd.DataFrame(parts).groupby("source", dropna=False, sort=True)
     sums = g[[f"r{i}" for i in range(len(cols))]].sum()
-    medians = g[[f"d{i}" for i in range(1, len(cols))]].median()
+    medians = g[[f"d{i}" for i in range(1, len(cols))]].median() * (1 / 86400)  # seconds to days
     r = sums.to_numpy(dtype="int64")  # sources x stages
     n_src, n_st = r.shape
     prev = np.concatenate([r[:, :1], r[:, :-1]], axis=1)

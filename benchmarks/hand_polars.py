@@ -378,7 +378,10 @@ def funnel(t: dict) -> pl.DataFrame:
         .agg(
             *[r.sum().alias(f"r{i}") for i, r in enumerate(reached)],
             *[
-                ((at[i] - at[i - 1]).dt.total_microseconds() / 86_400e6).median().alias(f"d{i}")
+                ((at[i] - at[i - 1]).dt.total_microseconds() / 1e6)
+                .median()
+                .mul(1 / 86_400)
+                .alias(f"d{i}")
                 for i in range(1, len(cols))
             ],
         )

@@ -101,17 +101,19 @@ def sales_cycle(t: dict) -> pl.DataFrame:
             mk=_mk("sale_at"),
             source=pl.col("source").fill_null("unknown"),
             team=pl.col("team").fill_null("unknown"),
-            days=(pl.col("sale_at") - pl.col("lead_at")).dt.total_seconds() / 86_400,
+            secs=(pl.col("sale_at") - pl.col("lead_at")).dt.total_seconds(),
         )
         .filter(pl.col("mk") > end - 12, pl.col("mk") <= end)
-        .select("mk", "source", "team", "days")
+        .select("mk", "source", "team", "secs")
         .collect()
         .lazy()
     )
     stats = [
         pl.len().alias("sales"),
-        pl.col("days").median().alias("median_days"),
-        pl.col("days").quantile(0.8, interpolation="linear").alias("p80_days"),
+        # on seconds, then days, as kpilib does (seconds times 1/86400: the same last bit
+        # on every engine)
+        pl.col("secs").median().mul(1 / 86_400).alias("median_days"),
+        pl.col("secs").quantile(0.8, interpolation="linear").mul(1 / 86_400).alias("p80_days"),
     ]
     parts = [
         sales.group_by("mk").agg(*stats).with_columns(source=pl.lit(None, pl.String)),
