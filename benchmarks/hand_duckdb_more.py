@@ -94,7 +94,7 @@ def sales_cycle(t: dict) -> pa.Table:
     )
     SELECT printf('%04d-%02d', mk // 12, mk % 12 + 1) AS month, source, team,
            count(*) AS sales, quantile_cont(secs, 0.5) * (1 / 86400::DOUBLE) AS median_days,
-           quantile_cont(secs, 0.8) * (1 / 86400::DOUBLE) AS p80_days, mk < {B.truncated_before(first, window)} AS truncated
+           round(quantile_cont(secs, 0.8)) * (1 / 86400::DOUBLE) AS p80_days, mk < {B.truncated_before(first, window)} AS truncated
     FROM s
     GROUP BY GROUPING SETS ((mk), (mk, source), (mk, team))
     ORDER BY CASE grouping(source, team) WHEN 3 THEN 0 WHEN 1 THEN 1 ELSE 2 END, mk, source, team"""

@@ -110,10 +110,14 @@ def sales_cycle(t: dict) -> pl.DataFrame:
     )
     stats = [
         pl.len().alias("sales"),
-        # on seconds, then days, as kpilib does (seconds times 1/86400: the same last bit
-        # on every engine)
+        # on seconds, then days, as kpilib does (seconds times 1/86400, the percentile to
+        # the second first: the same last bit on every engine)
         pl.col("secs").median().mul(1 / 86_400).alias("median_days"),
-        pl.col("secs").quantile(0.8, interpolation="linear").mul(1 / 86_400).alias("p80_days"),
+        pl.col("secs")
+        .quantile(0.8, interpolation="linear")
+        .round(0)
+        .mul(1 / 86_400)
+        .alias("p80_days"),
     ]
     parts = [
         sales.group_by("mk").agg(*stats).with_columns(source=pl.lit(None, pl.String)),

@@ -98,6 +98,19 @@ def test_days_from_seconds_are_the_same_last_bit_on_every_engine():
     assert set(got.values()) == {3_582_116 * DAYS_PER_SECOND} == {41.45967592592592}
 
 
+def test_the_80th_percentile_is_the_same_on_every_engine():
+    # seven September sales: the 80th percentile lies 0.8 of the way from the 5th
+    # (3,495,186 s) to the 6th (4,102,583 s): 3,981,103.6 s, interpolated
+    # 3,981,103.6000000006 on polars; rounded to the second, 3,981,104 s everywhere
+    seconds = [3_050_034, 3_344_957, 3_372_111, 3_483_608, 3_495_186, 4_102_583, 4_175_475]
+    frame = sold_after("2026-08-01", seconds)
+    got = {
+        engine: to_pandas(sales_cycle(to_engine(frame, engine), months=1))["p80_days"].iloc[0]
+        for engine in ("pandas", "polars", "polars-lazy", "duckdb")
+    }
+    assert set(got.values()) == {3_981_104 * DAYS_PER_SECOND}
+
+
 def test_duckdb_result_stays_a_relation():
     assert isinstance(sales_cycle(to_engine(leads(), "duckdb")), duckdb.DuckDBPyRelation)
 
