@@ -126,7 +126,8 @@ class Kernels:
         """Run the notebooks with the parameters *values*, writing them to *staging*.
 
         *check* runs first; it may :meth:`release` notebooks meanwhile, and every
-        notebook is released once it has passed (none runs when it fails).
+        notebook is released once it has passed (when it fails, no other notebook
+        starts, and those running end before its error is raised).
         *on_done* is called with each notebook's name once it has run, in its
         kernel's thread. The first failure stops the other kernels and is
         raised as NotebookFailed.
@@ -135,7 +136,9 @@ class Kernels:
         try:
             check()
         except BaseException:
-            self._halt()
+            # a notebook released meanwhile may be running: it ends before the caller
+            # cleans up what it writes to
+            self.close()
             raise
         self.release(list(self.sources))
         pending: set[Future[None]] = set(self.futures)
