@@ -135,7 +135,7 @@ def test_a_notebook_without_parameters_cell_is_refused(tmp_path):
 def test_the_parameters_read_without_papermill_are_papermill_s(name):
     import papermill
 
-    from kpilib.report.build import _declared
+    from kpilib.report.parameters import declared as _declared
 
     path = NOTEBOOK_DIR / f"{name}.ipynb"
     assert _declared(path) == set(papermill.inspect_notebook(str(path)))
@@ -145,7 +145,7 @@ def test_the_parameters_read_without_papermill_are_papermill_s(name):
 
 
 def test_a_parameters_cell_s_assignments_of_every_form_are_parameters(tmp_path):
-    from kpilib.report.build import _declared
+    from kpilib.report.parameters import declared as _declared
 
     source = 'a: str = "x"  # help\nb = c = 1\nd, e = 2, 3\nif a:\n    f = 4\nprint(a)\n'
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["parameters"]})

@@ -11,12 +11,8 @@ report untouched and names the notebook, the cell and the error.
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import difflib
-import json
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -30,6 +26,12 @@ from kpilib.data.text import make_folder
 from kpilib.engine.scan import ENGINES
 from kpilib.errors import ParameterError, ReportError, ReportWarning
 from kpilib.report.pages import PAGES, Pages, finish, swap
+from kpilib.report.parameters import (
+    check_notebooks,
+    check_parameters,
+    check_values,
+    latest_period,
+)
 from kpilib.report.pdf import Printer, find_chromium, pdf_unavailable
 from kpilib.sections.build import MODEL_FILE
 
@@ -53,82 +55,6 @@ NEEDS = {
 }
 # pages of the report, in the PDF's order; the appendix is the summary's cells tagged "appendix"
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def check_parameters(notebook: str | Path, parameters: Mapping[str, Any]) -> None:
-    """Raise :class:`~kpilib.errors.ParameterError` unless every name in
-    *parameters* is declared in *notebook*'s tagged ``parameters`` cell.
-
-    The message names the unknown parameter, the closest accepted one and
-    all the accepted ones.
-    """
-    path = Path(notebook)
-    accepted = _declared(path)
-    if not accepted:
-        raise ParameterError(
-            f"{path.name}: no cell tagged 'parameters'. Tag the cell holding the notebook's "
-            "parameters with 'parameters' so that the report can set them."
-        )
-    names = sorted(accepted)
-    for name in parameters:
-        if name not in accepted:
-            close = difflib.get_close_matches(name, names, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise ParameterError(
-                f"{path.name}: unknown parameter {name!r}.{hint} Accepted parameters: "
-                f"{', '.join(names)}."
-            )
-
-
-def _declared(path: Path) -> set[str]:
-    """The names the notebook's cell tagged ``parameters`` assigns at its top level (none
-    without such a cell), read with the json and ast modules: papermill and nbformat
-    take ~0.5 s to import, which the build's critical path is spared. A notebook these
-    cannot read is left to papermill's ``inspect_notebook``."""
-    try:
-        cells = json.loads(path.read_text("utf-8"))["cells"]
-        tagged = [
-            c
-            for c in cells
-            if c.get("cell_type") == "code"
-            and "parameters" in c.get("metadata", {}).get("tags", [])
-        ]
-        if not tagged:
-            return set()
-        source = tagged[0]["source"]
-        tree = ast.parse(source if isinstance(source, str) else "".join(source))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, SyntaxError):
-        import papermill
-
-        return set(papermill.inspect_notebook(str(path)))
-    names: set[str] = set()
-    for node in tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        if isinstance(node, ast.AnnAssign):
-            targets = [node.target]
-        for target in targets:
-            elements = target.elts if isinstance(target, ast.Tuple) else [target]
-            names |= {t.id for t in elements if isinstance(t, ast.Name)}
-    return names
-
-
-def _validate(period: str, lang: str | None, as_of: str | None, data: Path) -> None:
-    """The checks of the parameters that need no data ("latest" is read from the data)."""
-    if period != "latest" and (not isinstance(period, str) or not _MONTH.match(period)):
-        raise ParameterError(
-            f"period {period!r} is not a month. The report is monthly: write the period as "
-            "YYYY-MM, e.g. 2026-10."
-        )
-    if lang not in (None, "", "en", "fr"):
-        raise ParameterError(f"lang {lang!r} is not supported. Accepted languages: en, fr.")
-    if as_of not in (None, "") and not (isinstance(as_of, str) and _DATE.match(as_of)):
-        raise ParameterError(f"as_of {as_of!r} is not a date. Write it as YYYY-MM-DD.")
-    if not data.is_dir():
-        raise ParameterError(
-            f"{data}: no such folder. Give --data the dataset folder (leads.csv, kpi.toml, …)."
-        )
 
 
 def _dataset(data: Path, engine: str) -> Any:
@@ -137,13 +63,6 @@ def _dataset(data: Path, engine: str) -> Any:
     from kpilib.engine.scan import open_dataset
 
     return open_dataset(data, engine="polars" if engine == "spark" else engine)
-
-
-def _latest_period(data: Path, latest: Any) -> str:
-    """The month of *latest*, the latest date in the dataset at *data*."""
-    if latest is None or latest != latest:  # NaT: no date at all
-        raise ParameterError(f"{data}: the data holds no date, so there is no latest period.")
-    return f"{latest:%Y-%m}"
 
 
 def _failure(name: str, target: Path, exc: BaseException) -> ReportError:
@@ -232,7 +151,7 @@ def build_report(
             f"engine {engine!r} is not supported. Accepted engines: {', '.join(ENGINES)}."
         )
     # the checks that need no data first: the kernels start once they passed
-    _validate(period, lang, as_of, data)
+    check_values(period, lang, as_of, data)
     nb_dir = Path(notebooks) if notebooks is not None else NOTEBOOK_DIR
     sources = {name: nb_dir / f"{name}.ipynb" for name in NOTEBOOKS}
     for path in sources.values():
@@ -266,7 +185,7 @@ def _build(
     if engine == "auto":  # the engine the dataset was opened on, for the notebooks too
         engine = getattr(dataset, "backend", "pandas")
     if period == "latest":
-        period = _latest_period(data, dataset.as_of)
+        period = latest_period(data, dataset.as_of)
     check_coverage(
         period,
         as_of=as_of,
@@ -299,7 +218,7 @@ def _build(
     values["model"] = str(staging / MODEL_FILE)
 
     def check() -> None:
-        _checker(sources, values)()
+        check_notebooks(sources, values)
         _model(dataset, data, engine, period, as_of, staging, kernels.release)
         later.start()
 
@@ -312,7 +231,7 @@ def _build(
         # once the model's sections it draws are saved; each page is exported as soon as
         # its notebook has run
         _execute(kernels, sources, staging, values, bar, check, export)
-        finish(pages, pages.printer, later.no_pdf)
+        finish(pages, later.no_pdf)
         swap(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -410,14 +329,6 @@ def _warm_imports() -> None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         pass
-
-
-def _checker(sources: dict[str, Path], values: dict[str, Any]) -> Callable[[], None]:
-    def check() -> None:
-        for path in sources.values():
-            check_parameters(path, values)
-
-    return check
 
 
 def _execute(

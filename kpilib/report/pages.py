@@ -85,13 +85,14 @@ class Pages:
                 self.bar.update(1)
 
 
-def finish(pages: Pages, printer: Printer | None, no_pdf: str | None) -> None:
-    """Print the PDF pack (summary first), its pages handed to *printer* as they were
-    exported, and write index.html."""
+def finish(pages: Pages, no_pdf: str | None) -> None:
+    """Print the PDF pack (summary first), its pages handed to the pages' printer as they
+    were exported, and write index.html; without a printer, say why (*no_pdf*)."""
     from kpilib.report.export import index_page
     from kpilib.story.phrases import phrase
 
     settings, lang, month, staging = pages.settings, pages.lang, pages.month, pages.staging
+    printer = pages.printer
     pdf_name, note = f"report-{pages.period}.pdf", None
     if printer is None:
         pdf_name, note = None, no_pdf
