@@ -21,7 +21,7 @@ import pandas as pd
 from kpilib.data.periods import pace, parse_period, resolve_as_of
 from kpilib.data.require import require_columns
 from kpilib.engine import frames as F
-from kpilib.kpis.forecast import FORECAST_READS, forecast, month_closes
+from kpilib.kpis.forecast import forecast, forecast_leads, month_closes
 from kpilib.kpis.forecast_model import shared_snapshots
 
 __all__ = ["backtest_forecast", "backtest_summary", "BACKTEST_COLUMNS", "SUMMARY_COLUMNS"]
@@ -85,10 +85,7 @@ def backtest_forecast(
         actual), actual_to_date, expected, low, high, run_rate (counts;
         revenue in currency); one row per month, metric and team.
     """
-    # converted once for the months' forecasts (pandas input runs on polars inside)
-    _, frames = F.lazy_inputs(keep={"leads": FORECAST_READS}, leads=leads)
-    lf = frames["leads"]
-    assert lf is not None
+    lf = forecast_leads(leads)  # converted once for the months' forecasts
     F.require(lf, "leads", ["lead_at", "sale_at"], "backtest_forecast")
     leads = lf.to_native()
     if periods is None:

@@ -29,6 +29,7 @@ __all__ = [
     "forecast",
     "period_actuals",
     "month_closes",
+    "forecast_leads",
     "FORECAST_COLUMNS",
     "FORECAST_METRICS",
     "AGE_BANDS",
@@ -47,6 +48,17 @@ _DTYPES = {
     "team": nw.String,
     **{c: nw.Float64 for c in FORECAST_COLUMNS[3:]},
 }
+
+
+def forecast_leads(leads: Any) -> nw.LazyFrame:
+    """*leads* as the forecast reads them (:data:`FORECAST_READS`; pandas input on
+    polars): within :func:`kpilib.engine.pandas_input.converted_once`, the very frame
+    each forecast of the block reads, so the key of its shared past snapshots
+    (:func:`kpilib.kpis.forecast_model.shared_snapshots`)."""
+    _, frames = F.lazy_inputs(keep={"leads": FORECAST_READS}, leads=leads)
+    lf = frames["leads"]
+    assert lf is not None
+    return lf
 
 
 def _inputs(leads: Any) -> tuple[str, nw.LazyFrame, nw.LazyFrame]:

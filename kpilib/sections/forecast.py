@@ -12,7 +12,7 @@ errors, never from a fixed belief.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import narwhals as nw
 import pandas as pd
@@ -22,7 +22,7 @@ from kpilib.data.periods import pace, parse_period
 from kpilib.engine import frames as F
 from kpilib.engine.pandas_input import converted_once
 from kpilib.kpis.backtest import backtest_forecast, backtest_summary
-from kpilib.kpis.forecast import FORECAST_COLUMNS, FORECAST_METRICS, FORECAST_READS
+from kpilib.kpis.forecast import FORECAST_COLUMNS, FORECAST_METRICS, forecast_leads
 from kpilib.kpis.forecast_model import shared_snapshots
 from kpilib.sections.model import Fact, fact
 
@@ -131,14 +131,6 @@ def _line(
     )
 
 
-def _forecast_leads(leads: Any) -> Any:
-    """The leads as the forecast reads them (within :func:`converted_once`, the very
-    frame each forecast of the block gets): the key of its shared snapshots."""
-    _, frames = F.lazy_inputs(keep={"leads": FORECAST_READS}, leads=leads)
-    lf = frames["leads"]
-    return leads if lf is None else lf.to_native()
-
-
 def build_forecast(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> ForecastSection:
     """The forecast of *period* as seen on *as_of*, with its backtest on the months before.
 
@@ -163,7 +155,7 @@ def build_forecast(dataset: Dataset, *, period: str, as_of: pd.Timestamp) -> For
         return out
     # the forecast and its backtest read the same past months from the same day of each:
     # each is read once (the leads converted once, so that the two see the same frame)
-    with converted_once(), shared_snapshots(_forecast_leads(dataset.leads)):
+    with converted_once(), shared_snapshots(forecast_leads(dataset.leads).to_native()):
         table = F.to_pandas(dataset.forecast(period=period, as_of=as_of))
         out.table = table.reindex(columns=FORECAST_COLUMNS)
         company = table[table["team"].isna()]
