@@ -236,14 +236,20 @@ def wrap_title(title: str, width: float, size: float = TITLE_SIZE, weight: str =
     return "\n".join(lines)
 
 
+def _width(ax: Axes) -> float:
+    """Inches across that *ax* may fill: its figure's width when the chart made the
+    figure, else (the caller's figure, perhaps a grid of axes) this axes' share of it."""
+    width = ax.figure.get_size_inches()[0]
+    return width if own_figure(ax) else width * ax.get_position().width
+
+
 def finish(ax: Axes, title: str, *, share: float = 1.0) -> Axes:
     """Set the finding *title*, left-aligned, wrapped to the width the figure leaves it:
     the title starts where the axes do, right of the y tick labels and axis label, so
     their measured width is taken off (*share*: a further fraction of the figure)."""
+    width = _width(ax) * share
     if own_figure(ax):
-        width = ax.figure.get_size_inches()[0] * share - _left_of_axes(ax)
-    else:  # the caller's figure, perhaps a grid of axes: the title spans this axes only
-        width = ax.figure.get_size_inches()[0] * ax.get_position().width * share
+        width -= _left_of_axes(ax)
     text = wrap_title(title, max(2.5, width))
     ax.set_title(text, loc="left", fontsize=TITLE_SIZE, fontweight="bold")
     return ax
@@ -256,8 +262,7 @@ def empty(ax: Axes, fmt: Formatter, why: str, title: str, *, text: str | None = 
     said = text or phrase("chart.empty", fmt.lang, why=phrase(f"why.{why}", fmt.lang))
     # wrapped to the figure's width: a longer line would be cut at the page's edge, and
     # the layout would push the axes (and the title) aside to make room for it
-    width = ax.figure.get_size_inches()[0] * (1.0 if own_figure(ax) else ax.get_position().width)
-    said = wrap_title(said, max(2.0, width - 0.6), size=10, weight="normal")
+    said = wrap_title(said, max(2.0, _width(ax) - 0.6), size=10, weight="normal")
     ax.text(
         0.5, 0.5, said, ha="center", va="center", fontsize=10, color=GREY, transform=ax.transAxes
     )
