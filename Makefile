@@ -16,7 +16,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# the report needs the [pdf] extra (Playwright driving the system Chromium)
+# the [pdf] extra: Playwright, only to find a Chromium it installed (python -m playwright
+# install chromium) on a machine without a system one; the PDF is printed over Chromium's
+# DevTools pipe (kpilib/report/cdp.py)
 $(BASE_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[pdf]"
 	touch $@

@@ -419,17 +419,12 @@ def test_a_broken_dataset_is_refused_before_any_notebook_runs(tmp_path, sample_r
     assert {p.name: p.read_bytes() for p in (out / "2026-10").iterdir()} == before
 
 
-def test_without_playwright_the_html_is_built_and_the_pdf_extra_is_named(monkeypatch):
+def test_playwright_is_not_needed_to_print_only_a_chromium(monkeypatch):
     import sys
 
-    from kpilib.report.pdf import NO_PLAYWRIGHT, pdf_unavailable
+    from kpilib.report.pdf import pdf_unavailable
 
     monkeypatch.setitem(sys.modules, "playwright", None)
     monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
-    assert pdf_unavailable("/usr/bin/chromium") == NO_PLAYWRIGHT
+    assert pdf_unavailable("/usr/bin/chromium") is None
     assert pdf_unavailable(None) == HOW_TO_GET_PDF
-    assert NO_PLAYWRIGHT == (
-        "The PDF needs Playwright to drive Chromium, and it is not installed, so the PDF was "
-        'not built (the HTML pages were). Install it with pip install "kpilib[pdf]" (no '
-        "browser download: the system Chromium is used), then run the report again."
-    )

@@ -44,34 +44,30 @@ def test_a_page_showing_markup_with_a_url_from_the_data_exports():
     assert external_urls(page) == []
 
 
-class _Page:
-    """A stand-in for a Playwright page whose first *slow* loads time out."""
+class _Browser:
+    """A stand-in for kpilib.report.cdp.Chromium whose first *slow* loads time out."""
 
     def __init__(self, slow: int) -> None:
         self.slow, self.waits = slow, []
 
-    def set_default_timeout(self, wait: float) -> None:
-        self.default = wait
-
-    def set_content(self, html: str, *, wait_until: str, timeout: float) -> None:
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    def evaluate(self, function: str, argument: str, *, timeout: float) -> None:
+        from kpilib.report.cdp import ChromiumTimeout
 
         self.waits.append(timeout)
         if len(self.waits) <= self.slow:
-            raise PlaywrightTimeout(f"Timeout {timeout:.0f}ms exceeded.")
+            raise ChromiumTimeout(f"Chromium did not answer Runtime.evaluate in {timeout:.0f} s")
 
 
 def test_a_page_load_that_times_out_is_tried_again_with_a_longer_wait():
-    page = _Page(slow=1)
-    pdf._load(page, "<html></html>")
-    # first wait 60 s, then 300 s, which also bounds the printing
-    assert page.waits == [60_000.0, 300_000.0] and page.default == 300_000.0
+    browser = _Browser(slow=1)
+    # first wait 60 s, then 300 s, which also bounds the printing (returned)
+    assert pdf._load(browser, "<html></html>") == 300_000.0
+    assert browser.waits == [60.0, 300.0]
 
 
 def test_when_every_wait_times_out_the_error_says_how_long_it_waited():
-    page = _Page(slow=2)
     with pytest.raises(pdf.PrintTimeout) as info:
-        pdf._load(page, "<html></html>")
+        pdf._load(_Browser(slow=2), "<html></html>")
     assert str(info.value) == (
         "the report page did not finish loading in Chromium (waited 60 s then 300 s); the "
         "machine may be too busy: run the report again when it is quieter"

@@ -318,17 +318,13 @@ class _Later:
 
 
 def _warm_imports() -> None:
-    """Import the exporter (nbconvert, jinja2, mistune) and Playwright, and compile the
-    page template (exporting an empty notebook): the first page then exports at once."""
+    """Import the exporter (nbconvert, jinja2, mistune) and compile the page template
+    (exporting an empty notebook): the first page then exports at once."""
     import nbformat
 
     from kpilib.report.export import export_html
 
     export_html(nbformat.v4.new_notebook(), title="", lang="en")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        pass
 
 
 def _execute(

@@ -1,4 +1,4 @@
-"""HTML to an A4 PDF through headless Chromium driven by Playwright.
+"""HTML to an A4 PDF through headless Chromium, driven over its DevTools pipe.
 
 A system Chromium is preferred (``KPILIB_CHROMIUM``, then Debian's and the
 usual names on PATH), else one Playwright has installed. Nothing is ever
@@ -21,11 +21,13 @@ __all__ = [
     "PrintTimeout",
     "CHROMIUM_ARGS",
     "HOW_TO_GET_PDF",
-    "NO_PLAYWRIGHT",
     "pdf_unavailable",
     "LOAD_TIMEOUTS",
 ]
 
+# Chromium's switches for printing (kpilib.report.cdp adds --headless, its profile and the
+# pipe): no sandbox (root in a container), no GPU, nothing fetched or updated, sRGB
+# colours whatever the machine's profile, and /tmp rather than a small /dev/shm
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -33,6 +35,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-extensions",
+    "--disable-breakpad",
+    "--disable-field-trial-config",
+    "--disable-dev-shm-usage",
+    "--force-color-profile=srgb",
+    "--hide-scrollbars",
+    "--mute-audio",
 ]
 # Chromium's headless shell first: the same rendering (the pack's pages are identical
 # pixel for pixel) for about a second less CPU than the whole browser in headless mode
@@ -59,22 +69,9 @@ HOW_TO_GET_PDF = (
 )
 
 
-NO_PLAYWRIGHT = (
-    "The PDF needs Playwright to drive Chromium, and it is not installed, so the PDF was "
-    'not built (the HTML pages were). Install it with pip install "kpilib[pdf]" (no '
-    "browser download: the system Chromium is used), then run the report again."
-)
-
-
 def pdf_unavailable(chromium: str | None) -> str | None:
-    """Why no PDF can be printed (no Chromium, or no Playwright), or None when it can."""
-    if chromium is None:
-        return HOW_TO_GET_PDF
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return NO_PLAYWRIGHT
-    return None
+    """Why no PDF can be printed (no Chromium found), or None when it can."""
+    return HOW_TO_GET_PDF if chromium is None else None
 
 
 def find_chromium() -> str | None:
@@ -132,31 +129,37 @@ class PrintTimeout(RuntimeError):
     """The page to print did not load within every wait of :data:`LOAD_TIMEOUTS`."""
 
 
-def _load(page: Any, document: str, timeouts: tuple[float, ...] | None = None) -> None:
-    """Open the HTML *document* in *page*, waiting up to each of *timeouts* (ms) in turn.
+def _load(browser: Any, document: str, timeouts: tuple[float, ...] | None = None) -> float:
+    """Open the HTML *document* in *browser*'s page, waiting up to each of *timeouts* (ms)
+    in turn; returns the wait that sufficed, which also bounds the printing.
 
     A busy machine can take long to lay out a large page: a load that times
-    out is tried again with the next, longer wait, which also applies to
-    printing. The last timeout raises :class:`PrintTimeout` saying how long it
-    waited.
+    out is tried again with the next, longer wait. The last timeout raises
+    :class:`PrintTimeout` saying how long it waited.
     """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from kpilib.report.cdp import ChromiumTimeout
 
     waits = timeouts or LOAD_TIMEOUTS
     for i, wait in enumerate(waits):
-        page.set_default_timeout(wait)
         try:
-            page.set_content(document, wait_until="load", timeout=wait)
-            return
-        except PlaywrightTimeout as exc:
+            browser.evaluate(_OPEN, document, timeout=wait / 1000)
+            return wait
+        except ChromiumTimeout as exc:
             if i == len(waits) - 1:
                 tries = " then ".join(f"{w / 1000:.0f} s" for w in waits)
                 raise PrintTimeout(
                     f"the report page did not finish loading in Chromium (waited {tries}); "
                     "the machine may be too busy: run the report again when it is quieter"
                 ) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
+# the document written into the page, settled once loaded (its images are inline)
+_OPEN = """(html) => {
+  document.open(); document.write(html); document.close();
+  return new Promise((done) => document.readyState === 'complete' ? done() :
+    window.addEventListener('load', () => done(), {once: true}));
+}"""
 # a page's <main> content put before its marker (see kpilib.report.export.pack_shell)
 _INSERT = """([name, body]) => {
   document.getElementById('kpi-page-' + name).insertAdjacentHTML('beforebegin', body);
@@ -166,8 +169,27 @@ _COMPLETE = """(title) => {
   document.querySelectorAll('template.kpi-page').forEach((m) => m.remove());
   document.title = title;
   return Promise.all(Array.from(document.images).map((i) => i.complete ? 0 :
-    new Promise((done) => { i.onload = i.onerror = done; })));
+    new Promise((done) => { i.onload = i.onerror = done; }))).then(() => null);
 }"""
+
+
+def _print_options(footer: str) -> dict[str, Any]:
+    """Page.printToPDF's options: A4 from the pack's CSS (``@page``), backgrounds, the
+    footer with page numbers (letter size and no margin when the CSS said nothing)."""
+    return {
+        "preferCSSPageSize": True,
+        "printBackground": True,
+        "displayHeaderFooter": True,
+        "headerTemplate": "<span></span>",
+        "footerTemplate": _footer(footer),
+        "paperWidth": 8.5,
+        "paperHeight": 11,
+        "marginTop": 0,
+        "marginBottom": 0,
+        "marginLeft": 0,
+        "marginRight": 0,
+        "generateTaggedPDF": False,
+    }
 
 
 class Printer:
@@ -176,8 +198,8 @@ class Printer:
     Starting the browser while the notebooks run takes its start-up off the
     build's critical path; so does laying out the pack: each page is put in
     its place in the browser's document (:meth:`add`) as soon as it is
-    exported, and :meth:`print` only completes and prints it. Playwright's
-    sync API stays in the one thread.
+    exported, and :meth:`print` only completes and prints it. Chromium is
+    driven over its DevTools pipe (:mod:`kpilib.report.cdp`), from the one thread.
     """
 
     def __init__(self, chromium: str) -> None:
@@ -187,33 +209,22 @@ class Printer:
         self._future: Future[Path | None] = self._pool.submit(self._run)
 
     def _run(self) -> Path | None:
-        from playwright.sync_api import sync_playwright
+        from kpilib.report.cdp import Chromium
 
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=self.chromium, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                page.emulate_media(media="print")
-                while (job := self._jobs.get()) is not None:
-                    if job[0] == "shell":
-                        _load(page, job[1])
-                    elif job[0] == "page":
-                        page.evaluate(_INSERT, [job[1], job[2]])
-                    else:
-                        _, pdf, footer, title = job
-                        page.evaluate(_COMPLETE, title)
-                        page.pdf(
-                            path=str(pdf),
-                            prefer_css_page_size=True,
-                            print_background=True,
-                            display_header_footer=True,
-                            header_template="<span></span>",
-                            footer_template=_footer(footer),
-                        )
-                        return pdf
-                return None
-            finally:
-                browser.close()
+        with Chromium(self.chromium, CHROMIUM_ARGS) as browser:
+            browser.open_page()
+            wait = LOAD_TIMEOUTS[0]
+            while (job := self._jobs.get()) is not None:
+                if job[0] == "shell":
+                    wait = _load(browser, job[1])
+                elif job[0] == "page":
+                    browser.evaluate(_INSERT, [job[1], job[2]], timeout=wait / 1000)
+                else:
+                    _, pdf, footer, title = job
+                    browser.evaluate(_COMPLETE, title, timeout=wait / 1000)
+                    browser.print_pdf(pdf, _print_options(footer), timeout=wait / 1000)
+                    return pdf
+            return None
 
     def start(self, shell: str) -> None:
         """Open the pack's document *shell*: its head and a marker per page, in order."""
