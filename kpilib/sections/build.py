@@ -98,8 +98,11 @@ def build(
     the sections computed.
     """
     from kpilib.engine.pandas_input import converted_once
+    from kpilib.engine.threads import one_blas_thread
 
-    with converted_once():  # the sections read the same frames: each converted once
+    # the sections read the same frames: each converted once; their fits and forecasts
+    # are cheaper on one BLAS thread (kpilib.engine.threads)
+    with converted_once(), one_blas_thread():
         return _build(dataset, period, as_of, on_ready)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
+from kpilib.engine.threads import one_blas_thread
 from kpilib.errors import KpiError
 
 #: A parameter more than e^12 (~160 000) times above or below its (data-scaled) start
@@ -47,6 +48,7 @@ def _hessian(f: Callable[[np.ndarray], float], z: np.ndarray, h: float = 1e-4) -
     return out
 
 
+@one_blas_thread()  # for analysts' calls too: 15x less CPU than threaded OpenBLAS here
 def maximise(
     log_likelihood: Callable[[np.ndarray], np.ndarray],
     start: dict[str, float],
