@@ -21,6 +21,18 @@ def _blas_threads() -> set[int]:
     return {m["num_threads"] for m in threadpool_info() if m["user_api"] == "blas"}
 
 
+def _spy(monkeypatch, module, name) -> list[set[int]]:
+    """The BLAS thread counts seen at each call of *module*.*name* (which still runs)."""
+    seen, real = [], getattr(module, name)
+
+    def spy(*args, **kwargs):
+        seen.append(_blas_threads())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return seen
+
+
 def test_within_the_block_blas_has_one_thread_and_after_it_what_it_had():
     before = _blas_threads()
     assert before  # numpy's BLAS is loaded
@@ -30,13 +42,7 @@ def test_within_the_block_blas_has_one_thread_and_after_it_what_it_had():
 
 
 def test_a_fit_runs_on_one_blas_thread_and_finds_the_maximum(monkeypatch):
-    seen, real = [], mle.minimize
-
-    def spy(*args, **kwargs):
-        seen.append(_blas_threads())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(mle, "minimize", spy)
+    seen = _spy(monkeypatch, mle, "minimize")
     before = _blas_threads()
     # Poisson counts 1, 2, 3, 6: log L(lam) = sum(x log lam - lam), maximal at the mean,
     # lam = 12 / 4 = 3; its standard error sqrt(lam / n) = sqrt(3 / 4) = 0.866
@@ -55,13 +61,7 @@ def test_a_fit_runs_on_one_blas_thread_and_finds_the_maximum(monkeypatch):
 
 
 def test_the_report_model_is_computed_on_one_blas_thread(monkeypatch):
-    seen, real = [], acquisition.build_acquisition
-
-    def spy(*args, **kwargs):
-        seen.append(_blas_threads())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(acquisition, "build_acquisition", spy)
+    seen = _spy(monkeypatch, acquisition, "build_acquisition")
     before = _blas_threads()
     report = build(load_dataset(SAMPLE), period="2026-10")
     assert seen == [{1}] and report.acquisition is not None
