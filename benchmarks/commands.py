@@ -1,9 +1,11 @@
 """Time whole commands as a user runs them, against hand-written whole scripts.
 
 Each timed run is a fresh process (start-up, reading, computing, writing):
-``kpi kpis`` with each engine and the default, the hand-written DuckDB and
-polars scripts (:mod:`benchmarks.script_duckdb`, :mod:`benchmarks.script_polars`:
-read the Parquet files, the nine KPI tables, CSV), ``kpi validate`` against reading
+``kpi kpis`` with each engine and the default, the hand-written DuckDB, polars
+and pandas scripts (:mod:`benchmarks.script_duckdb`, :mod:`benchmarks.script_polars`,
+:mod:`benchmarks.script_pandas`: read the Parquet files, the nine KPI tables, CSV),
+each ``kpi kpis`` and script also as a ratio to the DuckDB script and to the
+script on its own engine, ``kpi validate`` against reading
 the columns it checks with pyarrow, ``kpi --help`` and ``kpi validate`` on the
 small sample. Runs are interleaved round after round (the order rotating), so
 that every command sees the same machine; the first round warms the file cache
@@ -16,6 +18,11 @@ rounded as ``kpi kpis`` writes them::
 
     python -m benchmarks.commands --sizes 1m,10m --repeat 3 --markdown benchmarks/commands.md
     python -m benchmarks.commands --sizes 1m --only "kpis duckdb,script duckdb" --repeat 5
+    python -m benchmarks.commands --sizes 1m --only "kpis pandas,script duckdb,script pandas"
+
+Command names (for ``--only``): kpis default, kpis pandas, kpis polars, kpis duckdb,
+script duckdb, script polars, script pandas, validate, pyarrow read, kpi --help,
+validate sample.
 
 Datasets are generated on first use into benchmarks/data/<size>/ (10M leads:
 ~300 MB of Parquet, ~45 s).
@@ -74,6 +81,7 @@ def commands(folder: Path) -> dict[str, list[str]]:
         "kpis duckdb": [*kpis, "--out", "{out}", "--engine", "duckdb"],
         "script duckdb": [*py, "-m", "benchmarks.script_duckdb", str(folder), "{out}", PERIOD],
         "script polars": [*py, "-m", "benchmarks.script_polars", str(folder), "{out}", PERIOD],
+        "script pandas": [*py, "-m", "benchmarks.script_pandas", str(folder), "{out}", PERIOD],
         "validate": [*py, "-m", "kpilib.cli", "validate", str(folder)],
         "pyarrow read": [*py, "-m", VALIDATE_READ, str(folder)],
     }
@@ -189,22 +197,33 @@ def measure(
     return result
 
 
+def _ratio(res: dict[str, dict], name: str, base: str) -> str:
+    """The median of *name* over *base*'s ("" when either did not run)."""
+    if name not in res or base not in res:
+        return ""
+    return f"{res[name]['median'] / res[base]['median']:.2f}x"
+
+
 def table(size: str, res: dict[str, dict], data_bytes: int | None) -> list[str]:
-    base = res.get("script duckdb", {}).get("median")
     lines = [
         f"\n**{size}**" + (f" (tables in memory: {data_bytes / MB:,.0f} MB)" if data_bytes else ""),
         "",
-        "| command | median s | runs s | vs DuckDB script | peak MB | peak / tables |",
-        "|---|---|---|---|---|---|",
+        "| command | median s | runs s | vs DuckDB script | vs own engine's script | peak MB "
+        "| peak / tables |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, r in res.items():
         if name == "_":
             continue
         runs = ", ".join(f"{t:.2f}" for t in r["runs"])
-        ratio = f"{r['median'] / base:.2f}x" if base and name.startswith(("kpis", "script")) else ""
+        timed = name.startswith(("kpis", "script"))
+        ratio = _ratio(res, name, "script duckdb") if timed else ""
+        # kpi kpis --engine X against the script on X (pandas, polars, duckdb)
+        own = _ratio(res, name, name.replace("kpis", "script")) if name.startswith("kpis") else ""
         mem = f"{r['peak'] / data_bytes:.2f}x" if data_bytes else ""
         lines.append(
-            f"| {name} | {r['median']:.2f} | {runs} | {ratio} | {r['peak'] / MB:,.0f} | {mem} |"
+            f"| {name} | {r['median']:.2f} | {runs} | {ratio} | {own} | {r['peak'] / MB:,.0f} "
+            f"| {mem} |"
         )
     loads = res["_"]["loads"]
     if loads:

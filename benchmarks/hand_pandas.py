@@ -214,7 +214,9 @@ def cac(t: dict) -> pd.DataFrame:
 # -- cohort value and payback -------------------------------------------------------------------
 
 
-def _cohort_value(leads: pd.DataFrame, orders: pd.DataFrame, day: dt.datetime) -> pd.DataFrame:
+def _cohorts(leads: pd.DataFrame, day: dt.datetime) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The buyers (customer_id, _c: the month key of their first sale) and the grid of
+    every cohort's months up to *day* (_c, customers, months_since)."""
     cutoff = day + dt.timedelta(days=1)
     as_of_key = day.year * 12 + day.month - 1
     buyers = _first_sales(leads, cutoff)
@@ -228,12 +230,23 @@ def _cohort_value(leads: pd.DataFrame, orders: pd.DataFrame, day: dt.datetime) -
             "months_since": np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span),
         }
     )
+    return buyers, grid
+
+
+def _orders_since(orders: pd.DataFrame, buyers: pd.DataFrame, cutoff: dt.datetime) -> pd.DataFrame:
+    """The buyers' orders before *cutoff* with their cohort (_c) and months_since it."""
     o = orders.loc[
         (orders["order_date"] < cutoff) & orders["customer_id"].notna(),
         ["customer_id", "order_date", "gross_margin"],
     ]
     o = o.merge(buyers, on="customer_id")
     o["months_since"] = np.maximum(_mk(o["order_date"]) - o["_c"], 0)
+    return o
+
+
+def _cohort_value(leads: pd.DataFrame, orders: pd.DataFrame, day: dt.datetime) -> pd.DataFrame:
+    buyers, grid = _cohorts(leads, day)
+    o = _orders_since(orders, buyers, day + dt.timedelta(days=1))
     margins = o.groupby(["_c", "months_since"])["gross_margin"].sum().rename("_m")
     out = grid.join(margins, on=["_c", "months_since"])
     out["margin_per_customer"] = out["_m"].fillna(0.0) / out["customers"]

@@ -86,3 +86,49 @@ def test_the_coaching_cohort_is_the_latest_mature_month():
     assert mature_cohort(months[1:], "2026-10", day, 90) == "2026-10"  # none mature
     # the first lead 2024-11-01 00:00:16 + 90 days = 2025-01-30: months before 2025-02
     assert truncated_before(dt.datetime(2024, 11, 1, 0, 0, 16), 90) == 2025 * 12 + 1
+
+
+def test_the_table_gives_each_command_against_the_duckdb_script_and_its_own_engines():
+    from benchmarks.commands import MB, table
+
+    def timed(seconds, mb):
+        return {"median": seconds, "runs": [seconds], "peak": mb * MB}
+
+    res = {
+        "kpis pandas": timed(2.0, 100),
+        "kpis polars": timed(1.5, 60),
+        "script duckdb": timed(1.0, 50),
+        "script pandas": timed(1.6, 80),
+        "validate": timed(0.5, 1),
+        "_": {"loads": [1.0, 1.5]},
+    }
+    # kpis pandas: 2.0 / 1.0 = 2.00x the DuckDB script, 2.0 / 1.6 = 1.25x the pandas
+    # script; kpis polars: no polars script ran, so no own-engine ratio; peak 100 / 40 MB
+    assert table("1m", res, 40 * MB)[4:] == [
+        "| kpis pandas | 2.00 | 2.00 | 2.00x | 1.25x | 100 | 2.50x |",
+        "| kpis polars | 1.50 | 1.50 | 1.50x |  | 60 | 1.50x |",
+        "| script duckdb | 1.00 | 1.00 | 1.00x |  | 50 | 1.25x |",
+        "| script pandas | 1.60 | 1.60 | 1.60x |  | 80 | 2.00x |",
+        "| validate | 0.50 | 0.50 |  |  | 1 | 0.03x |",
+        "\nload average (1 min) during the runs: 1.0 to 1.5",
+    ]
+
+
+def test_the_pandas_script_is_a_timed_command_compared_with_kpis_pandas(tmp_path):
+    from benchmarks.commands import commands
+
+    argv = commands(tmp_path)["script pandas"]
+    assert argv[1:] == ["-m", "benchmarks.script_pandas", str(tmp_path), "{out}", "2026-10"]
+    cohort = "cohort,n\n2026-10,3\n"
+    outputs = {
+        "kpis pandas": _tables(tmp_path / "a", retention=cohort),
+        "script duckdb": _tables(tmp_path / "b", retention=cohort),
+        "script pandas": _tables(tmp_path / "c", retention="cohort,n\n2026-10,4\n"),
+    }
+    # against the DuckDB script (every table) and kpi kpis on its own engine (pandas)
+    assert check(outputs) == [
+        "retention: script pandas vs script duckdb: column n: 1 rows differ, first row 0: "
+        "np.float64(4.0) != np.float64(3.0)",
+        "retention: script pandas vs kpis pandas: column n: 1 rows differ, first row 0: "
+        "np.float64(4.0) != np.float64(3.0)",
+    ]

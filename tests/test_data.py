@@ -364,6 +364,49 @@ def test_two_files_for_one_table(tmp_path):
     )
 
 
+def test_parquet_ids_in_order_are_told_distinct_without_hashing_and_duplicates_still_found(
+    tmp_path,
+):
+    # L1 < L2 < L4 < L7, no blank: distinct by the comparisons alone, no warning or error
+    leads = pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L4", "L7"],
+            "lead_at": pd.to_datetime(["2026-10-01"] * 4),
+            "source": ["web"] * 4,
+            "owner": ["Ann", "Benoît", "Zoé", None],  # accents, no mojibake
+        }
+    ).astype({"lead_id": "str", "source": "str", "owner": "str"})
+    leads.to_parquet(tmp_path / "leads.parquet", index=False)
+    ds = load_dataset(tmp_path)
+    assert (ds.leads["lead_id"].tolist(), ds.warnings) == (["L1", "L2", "L4", "L7"], [])
+    # in order, but L2 twice (rows 3 and 4: row 1 is the header's): not above the one before
+    leads["lead_id"] = ["L1", "L2", "L2", "L7"]
+    leads.to_parquet(tmp_path / "leads.parquet", index=False)
+    assert errors_of(tmp_path) == [
+        "leads.parquet: column lead_id: 2 rows have a duplicate id (rows 3, 4). Each lead_id must "
+        "appear once; remove or merge the duplicates."
+    ]
+
+
+def test_parquet_text_in_ascii_but_one_garbled_cell_is_warned_about(tmp_path):
+    # every owner ASCII but row 3's "BenoÃ®t" ("Benoît" read as Windows-1252)
+    pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L3"],
+            "lead_at": pd.to_datetime(["2026-10-01"] * 3),
+            "source": ["web"] * 3,
+            "owner": ["Ann", "Beno\u00c3\u00aet", None],
+        }
+    ).astype({"lead_id": "str", "source": "str", "owner": "str"}).to_parquet(
+        tmp_path / "leads.parquet", index=False
+    )
+    assert load_dataset(tmp_path).warnings == [
+        "leads.parquet: column owner: 1 row has text that looks garbled, such as 'BenoÃ®t' "
+        "(row 3). The file was saved as UTF-8 and later opened as Windows-1252: export it "
+        "again as CSV UTF-8."
+    ]
+
+
 def test_parquet_duplicate_ids_and_typed_amounts_are_checked_as_in_csv(tmp_path):
     # typed Parquet columns take the fast paths (Arrow's distinct count, no text to
     # parse); a duplicate id and a negative amount are still found, with their rows
@@ -380,3 +423,29 @@ def test_parquet_duplicate_ids_and_typed_amounts_are_checked_as_in_csv(tmp_path)
         "leads.parquet: column lead_id: 2 rows have a duplicate id (rows 2, 4). Each lead_id must "
         "appear once; remove or merge the duplicates.",
     ]
+
+
+def test_ids_in_order_need_no_distinct_count_and_ascii_text_no_pattern(monkeypatch):
+    import pyarrow.compute as pc
+    from pandas.core.strings.accessor import StringMethods
+
+    from kpilib.data.checks import _all_distinct
+    from kpilib.data.text import mojibake
+
+    def refused(*args, **kwargs):
+        raise AssertionError("not needed")
+
+    ids = pd.Series(["L1", "L2", "L4"], dtype="str")
+    with monkeypatch.context() as m:
+        m.setattr(pc, "count_distinct", refused)
+        assert _all_distinct(ids)  # L1 < L2 < L4: told by two comparisons
+    # not in order, or with a blank: counted (L4, L1, L2: 3 distinct of 3; L1, -, L1: 1 of 2)
+    assert _all_distinct(pd.Series(["L4", "L1", "L2"], dtype="str"))
+    assert not _all_distinct(pd.Series(["L1", None, "L1"], dtype="str"))
+    with monkeypatch.context() as m:
+        m.setattr(StringMethods, "contains", refused)
+        got = mojibake(pd.Series(["Ann", None, "Bob"], dtype="str"))
+    assert got.tolist() == [False, False, False]
+    # one cell outside ASCII: the pattern runs, on "é" (no) and "Ã©" (yes)
+    got = mojibake(pd.Series(["Ann", "Zoé", "ZoÃ©", None], dtype="str"))
+    assert got.tolist() == [False, False, True, False]

@@ -414,6 +414,21 @@ def test_forecast_table_only_while_the_period_is_open():
     assert list(closed.columns) == FORECAST_COLUMNS
 
 
+def test_no_forecast_is_computed_for_a_closed_or_future_period(monkeypatch):
+    # October is closed at 10-31 and November not started: the calendar tells, the leads
+    # are not read (the forecast would give the same empty table, after converting them)
+    ds = dataset()
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the leads were read")
+
+    monkeypatch.setattr(type(ds), "forecast", refused)
+    for period in ("2026-10", "2026-11"):
+        got = compute_all(ds, period=period, as_of="2026-10-31", tables=["forecast"])
+        assert list(got["forecast"].columns) == FORECAST_COLUMNS
+        assert len(got["forecast"]) == 0
+
+
 def test_compute_all_chosen_tables():
     got = compute_all(dataset(), period="2026-10", as_of="2026-10-15", tables=["funnel", "cac"])
     assert list(got) == ["cac", "funnel"]  # TABLE_NAMES' order

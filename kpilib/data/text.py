@@ -265,4 +265,17 @@ def mojibake(values: pd.Series) -> pd.Series:
         return pd.Series(False, index=values.index)
     if values.dtype == object:
         values = values.where(values.map(lambda v: isinstance(v, str)).astype(bool), "")
-    return values.astype("str").str.contains(_MOJIBAKE).fillna(False).astype(bool)
+    text = values.astype("str")
+    if _all_ascii(text):  # mojibake starts with a letter outside ASCII (Ã, Â, â)
+        return pd.Series(False, index=values.index)
+    return text.str.contains(_MOJIBAKE).fillna(False).astype(bool)
+
+
+def _all_ascii(text: pd.Series) -> bool:
+    """Whether every text of an Arrow-backed string column is ASCII, missing ones aside
+    (one pass over its bytes, no regular expression); False for other storage."""
+    if getattr(text.dtype, "storage", None) not in ("pyarrow", "pyarrow_numpy"):
+        return False
+    import pyarrow.compute as pc
+
+    return pc.all(pc.string_is_ascii(text.array.__arrow_array__())).as_py() is not False

@@ -11,7 +11,7 @@ import pandas as pd
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.methods import KpiMethods
-from kpilib.data.periods import parse_period, resolve_as_of
+from kpilib.data.periods import pace, parse_period, resolve_as_of
 from kpilib.data.require import require_kind
 from kpilib.data.text import make_folder
 from kpilib.engine import frames as F
@@ -194,7 +194,11 @@ def _funnel_table(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFrame:
 
 def _forecast_table(dataset: Dataset, *, period: str, as_of: Any) -> pd.DataFrame:
     """The forecast of an open *period*; empty, as a missing table is, when it is closed
-    or future or the leads have no sale_at."""
+    or future at the day *as_of* (told by the calendar: the leads are not read) or the
+    leads have no sale_at."""
+    span = parse_period(period, fiscal_year_start=dataset.settings.fiscal_year_start)
+    if pace(span, as_of).state != "open":
+        return empty_table(FORECAST_COLUMNS)
     if "sale_at" in F.columns(nw.from_native(dataset.leads).lazy()):
         forecast = F.to_pandas(dataset.forecast(period=period, as_of=as_of))
         if len(forecast):
