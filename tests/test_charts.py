@@ -385,3 +385,28 @@ def test_a_long_empty_state_is_wrapped_within_the_figure():
     # 7.2 in wide, 0.6 in kept free: each line at most 6.6 in (475 points); two lines here
     assert WIDTH == 7.2 and len(lines) == 2 and max(widths) <= 6.6 * 72
     assert tuple(ax.figure.get_size_inches()) == (7.2, pytest.approx(1.37))
+
+
+def test_an_axis_tick_label_is_formatted_once_per_value():
+    from matplotlib.figure import Figure
+
+    from kpilib.charts._base import _tick_labels, money_axis, percent_axis
+    from kpilib.story.format import Formatter
+
+    calls = []
+
+    def label(value):
+        calls.append(value)
+        return f"{value:.0f}"
+
+    tick = _tick_labels(label)
+    # matplotlib asks for the same ticks at each layout and drawing pass
+    assert [tick(1.0, 0), tick(2.0, 1), tick(1.0, 0), tick(2.0, 1)] == ["1", "2", "1", "2"]
+    assert calls == [1.0, 2.0]
+    ax = Figure().add_subplot()
+    money_axis(ax.yaxis, Formatter())
+    percent_axis(ax.xaxis, Formatter(lang="fr"))
+    assert (
+        ax.yaxis.get_major_formatter()(250_000, 0) == "€250k"
+    )  # CLDR's compact thousands in English
+    assert ax.xaxis.get_major_formatter()(0.25, 0) == "25\u202f%"  # narrow no-break space
