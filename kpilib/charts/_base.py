@@ -284,7 +284,7 @@ def _tick_labels(label: Callable[[float], str]) -> FuncFormatter:
 
 
 def money_axis(axis: Any, fmt: Formatter) -> None:
-    """Tick labels in the dataset's currency, compact (€250K)."""
+    """Tick labels in the dataset's currency, compact (€250k)."""
     axis.set_major_formatter(_tick_labels(fmt.money_short))
 
 

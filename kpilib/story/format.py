@@ -144,7 +144,7 @@ class Formatter:
         )
 
     def money_short(self, value: Any) -> str:
-        """A compact amount for chart axes: ``€250K``."""
+        """A compact amount for chart axes: ``€250k``."""
         if _missing(value):
             return DASH
         if abs(value) < 1000:
