@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import narwhals as nw
+import numpy as np
 import pandas as pd
 
 from kpilib.data.periods import Period, business_days, pace
@@ -126,6 +127,16 @@ def _counts(
     return _outcomes(lf, t, past)
 
 
+def _with_k(parts: dict[int, pd.DataFrame]) -> pd.DataFrame | None:
+    """The counts of each period *k* back stacked, with ``_k`` first (None without any)."""
+    if not parts:
+        return None
+    out = pd.concat(parts.values(), ignore_index=True)
+    sizes = [len(p) for p in parts.values()]
+    out.insert(0, "_k", np.repeat(np.fromiter(parts, dtype="int64", count=len(parts)), sizes))
+    return out
+
+
 def _run_rate_factor(past: Period, t: dt.datetime) -> float:
     """Business days in *past* ÷ those elapsed by the day before *t* (NaN when none)."""
     state = pace(past, t - dt.timedelta(days=1))
@@ -172,12 +183,15 @@ def learn(
     shapes = {"pipe": cols, "new": cols[:2] + cols[4:], "out": ["_k", "team", "to_date", "close"]}
     tables = {}
     for kind, frames in todo.items():
-        read = F.to_pandas(F.stack(frames, shapes[kind]).to_native()) if frames else None
-        for k, key in keys[kind].items():
-            if key not in known:
-                known[key] = read[read["_k"] == k].drop(columns="_k")  # type: ignore[index]
-        parts = [known[key].assign(_k=k)[shapes[kind]] for k, key in keys[kind].items()]
-        tables[kind] = pd.concat(parts, ignore_index=True) if parts else None
+        if frames:
+            read = F.to_pandas(F.stack(frames, shapes[kind]).to_native())
+            at = read["_k"].to_numpy()
+            # the team as Python text: the model's merges and group-bys run on it many times
+            read = read.drop(columns="_k").assign(team=read["team"].astype(object))
+            for k, key in keys[kind].items():
+                if key not in known:
+                    known[key] = read[at == k]
+        tables[kind] = _with_k({k: known[key] for k, key in keys[kind].items()})
     hist, new, closes = tables["pipe"], tables["new"], tables["out"]
     if closes is not None:
         closes["factor"] = closes["_k"].map(factors).astype("float64")
