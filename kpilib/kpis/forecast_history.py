@@ -14,11 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import narwhals as nw
-import numpy as np
-import pandas as pd
 
 from kpilib.data.periods import Period, business_days, pace
 from kpilib.engine import frames as F
+from kpilib.kpis.forecast_arrays import with_k
 from kpilib.kpis.forecast_model import AGE_BANDS, Learnt, shared
 
 __all__ = ["learn", "pipeline", "team_key"]
@@ -127,16 +126,6 @@ def _counts(
     return _outcomes(lf, t, past)
 
 
-def _with_k(parts: dict[int, pd.DataFrame]) -> pd.DataFrame | None:
-    """The counts of each period *k* back stacked, with ``_k`` first (None without any)."""
-    if not parts:
-        return None
-    out = pd.concat(parts.values(), ignore_index=True)
-    sizes = [len(p) for p in parts.values()]
-    out.insert(0, "_k", np.repeat(np.fromiter(parts, dtype="int64", count=len(parts)), sizes))
-    return out
-
-
 def _run_rate_factor(past: Period, t: dt.datetime) -> float:
     """Business days in *past* ÷ those elapsed by the day before *t* (NaN when none)."""
     state = pace(past, t - dt.timedelta(days=1))
@@ -191,7 +180,7 @@ def learn(
             for k, key in keys[kind].items():
                 if key not in known:
                     known[key] = read[at == k]
-        tables[kind] = _with_k({k: known[key] for k, key in keys[kind].items()})
+        tables[kind] = with_k({k: known[key] for k, key in keys[kind].items()})
     hist, new, closes = tables["pipe"], tables["new"], tables["out"]
     if closes is not None:
         closes["factor"] = closes["_k"].map(factors).astype("float64")

@@ -1,0 +1,96 @@
+"""Small helpers of the forecast's model on arrays, the very figures pandas gives.
+
+The model (:mod:`kpilib.kpis.forecast_model`, :mod:`kpilib.kpis.forecast_blend`)
+reduces tables of a few dozen rows, per team and per past period, thirteen
+times a report (the forecast and its twelve months of backtest). On frames
+that small each pandas operation costs far more than its arithmetic, so the
+model works on arrays and keeps pandas for the one thing whose last bit
+depends on how it is done: a float column summed by group (:func:`sum_by`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["codes", "nunique_by", "split_rows", "sum_by", "total", "with_k"]
+
+
+def codes(*columns: Any) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The sorted distinct values of *columns* together, and each column's codes into them.
+
+    Examples
+    --------
+    >>> values, (a, b) = codes(["S", "N"], ["N", "W"])
+    >>> values.tolist(), a.tolist(), b.tolist()
+    (['N', 'S', 'W'], [1, 0], [0, 2])
+    """
+    arrays = [np.asarray(c) for c in columns]
+    values, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
+    inverse = inverse.reshape(-1).astype("intp")
+    return values, np.split(inverse, np.cumsum([len(a) for a in arrays])[:-1])
+
+
+def sum_by(values: Any, keys: np.ndarray, *, sort: bool = True) -> pd.Series:
+    """``values.groupby(keys, sort=sort).sum()``: per key, the sum of *values* (NaN
+    skipped), indexed by key.
+
+    A float column goes through pandas: how it adds a group (in the rows'
+    order, compensated or not, by the layout of the group keys) decides the
+    last bit, and these figures must be pandas' own. Integers are exact in
+    any order and are counted by numpy (as floats).
+
+    Examples
+    --------
+    >>> sum_by([1.0, 2.0, 4.0], np.array(["N", "S", "N"])).to_dict()
+    {'N': 5.0, 'S': 2.0}
+    """
+    array = np.asarray(values)
+    if array.dtype.kind in "iub" and sort:
+        uniques, code = np.unique(keys, return_inverse=True)
+        code = code.reshape(-1)
+        sums = np.bincount(code, array.astype("float64"), len(uniques))
+        return pd.Series(sums, index=pd.Index(uniques, dtype=object))
+    return pd.Series(array).groupby(keys, sort=sort).sum()
+
+
+def total(values: Any) -> Any:
+    """``Series.sum()`` of *values*: NaN counted as 0, the floats added pairwise by numpy."""
+    array = np.asarray(values)
+    if array.dtype.kind == "f":
+        return np.nansum(array)
+    return array.sum()
+
+
+def nunique_by(code: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Distinct *values* per group *code* (0 to *size* − 1), as pandas' ``nunique``
+    (*values* hold no NaN)."""
+    if not len(code):
+        return np.zeros(size, dtype="int64")
+    value_code = np.unique(values, return_inverse=True)[1].reshape(-1)
+    pairs = np.unique(np.stack([code, value_code]), axis=1)
+    return np.bincount(pairs[0], minlength=size).astype("int64")
+
+
+def split_rows(code: np.ndarray, size: int) -> Sequence[np.ndarray]:
+    """The positions of each group's rows, in the rows' order, for groups 0 to *size* − 1."""
+    order = np.argsort(code, kind="stable")
+    return np.split(order, np.cumsum(np.bincount(code, minlength=size))[:-1])
+
+
+def with_k(parts: dict[int, pd.DataFrame]) -> pd.DataFrame | None:
+    """The frames of each period *k* back stacked, their ``_k`` set to *k* (put first
+    when they have none); None without any."""
+    if not parts:
+        return None
+    out = pd.concat(parts.values(), ignore_index=True)
+    sizes = [len(p) for p in parts.values()]
+    k = np.repeat(np.fromiter(parts, dtype="int64", count=len(parts)), sizes)
+    if "_k" in out.columns:
+        out["_k"] = k
+    else:
+        out.insert(0, "_k", k)
+    return out
