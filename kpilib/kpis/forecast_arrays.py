@@ -19,6 +19,25 @@ import pandas as pd
 __all__ = ["codes", "nunique_by", "split_rows", "sum_by", "total", "with_k"]
 
 
+def _array(column: Any) -> np.ndarray:
+    """*column* as an array; a list as Python objects (numpy's own text drops a "\\x00")."""
+    return column if isinstance(column, np.ndarray) else np.array(list(column), dtype=object)
+
+
+def _factorize(array: np.ndarray, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The codes of *array* and its distinct values (sorted, or in order of first
+    appearance). Text is numbered in Python: numpy's unique and pandas' factorize both
+    give "" for a column of "\\x00" alone (the sentinel of no team)."""
+    if array.dtype.kind in "iub" and sort:
+        uniques, code = np.unique(array, return_inverse=True)
+        return code.reshape(-1).astype("intp"), uniques
+    seen = dict.fromkeys(array.tolist())
+    values = sorted(seen) if sort else list(seen)
+    number = {v: i for i, v in enumerate(values)}
+    code = np.fromiter((number[v] for v in array.tolist()), dtype="intp", count=len(array))
+    return code, np.array(values, dtype=object)
+
+
 def codes(*columns: Any) -> tuple[np.ndarray, list[np.ndarray]]:
     """The sorted distinct values of *columns* together, and each column's codes into them.
 
@@ -28,33 +47,32 @@ def codes(*columns: Any) -> tuple[np.ndarray, list[np.ndarray]]:
     >>> values.tolist(), a.tolist(), b.tolist()
     (['N', 'S', 'W'], [1, 0], [0, 2])
     """
-    arrays = [np.asarray(c) for c in columns]
-    values, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
-    inverse = inverse.reshape(-1).astype("intp")
+    arrays = [_array(c) for c in columns]
+    inverse, values = _factorize(np.concatenate(arrays))
     return values, np.split(inverse, np.cumsum([len(a) for a in arrays])[:-1])
 
 
-def sum_by(values: Any, keys: np.ndarray, *, sort: bool = True) -> pd.Series:
-    """``values.groupby(keys, sort=sort).sum()``: per key, the sum of *values* (NaN
-    skipped), indexed by key.
+def sum_by(values: Any, keys: Any, *, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """The keys and sums of ``values.groupby(keys, sort=sort).sum()``: per key (sorted, or
+    in order of first appearance), the sum of *values*, NaN skipped.
 
     A float column goes through pandas: how it adds a group (in the rows'
     order, compensated or not, by the layout of the group keys) decides the
-    last bit, and these figures must be pandas' own. Integers are exact in
-    any order and are counted by numpy (as floats).
+    last bit, and these figures must be pandas' own. It is grouped by the
+    keys' codes, which number the groups as the keys do. Integers are exact
+    in any order and are added by numpy (as floats).
 
     Examples
     --------
-    >>> sum_by([1.0, 2.0, 4.0], np.array(["N", "S", "N"])).to_dict()
-    {'N': 5.0, 'S': 2.0}
+    >>> keys, sums = sum_by([1.0, 2.0, 4.0], ["N", "S", "N"])
+    >>> keys.tolist(), sums.tolist()
+    (['N', 'S'], [5.0, 2.0])
     """
     array = np.asarray(values)
-    if array.dtype.kind in "iub" and sort:
-        uniques, code = np.unique(keys, return_inverse=True)
-        code = code.reshape(-1)
-        sums = np.bincount(code, array.astype("float64"), len(uniques))
-        return pd.Series(sums, index=pd.Index(uniques, dtype=object))
-    return pd.Series(array).groupby(keys, sort=sort).sum()
+    code, uniques = _factorize(_array(keys), sort=sort)
+    if array.dtype.kind in "iub":
+        return uniques, np.bincount(code, array.astype("float64"), len(uniques))
+    return uniques, pd.Series(array).groupby(code).sum().to_numpy()
 
 
 def total(values: Any) -> Any:
@@ -70,7 +88,7 @@ def nunique_by(code: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     (*values* hold no NaN)."""
     if not len(code):
         return np.zeros(size, dtype="int64")
-    value_code = np.unique(values, return_inverse=True)[1].reshape(-1)
+    value_code = codes(values)[1][0]
     pairs = np.unique(np.stack([code, value_code]), axis=1)
     return np.bincount(pairs[0], minlength=size).astype("int64")
 

@@ -151,8 +151,9 @@ def _by_team(frame: pd.DataFrame | None, num: str, den: str, m: float) -> tuple[
         return {}, math.nan
     whole = total(frame[num]) / total(frame[den])
     keys = frame["team"].to_numpy()
-    rates = shrink(sum_by(frame[num], keys), sum_by(frame[den], keys), whole, m)
-    return rates.to_dict(), whole
+    teams, top = sum_by(frame[num], keys)
+    rates = shrink(top, sum_by(frame[den], keys)[1], whole, m)
+    return dict(zip(teams.tolist(), rates.tolist(), strict=True)), whole
 
 
 def past_forecasts(learnt: Learnt, m: float) -> pd.DataFrame | None:
@@ -195,13 +196,13 @@ def _past_forecast(
         return None
     cells = hist[at == k]
     chance = _chance(cells, before, m).to_numpy()
-    sold = sum_by(cells["n"].to_numpy() * chance, cells["team"].to_numpy()).to_dict()
+    sold = _as_dict(*sum_by(cells["n"].to_numpy() * chance, cells["team"].to_numpy()))
     at = new["_k"].to_numpy()
     came = new[at == k]
     rate, rate0 = _by_team(new[(at > k) & (at <= k + h)], "won", "n", m)
     share = np.array([rate.get(t, np.nan) for t in came["team"]], dtype="float64")
     share = np.where(np.isnan(share), 0.0 if rate0 != rate0 else rate0, share)
-    arrived = sum_by(came["n"].to_numpy() * share, came["team"].to_numpy()).to_dict()
+    arrived = _as_dict(*sum_by(came["n"].to_numpy() * share, came["team"].to_numpy()))
     own = got[got["_k"].to_numpy() == k]
     to_date = dict(zip(own["team"], own["to_date"].tolist(), strict=True))
     close = dict(zip(own["team"], own["close"].tolist(), strict=True))
@@ -220,6 +221,10 @@ def _past_forecast(
             "close": np.array([close.get(t, 0) for t in teams], dtype="float64"),
         }
     )
+
+
+def _as_dict(keys: np.ndarray, values: np.ndarray) -> dict:
+    return dict(zip(keys.tolist(), values.tolist(), strict=True))
 
 
 def _plain_team(frame: pd.DataFrame | None) -> pd.DataFrame | None:
