@@ -72,7 +72,22 @@ def sum_by(values: Any, keys: Any, *, sort: bool = True) -> tuple[np.ndarray, np
     code, uniques = _factorize(_array(keys), sort=sort)
     if array.dtype.kind in "iub":
         return uniques, np.bincount(code, array.astype("float64"), len(uniques))
+    if np.bincount(code).max(initial=0) <= 2 and not np.isnan(array).any():
+        # one or two values a group: either way pandas adds them, it is first + second
+        return uniques, _pairs(code, array, len(uniques))
     return uniques, pd.Series(array).groupby(code).sum().to_numpy()
+
+
+def _pairs(code: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Per group of one or two *values*: the first, or the first + the second."""
+    order = np.argsort(code, kind="stable")
+    code, values = code[order], values[order]
+    second = np.zeros(len(code), dtype=bool)
+    second[1:] = code[1:] == code[:-1]
+    sums = np.zeros(size)
+    sums[code[~second]] = values[~second]
+    sums[code[second]] = sums[code[second]] + values[second]
+    return sums
 
 
 def total(values: Any) -> Any:
