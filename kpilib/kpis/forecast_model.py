@@ -354,13 +354,14 @@ def _company_and_teams(
     metric_of = np.array([mt for mt, _ in keys], dtype=object)
     sums = pd.DataFrame({"add": adds, "var": variances}, dtype="float64")
     company = sums.groupby(metric_of, sort=False).sum(min_count=1)
+    by_metric = dict(zip(company.index.tolist(), company.to_numpy().tolist(), strict=True))
     company_actual = actuals.groupby("metric")["value"].sum()
     order = {mt: i for i, mt in enumerate(("sales", "new_customers", "revenue"))}
     position = {key: i for i, key in enumerate(keys)}
     rows: list[tuple[str, str, float, float, float]] = []
     for metric in sorted(company.index, key=lambda mt: order.get(mt, len(order))):
         actual = float(company_actual.get(metric, 0.0))
-        rows.append((metric, NONE_KEY, actual, *company.loc[metric, ["add", "var"]].tolist()))
+        rows.append((metric, NONE_KEY, actual, *by_metric[metric]))
         for (mt, tm), i in position.items():
             if mt == metric and tm != NONE_KEY:
                 rows.append((mt, tm, float(got.get((mt, tm), 0.0)), adds[i], variances[i]))
