@@ -1,0 +1,79 @@
+"""The forecast model's array helpers: pandas' own figures, and the no-team key kept."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpilib.engine.frames import NONE_KEY
+from kpilib.kpis.forecast_arrays import codes, nunique_by, split_rows, sum_by, total, with_k
+
+
+def test_sum_by_adds_each_key_sorted_or_in_order_of_appearance():
+    keys = np.array(["S", "N", "S", "N", "N"], dtype=object)
+    values = [1.0, 2.0, 4.0, 8.0, 16.0]
+    # N: 2 + 8 + 16 = 26, S: 1 + 4 = 5
+    got = sum_by(values, keys)
+    assert (got[0].tolist(), got[1].tolist()) == (["N", "S"], [26.0, 5.0])
+    got = sum_by(values, keys, sort=False)
+    assert (got[0].tolist(), got[1].tolist()) == (["S", "N"], [5.0, 26.0])
+
+
+def test_sum_by_counts_integers_and_skips_nan():
+    keys = np.array(["N", "N", "S"], dtype=object)
+    assert sum_by(np.array([3, 4, 5], dtype="uint32"), keys)[1].tolist() == [7.0, 5.0]
+    # a NaN is left out: N 1 + 0 (nothing else), S has none at all: 0
+    got = sum_by([1.0, np.nan, np.nan], keys)
+    assert got[1].tolist() == [1.0, 0.0]
+
+
+def test_sum_by_keeps_the_no_team_key():
+    # numpy's unique, np.full and pandas' factorize all give "" for a lone "\x00"
+    keys = np.array([NONE_KEY] * 3, dtype=object)
+    got = sum_by([1.0, 2.0, 3.0], keys)
+    assert (got[0].tolist(), got[1].tolist()) == ([NONE_KEY], [6.0])
+    assert codes([NONE_KEY, "N"], [NONE_KEY])[0].tolist() == [NONE_KEY, "N"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sum_by_is_pandas_to_the_last_bit(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        n = int(rng.integers(0, 40))
+        keys = np.array([f"T{i}" for i in rng.integers(0, 6, n)], dtype=object)
+        if rng.random() < 0.5:  # sorted keys: pandas 3.1 adds with np.add.reduceat
+            keys = np.sort(keys)
+        values = rng.random(n) * rng.choice([1.0, 1e9, 1e-5], n)
+        if n and rng.random() < 0.3:  # a NaN: pandas adds with Kahan's compensation
+            values[int(rng.integers(0, n))] = np.nan
+        for sort in (True, False):
+            want = pd.Series(values).groupby(keys, sort=sort).sum()
+            got = sum_by(values, keys, sort=sort)
+            assert got[0].tolist() == want.index.tolist()
+            assert got[1].tolist() == want.tolist()
+
+
+def test_total_is_series_sum():
+    assert total(pd.Series([1.0, np.nan, 2.5])) == 3.5
+    assert total(np.array([2, 3], dtype="uint32")) == 5
+
+
+def test_codes_nunique_and_rows():
+    values, (a, b) = codes(["S", "N"], ["N", "W"])
+    assert (values.tolist(), a.tolist(), b.tolist()) == (["N", "S", "W"], [1, 0], [0, 2])
+    # group 0 saw periods 1 and 2 (1 twice), group 1 period 3, group 2 none
+    code = np.array([0, 0, 1, 0])
+    assert nunique_by(code, np.array([1, 2, 3, 1]), 3).tolist() == [2, 1, 0]
+    assert [r.tolist() for r in split_rows(code, 3)] == [[0, 1, 3], [2], []]
+
+
+def test_with_k_sets_each_period_first():
+    parts = {
+        3: pd.DataFrame({"team": ["N"], "n": [1]}),
+        1: pd.DataFrame({"team": ["S", "N"], "n": [2, 4]}),
+    }
+    got = with_k(parts)
+    want = pd.DataFrame({"_k": [3, 1, 1], "team": ["N", "S", "N"], "n": [1, 2, 4]})
+    pd.testing.assert_frame_equal(got, want)
+    assert with_k({}) is None
