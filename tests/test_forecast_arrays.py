@@ -77,3 +77,34 @@ def test_with_k_sets_each_period_first():
     want = pd.DataFrame({"_k": [3, 1, 1], "team": ["N", "S", "N"], "n": [1, 2, 4]})
     pd.testing.assert_frame_equal(got, want)
     assert with_k({}) is None
+
+
+def test_to_arrays_reads_polars_as_numpy_and_text_as_objects():
+    import polars as pl
+
+    from kpilib.engine import frames as F
+
+    frame = pl.DataFrame(
+        {
+            "team": ["N", NONE_KEY],
+            "n": pl.Series([3, 4], dtype=pl.UInt32),
+            "amount": [1.5, 2.0],
+        }
+    )
+    got = F.to_arrays(frame.lazy())
+    want = pd.DataFrame(
+        {
+            "team": pd.Series(["N", NONE_KEY], dtype=object),
+            "n": np.array([3, 4], dtype="uint32"),
+            "amount": [1.5, 2.0],
+        }
+    )
+    pd.testing.assert_frame_equal(got, want)
+    # a missing count: as to_pandas gives it (pandas' nullable Int64)
+    pd.testing.assert_frame_equal(
+        F.to_arrays(pl.DataFrame({"n": [1, None]}).lazy()),
+        pd.DataFrame({"n": pd.array([1, None], dtype="Int64")}),
+    )
+    # pandas stays pandas
+    same = pd.DataFrame({"n": [1]})
+    assert F.to_arrays(same) is same

@@ -317,7 +317,7 @@ def forecast(
         pace_periods=pace_periods,
         max_age=max_age_days,
     )
-    now = F.to_pandas(pipeline(lf, stages, cutoff, span.end, max_age_days).to_native())
+    now = F.to_arrays(pipeline(lf, stages, cutoff, span.end, max_age_days).to_native())
     table = combine(
         learnt,
         now,

@@ -173,7 +173,7 @@ def learn(
     tables = {}
     for kind, frames in todo.items():
         if frames:
-            read = F.to_pandas(F.stack(frames, shapes[kind]).to_native())
+            read = F.to_arrays(F.stack(frames, shapes[kind]).to_native())
             at = read["_k"].to_numpy()
             # the team as Python text: the model's merges and group-bys run on it many times
             read = read.drop(columns="_k").assign(team=read["team"].astype(object))
@@ -187,7 +187,7 @@ def learn(
     # the pace of arrivals: leads per business day since pace_periods before the period
     since = max(span.shift(-pace_periods).first_month, first_month)
     pace_start = dt.datetime(since // 12, since % 12 + 1, 1)
-    recent = F.to_pandas(
+    recent = F.to_arrays(
         lf.filter(nw.col("lead_at") >= pace_start, nw.col("lead_at") < cutoff)
         .with_columns(team=team_key())
         .group_by("team")
@@ -198,7 +198,7 @@ def learn(
     start = span.shift(-history).start
     have = F.columns(lf)
     amount = nw.col("amount").cast(nw.Float64).fill_null(0.0) if "amount" in have else nw.lit(0.0)
-    deals = F.to_pandas(
+    deals = F.to_arrays(
         lf.filter(nw.col("sale_at") >= start, nw.col("sale_at") < cutoff)
         .with_columns(team=team_key(), _a=amount)
         .with_columns(_a2=nw.col("_a") * nw.col("_a"))
@@ -212,7 +212,7 @@ def learn(
     )
     firsts = None
     if "customer_id" in have:
-        firsts = F.to_pandas(
+        firsts = F.to_arrays(
             F.first_sales(sales, cutoff)
             .filter(nw.col("acquired_at") >= start)
             .with_columns(team=team_key())
