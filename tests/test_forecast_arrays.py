@@ -29,7 +29,7 @@ def test_sum_by_counts_integers_and_skips_nan():
 
 
 def test_sum_by_keeps_the_no_team_key():
-    # numpy's unique, np.full and pandas' factorize all give "" for a lone "\x00"
+    # numpy's fixed-width text (np.full, np.asarray of a list) gives "" for a lone "\x00"
     keys = np.array([NONE_KEY] * 3, dtype=object)
     got = sum_by([1.0, 2.0, 3.0], keys)
     assert (got[0].tolist(), got[1].tolist()) == ([NONE_KEY], [6.0])

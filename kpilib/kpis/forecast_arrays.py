@@ -20,22 +20,16 @@ __all__ = ["codes", "nunique_by", "split_rows", "sum_by", "total", "with_k"]
 
 
 def _array(column: Any) -> np.ndarray:
-    """*column* as an array; a list as Python objects (numpy's own text drops a "\\x00")."""
+    """*column* as an array; a list as Python objects: numpy's own fixed-width text
+    drops trailing "\\x00", and a lone "\\x00" is the key of leads without a team."""
     return column if isinstance(column, np.ndarray) else np.array(list(column), dtype=object)
 
 
 def _factorize(array: np.ndarray, sort: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """The codes of *array* and its distinct values (sorted, or in order of first
-    appearance). Text is numbered in Python: numpy's unique and pandas' factorize both
-    give "" for a column of "\\x00" alone (the sentinel of no team)."""
-    if array.dtype.kind in "iub" and sort:
-        uniques, code = np.unique(array, return_inverse=True)
-        return code.reshape(-1).astype("intp"), uniques
-    seen = dict.fromkeys(array.tolist())
-    values = sorted(seen) if sort else list(seen)
-    number = {v: i for i, v in enumerate(values)}
-    code = np.fromiter((number[v] for v in array.tolist()), dtype="intp", count=len(array))
-    return code, np.array(values, dtype=object)
+    appearance), as pandas numbers a group-by's keys."""
+    code, uniques = pd.factorize(array, sort=sort)
+    return code.astype("intp"), np.asarray(uniques)
 
 
 def codes(*columns: Any) -> tuple[np.ndarray, list[np.ndarray]]:
