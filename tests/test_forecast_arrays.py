@@ -66,6 +66,7 @@ def test_codes_nunique_and_rows():
     code = np.array([0, 0, 1, 0])
     assert nunique_by(code, np.array([1, 2, 3, 1]), 3).tolist() == [2, 1, 0]
     assert [r.tolist() for r in split_rows(code, 3)] == [[0, 1, 3], [2], []]
+    assert split_rows(np.array([], dtype="intp"), 0) == []
 
 
 def test_with_k_sets_each_period_first():
@@ -108,3 +109,35 @@ def test_to_arrays_reads_polars_as_numpy_and_text_as_objects():
     # pandas stays pandas
     same = pd.DataFrame({"n": [1]})
     assert F.to_arrays(same) is same
+
+
+def test_combine_without_any_team_gives_an_empty_table():
+    # no open lead, no lead in the pace window, no actual: nothing to forecast (this
+    # raised a bare ValueError from an empty unpacking before)
+    from kpilib.kpis.forecast_model import Learnt, combine
+
+    def empty(**dtypes: str) -> pd.DataFrame:
+        return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in dtypes.items()})
+
+    learnt = Learnt(
+        pipeline=None,
+        arrivals=None,
+        recent_leads=empty(team="object", n="int64"),
+        recent_days=20,
+        deals=empty(team="object", n="int64", amount="float64", amount2="float64"),
+        firsts=None,
+        outcomes=None,
+        history=6,
+    )
+    got = combine(
+        learnt,
+        empty(team="object", _stage="object", _band="int64", n="int64"),
+        empty(metric="object", team="object", value="float64"),
+        days_left=10,
+        run_rate=2.0,
+        metrics=["sales"],
+        prior_weight=20.0,
+        level=0.8,
+    )
+    assert len(got) == 0
+    assert got.columns.tolist() == ["metric", "team", "actual_to_date", "expected", "low", "high"]

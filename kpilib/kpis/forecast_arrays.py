@@ -104,6 +104,8 @@ def nunique_by(code: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
 
 def split_rows(code: np.ndarray, size: int) -> Sequence[np.ndarray]:
     """The positions of each group's rows, in the rows' order, for groups 0 to *size* − 1."""
+    if not size:
+        return []
     order = np.argsort(code, kind="stable")
     return np.split(order, np.cumsum(np.bincount(code, minlength=size))[:-1])
 
