@@ -25,7 +25,7 @@ from kpilib.engine.dates import (  # noqa: F401 - the frame helpers callers use 
     period_month_key,
     seconds_between,
 )
-from kpilib.engine.native import has_rows, to_native, to_pandas  # noqa: F401 - used as F.*
+from kpilib.engine.native import has_rows, to_arrays, to_native, to_pandas  # noqa: F401 - used as F.*
 from kpilib.errors import DataError, ParameterError
 
 NONE_KEY = "\x00"  # sentinel for a null join key

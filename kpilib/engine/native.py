@@ -12,7 +12,7 @@ from typing import Any
 
 import narwhals as nw
 
-__all__ = ["to_native", "to_pandas", "has_rows"]
+__all__ = ["to_native", "to_pandas", "to_arrays", "has_rows"]
 
 
 def to_native(lf: nw.LazyFrame, kind: str, *, whole: Sequence[str] = ()) -> Any:
@@ -58,6 +58,42 @@ def to_pandas(native: Any) -> Any:
     if not lf.implementation.is_polars():
         lf = lf.collect(backend="polars").lazy()
     return to_native(lf, "pandas")
+
+
+def to_arrays(native: Any) -> Any:
+    """*native* (a small result of any engine) as a pandas DataFrame on numpy, for
+    arithmetic within kpilib: numbers as numpy arrays, text as Python objects.
+
+    A polars result is read column by column, without Arrow's conversion to
+    pandas (the forecast reads some seventy small tables a report). Anything
+    else, or a table with a missing value or a column neither number nor text,
+    goes through :func:`to_pandas`.
+    """
+    import pandas as pd
+    import polars as pl
+
+    obj = nw.from_native(native)
+    lf = obj.lazy() if isinstance(obj, nw.DataFrame) else obj
+    if not lf.implementation.is_polars():
+        return to_pandas(native)
+    frame = lf.collect().to_native()
+    plain = all(
+        s.dtype.is_numeric() or s.dtype in (pl.String, pl.Boolean) for s in frame.get_columns()
+    )
+    if not plain or any(s.null_count() for s in frame.get_columns()):
+        return to_native(nw.from_native(frame).lazy(), "pandas")
+    import numpy as np
+
+    index = pd.RangeIndex(len(frame))
+    return pd.DataFrame(
+        {
+            s.name: pd.Series(np.array(s.to_list(), dtype=object), index=index, dtype=object)
+            if s.dtype == pl.String
+            else s.to_numpy()
+            for s in frame.get_columns()
+        },
+        index=index,
+    )
 
 
 def has_rows(native: Any) -> bool:

@@ -22,7 +22,7 @@ from kpilib.data.schema import STAGES
 from kpilib.engine import frames as F
 from kpilib.errors import ParameterError
 from kpilib.kpis.forecast_history import learn, pipeline, team_key
-from kpilib.kpis.forecast_model import AGE_BANDS, combine
+from kpilib.kpis.forecast_model import AGE_BANDS, combine, shared
 from kpilib.kpis.objectives import _monthly_actuals
 
 __all__ = [
@@ -299,7 +299,7 @@ def forecast(
     kind, lf, sales = _inputs(leads)
     stages = tuple(stages) if stages is not None else STAGES
     span = parse_period(period, fiscal_year_start=fiscal_year_start)
-    first = lf.select(nw.col("lead_at").min()).collect().item(0, 0)
+    first = _first_lead(lf)
     day = resolve_as_of(as_of, _latest(lf, as_of))
     state = pace(span, day)
     empty = {c: [] for c in FORECAST_COLUMNS}
@@ -317,7 +317,7 @@ def forecast(
         pace_periods=pace_periods,
         max_age=max_age_days,
     )
-    now = F.to_pandas(pipeline(lf, stages, cutoff, span.end, max_age_days).to_native())
+    now = F.to_arrays(pipeline(lf, stages, cutoff, span.end, max_age_days).to_native())
     table = combine(
         learnt,
         now,
@@ -332,6 +332,15 @@ def forecast(
     data = {c: table[c].tolist() for c in FORECAST_COLUMNS}
     data["team"] = [None if t == _N else t for t in data["team"]]
     return F.to_native(F.small_frame(lf, data, _DTYPES), kind)
+
+
+def _first_lead(lf: nw.LazyFrame) -> Any:
+    """The earliest lead_at of the leads: read once within
+    :func:`~kpilib.kpis.forecast_model.shared_snapshots` (the backtest's months ask it each)."""
+    known = shared(lf.to_native())
+    if ("first",) not in known:
+        known[("first",)] = lf.select(nw.col("lead_at").min()).collect().item(0, 0)
+    return known[("first",)]
 
 
 def _latest(lf: nw.LazyFrame, as_of: Any) -> Any:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from kpilib.engine.frames import NONE_KEY
+from kpilib.kpis.forecast_arrays import codes, nunique_by, sum_by
 
 __all__ = ["Blend", "blend", "quantile", "MIN_PAST", "PRIOR_PERIODS"]
 
@@ -62,32 +64,38 @@ def blend(past: pd.DataFrame | None, prior: float = PRIOR_PERIODS) -> Blend:
         past = past.dropna(subset=["run_rate"])
     if past is None or past["_k"].nunique() < MIN_PAST:
         return Blend()
-    past = past.assign(
-        ef=(past["forecast"] - past["close"]) ** 2, er=(past["run_rate"] - past["close"]) ** 2
-    )
-    per = past.groupby("team").agg(ef=("ef", "sum"), er=("er", "sum"), n=("_k", "nunique"))
-    both = per["ef"] + per["er"]
-    raw = (per["er"] / both.where(both > 0)).fillna(0.5)
-    weights = ((per["n"] * raw + prior * 0.5) / (per["n"] + prior)).to_dict()
-    w = past["team"].map(weights)
-    past = past.assign(blend=w * past["forecast"] + (1 - w) * past["run_rate"])
-    spread = _spreads(past, "team")
+    k, team = past["_k"].to_numpy(), past["team"].to_numpy()
+    forecast, run_rate, close = (past[c].to_numpy() for c in ("forecast", "run_rate", "close"))
+    teams, (code,) = codes(team)
+    ef = sum_by((forecast - close) ** 2, team)[1]
+    er = sum_by((run_rate - close) ** 2, team)[1]
+    n = nunique_by(code, k, len(teams))
+    both = ef + er
+    raw = er / np.where(both > 0, both, np.nan)
+    raw = np.where(np.isnan(raw), 0.5, raw)
+    learnt = (n * raw + prior * 0.5) / (n + prior)
+    weights = dict(zip(teams.tolist(), learnt.tolist(), strict=True))
+    w = learnt[code]
+    mixed = w * forecast + (1 - w) * run_rate
+    spread = _spreads(k, team, mixed, close)
     # the leads without a team have no row of their own: the key is the company's
-    company = past.groupby("_k", as_index=False)[["blend", "close"]].sum()
-    spread[NONE_KEY] = _spreads(company.assign(team=NONE_KEY), "team")[NONE_KEY]
+    periods, mixed_k = sum_by(mixed, k)
+    company = np.array([NONE_KEY] * len(periods), dtype=object)  # (np.full drops a "\x00")
+    spread[NONE_KEY] = _spreads(periods, company, mixed_k, sum_by(close, k)[1])[NONE_KEY]
     return Blend(weights=weights, default=0.5, spread=spread)
 
 
-def _spreads(rows: pd.DataFrame, key: str) -> dict:
-    """Per *key*, (Σ (blend − close)² / Σ close², periods) over *rows* (one a period):
-    s² NaN when every close was 0."""
-    sums = (
-        rows.assign(err=(rows["blend"] - rows["close"]) ** 2, closes=rows["close"] ** 2)
-        .groupby(key)
-        .agg(err=("err", "sum"), closes=("closes", "sum"), n=("_k", "nunique"))
-    )
-    s2 = sums["err"] / sums["closes"].where(sums["closes"] > 0)
-    return {k: (float(v), int(n)) for k, v, n in zip(sums.index, s2, sums["n"], strict=True)}
+def _spreads(k: np.ndarray, key: np.ndarray, mixed: np.ndarray, close: np.ndarray) -> dict:
+    """Per *key*, (Σ (blend − close)² / Σ close², periods) over rows of period *k*, blend
+    *mixed* and *close* (one row a period and key): s² NaN when every close was 0."""
+    keys, err = sum_by((mixed - close) ** 2, key)
+    closes = sum_by(close**2, key)[1]
+    s2 = err / np.where(closes > 0, closes, np.nan)
+    n = nunique_by(codes(key)[1][0], k, len(keys))
+    return {
+        name: (float(v), int(c))
+        for name, v, c in zip(keys.tolist(), s2.tolist(), n.tolist(), strict=True)
+    }
 
 
 def quantile(level: float, periods: int) -> float:

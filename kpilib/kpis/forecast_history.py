@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import narwhals as nw
-import pandas as pd
 
 from kpilib.data.periods import Period, business_days, pace
 from kpilib.engine import frames as F
+from kpilib.kpis.forecast_arrays import with_k
 from kpilib.kpis.forecast_model import AGE_BANDS, Learnt, shared
 
 __all__ = ["learn", "pipeline", "team_key"]
@@ -172,19 +172,22 @@ def learn(
     shapes = {"pipe": cols, "new": cols[:2] + cols[4:], "out": ["_k", "team", "to_date", "close"]}
     tables = {}
     for kind, frames in todo.items():
-        read = F.to_pandas(F.stack(frames, shapes[kind]).to_native()) if frames else None
-        for k, key in keys[kind].items():
-            if key not in known:
-                known[key] = read[read["_k"] == k].drop(columns="_k")  # type: ignore[index]
-        parts = [known[key].assign(_k=k)[shapes[kind]] for k, key in keys[kind].items()]
-        tables[kind] = pd.concat(parts, ignore_index=True) if parts else None
+        if frames:
+            read = F.to_arrays(F.stack(frames, shapes[kind]).to_native())
+            at = read["_k"].to_numpy()
+            # the team as Python text: the model's merges and group-bys run on it many times
+            read = read.drop(columns="_k").assign(team=read["team"].astype(object))
+            for k, key in keys[kind].items():
+                if key not in known:
+                    known[key] = read[at == k]
+        tables[kind] = with_k({k: known[key] for k, key in keys[kind].items()})
     hist, new, closes = tables["pipe"], tables["new"], tables["out"]
     if closes is not None:
         closes["factor"] = closes["_k"].map(factors).astype("float64")
     # the pace of arrivals: leads per business day since pace_periods before the period
     since = max(span.shift(-pace_periods).first_month, first_month)
     pace_start = dt.datetime(since // 12, since % 12 + 1, 1)
-    recent = F.to_pandas(
+    recent = F.to_arrays(
         lf.filter(nw.col("lead_at") >= pace_start, nw.col("lead_at") < cutoff)
         .with_columns(team=team_key())
         .group_by("team")
@@ -195,7 +198,7 @@ def learn(
     start = span.shift(-history).start
     have = F.columns(lf)
     amount = nw.col("amount").cast(nw.Float64).fill_null(0.0) if "amount" in have else nw.lit(0.0)
-    deals = F.to_pandas(
+    deals = F.to_arrays(
         lf.filter(nw.col("sale_at") >= start, nw.col("sale_at") < cutoff)
         .with_columns(team=team_key(), _a=amount)
         .with_columns(_a2=nw.col("_a") * nw.col("_a"))
@@ -209,7 +212,7 @@ def learn(
     )
     firsts = None
     if "customer_id" in have:
-        firsts = F.to_pandas(
+        firsts = F.to_arrays(
             F.first_sales(sales, cutoff)
             .filter(nw.col("acquired_at") >= start)
             .with_columns(team=team_key())

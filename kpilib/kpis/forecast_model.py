@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kpilib.engine.frames import NONE_KEY
+from kpilib.kpis.forecast_arrays import codes, split_rows, sum_by, total, with_k
 from kpilib.kpis.forecast_blend import Blend, blend, quantile
 
 __all__ = ["AGE_BANDS", "Learnt", "combine", "past_forecasts", "shared_snapshots", "shrink"]
@@ -109,35 +110,50 @@ def _chance(cells: pd.DataFrame, hist: pd.DataFrame | None, m: float) -> pd.Seri
     cell was never seen."""
     if hist is None or not hist["n"].sum():
         return pd.Series(np.nan, index=cells.index)
+    return pd.Series(_chances(cells, hist, m), index=cells.index)
+
+
+def _chances(cells: pd.DataFrame, hist: pd.DataFrame, m: float) -> np.ndarray:
+    """:func:`_chance` on arrays: the counts added per stage, cell and team's cell by
+    integer codes (counts are exact in any order)."""
+    teams, (ct, ht) = codes(cells["team"].to_numpy(), hist["team"].to_numpy())
+    stages, (cs, hs) = codes(cells["_stage"].to_numpy(), hist["_stage"].to_numpy())
+    bands, (cb, hb) = codes(cells["_band"].to_numpy(), hist["_band"].to_numpy())
+    n, won = hist["n"].to_numpy(dtype="float64"), hist["won"].to_numpy(dtype="float64")
     p0 = hist["won"].sum() / hist["n"].sum()
-    stage = hist.groupby("_stage")[["n", "won"]].sum()
-    ps = shrink(stage["won"], stage["n"], p0, m)
-    cell = hist.groupby(["_stage", "_band"])[["n", "won"]].sum()
-    pc = shrink(cell["won"], cell["n"], ps.reindex(cell.index.get_level_values(0)).to_numpy(), m)
-    team = hist.groupby(["team", "_stage", "_band"])[["n", "won"]].sum()
-    wider = pc.reindex(team.index.droplevel(0)).to_numpy()
-    pt = shrink(team["won"], team["n"], wider, m)
+    width = len(stages) * len(bands)
 
-    def at(rates: pd.Series, keys: list[str]) -> np.ndarray:
-        index = pd.MultiIndex.from_frame(cells[keys]) if len(keys) > 1 else cells[keys[0]]
-        return rates.reindex(index).to_numpy(dtype="float64")
+    def rates(key: np.ndarray, size: int, prior: Any) -> np.ndarray:
+        """Per key seen, its count shrunk to *prior* (per key, or one for all); NaN unseen."""
+        seen = np.bincount(key, minlength=size) > 0
+        out = np.full(size, np.nan)
+        prior = prior[seen] if isinstance(prior, np.ndarray) else prior
+        out[seen] = shrink(
+            np.bincount(key, won, size)[seen], np.bincount(key, n, size)[seen], prior, m
+        )
+        return out
 
-    chance = at(pt, ["team", "_stage", "_band"])  # type: ignore[arg-type]
-    for rates, keys in ((pc, ["_stage", "_band"]), (ps, ["_stage"])):
-        chance = np.where(np.isnan(chance), at(rates, keys), chance)  # type: ignore[arg-type]
-    return pd.Series(np.where(np.isnan(chance), p0, chance), index=cells.index)
+    ps = rates(hs, len(stages), p0)
+    pc = rates(hs * len(bands) + hb, width, np.repeat(ps, len(bands)))
+    pt = rates(
+        (ht * len(stages) + hs) * len(bands) + hb, len(teams) * width, np.tile(pc, len(teams))
+    )
+    cell = cs * len(bands) + cb
+    chance = pt[ct * width + cell]
+    for wider in (pc[cell], ps[cs]):
+        chance = np.where(np.isnan(chance), wider, chance)
+    return np.where(np.isnan(chance), p0, chance)
 
 
-def _by_team(
-    frame: pd.DataFrame | None, value: str, num: str, den: str, m: float
-) -> tuple[dict, float]:
+def _by_team(frame: pd.DataFrame | None, num: str, den: str, m: float) -> tuple[dict, float]:
     """Per team ``num / den`` shrunk to the whole's, and the whole's (NaN without data)."""
-    if frame is None or not len(frame) or not frame[den].sum():
+    if frame is None or not len(frame) or not total(frame[den]):
         return {}, math.nan
-    whole = frame[num].sum() / frame[den].sum()
-    grouped = frame.groupby("team")[[num, den]].sum()
-    rates = shrink(grouped[num], grouped[den], whole, m)
-    return rates.rename(value).to_dict(), whole
+    whole = total(frame[num]) / total(frame[den])
+    keys = frame["team"].to_numpy()
+    teams, top = sum_by(frame[num], keys)
+    rates = shrink(top, sum_by(frame[den], keys)[1], whole, m)
+    return dict(zip(teams.tolist(), rates.tolist(), strict=True)), whole
 
 
 def past_forecasts(learnt: Learnt, m: float) -> pd.DataFrame | None:
@@ -153,21 +169,20 @@ def past_forecasts(learnt: Learnt, m: float) -> pd.DataFrame | None:
     hist, new, got = learnt.pipeline, learnt.arrivals, learnt.outcomes
     if hist is None or new is None or got is None:
         return None
-    h, rows = learnt.history, []
+    h, rows = learnt.history, {}
     known = learnt.known if learnt.known is not None else {}
     snapshots = learnt.snapshots or {}
     for k in sorted(got["_k"].unique()):
         key = ("past", snapshots.get(k), h, m)
         if key[1] is not None and key in known:
-            if known[key] is not None:
-                rows.append(known[key].assign(_k=k))
-            continue
-        row = _past_forecast(hist, new, got, k, h, m)
-        if key[1] is not None:
-            known[key] = row
+            row = known[key]
+        else:
+            row = _past_forecast(hist, new, got, k, h, m)
+            if key[1] is not None:
+                known[key] = row
         if row is not None:
-            rows.append(row)
-    return pd.concat(rows, ignore_index=True) if rows else None
+            rows[k] = row
+    return with_k(rows)
 
 
 def _past_forecast(
@@ -175,31 +190,41 @@ def _past_forecast(
 ) -> pd.DataFrame | None:
     """The rows of :func:`past_forecasts` for the period *k* back; None when no period
     before it is covered."""
-    before = hist[(hist["_k"] > k) & (hist["_k"] <= k + h)]
+    at = hist["_k"].to_numpy()
+    before = hist[(at > k) & (at <= k + h)]
     if not len(before):
         return None
-    cells = hist[hist["_k"] == k]
-    sold = (cells["n"] * _chance(cells, before, m)).groupby(cells["team"]).sum()
-    came = new[new["_k"] == k]
-    rate, rate0 = _by_team(new[(new["_k"] > k) & (new["_k"] <= k + h)], "c", "won", "n", m)
-    share = came["team"].map(rate).astype("float64").fillna(0.0 if rate0 != rate0 else rate0)
-    arrived = (came["n"] * share).groupby(came["team"]).sum()
-    own = got[got["_k"] == k].set_index("team")
-    teams = sorted(set(own.index) | set(sold.index) | set(arrived.index))
-    to_date = own["to_date"].reindex(teams, fill_value=0).astype("float64")
+    cells = hist[at == k]
+    chance = _chance(cells, before, m).to_numpy()
+    sold = _as_dict(*sum_by(cells["n"].to_numpy() * chance, cells["team"].to_numpy()))
+    at = new["_k"].to_numpy()
+    came = new[at == k]
+    rate, rate0 = _by_team(new[(at > k) & (at <= k + h)], "won", "n", m)
+    share = np.array([rate.get(t, np.nan) for t in came["team"]], dtype="float64")
+    share = np.where(np.isnan(share), 0.0 if rate0 != rate0 else rate0, share)
+    arrived = _as_dict(*sum_by(came["n"].to_numpy() * share, came["team"].to_numpy()))
+    own = got[got["_k"].to_numpy() == k]
+    to_date = dict(zip(own["team"], own["to_date"].tolist(), strict=True))
+    close = dict(zip(own["team"], own["close"].tolist(), strict=True))
+    teams = sorted(set(to_date) | set(sold) | set(arrived))
+    so_far = np.array([to_date.get(t, 0) for t in teams], dtype="float64")
     return pd.DataFrame(
         {
             "_k": k,
             "team": teams,
             "forecast": (
-                to_date
-                + sold.reindex(teams, fill_value=0.0)
-                + arrived.reindex(teams, fill_value=0.0)
-            ).to_numpy(),
-            "run_rate": (to_date * float(own["factor"].iloc[0])).to_numpy() if len(own) else 0.0,
-            "close": own["close"].reindex(teams, fill_value=0).astype("float64").to_numpy(),
+                so_far
+                + np.array([sold.get(t, 0.0) for t in teams], dtype="float64")
+                + np.array([arrived.get(t, 0.0) for t in teams], dtype="float64")
+            ),
+            "run_rate": so_far * float(own["factor"].iloc[0]) if len(own) else 0.0,
+            "close": np.array([close.get(t, 0) for t in teams], dtype="float64"),
         }
     )
+
+
+def _as_dict(keys: np.ndarray, values: np.ndarray) -> dict:
+    return dict(zip(keys.tolist(), values.tolist(), strict=True))
 
 
 def _plain_team(frame: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -227,7 +252,7 @@ def _recent(frame: pd.DataFrame | None, history: int) -> pd.DataFrame | None:
     """The rows of the *history* latest periods (``_k`` ≤ history), None when none."""
     if frame is None:
         return None
-    out = frame[frame["_k"] <= history]
+    out = frame[frame["_k"].to_numpy() <= history]
     return out if len(out) else None
 
 
@@ -256,32 +281,35 @@ def combine(
     if run_rate != run_rate:
         mix = Blend()  # nothing elapsed: no run rate to blend with
     hist = _recent(learnt.pipeline, learnt.history)
-    now = now.assign(p=_chance(now, hist, m))
-    arrive, arrive0 = _by_team(_recent(learnt.arrivals, learnt.history), "c", "won", "n", m)
+    chance = _chance(now, hist, m).to_numpy(dtype="float64")
+    arrive, arrive0 = _by_team(_recent(learnt.arrivals, learnt.history), "won", "n", m)
     if hist is not None and math.isnan(arrive0):
         arrive0 = 0.0  # no lead arrived in those stretches of the past periods: none expected
-    value, value0 = _by_team(learnt.deals, "mu", "amount", "n", m)
-    square, square0 = _by_team(learnt.deals, "mu2", "amount2", "n", m)
+    value, value0 = _by_team(learnt.deals, "amount", "n", m)
+    square, square0 = _by_team(learnt.deals, "amount2", "n", m)
     deals = learnt.deals.assign(new=0.0)
     if learnt.firsts is not None:
-        firsts = learnt.firsts.set_index("team")["new"]
-        deals = deals.assign(
-            new=deals["team"].astype(object).map(firsts).astype("float64").fillna(0.0)
-        )
-    newness, newness0 = _by_team(deals, "q", "new", "n", m)
-    pace = learnt.recent_leads.set_index("team")["n"] / max(learnt.recent_days, 1)
-    if hist is None:
-        pace = pace * math.nan
-    got = actuals.set_index(["metric", "team"])["value"]
+        firsts = dict(zip(learnt.firsts["team"], learnt.firsts["new"].tolist(), strict=True))
+        new = np.array([firsts.get(t, np.nan) for t in deals["team"]], dtype="float64")
+        deals = deals.assign(new=np.where(np.isnan(new), 0.0, new))
+    newness, newness0 = _by_team(deals, "new", "n", m)
+    recent = learnt.recent_leads
+    per_day = recent["n"].to_numpy() / max(learnt.recent_days, 1)
+    per_day = per_day * math.nan if hist is None else per_day
+    pace = dict(zip(recent["team"], per_day.tolist(), strict=True))
+    pairs = zip(actuals["metric"], actuals["team"], strict=True)
+    got = dict(zip(pairs, actuals["value"].tolist(), strict=True))
 
-    teams = sorted(set(now["team"]) | set(pace.index) | set(actuals["team"]))
-    cells = {team: cell for team, cell in now.groupby("team", sort=False)}
+    teams = sorted(set(now["team"]) | set(pace) | set(actuals["team"]))
+    names, (code,) = codes(now["team"].to_numpy())
+    cells = dict(zip(names.tolist(), split_rows(code, len(names)), strict=True))
+    n_all = now["n"].to_numpy(dtype="float64")
     nothing = np.zeros(0)
-    rows = []
+    keys, adds, variances = [], [], []
     for team in teams:
-        cell = cells.get(team)
-        p = nothing if cell is None else cell["p"].to_numpy(dtype="float64")
-        n = nothing if cell is None else cell["n"].to_numpy(dtype="float64")
+        rows = cells.get(team)
+        p = nothing if rows is None else chance[rows]
+        n = nothing if rows is None else n_all[rows]
         q = min(newness.get(team, newness0), 1.0)
         mu = value.get(team, value0)
         var_amount = max(square.get(team, square0) - mu * mu, 0.0)
@@ -305,27 +333,59 @@ def combine(
             add, var = parts[metric]
             if mix.spread:  # the run rate's addition: actual × (all ÷ elapsed − 1)
                 add = w * add + (1 - w) * actual * (run_rate - 1)
-            rows.append({"metric": metric, "team": team, "add": add, "var": var})
-    frame = pd.DataFrame(rows, columns=["metric", "team", "add", "var"])
-    company = frame.groupby("metric", as_index=False, sort=False)[["add", "var"]].sum(min_count=1)
-    company["team"] = NONE_KEY
-    out = pd.concat([company, frame[frame["team"] != NONE_KEY]], ignore_index=True)
+            keys.append((metric, team))
+            adds.append(add)
+            variances.append(var)
+    return _company_and_teams(keys, adds, variances, got, actuals, mix, level)
+
+
+def _company_and_teams(
+    keys: list[tuple[str, str]],
+    adds: list[float],
+    variances: list[float],
+    got: dict,
+    actuals: pd.DataFrame,
+    mix: Blend,
+    level: float,
+) -> pd.DataFrame:
+    """:func:`combine`'s table from each team's addition and variance per metric (*keys*
+    in team then metric order): the company's added up, the interval, sorted by metric
+    (sales, new customers, revenue), company first then the teams."""
+    metric_of = np.array([mt for mt, _ in keys], dtype=object)
+    sums = pd.DataFrame({"add": adds, "var": variances}, dtype="float64")
+    company = sums.groupby(metric_of, sort=False).sum(min_count=1)
+    by_metric = dict(zip(company.index.tolist(), company.to_numpy().tolist(), strict=True))
     company_actual = actuals.groupby("metric")["value"].sum()
-    out["actual_to_date"] = [
-        float(company_actual.get(mt, 0.0)) if tm == NONE_KEY else float(got.get((mt, tm), 0.0))
-        for mt, tm in zip(out["metric"], out["team"], strict=True)
-    ]
-    out["expected"] = out["actual_to_date"] + out["add"]
+    order = {mt: i for i, mt in enumerate(("sales", "new_customers", "revenue"))}
+    position = {key: i for i, key in enumerate(keys)}
+    rows: list[tuple[str, str, float, float, float]] = []
+    for metric in sorted(company.index, key=lambda mt: order.get(mt, len(order))):
+        actual = float(company_actual.get(metric, 0.0))
+        rows.append((metric, NONE_KEY, actual, *by_metric[metric]))
+        for (mt, tm), i in position.items():
+            if mt == metric and tm != NONE_KEY:
+                rows.append((mt, tm, float(got.get((mt, tm), 0.0)), adds[i], variances[i]))
+    metric, team, actual, add, var = (
+        (list(c) for c in zip(*rows, strict=True)) if rows else ([],) * 5
+    )
+    actual_to_date = np.array(actual, dtype="float64")
+    add, var = np.array(add, dtype="float64"), np.array(var, dtype="float64")
+    expected = actual_to_date + add
     # the interval: the chance of the leads, or the blend's error in the past periods
     # (s × expected), whichever is wider, at Student's t over those periods
-    s2, periods = zip(*(mix.spread.get(tm, (math.nan, 0)) for tm in out["team"]), strict=True)
-    measured = np.nan_to_num(np.asarray(s2, dtype="float64")) * out["expected"] ** 2
-    half = np.array([quantile(level, k) for k in periods]) * np.sqrt(
-        np.maximum(out["var"], measured)
+    s2, periods = (
+        zip(*(mix.spread.get(tm, (math.nan, 0)) for tm in team), strict=True) if team else ((), ())
     )
-    out["low"] = out["actual_to_date"] + np.maximum(out["add"] - half, 0.0)
-    out["high"] = out["expected"] + half
-    order = {mt: i for i, mt in enumerate(("sales", "new_customers", "revenue"))}
-    out = out.assign(_o=out["metric"].map(order), _c=out["team"] != NONE_KEY)
-    out = out.sort_values(["_o", "_c", "team"], ignore_index=True)
-    return out[["metric", "team", "actual_to_date", "expected", "low", "high"]]
+    measured = np.nan_to_num(np.asarray(s2, dtype="float64")) * expected**2
+    t = {k: quantile(level, k) for k in set(periods)}
+    half = np.array([t[k] for k in periods], dtype="float64") * np.sqrt(np.maximum(var, measured))
+    return pd.DataFrame(
+        {
+            "metric": metric,
+            "team": team,
+            "actual_to_date": actual_to_date,
+            "expected": expected,
+            "low": actual_to_date + np.maximum(add - half, 0.0),
+            "high": expected + half,
+        }
+    )
