@@ -21,9 +21,8 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from kpilib.data.periods import check_coverage
 from kpilib.data.text import make_folder
-from kpilib.engine.scan import ENGINES
+from kpilib.engine import ENGINES
 from kpilib.errors import ParameterError, ReportError, ReportWarning
 from kpilib.report.pages import PAGES, Pages, finish, swap
 from kpilib.report.parameters import (
@@ -33,7 +32,6 @@ from kpilib.report.parameters import (
     latest_period,
 )
 from kpilib.report.pdf import Printer, find_chromium, pdf_unavailable
-from kpilib.sections.build import MODEL_FILE
 
 __all__ = [
     "build_report",
@@ -180,7 +178,11 @@ def _build(
     parameters: Mapping[str, Any] | None,
     engine: str,
 ) -> Path:
-    """:func:`build_report` once its kernels are starting."""
+    """:func:`build_report` once its kernels are starting (the frame libraries are
+    imported from here on: the kernels start before, on the other core)."""
+    from kpilib.data.periods import check_coverage
+    from kpilib.sections.build import MODEL_FILE
+
     dataset = _dataset(data, engine)
     if engine == "auto":  # the engine the dataset was opened on, for the notebooks too
         engine = getattr(dataset, "backend", "pandas")

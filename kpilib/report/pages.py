@@ -12,7 +12,6 @@ from typing import Any
 
 from kpilib.errors import ReportError, ReportWarning
 from kpilib.report.pdf import Printer, PrintTimeout
-from kpilib.story.format import formatter
 
 __all__ = ["PAGES", "Pages", "finish", "swap"]
 
@@ -49,6 +48,8 @@ class Pages:
             bar,
         )
         self.printer = printer
+        from kpilib.story.format import formatter  # Babel and pandas: once the data is read
+
         self.month = formatter(settings, lang).month(period)
         self.html: dict[str, str] = {}
         self.lock = threading.Lock()
