@@ -194,3 +194,16 @@ def test_a_check_failing_while_a_notebook_runs_raises_once_it_ended(tmp_path):
         # the running notebook had ended (the caller may remove its folder now); b never ran
         assert (tmp_path / "ended").exists()
     assert sorted(p.name for p in staging.iterdir()) == ["a.ipynb"]
+
+
+def test_the_report_module_imports_no_frame_library_so_the_kernels_start_first():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kpilib.cli, kpilib.report.build, kpilib.report.run\n"
+        "print(sorted(m for m in ('pandas', 'polars', 'numpy', 'babel', 'narwhals', 'scipy')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "[]\n"

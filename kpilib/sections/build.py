@@ -89,8 +89,9 @@ def build(
     the latest date in the data).
 
     The sections are computed in an order that lets the report draw a page
-    while the rest is computed: acquisition and value first (its page takes the
-    longest to draw), then the funnel page's (funnel, coaching, cycle), then
+    while the rest is computed: the funnel page's first (funnel, coaching,
+    cycle: the cheapest, so that a kernel has a page to draw early), then
+    acquisition and value (its page takes the longest to draw), then
     objectives (while the period is open, its forecast is the costliest
     section), then the summary and the appendix, which draw on the others.
     *on_ready*, when given, is called after each of these steps with the
@@ -131,11 +132,11 @@ def _build(
             done = frozenset(n for n in SECTIONS if getattr(report, n) is not None)
             on_ready(report, done)
 
-    report.acquisition = build_acquisition(dataset, period=period, as_of=day)
-    ready()
     report.funnel = build_funnel(dataset, period=period, as_of=day)
     report.coaching = build_coaching(dataset, cohort=report.funnel.cohort, as_of=day)
     report.cycle = build_cycle(dataset, period=period, as_of=day, state=state)
+    ready()
+    report.acquisition = build_acquisition(dataset, period=period, as_of=day)
     ready()
     report.objectives = build_objectives(dataset, period=period, as_of=day)
     ready()
