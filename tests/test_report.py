@@ -428,3 +428,22 @@ def test_playwright_is_not_needed_to_print_only_a_chromium(monkeypatch):
     monkeypatch.setitem(sys.modules, "playwright.sync_api", None)
     assert pdf_unavailable("/usr/bin/chromium") is None
     assert pdf_unavailable(None) == HOW_TO_GET_PDF
+
+
+def test_a_chromium_that_fails_is_named_with_what_it_said_and_nothing_is_left(
+    tmp_path, monkeypatch
+):
+    # reads the first byte of the first command (so that it was sent), then fails
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nhead -c 1 <&3 >/dev/null\necho 'no display' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("KPILIB_CHROMIUM", str(fake))
+    data = write_tiny(tmp_path / "tiny")
+    with pytest.raises(ReportError) as info:
+        build_report(period="latest", data=data, lang="en", out=tmp_path / "out")
+    assert str(info.value) == (
+        f"the PDF could not be printed with {fake}: ChromiumError: Chromium stopped during "
+        "Target.createTarget: no display. Check that this Chromium starts (chromium "
+        "--headless --version) or set KPILIB_CHROMIUM to another one."
+    )
+    assert list((tmp_path / "out").iterdir()) == []  # no report folder, no staging left
