@@ -119,7 +119,7 @@ class Chromium:
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
         if page:
             message["sessionId"] = self._session
-        self._send(json.dumps(message).encode("utf-8") + b"\0", method)
+        self._send(message)
         deadline = time.monotonic() + timeout
         while True:
             reply = self._receive(deadline, method, timeout)
@@ -155,13 +155,16 @@ class Chromium:
         result = self.call("Page.printToPDF", options, page=True, timeout=timeout)
         Path(path).write_bytes(base64.b64decode(result["data"]))
 
-    def _send(self, data: bytes, method: str) -> None:
-        view = memoryview(data)
+    def _send(self, message: dict[str, Any]) -> None:
+        """Write the command *message* to Chromium's pipe, ended by a NUL byte."""
+        view = memoryview(json.dumps(message).encode("utf-8") + b"\0")
         while view:
             try:
                 written = os.write(self._out, view)
             except BrokenPipeError:
-                raise ChromiumError(f"Chromium stopped before {method}{self._said()}") from None
+                raise ChromiumError(
+                    f"Chromium stopped before {message['method']}{self._said()}"
+                ) from None
             view = view[written:]
 
     def _receive(self, deadline: float, method: str, timeout: float) -> dict[str, Any]:
@@ -187,7 +190,7 @@ class Chromium:
         profile."""
         if self.pid is not None:
             try:
-                self._send(json.dumps({"id": 0, "method": "Browser.close"}).encode() + b"\0", "")
+                self._send({"id": 0, "method": "Browser.close"})
             except ChromiumError:
                 pass
             deadline = time.monotonic() + _EXIT_WAIT

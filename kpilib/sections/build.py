@@ -113,7 +113,7 @@ def _build(
     as_of: Any,
     on_ready: Callable[[Report, frozenset[str]], None] | None,
 ) -> Report:
-    """:func:`build`, the dataset's pandas frames converted once."""
+    """:func:`build`, within its conversion cache and BLAS limit."""
     from kpilib.sections.acquisition import build_acquisition
     from kpilib.sections.appendix import build_appendix
     from kpilib.sections.coaching import build_coaching
