@@ -81,7 +81,7 @@ def to_arrays(native: Any) -> Any:
         s.dtype.is_numeric() or s.dtype in (pl.String, pl.Boolean) for s in frame.get_columns()
     )
     if not plain or any(s.null_count() for s in frame.get_columns()):
-        return to_native(nw.from_native(frame).lazy(), "pandas")
+        return to_pandas(frame)
     import numpy as np
 
     index = pd.RangeIndex(len(frame))

@@ -14,15 +14,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-import narwhals as nw
 import numpy as np
 import pandas as pd
 
 from kpilib.data.periods import pace, parse_period, resolve_as_of
 from kpilib.data.require import require_columns
 from kpilib.engine import frames as F
-from kpilib.kpis.forecast import forecast, forecast_leads, month_closes
-from kpilib.kpis.forecast_model import shared_snapshots
+from kpilib.kpis.forecast import first_lead, forecast, forecast_leads, month_closes
+from kpilib.kpis.forecast_model import shared, shared_snapshots
 
 __all__ = ["backtest_forecast", "backtest_summary", "BACKTEST_COLUMNS", "SUMMARY_COLUMNS"]
 
@@ -91,9 +90,9 @@ def backtest_forecast(
     if periods is None:
         latest = F.latest_date(leads=(lf, F.date_columns(lf)))
         periods = _months(resolve_as_of(as_of, latest), last)
-    first = lf.select(nw.col("lead_at").min()).collect().item(0, 0)
     frames = []
     with shared_snapshots(leads):  # the months learn from mostly the same past periods
+        first = first_lead(lf, shared(leads))  # read once, by the months' forecasts too
         for label in periods:
             span = parse_period(label)
             if first is None or first != first or span.start <= first:

@@ -61,8 +61,10 @@ def forecast_leads(leads: Any) -> nw.LazyFrame:
     return lf
 
 
-def _inputs(leads: Any) -> tuple[str, nw.LazyFrame, nw.LazyFrame]:
-    """The output kind, the leads and the rows a first sale reads, as LazyFrames."""
+def _inputs(leads: Any) -> tuple[str, nw.LazyFrame, nw.LazyFrame, dict]:
+    """The output kind, the leads and the rows a first sale reads, as LazyFrames, and
+    the figures shared by the forecasts of a backtest (keyed by the leads as read,
+    before any missing optional column is added: that makes a new frame each call)."""
     kind, frames = F.lazy_inputs(
         keep={"leads": FORECAST_READS},
         sales=_SALE_COLUMNS,
@@ -71,7 +73,8 @@ def _inputs(leads: Any) -> tuple[str, nw.LazyFrame, nw.LazyFrame]:
     lf = frames["leads"]
     assert lf is not None
     F.require(lf, "leads", ["lead_at", "sale_at"], "forecast")
-    return kind, F.with_optional(lf, ["team", "owner", "lead_id"]), F.sales_of(frames)
+    known = shared(lf.to_native())
+    return kind, F.with_optional(lf, ["team", "owner", "lead_id"]), F.sales_of(frames), known
 
 
 def _measurable(lf: nw.LazyFrame) -> list[str]:
@@ -154,7 +157,7 @@ def period_actuals(
     2    sales   None     1.0
     3    sales  North     1.0
     """
-    _, lf, sales = _inputs(leads)
+    _, lf, sales, _ = _inputs(leads)
     span = parse_period(period, fiscal_year_start=fiscal_year_start)
     day = resolve_as_of(as_of, _latest(lf, as_of))
     cutoff = min(day + dt.timedelta(days=1), span.end)
@@ -184,7 +187,7 @@ def month_closes(leads: Any, *, months: Sequence[str]) -> pd.DataFrame:
     0  2026-09  sales  None     1.0
     1  2026-10  sales  None     1.0
     """
-    _, lf, sales = _inputs(leads)
+    _, lf, sales, _ = _inputs(leads)
     spans = [parse_period(m) for m in months]
     if not spans:
         return pd.DataFrame({c: [] for c in ("period", "metric", "team", "actual")})
@@ -296,19 +299,20 @@ def forecast(
             "history, pace_periods and max_age_days must be at least 1 "
             f"(got {history}, {pace_periods}, {max_age_days})."
         )
-    kind, lf, sales = _inputs(leads)
+    kind, lf, sales, known = _inputs(leads)
     stages = tuple(stages) if stages is not None else STAGES
     span = parse_period(period, fiscal_year_start=fiscal_year_start)
-    first = _first_lead(lf)
     day = resolve_as_of(as_of, _latest(lf, as_of))
     state = pace(span, day)
-    empty = {c: [] for c in FORECAST_COLUMNS}
-    if state.state != "open" or first is None or first != first:
-        return F.to_native(F.small_frame(lf, empty, _DTYPES), kind)
+    # a period closed or not started has no forecast: the leads' first date is not read
+    first = first_lead(lf, known) if state.state == "open" else None
+    if first is None or first != first:
+        return F.to_native(F.small_frame(lf, {c: [] for c in FORECAST_COLUMNS}, _DTYPES), kind)
     cutoff = day + dt.timedelta(days=1)
     learnt = learn(
         lf,
         sales,
+        known=known,
         span=span,
         cutoff=cutoff,
         first_month=first.year * 12 + first.month - 1,
@@ -334,10 +338,10 @@ def forecast(
     return F.to_native(F.small_frame(lf, data, _DTYPES), kind)
 
 
-def _first_lead(lf: nw.LazyFrame) -> Any:
-    """The earliest lead_at of the leads: read once within
-    :func:`~kpilib.kpis.forecast_model.shared_snapshots` (the backtest's months ask it each)."""
-    known = shared(lf.to_native())
+def first_lead(lf: nw.LazyFrame, known: dict) -> Any:
+    """The earliest lead_at of the leads: read once into *known*, the figures shared
+    within :func:`~kpilib.kpis.forecast_model.shared_snapshots` (the backtest's months
+    ask it each)."""
     if ("first",) not in known:
         known[("first",)] = lf.select(nw.col("lead_at").min()).collect().item(0, 0)
     return known[("first",)]

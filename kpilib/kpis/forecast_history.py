@@ -18,7 +18,7 @@ import narwhals as nw
 from kpilib.data.periods import Period, business_days, pace
 from kpilib.engine import frames as F
 from kpilib.kpis.forecast_arrays import with_k
-from kpilib.kpis.forecast_model import AGE_BANDS, Learnt, shared
+from kpilib.kpis.forecast_model import AGE_BANDS, Learnt
 
 __all__ = ["learn", "pipeline", "team_key"]
 
@@ -136,6 +136,7 @@ def learn(
     lf: nw.LazyFrame,
     sales: nw.LazyFrame,
     *,
+    known: dict,
     span: Period,
     cutoff: dt.datetime,
     first_month: int,
@@ -148,10 +149,10 @@ def learn(
 
     The snapshots go 2 × *history* periods back: the *history* latest teach the
     rates; each of them is also forecast, for :mod:`kpilib.kpis.forecast_blend`,
-    from the *history* before it.
+    from the *history* before it. *known* holds the counts already read in this
+    backtest (:func:`~kpilib.kpis.forecast_model.shared`): each is read once.
     """
     offset = cutoff - span.start
-    known = shared(lf.to_native())  # counts already read in this backtest
     todo: dict[str, list[nw.LazyFrame]] = {"pipe": [], "new": [], "out": []}
     keys: dict[str, dict[int, tuple]] = {"pipe": {}, "new": {}, "out": {}}
     factors = {}
