@@ -18,7 +18,7 @@ import narwhals as nw
 from kpilib.data.periods import Period, business_days, pace
 from kpilib.engine import frames as F
 from kpilib.kpis.forecast_arrays import with_k
-from kpilib.kpis.forecast_model import AGE_BANDS, Learnt
+from kpilib.kpis.forecast_model import AGE_BANDS, Learnt, _plain_team
 
 __all__ = ["learn", "pipeline", "team_key"]
 
@@ -177,7 +177,7 @@ def learn(
             read = F.to_arrays(F.stack(frames, shapes[kind]).to_native())
             at = read["_k"].to_numpy()
             # the team as Python text: the model's merges and group-bys run on it many times
-            read = read.drop(columns="_k").assign(team=read["team"].astype(object))
+            read = _plain_team(read.drop(columns="_k"))
             for k, key in keys[kind].items():
                 if key not in known:
                     known[key] = read[at == k]

@@ -103,14 +103,14 @@ def shrink(won: object, n: object, prior: object, weight: float) -> object:
     return (won + weight * prior) / (n + weight)  # type: ignore[operator]
 
 
-def _chance(cells: pd.DataFrame, hist: pd.DataFrame | None, m: float) -> pd.Series:
+def _chance(cells: pd.DataFrame, hist: pd.DataFrame | None, m: float) -> np.ndarray:
     """The learnt chance of each row of *cells* (team, _stage, _band) to be sold by the
     period's end: the team's cell shrunk to the company's cell, the company's to its
     stage, the stage's to all (:func:`shrink`); the widest rate that knows it when its own
-    cell was never seen."""
+    cell was never seen. NaN for every row without history."""
     if hist is None or not hist["n"].sum():
-        return pd.Series(np.nan, index=cells.index)
-    return pd.Series(_chances(cells, hist, m), index=cells.index)
+        return np.full(len(cells), np.nan)
+    return _chances(cells, hist, m)
 
 
 def _chances(cells: pd.DataFrame, hist: pd.DataFrame, m: float) -> np.ndarray:
@@ -195,7 +195,7 @@ def _past_forecast(
     if not len(before):
         return None
     cells = hist[at == k]
-    chance = _chance(cells, before, m).to_numpy()
+    chance = _chance(cells, before, m)
     sold = _as_dict(*sum_by(cells["n"].to_numpy() * chance, cells["team"].to_numpy()))
     at = new["_k"].to_numpy()
     came = new[at == k]
@@ -281,7 +281,7 @@ def combine(
     if run_rate != run_rate:
         mix = Blend()  # nothing elapsed: no run rate to blend with
     hist = _recent(learnt.pipeline, learnt.history)
-    chance = _chance(now, hist, m).to_numpy(dtype="float64")
+    chance = _chance(now, hist, m)
     arrive, arrive0 = _by_team(_recent(learnt.arrivals, learnt.history), "won", "n", m)
     if hist is not None and math.isnan(arrive0):
         arrive0 = 0.0  # no lead arrived in those stretches of the past periods: none expected
