@@ -224,22 +224,17 @@ def texts(raw: RawTable, cols: list[str]) -> dict:
 
 
 def _all_distinct(values: pd.Series) -> bool:
-    """Whether the non-missing *values* are all different: at once when none is missing
-    and each is above the one before (ids exported in order: one comparison a row, no
-    hashing), else counted by Arrow's hash (an Arrow-backed column is not copied);
-    False when that cannot tell (mixed cells)."""
+    """Whether the non-missing *values* are all different
+    (:func:`kpilib.data.kernels.all_distinct`: an Arrow-backed column is not copied);
+    False when Arrow cannot tell (mixed cells)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from kpilib.data.kernels import all_distinct
 
     try:
-        array = pa.array(values.array)
-        if array.null_count == 0 and len(array) > 1:
-            if pc.all(pc.greater(array[1:], array[:-1])).as_py():
-                return True
-        distinct = pc.count_distinct(array, mode="only_valid").as_py()
+        return all_distinct(pa.array(values.array))
     except (pa.ArrowException, TypeError, ValueError):
         return False
-    return distinct == len(array) - array.null_count
 
 
 def unique(check: Checker, raw: RawTable, values: pd.Series, column: str) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 from pyarrow._compute import CastOptions, MatchSubstringOptions, call_function
 
-__all__ = ["call", "cast", "matches", "every", "some", "text_bytes"]
+__all__ = ["call", "cast", "matches", "every", "some", "all_distinct", "text_bytes"]
 
 
 def call(name: str, *args: Any, options: Any = None) -> Any:
@@ -58,6 +58,23 @@ def every(mask: Any) -> bool:
 def some(mask: Any) -> bool:
     """Whether a value of the boolean *mask* is true."""
     return call("any", mask).as_py() is True
+
+
+def all_distinct(values: Any) -> bool:
+    """Whether the non-null *values* are all different: at once when they are in
+    strictly increasing order (as exports and generated files often are: one
+    comparison a value, no hashing), else counted by Arrow's hash.
+
+    Examples
+    --------
+    >>> all_distinct(pa.array(["L1", None, "L2"])), all_distinct(pa.array([2, 1, 2]))
+    (True, False)
+    """
+    valid = call("drop_null", values) if values.null_count else values
+    n = len(valid)
+    if n < 2 or every(call("less", valid.slice(0, n - 1), valid.slice(1))):
+        return True
+    return call("count_distinct", valid).as_py() == n
 
 
 def text_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:

@@ -43,7 +43,7 @@ from pathlib import Path
 import pyarrow as pa
 from pyarrow._compute import JoinOptions, ReplaceSubstringOptions
 
-from kpilib.data.kernels import call, every, matches, some, text_bytes
+from kpilib.data.kernels import all_distinct, call, every, matches, some, text_bytes
 from kpilib.data.quick_read import PlainTable, read_plain
 from kpilib.data.read import SUFFIXES
 from kpilib.data.schema import (
@@ -203,16 +203,6 @@ def _date_bounds(column: pa.ChunkedArray) -> tuple[int, int] | None:
     return bounds["min"].value, bounds["max"].value
 
 
-def _distinct(ids: pa.ChunkedArray) -> bool:
-    """Whether the non-null *ids* are all different: at once when they are sorted (as
-    exports and generated files often are), else counted."""
-    valid = call("drop_null", ids) if ids.null_count else ids
-    n = len(valid)
-    if n < 2 or every(call("less", valid.slice(0, n - 1), valid.slice(1))):
-        return True
-    return call("count_distinct", valid).as_py() == n
-
-
 def _filled(plain: PlainTable, *names: str) -> bool:
     return all(plain.columns[n].null_count == 0 for n in names)
 
@@ -223,7 +213,7 @@ def _leads(plain: PlainTable, settings: Settings) -> bool:
         return False
     if "lead_at" not in cols or "source" not in cols or cols["source"].null_count == plain.rows:
         return False
-    if not _filled(plain, "lead_id", "lead_at") or not _distinct(cols["lead_id"]):
+    if not _filled(plain, "lead_id", "lead_at") or not all_distinct(cols["lead_id"]):
         return False
     if "sale_at" in cols:
         unpaid = call("is_valid", cols["sale_at"])
@@ -270,7 +260,7 @@ def _costs(plain: PlainTable, settings: Settings) -> bool:
 
 
 def _orders(plain: PlainTable, settings: Settings) -> bool:
-    return _filled(plain, "customer_id", "revenue") and _distinct(plain.columns["order_id"])
+    return _filled(plain, "customer_id", "revenue") and all_distinct(plain.columns["order_id"])
 
 
 _TABLES: dict[str, Callable[[PlainTable, Settings], bool]] = {
