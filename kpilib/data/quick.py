@@ -56,7 +56,7 @@ from kpilib.data.schema import (
 )
 from kpilib.data.settings import Settings, load_settings
 from kpilib.data.summary import summary_text
-from kpilib.data.text import WHITESPACE
+from kpilib.data.text import UNUSUAL_TEXT
 from kpilib.errors import KpiError
 
 __all__ = ["quick_summary"]
@@ -68,9 +68,6 @@ _LAST = (dt.datetime(2200, 1, 1) - _EPOCH) // _MICROSECOND
 _LIMIT = 1e15
 # the columns whose negative values the loader refuses
 _NON_NEGATIVE = {"leads": "amount", "targets": "target", "costs": "amount", "orders": "revenue"}
-# what a text outside ASCII must not hold: the start of mojibake, a Unicode space at an end
-_OTHER_SPACES = "".join(c for c in WHITESPACE if c > "\x7f")
-_UNUSUAL = f"Ã|Â|â€|^[{_OTHER_SPACES}]|[{_OTHER_SPACES}]$"
 
 
 def quick_summary(path: str | Path) -> str | None:
@@ -177,7 +174,7 @@ def _texts_of(values: pa.Array) -> bool:
     if data[offsets[0] : offsets[-1]].max() < 0x80:
         return True
     others = call("filter", values, call("invert", call("string_is_ascii", values)))
-    return not some(matches(others, _UNUSUAL))
+    return not some(matches(others, UNUSUAL_TEXT))
 
 
 def _numbers(column: pa.ChunkedArray, *, non_negative: bool) -> bool:

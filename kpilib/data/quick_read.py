@@ -27,7 +27,14 @@ from kpilib.data.plain_csv import plain_cells
 from kpilib.data.read import _header_names
 from kpilib.data.schema import TABLES, date_columns, loader_reads
 from kpilib.data.settings import Settings
-from kpilib.data.text import WHITESPACE, check_file, decode, read_bytes, sniff
+from kpilib.data.text import (
+    MOJIBAKE_STARTS,
+    WHITESPACE,
+    check_file,
+    decode,
+    read_bytes,
+    sniff,
+)
 
 __all__ = ["PlainTable", "read_plain"]
 
@@ -41,7 +48,6 @@ _NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 _LONGEST_NUMBER = 15
 # a cell the loader reads two ways (1.234: a decimal point or a thousands separator)
 _TWO_WAYS = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
-_MOJIBAKE = ("Ã", "Â", "â€")
 _MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")  # byte-order marks
 # the leads' texts with few distinct values, read from Parquet as dictionaries (their
 # checks then look at each distinct value once)
@@ -101,7 +107,7 @@ def _kinds(table: str, settings: Settings) -> dict[str, str]:
 def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
     raw = read_bytes(path)
     text, encoding, notes = decode(raw, path.name)
-    if notes or "\x00" in text or any(m in text for m in _MOJIBAKE):
+    if notes or "\x00" in text or any(m in text for m in MOJIBAKE_STARTS):
         return None
     reads = loader_reads(table)
     delimiter = sniff(text, score=lambda records: sum(reads(c.strip()) for c in records[0]))

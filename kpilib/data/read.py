@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from kpilib.data.plain_csv import filled_rows, plain_cells
-from kpilib.data.text import check_file, decode, read_bytes, sniff, split_csv
+from kpilib.data.text import MOJIBAKE_STARTS, check_file, decode, read_bytes, sniff, split_csv
 from kpilib.errors import DataError
 
 if TYPE_CHECKING:  # pandas is imported where frames are made: kpi validate's quick path
@@ -200,7 +200,7 @@ def _read_csv(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
         records, lines = split_csv(text, path.name, delimiter)
         raw = _table(path.name, records, lines, columns, encoding=encoding)
     raw.notes.extend(notes)
-    raw.maybe_garbled = any(c in text for c in ("Ã", "Â", "â€"))
+    raw.maybe_garbled = any(c in text for c in MOJIBAKE_STARTS)
     return raw
 
 

@@ -38,6 +38,13 @@ WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
+# what mojibake starts with: UTF-8 read as Windows-1252 or Latin-1 (Ã© for é)
+MOJIBAKE_STARTS = ("Ã", "Â", "â€")
+# the texts the fast paths (Arrow, scans) hand to the exact reader: those holding the
+# start of mojibake, and those starting or ending with a space outside ASCII (Python's
+# strip removes it; a scan's or Arrow's may not)
+_OTHER_SPACES = "".join(c for c in WHITESPACE if c > "\x7f")
+UNUSUAL_TEXT = f"{'|'.join(MOJIBAKE_STARTS)}|^[{_OTHER_SPACES}]|[{_OTHER_SPACES}]$"
 _SCAN_LINES = 40
 # charset-normalizer often ties on short files: the usual encodings of sales exports win ties
 _PREFERRED = ("utf_8", "cp1252", "latin_1", "iso8859_15", "cp1250", "mac_roman")
@@ -252,7 +259,8 @@ def split_csv(
 
 
 _MOJIBAKE = re.compile(
-    "(?:Ã|Â|â€)[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    f"(?:{'|'.join(MOJIBAKE_STARTS)})"
+    "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
 

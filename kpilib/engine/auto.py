@@ -28,25 +28,17 @@ import narwhals as nw
 from kpilib.data.dataset import Dataset
 from kpilib.data.load import load_dataset
 from kpilib.data.schema import MONTH_PATTERN, PERIOD_PATTERN, TABLES, date_columns
+from kpilib.data.text import UNUSUAL_TEXT
 from kpilib.engine import choose_engine
 from kpilib.engine.refusals import REFUSALS
 from kpilib.engine.scan import ScannedDataset, scan_dataset
-from kpilib.engine.texts import ASCII_SPACES, SPACES, outside_ascii, repeats, with_helpers
+from kpilib.engine.texts import outside_ascii, repeats, with_helpers
 from kpilib.errors import DataError
 
 __all__ = ["REFUSALS", "open_auto", "precheck"]
 
 _FIRST, _LAST = "1900-01-01", "2200-01-01"
 _LIMIT = 1e15
-
-
-def _unusual() -> str:
-    """A pattern of the texts to fall back on: those holding the start of mojibake
-    (``Ã``, ``Â``, ``â€``: what :func:`kpilib.data.text.mojibake` looks for, and more),
-    and those starting or ending with a space Python's ``str.strip`` removes and a
-    scan's strip may not (the Unicode ones: DuckDB strips ASCII's only)."""
-    other = SPACES[len(ASCII_SPACES) :]
-    return f"Ã|Â|â€|^[{other}]|[{other}]$"
 
 
 def _kind(dtype: Any) -> str:
@@ -94,7 +86,8 @@ def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> lis
 
 
 def _text_checks(cols: list[str]) -> dict[str, nw.Expr]:
-    """Whether a text may hold what :func:`_unusual` looks for: a character outside
+    """Whether a text may hold what :data:`kpilib.data.text.UNUSUAL_TEXT` looks for
+    (the start of mojibake, a Unicode space at an end): a character outside
     ASCII (the scans strip every ASCII space and separator as Python does)."""
     return {f"{c}: text to read again": outside_ascii(c) for c in cols}
 
@@ -245,7 +238,7 @@ def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
     problems = [f for f in found if not f.endswith(": text to read again")]
     if problems or not again:
         return problems
-    row = lf.select(*[nw.col(c).str.contains(_unusual()).any().alias(c) for c in again])
+    row = lf.select(*[nw.col(c).str.contains(UNUSUAL_TEXT).any().alias(c) for c in again])
     hits = row.collect().rows()[0]
     return [f"{table}: {c}: text garbled or padded" for c, h in zip(again, hits, strict=True) if h]
 
