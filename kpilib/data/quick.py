@@ -128,12 +128,11 @@ def _files(folder: Path) -> dict[str, Path] | None:
 
 def _clean(table: str, plain: PlainTable, settings: Settings) -> bool:
     """Whether the loader would take *plain* as it is: no refusal, warning or change."""
-    names = plain.names
-    if any(c not in names for c in TABLES[table].required):
+    names, spec = plain.names, TABLES[table]
+    if any(c not in names for c in spec.required):
         return False
     if table == "costs" and "period" not in names and "date" not in names:
         return False
-    spec = TABLES[table]
     for name, column in plain.columns.items():
         if name in spec.text:
             clean = _texts(column)
