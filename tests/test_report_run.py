@@ -50,6 +50,40 @@ def test_no_import_no_warm_up_code(tmp_path):
     assert imports_of([_notebook(tmp_path / "a.ipynb", ("code", "x = 1"))]) == ""
 
 
+def test_the_notebooks_are_parsed_once_before_the_kernel_threads_start(tmp_path, monkeypatch):
+    # CPython 3.11 counts the ast module's recursion in one global: two threads parsing
+    # at once failed a build now and then ("AST constructor recursion depth mismatch")
+    import ast
+    import threading
+
+    from kpilib.report import run
+
+    parsed, real = [], ast.parse
+
+    def parse(source, *args, **kwargs):
+        parsed.append(threading.current_thread().name)
+        return real(source, *args, **kwargs)
+
+    import nbformat
+
+    monkeypatch.setattr(run.ast, "parse", parse)
+    a, b = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import json")]), a)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import csv")]), b)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    with Kernels({"a": a, "b": b}, tmp_path, workers=2) as kernels:
+        assert parsed == ["MainThread", "MainThread"]
+        assert kernels.warm == (
+            "try:\n    import json\nexcept Exception:\n    pass\n"
+            "try:\n    import csv\nexcept Exception:\n    pass"
+        )
+        kernels.run(
+            staging, {}, check=lambda: kernels.release(["a", "b"]), on_done=lambda name: None
+        )
+    assert parsed == ["MainThread", "MainThread"]  # the kernels parsed nothing
+
+
 def test_kernels_closed_before_running_anything_stop(tmp_path):
     nb = _notebook(tmp_path / "a.ipynb", ("code", "import json"))
     kernels = Kernels({"a": nb, "b": nb}, tmp_path, workers=2)

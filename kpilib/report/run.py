@@ -71,6 +71,10 @@ class Kernels:
         self._taken: set[str] = set()
         self.job: dict[str, Any] = {}
         self.futures: list[Future[None]] = []
+        # parsed here, once, before the threads start: CPython 3.11's ast module counts its
+        # recursion in one global, so two threads parsing at once can fail with
+        # "SystemError: AST constructor recursion depth mismatch"
+        self.warm = imports_of(list(self.sources.values()))
         for _ in range(min(workers, len(self.sources))):
             future: Future[None] = Future()
             thread = threading.Thread(
@@ -190,8 +194,7 @@ def _run_kernel(kernels: Kernels) -> None:
         if kernels.stop.is_set():
             raise _Stopped
         km.start_kernel(cwd=str(kernels.cwd), extra_arguments=_KERNEL_ARGS)
-        warm = imports_of(list(kernels.sources.values()))
-        _run_code(km, warm + _FREEZE + _RESET, kernels.stop)
+        _run_code(km, kernels.warm + _FREEZE + _RESET, kernels.stop)
         while (name := kernels.next_notebook()) is not None:
             _execute(km, name, kernels)
             kernels.job["on_done"](name)
