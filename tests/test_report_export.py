@@ -85,3 +85,91 @@ def test_the_pack_shell_keeps_the_head_and_marks_each_page_in_order():
         '<template class="kpi-page" id="kpi-page-funnel"></template>'
         "</main><footer/></body></html>"
     )
+
+
+def _page_notebook():
+    cell = nbformat.v4.new_code_cell("display()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<p>Acme</p>"})]
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+def test_the_templates_compiled_code_is_kept_and_read_again(tmp_path, monkeypatch):
+    from kpilib.report import export
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    export._exporter.cache_clear()
+    nb = _page_notebook()
+    try:
+        first = export_html(nb, title="Acme")
+        kept = sorted((tmp_path / "kpilib" / "templates").iterdir())
+        assert kept and all(p.name.startswith("__jinja2_") for p in kept)
+        export._exporter.cache_clear()  # a new process, say: the templates load from the cache
+        loaded = []
+        load = export._TemplateCache.load_bytecode
+
+        def spy(self, bucket):
+            load(self, bucket)
+            loaded.append(bucket.code is not None)
+
+        monkeypatch.setattr(export._TemplateCache, "load_bytecode", spy)
+        assert export_html(nb, title="Acme") == first
+        assert loaded and all(loaded)
+    finally:
+        export._exporter.cache_clear()
+
+
+def test_a_cache_that_cannot_be_made_or_read_is_passed_over(tmp_path, monkeypatch):
+    from kpilib.report import export
+
+    nb = _page_notebook()
+    expected = export_html(nb, title="Acme")
+    (tmp_path / "kpilib").write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert export.template_cache() is None
+    # a damaged entry: the template compiles again and the page is the same
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other"))
+    export._exporter.cache_clear()
+    try:
+        export_html(nb, title="Acme")
+        for entry in (tmp_path / "other" / "kpilib" / "templates").iterdir():
+            entry.write_bytes(entry.read_bytes()[:17])  # the header, then half a checksum
+        export._exporter.cache_clear()
+        assert export_html(nb, title="Acme") == expected
+    finally:
+        export._exporter.cache_clear()
+
+
+def test_every_output_is_exported_and_no_image_is_left_without_its_alt_text():
+    from kpilib import charts
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>'
+    cell = nbformat.v4.new_code_cell("display()")
+    picture = charts._base.Picture(svg, "Blended CAC at €3,739")._repr_html_()
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": picture}),
+        nbformat.v4.new_output("stream", name="stdout", text="printed\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="a warning\n"),
+    ]
+    assert charts.show  # the pack's images come from charts.show, which gives the alt text
+    page = export_html(nbformat.v4.new_notebook(cells=[cell]), title="Acme")
+    assert page.count("<img ") == 1
+    assert 'alt="Blended CAC at €3,739"' in page
+    assert "printed" in page and "a warning" not in page
+
+
+def test_a_cache_that_cannot_be_written_is_passed_over(tmp_path, monkeypatch):
+    from jinja2 import FileSystemBytecodeCache
+
+    from kpilib.report import export
+
+    def full(self, bucket):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemBytecodeCache, "dump_bytecode", full)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    export._exporter.cache_clear()
+    try:
+        assert "<p>Acme</p>" in export_html(_page_notebook(), title="Acme")
+        assert list((tmp_path / "kpilib" / "templates").iterdir()) == []
+    finally:
+        export._exporter.cache_clear()
