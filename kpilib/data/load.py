@@ -70,7 +70,7 @@ def _leads(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | 
         return None
     cols = {**texts(raw, text_cols), **dates(check, raw, date_cols, settings)}
     cols.update(numbers(check, raw, ["amount"], ["amount"], settings))
-    frame = pd.DataFrame({c: cols[c] for c in known if c in cols})
+    frame = pd.DataFrame({c: cols[c] for c in known if c in cols}, copy=False)
     unique(check, raw, frame["lead_id"], "lead_id")
     check.flag(raw, "lead_id", frame["lead_id"].isna(), "no lead_id", "Every lead needs an id.")
     check.flag(
@@ -220,7 +220,7 @@ def _costs(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | 
 def _orders(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
     if not require(check, raw, ["order_id", "customer_id", "order_date", "revenue"], "orders"):
         return None
-    frame = pd.DataFrame(texts(raw, ["order_id", "customer_id"]))
+    frame = pd.DataFrame(texts(raw, ["order_id", "customer_id"]), copy=False)
     frame["order_date"] = dates(check, raw, ["order_date"], settings)["order_date"]
     frame = frame.assign(**numbers(check, raw, ["revenue", "gross_margin"], ["revenue"], settings))
     unique(check, raw, frame["order_id"], "order_id")
