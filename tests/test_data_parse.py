@@ -62,3 +62,24 @@ def test_number_marks_hand_checked():
 def test_number_marks_as_python_reads_them(cells):
     got = number_marks(pd.Series(cells, dtype="str")).tolist()
     assert got == marks_by_python(cells)
+
+
+def test_text_on_arrow_is_stripped_and_blanked_as_python_would():
+    # a Parquet file's text column is on Arrow: stripped there, blank cells missing
+    cells = [" North ", "\u00a0South\t", "   ", "", None, "é b", "\u2003"]
+    arrow = parse.parse_text(pd.Series(cells, dtype="str", name="team"))
+    assert arrow.dtype == pd.StringDtype("pyarrow", na_value=float("nan"))
+    assert arrow.name == "team"
+    assert arrow.tolist()[:2] + arrow.tolist()[5:6] == ["North", "South", "é b"]
+    assert arrow.isna().tolist() == [False, False, True, True, True, False, True]
+    # the same as the cell-by-cell path (Python's str.strip) gives
+    plain = parse.parse_text(pd.Series(cells, dtype=object, name="team"))
+    pd.testing.assert_series_equal(arrow, plain)
+
+
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=" \t\u00a0\u2003ab\u00e9"))))
+@settings(max_examples=200, deadline=None)
+def test_text_on_arrow_and_as_python_objects_agree(cells):
+    arrow = parse.parse_text(pd.Series(cells, dtype="str"))
+    plain = parse.parse_text(pd.Series(cells, dtype=object))
+    pd.testing.assert_series_equal(arrow, plain)
