@@ -28,7 +28,14 @@ from kpilib.data.checks import (
 from kpilib.data.dataset import Dataset
 from kpilib.data.parse import is_blank
 from kpilib.data.read import SUFFIXES, RawTable, read_table
-from kpilib.data.schema import MONTH_PATTERN, PERIOD_PATTERN, TABLE_NAMES, loader_reads
+from kpilib.data.schema import (
+    MONTH_PATTERN,
+    PERIOD_PATTERN,
+    TABLE_NAMES,
+    date_columns,
+    loader_reads,
+    other_dates,
+)
 from kpilib.data.schema import TABLES as SCHEMA
 from kpilib.data.settings import Settings, load_settings
 from kpilib.errors import DataError
@@ -50,9 +57,8 @@ def _find_file(folder: Path, table: str) -> Path | None:
     return found[0] if found else None
 
 
-def _extra_columns(check: Checker, raw: RawTable, known: list[str]) -> None:
-    extra = [c for c in raw.frame.columns if c not in known]
-    stage_like = [c for c in extra if c.endswith("_at")]
+def _extra_columns(check: Checker, raw: RawTable, settings: Settings) -> None:
+    stage_like = other_dates(list(raw.frame.columns), settings)
     if stage_like:
         check.warnings.append(
             f"{raw.name}: column{'s' if len(stage_like) > 1 else ''} {', '.join(stage_like)} "
@@ -62,10 +68,10 @@ def _extra_columns(check: Checker, raw: RawTable, known: list[str]) -> None:
 
 def _leads(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
     stage_cols = settings.stage_columns
-    date_cols = stage_cols + ["qualified_at", "lost_at"]
+    date_cols = date_columns("leads", settings)
     text_cols = ["lead_id", "source", "team", "owner", "customer_id"]
     known = text_cols + date_cols + ["amount"]
-    _extra_columns(check, raw, known)
+    _extra_columns(check, raw, settings)
     if not require(check, raw, ["lead_id", "lead_at"], "leads"):
         return None
     cols = {**texts(raw, text_cols), **dates(check, raw, date_cols, settings)}

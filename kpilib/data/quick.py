@@ -51,8 +51,8 @@ from kpilib.data.schema import (
     PERIOD_PATTERN,
     TABLE_NAMES,
     TABLES,
-    date_columns,
     metric_of,
+    other_dates,
 )
 from kpilib.data.settings import Settings, load_settings
 from kpilib.data.summary import summary_text
@@ -204,8 +204,8 @@ def _filled(plain: PlainTable, *names: str) -> bool:
 
 
 def _leads(plain: PlainTable, settings: Settings) -> bool:
-    cols, dates = plain.columns, date_columns("leads", settings)
-    if plain.rows == 0 or any(n.endswith("_at") and n not in dates for n in plain.names):
+    cols = plain.columns
+    if plain.rows == 0 or other_dates(plain.names, settings):
         return False
     if "lead_at" not in cols or "source" not in cols or cols["source"].null_count == plain.rows:
         return False

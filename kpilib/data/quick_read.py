@@ -98,10 +98,12 @@ def read_plain(path: Path, table: str, settings: Settings) -> PlainTable | None:
     return None
 
 
-def _kinds(table: str, settings: Settings) -> dict[str, str]:
+def _kinds(table: str, settings: Settings, names: list[str]) -> dict[str, str]:
+    """The kind of each column the loader types, for a file with the column *names*:
+    no cost line's date where a period is given (the loader parses none there)."""
     spec = TABLES[table]
     kinds = dict.fromkeys(spec.text, "text") | dict.fromkeys(spec.numbers, "number")
-    return kinds | dict.fromkeys(date_columns(table, settings), "date")
+    return kinds | dict.fromkeys(date_columns(table, settings, names), "date")
 
 
 def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
@@ -121,9 +123,7 @@ def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
     rows = len(lines) - 1
     if len(set(names)) < len(names):
         return None
-    kinds = _kinds(table, settings)
-    if table == "costs" and "period" in names:
-        kinds.pop("date")  # the loader parses no date where a period is given
+    kinds = _kinds(table, settings, names)
     columns = {}
     for name, cells_of in zip(names, body, strict=True):
         if name in kinds:
@@ -188,12 +188,12 @@ def _parquet(path: Path, table: str, settings: Settings) -> PlainTable | None:
     names = schema.names
     if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
         return None  # the loader strips names: it would read them otherwise
-    reads, kinds = loader_reads(table), _kinds(table, settings)
-    if table == "costs" and "period" in names:
-        kinds.pop("date")
-        # the loader leaves such a date unparsed, but looks for mojibake in its texts
-        if "date" in names and not _typed_as(schema.field("date").type, "date"):
-            return None
+    reads, kinds = loader_reads(table), _kinds(table, settings, names)
+    # a date column the loader leaves unparsed (a cost line's date beside a period): it
+    # still looks for mojibake in its texts, so it must hold no text
+    unparsed = [c for c in date_columns(table, settings) if c in names and c not in kinds]
+    if any(not _typed_as(schema.field(c).type, "date") for c in unparsed):
+        return None
     keep = [n for n in names if reads(n) and n in kinds]
     if any(not _typed_as(schema.field(n).type, kinds[n]) for n in keep):
         return None
