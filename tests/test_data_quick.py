@@ -256,6 +256,25 @@ def test_a_garbled_cost_date_beside_a_period(tmp_path, capsys, monkeypatch):
     assert "warnings 1" in validate(folder, capsys, monkeypatch, loader_only=False)[1]
 
 
+@pytest.mark.parametrize("given", ["a link to nothing", "a folder"])
+def test_a_table_that_is_no_file_is_left_to_the_loader(tmp_path, capsys, monkeypatch, given):
+    # found as the loader finds it (kpilib.data.files.table_files), then declined
+    (tmp_path / "leads.csv").write_text("lead_id,lead_at,source\nL1,2026-10-01,web\n")
+    if given == "a folder":
+        (tmp_path / "targets.csv").mkdir()
+        problem = "a folder, not a file. Put the targets.csv file itself there."
+    else:
+        (tmp_path / "targets.csv").symlink_to(tmp_path / "gone.csv")
+        problem = "a link to a file that does not exist. Put the file itself there."
+    assert_as_the_loader(tmp_path, capsys, monkeypatch, quick_path=False)
+    code, out, err = validate(tmp_path, capsys, monkeypatch, loader_only=False)
+    assert (code, out, err) == (
+        1,
+        "",
+        f"error: The dataset has 1 problem:\ntargets.csv:\n  - {problem}\n",
+    )
+
+
 def test_a_damaged_parquet_file(tmp_path, capsys, monkeypatch):
     folder = write(tmp_path, good())
     (folder / "orders.parquet").write_bytes(b"PAR1 cut short")

@@ -26,8 +26,9 @@ from kpilib.data.checks import (
     unique,
 )
 from kpilib.data.dataset import Dataset
+from kpilib.data.files import table_files
 from kpilib.data.parse import is_blank
-from kpilib.data.read import SUFFIXES, RawTable, read_table
+from kpilib.data.read import RawTable, read_table
 from kpilib.data.schema import (
     MONTH_PATTERN,
     PERIOD_PATTERN,
@@ -46,11 +47,7 @@ TABLES = TABLE_NAMES
 
 
 def _find_file(folder: Path, table: str) -> Path | None:
-    found = [
-        folder / f"{table}{s}"
-        for s in SUFFIXES
-        if (folder / f"{table}{s}").exists() or (folder / f"{table}{s}").is_symlink()
-    ]
+    found = table_files(folder, table)
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise DataError(f"{folder}: {table} is given twice ({names}). Keep one file per table.")

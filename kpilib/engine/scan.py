@@ -28,6 +28,7 @@ import narwhals as nw
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
+from kpilib.data.files import table_files
 from kpilib.data.methods import KpiMethods
 from kpilib.data.require import require_columns
 from kpilib.data.schema import TABLES, date_columns
@@ -92,6 +93,10 @@ class ScannedDataset(KpiMethods):
 
 
 def _files(folder: Path, table: str) -> list[Path]:
+    """The Parquet files of *table*: ``<table>.parquet`` as the loader finds it
+    (:func:`kpilib.data.files.table_files`, Parquet only: a scan reads no other format
+    and looks at none beside it), or the part files of a folder ``<table>/`` (or of a
+    folder ``<table>.parquet/``, as Spark writes a table), which only a scan reads."""
     single = folder / f"{table}.parquet"
     parts = folder / table
     if single.exists() and parts.is_dir():
@@ -100,7 +105,7 @@ def _files(folder: Path, table: str) -> list[Path]:
         )
     if single.is_dir():  # a table written by Spark: a folder of part files
         parts = single
-    elif single.exists() or single.is_symlink():
+    elif table_files(folder, table, suffixes=(".parquet",)):  # a file, or a link (to nothing)
         return [single]
     if parts.is_dir():
         found = sorted(parts.rglob("*.parquet"))
