@@ -27,14 +27,7 @@ from kpilib.data.plain_csv import plain_cells
 from kpilib.data.read import _header_names
 from kpilib.data.schema import TABLES, date_columns, loader_reads
 from kpilib.data.settings import Settings
-from kpilib.data.text import (
-    MOJIBAKE_STARTS,
-    WHITESPACE,
-    check_file,
-    decode,
-    read_bytes,
-    sniff,
-)
+from kpilib.data.text import WHITESPACE, check_file, read_csv_text
 
 __all__ = ["PlainTable", "read_plain"]
 
@@ -48,7 +41,6 @@ _NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 _LONGEST_NUMBER = 15
 # a cell the loader reads two ways (1.234: a decimal point or a thousands separator)
 _TWO_WAYS = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
-_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")  # byte-order marks
 # the leads' texts with few distinct values, read from Parquet as dictionaries (their
 # checks then look at each distinct value once)
 _LABELS = ("source", "team", "owner")
@@ -107,15 +99,12 @@ def _kinds(table: str, settings: Settings, names: list[str]) -> dict[str, str]:
 
 
 def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
-    raw = read_bytes(path)
-    text, encoding, notes = decode(raw, path.name)
-    if notes or "\x00" in text or any(m in text for m in MOJIBAKE_STARTS):
+    # decoded and sniffed as the loader does (kpilib.data.read): what it warns about
+    # (a note of the decoder, mojibake) or refuses (NUL characters) is left to it
+    csv_text = read_csv_text(path, loader_reads(table))
+    if csv_text.notes or csv_text.binary or csv_text.maybe_garbled:
         return None
-    reads = loader_reads(table)
-    delimiter = sniff(text, score=lambda records: sum(reads(c.strip()) for c in records[0]))
-    # UTF-8 without a mark: the text's bytes are the file's
-    data = raw if encoding == "UTF-8" and not raw.startswith(_MARKS) else None
-    cells = plain_cells(text, delimiter, data=data)
+    cells = plain_cells(csv_text.text, csv_text.delimiter, data=csv_text.utf8)
     if cells is None:
         return None
     first, body, lines = cells
@@ -131,7 +120,7 @@ def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
             if typed is None:
                 return None
             columns[name] = pa.chunked_array([typed])
-    return PlainTable(path.name, columns, names, rows, encoding)
+    return PlainTable(path.name, columns, names, rows, csv_text.encoding)
 
 
 def _typed(cells: pa.Array, kind: str) -> pa.Array | None:
