@@ -154,8 +154,10 @@ def date_columns(table: str, settings: Settings, names: Collection[str] | None =
     ['lead_at', 'visit_at', 'offer_at', 'sale_at', 'qualified_at', 'lost_at']
     >>> date_columns("leads", Settings(), ["lead_id", "sale_at", "lead_at", "demo_at"])
     ['lead_at', 'sale_at']
-    >>> date_columns("costs", Settings(), ["period", "date"]), date_columns("costs", Settings(), ["date"])
-    ([], ['date'])
+    >>> date_columns("costs", Settings(), ["date"])
+    ['date']
+    >>> date_columns("costs", Settings(), ["period", "date"])  # the date is left unparsed
+    []
     """
     dates = {
         "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
