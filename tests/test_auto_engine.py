@@ -132,6 +132,28 @@ def test_choose_engine_rule(tmp_path, monkeypatch):
     assert choose_engine(tmp_path / "parquet") == "pandas"
 
 
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ("a link to nothing", "a link to a file that does not exist. Put the file itself there."),
+        ("a folder", "a folder, not a file. Put the targets.parquet file itself there."),
+    ],
+)
+def test_choose_engine_leaves_a_table_that_is_no_file_to_the_loader(tmp_path, given, problem):
+    # as the loader finds a table's file (kpilib.data.files.table_files): a link to
+    # nothing and a folder named like the file count as given, and the loader names them
+    folder = write(tmp_path / "data", good())
+    (folder / "targets.parquet").unlink()
+    if given == "a folder":
+        (folder / "targets.parquet").mkdir()
+    else:
+        (folder / "targets.parquet").symlink_to(tmp_path / "gone.parquet")
+    assert choose_engine(folder) == "pandas"
+    with pytest.raises(DataError) as info:
+        load_dataset(folder)
+    assert str(info.value) == f"The dataset has 1 problem:\ntargets.parquet:\n  - {problem}"
+
+
 # --- refusals: the pandas engine's error, word for word
 
 _DATE_HINT = (

@@ -206,6 +206,38 @@ def test_declined_csv_ends_as_the_loader_says(tmp_path, capsys, monkeypatch, cas
     assert_as_the_loader(tmp_path, capsys, monkeypatch, quick_path=False)
 
 
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+@pytest.mark.parametrize(
+    ("codec", "shown"),
+    [
+        ("utf-8", "leads.csv"),
+        ("utf-8-sig", "leads.csv"),  # a byte-order mark: UTF-8, named as UTF-8 is
+        ("cp1252", "leads.csv, Windows-1252"),
+        ("utf-16", "leads.csv, UTF-16"),
+    ],
+)
+def test_csv_is_decoded_and_sniffed_as_by_the_loader(
+    tmp_path, capsys, monkeypatch, sep, codec, shown
+):
+    # kpilib.data.text.read_csv_text, which the loader reads CSV through too: the
+    # delimiter splitting the header into the known columns, the encoding named when it
+    # is not UTF-8; two clean leads, so the quick path answers itself
+    text = "lead_id,lead_at,source,amount\nL1,2026-10-01,Benoît,5\nL2,2026-10-02,web,6.5\n"
+    (tmp_path / "leads.csv").write_bytes(text.replace(",", sep).encode(codec))
+    assert_as_the_loader(tmp_path, capsys, monkeypatch, quick_path=True)
+    code, out, _ = validate(tmp_path, capsys, monkeypatch, loader_only=False)
+    # 2 rows; leads from 2026-10-01 to 2026-10-02; sources sorted: Benoît, web
+    assert (code, out.splitlines()[1:5]) == (
+        0,
+        [
+            f"  leads            2 rows  ({shown})",
+            "  not given: targets, costs, orders",
+            "  dates    2026-10-01 to 2026-10-02 (as of 2026-10-02)",
+            "  sources  2: Benoît, web",
+        ],
+    )
+
+
 def test_a_kpi_toml_the_settings_refuse_and_no_folder(tmp_path, capsys, monkeypatch):
     (tmp_path / "leads.csv").write_text("lead_id,lead_at,source\nL1,2026-10-01,web\n")
     (tmp_path / "kpi.toml").write_text('currency = "EURO"\n')
@@ -254,6 +286,25 @@ def test_a_garbled_cost_date_beside_a_period(tmp_path, capsys, monkeypatch):
     folder = write(tmp_path, changed(lambda t: t["costs"].__setitem__("date", "1 octobre, Ã©tÃ©")))
     assert_as_the_loader(folder, capsys, monkeypatch, quick_path=False)
     assert "warnings 1" in validate(folder, capsys, monkeypatch, loader_only=False)[1]
+
+
+@pytest.mark.parametrize("given", ["a link to nothing", "a folder"])
+def test_a_table_that_is_no_file_is_left_to_the_loader(tmp_path, capsys, monkeypatch, given):
+    # found as the loader finds it (kpilib.data.files.table_files), then declined
+    (tmp_path / "leads.csv").write_text("lead_id,lead_at,source\nL1,2026-10-01,web\n")
+    if given == "a folder":
+        (tmp_path / "targets.csv").mkdir()
+        problem = "a folder, not a file. Put the targets.csv file itself there."
+    else:
+        (tmp_path / "targets.csv").symlink_to(tmp_path / "gone.csv")
+        problem = "a link to a file that does not exist. Put the file itself there."
+    assert_as_the_loader(tmp_path, capsys, monkeypatch, quick_path=False)
+    code, out, err = validate(tmp_path, capsys, monkeypatch, loader_only=False)
+    assert (code, out, err) == (
+        1,
+        "",
+        f"error: The dataset has 1 problem:\ntargets.csv:\n  - {problem}\n",
+    )
 
 
 def test_a_damaged_parquet_file(tmp_path, capsys, monkeypatch):

@@ -138,6 +138,27 @@ def test_a_truncated_or_missing_part_is_refused_by_name(tmp_path, backend):
     )
 
 
+def test_a_table_is_one_parquet_file_or_one_folder_of_parts(tmp_path):
+    # a CSV file beside leads.parquet: a scan reads Parquet only and looks at no other file
+    pd.DataFrame({"lead_id": ["L9"], "lead_at": ["2026-10-09"]}).to_csv(tmp_path / "leads.csv")
+    to_pandas(leads()).to_parquet(tmp_path / "leads.parquet")
+    ds = scan_dataset(tmp_path, backend="polars")
+    assert ds.files == {"leads": "leads.parquet"}
+    (tmp_path / "leads").mkdir()
+    with pytest.raises(DataError) as info:
+        scan_dataset(tmp_path, backend="polars")
+    assert str(info.value) == (
+        f"{tmp_path}: leads is given twice (leads.parquet and leads/). Keep one."
+    )
+    (tmp_path / "leads.parquet").unlink()
+    with pytest.raises(DataError) as info:
+        scan_dataset(tmp_path, backend="polars")
+    assert str(info.value) == (
+        f"{tmp_path / 'leads'}: the folder holds no .parquet file. Put the leads part files "
+        "there, or remove the folder."
+    )
+
+
 def test_a_folder_named_like_the_table_is_read_as_its_parts(tmp_path):
     # Spark writes a table as a folder of part files named like a file
     (tmp_path / "leads.parquet").mkdir()

@@ -26,9 +26,17 @@ from kpilib.data.checks import (
     unique,
 )
 from kpilib.data.dataset import Dataset
+from kpilib.data.files import table_files
 from kpilib.data.parse import is_blank
-from kpilib.data.read import SUFFIXES, RawTable, read_table
-from kpilib.data.schema import MONTH_PATTERN, PERIOD_PATTERN, TABLE_NAMES, loader_reads
+from kpilib.data.read import RawTable, read_table
+from kpilib.data.schema import (
+    MONTH_PATTERN,
+    PERIOD_PATTERN,
+    TABLE_NAMES,
+    date_columns,
+    loader_reads,
+    other_dates,
+)
 from kpilib.data.schema import TABLES as SCHEMA
 from kpilib.data.settings import Settings, load_settings
 from kpilib.errors import DataError
@@ -39,20 +47,15 @@ TABLES = TABLE_NAMES
 
 
 def _find_file(folder: Path, table: str) -> Path | None:
-    found = [
-        folder / f"{table}{s}"
-        for s in SUFFIXES
-        if (folder / f"{table}{s}").exists() or (folder / f"{table}{s}").is_symlink()
-    ]
+    found = table_files(folder, table)
     if len(found) > 1:
         names = ", ".join(p.name for p in found)
         raise DataError(f"{folder}: {table} is given twice ({names}). Keep one file per table.")
     return found[0] if found else None
 
 
-def _extra_columns(check: Checker, raw: RawTable, known: list[str]) -> None:
-    extra = [c for c in raw.frame.columns if c not in known]
-    stage_like = [c for c in extra if c.endswith("_at")]
+def _extra_columns(check: Checker, raw: RawTable, settings: Settings) -> None:
+    stage_like = other_dates(list(raw.frame.columns), settings)
     if stage_like:
         check.warnings.append(
             f"{raw.name}: column{'s' if len(stage_like) > 1 else ''} {', '.join(stage_like)} "
@@ -62,10 +65,10 @@ def _extra_columns(check: Checker, raw: RawTable, known: list[str]) -> None:
 
 def _leads(check: Checker, raw: RawTable, settings: Settings) -> pd.DataFrame | None:
     stage_cols = settings.stage_columns
-    date_cols = stage_cols + ["qualified_at", "lost_at"]
+    date_cols = date_columns("leads", settings)
     text_cols = ["lead_id", "source", "team", "owner", "customer_id"]
     known = text_cols + date_cols + ["amount"]
-    _extra_columns(check, raw, known)
+    _extra_columns(check, raw, settings)
     if not require(check, raw, ["lead_id", "lead_at"], "leads"):
         return None
     cols = {**texts(raw, text_cols), **dates(check, raw, date_cols, settings)}

@@ -43,16 +43,16 @@ from pathlib import Path
 import pyarrow as pa
 from pyarrow._compute import JoinOptions, ReplaceSubstringOptions
 
+from kpilib.data.files import table_files
 from kpilib.data.kernels import all_distinct, call, every, matches, some, text_bytes
 from kpilib.data.quick_read import PlainTable, read_plain
-from kpilib.data.read import SUFFIXES
 from kpilib.data.schema import (
     MONTH_PATTERN,
     PERIOD_PATTERN,
     TABLE_NAMES,
     TABLES,
-    date_columns,
     metric_of,
+    other_dates,
 )
 from kpilib.data.settings import Settings, load_settings
 from kpilib.data.summary import summary_text
@@ -112,13 +112,14 @@ def quick_summary(path: str | Path) -> str | None:
 
 
 def _files(folder: Path) -> dict[str, Path] | None:
-    """The file of each table in *folder*, when each is one regular file (leads given)."""
+    """The file of each table in *folder*, when each is one regular file (leads given);
+    None where the loader refuses the folder (a table given twice, no leads) or must
+    name what is wrong with a file."""
     if not folder.is_dir():
         return None
     found = {}
     for table in TABLE_NAMES:
-        given = [folder / f"{table}{s}" for s in SUFFIXES]
-        given = [p for p in given if p.exists() or p.is_symlink()]
+        given = table_files(folder, table)
         if len(given) > 1 or (given and not given[0].is_file()):
             return None
         if given:
@@ -204,8 +205,8 @@ def _filled(plain: PlainTable, *names: str) -> bool:
 
 
 def _leads(plain: PlainTable, settings: Settings) -> bool:
-    cols, dates = plain.columns, date_columns("leads", settings)
-    if plain.rows == 0 or any(n.endswith("_at") and n not in dates for n in plain.names):
+    cols = plain.columns
+    if plain.rows == 0 or other_dates(plain.names, settings):
         return False
     if "lead_at" not in cols or "source" not in cols or cols["source"].null_count == plain.rows:
         return False

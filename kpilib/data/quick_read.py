@@ -27,14 +27,7 @@ from kpilib.data.plain_csv import plain_cells
 from kpilib.data.read import _header_names
 from kpilib.data.schema import TABLES, date_columns, loader_reads
 from kpilib.data.settings import Settings
-from kpilib.data.text import (
-    MOJIBAKE_STARTS,
-    WHITESPACE,
-    check_file,
-    decode,
-    read_bytes,
-    sniff,
-)
+from kpilib.data.text import WHITESPACE, check_file, read_csv_text
 
 __all__ = ["PlainTable", "read_plain"]
 
@@ -48,7 +41,6 @@ _NUMBER = r"^-?[0-9]+(\.[0-9]+)?$"
 _LONGEST_NUMBER = 15
 # a cell the loader reads two ways (1.234: a decimal point or a thousands separator)
 _TWO_WAYS = r"^-?[1-9][0-9]{0,2}\.[0-9]{3}$"
-_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")  # byte-order marks
 # the leads' texts with few distinct values, read from Parquet as dictionaries (their
 # checks then look at each distinct value once)
 _LABELS = ("source", "team", "owner")
@@ -98,22 +90,21 @@ def read_plain(path: Path, table: str, settings: Settings) -> PlainTable | None:
     return None
 
 
-def _kinds(table: str, settings: Settings) -> dict[str, str]:
+def _kinds(table: str, settings: Settings, names: list[str]) -> dict[str, str]:
+    """The kind of each column the loader types, for a file with the column *names*:
+    no cost line's date where a period is given (the loader parses none there)."""
     spec = TABLES[table]
     kinds = dict.fromkeys(spec.text, "text") | dict.fromkeys(spec.numbers, "number")
-    return kinds | dict.fromkeys(date_columns(table, settings), "date")
+    return kinds | dict.fromkeys(date_columns(table, settings, names), "date")
 
 
 def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
-    raw = read_bytes(path)
-    text, encoding, notes = decode(raw, path.name)
-    if notes or "\x00" in text or any(m in text for m in MOJIBAKE_STARTS):
+    # decoded and sniffed as the loader does (kpilib.data.read): what it warns about
+    # (a note of the decoder, mojibake) or refuses (NUL characters) is left to it
+    csv_text = read_csv_text(path, loader_reads(table))
+    if csv_text.notes or csv_text.binary or csv_text.maybe_garbled:
         return None
-    reads = loader_reads(table)
-    delimiter = sniff(text, score=lambda records: sum(reads(c.strip()) for c in records[0]))
-    # UTF-8 without a mark: the text's bytes are the file's
-    data = raw if encoding == "UTF-8" and not raw.startswith(_MARKS) else None
-    cells = plain_cells(text, delimiter, data=data)
+    cells = plain_cells(csv_text.text, csv_text.delimiter, data=csv_text.utf8)
     if cells is None:
         return None
     first, body, lines = cells
@@ -121,9 +112,7 @@ def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
     rows = len(lines) - 1
     if len(set(names)) < len(names):
         return None
-    kinds = _kinds(table, settings)
-    if table == "costs" and "period" in names:
-        kinds.pop("date")  # the loader parses no date where a period is given
+    kinds = _kinds(table, settings, names)
     columns = {}
     for name, cells_of in zip(names, body, strict=True):
         if name in kinds:
@@ -131,7 +120,7 @@ def _csv(path: Path, table: str, settings: Settings) -> PlainTable | None:
             if typed is None:
                 return None
             columns[name] = pa.chunked_array([typed])
-    return PlainTable(path.name, columns, names, rows, encoding)
+    return PlainTable(path.name, columns, names, rows, csv_text.encoding)
 
 
 def _typed(cells: pa.Array, kind: str) -> pa.Array | None:
@@ -188,12 +177,12 @@ def _parquet(path: Path, table: str, settings: Settings) -> PlainTable | None:
     names = schema.names
     if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
         return None  # the loader strips names: it would read them otherwise
-    reads, kinds = loader_reads(table), _kinds(table, settings)
-    if table == "costs" and "period" in names:
-        kinds.pop("date")
-        # the loader leaves such a date unparsed, but looks for mojibake in its texts
-        if "date" in names and not _typed_as(schema.field("date").type, "date"):
-            return None
+    reads, kinds = loader_reads(table), _kinds(table, settings, names)
+    # a date column the loader leaves unparsed (a cost line's date beside a period): it
+    # still looks for mojibake in its texts, so it must hold no text
+    unparsed = [c for c in date_columns(table, settings) if c in names and c not in kinds]
+    if any(not _typed_as(schema.field(c).type, "date") for c in unparsed):
+        return None
     keep = [n for n in names if reads(n) and n in kinds]
     if any(not _typed_as(schema.field(n).type, kinds[n]) for n in keep):
         return None

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from kpilib.data.plain_csv import filled_rows, plain_cells
-from kpilib.data.text import MOJIBAKE_STARTS, check_file, decode, read_bytes, sniff, split_csv
+from kpilib.data.text import check_file, read_csv_text, split_csv
 from kpilib.errors import DataError
 
 if TYPE_CHECKING:  # pandas is imported where frames are made: kpi validate's quick path
@@ -166,41 +166,43 @@ def _raw(
 
 
 def _plain_table(
-    name: str, text: str, delimiter: str, columns: Callable[[str], bool] | None, encoding: str
+    name: str,
+    text: str,
+    delimiter: str,
+    columns: Callable[[str], bool] | None,
+    encoding: str,
+    data: bytes | None = None,
 ) -> RawTable | None:
     """The table :func:`_table` makes of plain CSV *text*, read by Arrow; None when
-    the text is not plain (:func:`kpilib.data.plain_csv.plain_cells`)."""
+    the text is not plain (:func:`kpilib.data.plain_csv.plain_cells`). *data*, when
+    given, is *text* in UTF-8 (:attr:`kpilib.data.text.CsvText.utf8`)."""
     import pandas as pd
 
-    cells = plain_cells(text, delimiter)
+    cells = plain_cells(text, delimiter, data=data)
     if cells is None:
         return None
     first, body, lines = cells
     header = _header_names(list(first))
     _duplicates(name, header, columns)
     keep = np.flatnonzero(filled_rows(body, len(lines) - 1))
-    data = {i: pd.Series(col.take(keep), dtype="str") for i, col in enumerate(body)}
+    series = {i: pd.Series(col.take(keep), dtype="str") for i, col in enumerate(body)}
     widths = np.full(len(keep), len(header), dtype=int)
-    return _raw(name, header, data, lines[1:][keep], widths, encoding)
+    return _raw(name, header, series, lines[1:][keep], widths, encoding)
 
 
 def _read_csv(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
-    text, encoding, notes = decode(read_bytes(path), path.name)
-    if "\x00" in text:
+    csv_text = read_csv_text(path, columns)
+    if csv_text.binary:
         raise DataError(
             f"{path.name}: not a text file (it holds NUL characters). Export it again as CSV UTF-8."
         )
-
-    def known(records: list[list[str]]) -> int:
-        return sum(bool(columns and columns(c.strip())) for c in records[0])
-
-    delimiter = sniff(text, score=known)
-    raw = _plain_table(path.name, text, delimiter, columns, encoding)
+    text, delimiter = csv_text.text, csv_text.delimiter
+    raw = _plain_table(path.name, text, delimiter, columns, csv_text.encoding, csv_text.utf8)
     if raw is None:
         records, lines = split_csv(text, path.name, delimiter)
-        raw = _table(path.name, records, lines, columns, encoding=encoding)
-    raw.notes.extend(notes)
-    raw.maybe_garbled = any(c in text for c in MOJIBAKE_STARTS)
+        raw = _table(path.name, records, lines, columns, encoding=csv_text.encoding)
+    raw.notes.extend(csv_text.notes)
+    raw.maybe_garbled = csv_text.maybe_garbled
     return raw
 
 

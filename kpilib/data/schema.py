@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ __all__ = [
     "MONTH_PATTERN",
     "loader_reads",
     "date_columns",
+    "other_dates",
     "Table",
     "TABLES",
     "TABLE_NAMES",
@@ -110,10 +111,15 @@ def metric_of(stage: str) -> str:
     return f"{stage}s"
 
 
+def _named_as_date(name: str) -> bool:
+    """Whether a leads column is named as a date (``*_at``), a stage of kpi.toml or not."""
+    return name.endswith("_at")
+
+
 def loader_reads(table: str) -> Callable[[str], bool]:
     """Which columns of *table* :func:`kpilib.load_dataset` reads (a Parquet file is read
     for those only): the canonical ones, and every ``*_at`` column of the leads, so that
-    one not among the stages still gets its warning.
+    one not among the stages still gets its warning (:func:`other_dates`).
 
     Examples
     --------
@@ -128,24 +134,55 @@ def loader_reads(table: str) -> Callable[[str], bool]:
         "orders": {"order_id", "customer_id", "order_date", "revenue", "gross_margin"},
     }[table]
     if table == "leads":
-        return lambda c: c in names or c.endswith("_at")
+        return lambda c: c in names or _named_as_date(c)
     return names.__contains__
 
 
-def date_columns(table: str, settings: Settings) -> list[str]:
+def date_columns(table: str, settings: Settings, names: Collection[str] | None = None) -> list[str]:
     """The date columns :func:`kpilib.load_dataset` parses in *table*: the stages' of the
-    leads (after *settings*), ``qualified_at`` and ``lost_at``; a cost line's ``date``
-    (only where the file has no ``period``, which the caller checks).
+    leads (after *settings*), ``qualified_at`` and ``lost_at``; an order's ``order_date``;
+    a cost line's ``date``.
+
+    With the file's column *names*, those of them it parses, in that order: a cost
+    line's ``date`` only where the file has no ``period`` (the loader then takes the
+    period and leaves the date unparsed).
 
     Examples
     --------
     >>> from kpilib.data.settings import Settings
     >>> date_columns("leads", Settings())
     ['lead_at', 'visit_at', 'offer_at', 'sale_at', 'qualified_at', 'lost_at']
+    >>> date_columns("leads", Settings(), ["lead_id", "sale_at", "lead_at", "demo_at"])
+    ['lead_at', 'sale_at']
+    >>> date_columns("costs", Settings(), ["date"])
+    ['date']
+    >>> date_columns("costs", Settings(), ["period", "date"])  # the date is left unparsed
+    []
     """
-    return {
+    dates = {
         "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
         "orders": ["order_date"],
         "costs": ["date"],
         "targets": [],
     }[table]
+    if names is None:
+        return dates
+    present = set(names)
+    if table == "costs" and "period" in present:
+        return []
+    return [c for c in dates if c in present]
+
+
+def other_dates(names: Collection[str], settings: Settings) -> list[str]:
+    """The leads columns of *names* named as dates (``*_at``) that are no date column
+    of *settings* (:func:`date_columns`): the loader reads them only to warn that it
+    ignores them, in the order of *names*.
+
+    Examples
+    --------
+    >>> from kpilib.data.settings import Settings
+    >>> other_dates(["lead_at", "demo_at", "notes", "lost_at"], Settings())
+    ['demo_at']
+    """
+    dates = set(date_columns("leads", settings))
+    return [c for c in names if _named_as_date(c) and c not in dates]

@@ -11,6 +11,7 @@ import io
 import os
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ __all__ = [
     "read_bytes",
     "decode",
     "sniff",
+    "CsvText",
+    "read_csv_text",
     "split_csv",
     "mojibake",
     "DELIMITERS",
@@ -64,6 +67,7 @@ _LABELS = {
     "ascii": "UTF-8",
 }
 _RESAVE = "Export it again as CSV UTF-8."
+_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")  # byte-order marks
 
 
 def check_file(path: Path) -> None:
@@ -236,6 +240,66 @@ def sniff(text: str, *, score: Callable[[list[list[str]]], int] | None = None) -
         if key > best_key:
             best, best_key = sep, key
     return best
+
+
+@dataclass(frozen=True)
+class CsvText:
+    """A CSV file's bytes, decoded, and its delimiter (:func:`read_csv_text`).
+
+    ``data`` is the file's bytes; ``text`` those decoded under ``encoding`` (a
+    name :func:`decode` gives), ``notes`` its warnings; ``delimiter`` the one
+    :func:`sniff` finds.
+    """
+
+    data: bytes
+    text: str
+    encoding: str
+    delimiter: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def binary(self) -> bool:
+        """Whether the text holds NUL characters: no text file."""
+        return "\x00" in self.text
+
+    @property
+    def maybe_garbled(self) -> bool:
+        """Whether the text holds a character mojibake starts with (Ã, Â, â€)."""
+        return any(c in self.text for c in MOJIBAKE_STARTS)
+
+    @property
+    def utf8(self) -> bytes | None:
+        """The text in UTF-8 when the file's bytes are that (UTF-8 without a
+        byte-order mark), else None."""
+        if self.encoding == "UTF-8" and not self.data.startswith(_MARKS):
+            return self.data
+        return None
+
+
+def read_csv_text(path: Path, known: Callable[[str], bool] | None = None) -> CsvText:
+    """Read the CSV file at *path*, decode it (:func:`decode`) and sniff its delimiter
+    (:func:`sniff`): the one under which the first record holds the most column names
+    *known* accepts (stripped) wins.
+
+    Raises :class:`~kpilib.errors.DataError` naming the file when it cannot be read or
+    decoded.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "leads.csv"
+    >>> _ = path.write_bytes("lead_id;lead_at;note\\nL1;2026-10-01;Benoît, 3\\n".encode("cp1252"))
+    >>> csv_text = read_csv_text(path, {"lead_id", "lead_at"}.__contains__)
+    >>> csv_text.delimiter, csv_text.encoding, csv_text.utf8 is None
+    (';', 'Windows-1252', True)
+    """
+    data = read_bytes(path)
+    text, encoding, notes = decode(data, path.name)
+
+    def score(records: list[list[str]]) -> int:
+        return sum(bool(known and known(c.strip())) for c in records[0])
+
+    return CsvText(data, text, encoding, sniff(text, score=score), notes)
 
 
 def split_csv(

@@ -39,15 +39,14 @@ def choose_engine(folder: str | Path) -> str:
     """
     from importlib.util import find_spec
 
-    from kpilib.data.read import SUFFIXES
+    from kpilib.data.files import table_files
     from kpilib.data.schema import TABLE_NAMES
 
     root = Path(folder)
     if not (root / "leads.parquet").is_file():
         return "pandas"
     for table in TABLE_NAMES:
-        found = [root / f"{table}{s}" for s in SUFFIXES]
-        given = [p for p in found if p.exists() or p.is_symlink()]
+        given = table_files(root, table)
         if (root / table).exists() or any(p.suffix != ".parquet" or not p.is_file() for p in given):
             return "pandas"
     for engine in ("duckdb", "polars"):

@@ -27,7 +27,13 @@ import narwhals as nw
 
 from kpilib.data.dataset import Dataset
 from kpilib.data.load import load_dataset
-from kpilib.data.schema import MONTH_PATTERN, PERIOD_PATTERN, TABLES, date_columns
+from kpilib.data.schema import (
+    MONTH_PATTERN,
+    PERIOD_PATTERN,
+    TABLES,
+    date_columns,
+    other_dates,
+)
 from kpilib.data.text import UNUSUAL_TEXT
 from kpilib.engine import choose_engine
 from kpilib.engine.refusals import REFUSALS
@@ -68,7 +74,11 @@ def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> lis
     found = []
     if len(set(names)) < len(names) or any(n != n.strip() or "\ufeff" in n for n in names):
         found.append(f"{table}: a column name repeated or padded")
+    # every date column of the table, a cost line's date beside a period too (not only
+    # those the loader parses, date_columns(table, settings, names)): the loader reads such
+    # a date as text and looks for mojibake in it, so it must be typed as dates here
     spec, dates = TABLES[table], date_columns(table, settings)
+    others = other_dates(names, settings) if table == "leads" else []
     kinds = {
         **{c: ("text", "whole") for c in spec.text},
         **{c: ("float", "whole") for c in spec.numbers},
@@ -80,7 +90,7 @@ def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> lis
             found.append(f"{table}: column {name}: typed {dtype}")
         if name in dates and backend == "duckdb" and getattr(dtype, "tz", None) is not None:
             found.append(f"{table}: column {name}: times in zone {dtype.tz}")
-        if table == "leads" and name.endswith("_at") and name not in dates:
+        if name in others:
             found.append(f"{table}: column {name}: not a stage of kpi.toml")
     return found
 
@@ -160,8 +170,7 @@ def _leads(have: list[str], raw: list[str], settings: Any) -> dict[str, nw.Expr]
         checks["customer_id: a sale without a customer_id"] = sale.any()
     for prev, col in zip(stages, stages[1:], strict=False):
         checks[f"{col}: a {col} before its {prev}"] = (nw.col(col) < nw.col(prev)).any()
-    dates = [c for c in [*settings.stage_columns, "qualified_at", "lost_at"] if c in have]
-    checks |= _date_checks(dates)
+    checks |= _date_checks(date_columns("leads", settings, have))
     checks |= _number_checks(
         [c for c in ("amount",) if c in have], non_negative=("amount",), required={}
     )

@@ -28,9 +28,10 @@ import narwhals as nw
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
+from kpilib.data.files import table_files
 from kpilib.data.methods import KpiMethods
 from kpilib.data.require import require_columns
-from kpilib.data.schema import TABLES
+from kpilib.data.schema import TABLES, date_columns
 from kpilib.data.settings import Settings, load_settings
 from kpilib.data.text import check_file
 from kpilib.engine import ENGINES
@@ -75,7 +76,8 @@ class ScannedDataset(KpiMethods):
         for name, native in (("leads", self.leads), ("orders", self.orders)):
             if native is not None:
                 lf = nw.from_native(native)
-                cols = [c for c in F.columns(lf) if c.endswith("_at") or c == "order_date"]
+                # the scan's frames hold the date columns the loader parses, and no other
+                cols = date_columns(name, self.settings, F.columns(lf))
                 frames[name] = (lf, cols)
         latest = F.latest_date(**frames)
         return pd.NaT if latest is None else pd.Timestamp(latest)
@@ -91,6 +93,10 @@ class ScannedDataset(KpiMethods):
 
 
 def _files(folder: Path, table: str) -> list[Path]:
+    """The Parquet files of *table*: ``<table>.parquet`` as the loader finds it
+    (:func:`kpilib.data.files.table_files`, Parquet only: a scan reads no other format
+    and looks at none beside it), or the part files of a folder ``<table>/`` (or of a
+    folder ``<table>.parquet/``, as Spark writes a table), which only a scan reads."""
     single = folder / f"{table}.parquet"
     parts = folder / table
     if single.exists() and parts.is_dir():
@@ -99,7 +105,7 @@ def _files(folder: Path, table: str) -> list[Path]:
         )
     if single.is_dir():  # a table written by Spark: a folder of part files
         parts = single
-    elif single.exists() or single.is_symlink():
+    elif table_files(folder, table, suffixes=(".parquet",)):  # a file, or a link (to nothing)
         return [single]
     if parts.is_dir():
         found = sorted(parts.rglob("*.parquet"))
@@ -197,15 +203,10 @@ def _normalise(
         expects=f"kpilib.engine.scan.scan_dataset expects the {table} table",
         fix="rename the matching columns as docs/data-model.md shows.",
     )
-    dates = {
-        "leads": [*settings.stage_columns, "qualified_at", "lost_at"],
-        "orders": ["order_date"],
-        "costs": ["date"] if "period" not in have else [],
-        "targets": [],
-    }[table]
+    dates = date_columns(table, settings, have)
     spaces = strip_set(lf)
     exprs = [nw.col(c) if c in clean else _text(c, spaces) for c in _TEXT[table] if c in have]
-    exprs += [_date(lf, c, name) for c in dates if c in have]
+    exprs += [_date(lf, c, name) for c in dates]
     exprs += [nw.col(c).cast(nw.Float64) for c in _NUMBERS[table] if c in have]
     out = lf.select(*exprs)
     if table == "costs" and "period" not in have:
