@@ -60,7 +60,7 @@ def test_every_python_block_runs_in_order_on_the_sample(tmp_path, monkeypatch):
     folder = namespace["folder"]
     assert folder == tmp_path / "reports" / "2026-10"
     page = (folder / "acquisition.html").read_text("utf-8")
-    title = re.findall(r'<img alt="([^"]*)" class="kpi-chart"', page)
+    title = re.findall(r'<img class="kpi-chart" alt="([^"]*)"', page)  # as charts.show writes it
     assert len(title) == 7  # the page's six charts and the cost mix over 24 months
     assert title[1].endswith("of acquisition cost in October 2026")
     assert title[-1] == title[1]  # the same finding, over two years
