@@ -111,15 +111,12 @@ def split_rows(code: np.ndarray, size: int) -> Sequence[np.ndarray]:
 
 
 def with_k(parts: dict[int, pd.DataFrame]) -> pd.DataFrame | None:
-    """The frames of each period *k* back stacked, their ``_k`` set to *k* (put first
-    when they have none); None without any."""
+    """The frames of each period *k* back stacked, with a first column ``_k`` holding
+    *k*; None without any."""
     if not parts:
         return None
     out = pd.concat(parts.values(), ignore_index=True)
     sizes = [len(p) for p in parts.values()]
     k = np.repeat(np.fromiter(parts, dtype="int64", count=len(parts)), sizes)
-    if "_k" in out.columns:
-        out["_k"] = k
-    else:
-        out.insert(0, "_k", k)
+    out.insert(0, "_k", k)
     return out

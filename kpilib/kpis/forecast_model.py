@@ -147,9 +147,10 @@ def _chances(cells: pd.DataFrame, hist: pd.DataFrame, m: float) -> np.ndarray:
 
 def _by_team(frame: pd.DataFrame | None, num: str, den: str, m: float) -> tuple[dict, float]:
     """Per team ``num / den`` shrunk to the whole's, and the whole's (NaN without data)."""
-    if frame is None or not len(frame) or not total(frame[den]):
+    whole_den = total(frame[den]) if frame is not None and len(frame) else 0
+    if not whole_den:
         return {}, math.nan
-    whole = total(frame[num]) / total(frame[den])
+    whole = total(frame[num]) / whole_den
     keys = frame["team"].to_numpy()
     teams, top = sum_by(frame[num], keys)
     rates = shrink(top, sum_by(frame[den], keys)[1], whole, m)
@@ -210,7 +211,6 @@ def _past_forecast(
     so_far = np.array([to_date.get(t, 0) for t in teams], dtype="float64")
     return pd.DataFrame(
         {
-            "_k": k,
             "team": teams,
             "forecast": (
                 so_far
