@@ -222,7 +222,14 @@ def cac_lazy(
         )
     )
     lines = lines.group_by("period", "channel").agg(*[nw.col(c).sum() for c in _COST_COLS])
-    blended_cost = lines.group_by("period").agg(*[nw.col(c).sum() for c in _COST_COLS])
+    # the channels' sums added in one order, whatever order the group-by gave them in (it
+    # varies from run to run on polars and DuckDB, and with it the blended cost's last bit)
+    blended_cost = (
+        lines.with_columns(_order=nw.col("channel").cast(nw.String))
+        .sort("period", "_order")
+        .group_by("period")
+        .agg(*[nw.col(c).sum() for c in _COST_COLS])
+    )
 
     buyers = (
         firsts.with_columns(_mk=F.month_key(nw.col("acquired_at")))
