@@ -110,6 +110,29 @@ def write_tiny(folder: Path, *, broken: bool = False) -> Path:
     return folder
 
 
+def failing_build(
+    tmp_path: Path, out: Path, name: str, code: str, workers: int
+) -> tuple[nbformat.NotebookNode, ReportError]:
+    """The notebook *name* with the cell *code* appended, and the ReportError of a build
+    of the tiny dataset into *out* with the notebooks so changed (which must fail)."""
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, notebooks)
+    nb = nbformat.read(notebooks / f"{name}.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(code))
+    nbformat.write(nb, notebooks / f"{name}.ipynb")
+    data = write_tiny(tmp_path / "tiny")
+    with pytest.raises(ReportError) as info:
+        build_report(
+            period="2026-10",
+            data=data,
+            out=out,
+            workers=workers,
+            progress=False,
+            notebooks=notebooks,
+        )
+    return nb, info.value
+
+
 def test_an_unknown_parameter_is_named_with_the_accepted_ones(tmp_path):
     with pytest.raises(ParameterError) as info:
         build_report(period="2026-10", data=SAMPLE, out=tmp_path, parameters={"perido": "x"})
@@ -382,24 +405,29 @@ def test_a_failure_leaves_the_previous_report_and_names_notebook_cell_and_error(
     out = tmp_path / "out"
     shutil.copytree(sample_report, out / "2026-10")
     before = {p.name: p.read_bytes() for p in (out / "2026-10").iterdir()}
-    notebooks = tmp_path / "notebooks"
-    shutil.copytree(NOTEBOOK_DIR, notebooks)
-    nb = nbformat.read(notebooks / "summary.ipynb", as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell('raise ValueError("stopped on purpose")'))
-    nbformat.write(nb, notebooks / "summary.ipynb")
-    data = write_tiny(tmp_path / "tiny")
-    with pytest.raises(ReportError) as info:
-        build_report(
-            period="2026-10", data=data, out=out, workers=1, progress=False, notebooks=notebooks
-        )
+    nb, error = failing_build(tmp_path, out, "summary", 'raise ValueError("stopped on purpose")', 1)
     # the appended cell runs after the notebook's code cells and the injected parameters
     count = sum(c.cell_type == "code" for c in nb.cells) + 1
-    assert str(info.value) == (
+    assert str(error) == (
         f'summary.ipynb failed at cell {count} (raise ValueError("stopped on purpose")): '
         "ValueError: stopped on purpose"
     )
     assert sorted(p.name for p in out.iterdir()) == ["2026-10"]
     assert {p.name: p.read_bytes() for p in (out / "2026-10").iterdir()} == before
+
+
+def test_a_kernel_that_dies_is_named_and_the_previous_report_kept(tmp_path):
+    out = tmp_path / "out"
+    (out / "2026-10").mkdir(parents=True)
+    (out / "2026-10" / "report.html").write_text("the previous report", "utf-8")
+    _, error = failing_build(tmp_path, out, "funnel", "import os\nos._exit(3)", 2)
+    assert str(error) == (
+        "funnel.ipynb failed: its kernel died while it ran (out of memory, or code that ended "
+        "the Python process). Run the notebook alone in JupyterLab to find the cell."
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["2026-10"]
+    assert (out / "2026-10" / "report.html").read_text("utf-8") == "the previous report"
+    assert sorted(p.name for p in (out / "2026-10").iterdir()) == ["report.html"]
 
 
 def test_a_broken_dataset_is_refused_before_any_notebook_runs(tmp_path, sample_report):

@@ -10,7 +10,7 @@ import pytest
 
 from kpilib.errors import DataError
 from kpilib.report.build import build_report
-from kpilib.report.run import Kernels, imports_of
+from kpilib.report.run import Kernels, NotebookFailed, imports_of
 
 
 def _notebook(path, *cells):
@@ -241,3 +241,44 @@ def test_the_report_module_imports_no_frame_library_so_the_kernels_start_first()
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "[]\n"
+
+
+def _children() -> list[int]:
+    """The processes this one started that still run (zombies not counted)."""
+    me = str(os.getpid()).encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[-1].split()
+            except OSError:
+                continue
+            if fields[1] == me and fields[0] != b"Z":
+                found.append(int(entry))
+    return found
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_kernel_that_dies_fails_its_notebook_and_nothing_waits_or_is_left(tmp_path, workers):
+    # papermill's kernel client was a blocking one: it waited for the dead kernel's
+    # messages without letting nbclient see that the kernel had died, for ever
+    import time
+
+    import nbformat
+
+    dies, fine = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    nbformat.write(
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import os\nos._exit(3)")]), dies
+    )
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), fine)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    started = time.monotonic()
+    with pytest.raises(NotebookFailed) as info:
+        with Kernels({"a": dies, "b": fine}, tmp_path, workers=workers) as kernels:
+            kernels.run(staging, {}, check=lambda: None, on_done=lambda name: None)
+    assert time.monotonic() - started < 60
+    assert info.value.name == "a"
+    assert type(info.value.error).__name__ == "DeadKernelError"
+    assert _children() == []

@@ -65,7 +65,14 @@ def _dataset(data: Path, engine: str) -> Any:
 
 def _failure(name: str, target: Path, exc: BaseException) -> ReportError:
     """A ReportError naming the notebook, the cell and the error."""
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, DeadKernelError):
+        return ReportError(
+            f"{name}.ipynb failed: its kernel died while it ran (out of memory, or code that "
+            "ended the Python process). Run the notebook alone in JupyterLab to find the cell."
+        )
 
     if isinstance(exc, PapermillExecutionError):
         first = next((ln.strip() for ln in str(exc.source).splitlines() if ln.strip()), "")

@@ -13,6 +13,7 @@ computed), on the first kernel free.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import os
 import queue
@@ -188,7 +189,7 @@ def _run_kernel(kernels: Kernels) -> None:
             self.clients.append(kc)
             return kc
 
-    km = Manager(kernel_name="python3", client_factory=_ready_client())
+    km = Manager(kernel_name="python3", client_factory=_ready_client("async"))
     km.clients = []
     try:
         if kernels.stop.is_set():
@@ -237,50 +238,63 @@ def _execute(km: Any, name: str, kernels: Kernels) -> None:
         km.clients.clear()
 
 
-def _ready_client() -> type:
-    """A kernel client class whose ``wait_for_ready`` takes a few milliseconds.
+@functools.cache
+def _ready_client(kind: str) -> type:
+    """A kernel client class ("async" for papermill, "blocking" for :func:`_run_code`)
+    whose ``wait_for_ready`` takes a few milliseconds.
 
     jupyter_client's waits 0.2 s for a message on the kernel's broadcast channel
     after the kernel_info reply, and starts over when none came, which a client
     that has just connected always misses: 0.2 s per notebook and per reset.
     This one asks again every :data:`_IOPUB_WAIT` seconds instead, and is ready
     at the first broadcast received, as jupyter_client's is.
+
+    papermill's client must be asynchronous: a blocking one waits for the
+    kernel's messages without yielding to the loop that notices a kernel that
+    died, and the build then waited forever.
     """
     from queue import Empty
 
+    from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.blocking import BlockingKernelClient
+    from jupyter_core.utils import ensure_async, run_sync
 
-    class ReadyClient(BlockingKernelClient):
-        def wait_for_ready(self, timeout: float | None = None) -> None:
-            deadline = time.monotonic() + (60.0 if timeout is None else timeout)
-            while True:
-                self.kernel_info()
+    async def wait_for_ready(self: Any, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (60.0 if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await ensure_async(self.shell_channel.get_msg(timeout=1))
+            except Empty:
+                reply = None
+            # any kernel_info reply: one to an earlier try may come after it was asked again
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
                 try:
-                    reply = self.shell_channel.get_msg(timeout=1)
+                    await ensure_async(self.iopub_channel.get_msg(timeout=_IOPUB_WAIT))
                 except Empty:
-                    reply = None
-                # any kernel_info reply: one to an earlier try may come after it was asked again
-                if reply is not None and reply["msg_type"] == "kernel_info_reply":
-                    try:
-                        self.iopub_channel.get_msg(timeout=_IOPUB_WAIT)
-                    except Empty:
-                        pass
-                    else:
-                        self._handle_kernel_info_reply(reply)
-                        return
-                if not self.is_alive():
-                    raise RuntimeError("Kernel died before replying to kernel_info")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await ensure_async(self.is_alive()):
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
-    return ReadyClient
+    if kind == "async":
+        return type("ReadyClient", (AsyncKernelClient,), {"wait_for_ready": wait_for_ready})
+    return type(
+        "ReadyClient", (BlockingKernelClient,), {"wait_for_ready": run_sync(wait_for_ready)}
+    )
 
 
 def _run_code(km: Any, code: str, stop: threading.Event) -> None:
     """Run *code* silently in the kernel of *km*, outside any notebook (warming its
     imports, or ``%reset -f``: the user namespace emptied, imported modules kept).
     Returns early when *stop* is set; raises _Stopped then."""
-    kc = km.client()
+    kc = _ready_client("blocking")(
+        **km.get_connection_info(session=True), connection_file=km.connection_file, parent=km
+    )
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)
