@@ -3,10 +3,11 @@
 papermill executes each notebook; a kernel per worker is started once and
 reused (its namespace reset between notebooks), so the libraries are
 imported once per worker rather than once per notebook. The kernels start
-as soon as the build's parameters have passed their first checks, and each
-imports what the notebooks import at once, while the parent still loads the
-dataset and computes the report model. A notebook runs as soon as it is
-released (the report releases each once the model's sections it draws are
+as soon as the build's parameters have passed their first checks, while the
+parent still loads the dataset and computes the report model; with more than
+one, they are forked from one process that has imported what the notebooks
+import (:mod:`kpilib.report.zygote`), so those imports are done once. A
+notebook runs as soon as it is released (the report releases each once the model's sections it draws are
 computed), on the first kernel free.
 """
 
@@ -23,6 +24,8 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from pathlib import Path
 from typing import Any
+
+from kpilib.report.zygote import Zygote
 
 __all__ = ["Kernels", "run_notebooks", "NotebookFailed", "imports_of"]
 
@@ -76,7 +79,11 @@ class Kernels:
         # recursion in one global, so two threads parsing at once can fail with
         # "SystemError: AST constructor recursion depth mismatch"
         self.warm = imports_of(list(self.sources.values()))
-        for _ in range(min(workers, len(self.sources))):
+        workers = min(workers, len(self.sources))
+        # the kernels are forked from one process that imports their libraries once
+        # (kpilib.report.zygote); with one kernel it would only add a process
+        self.zygote = Zygote(self.warm) if workers > 1 else None
+        for _ in range(workers):
             future: Future[None] = Future()
             thread = threading.Thread(
                 target=self._thread, args=(future,), name="kernel", daemon=True
@@ -170,6 +177,8 @@ class Kernels:
                 future.result()
             except BaseException:  # noqa: BLE001, S110 - run() reported what matters
                 pass
+        if self.zygote is not None:
+            self.zygote.close()
 
 
 def _run_kernel(kernels: Kernels) -> None:
@@ -189,6 +198,23 @@ def _run_kernel(kernels: Kernels) -> None:
             self.clients.append(kc)
             return kc
 
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            forked = (
+                None if zygote is None else zygote.spawn(kernel_cmd, kw.get("env"), kw.get("cwd"))
+            )
+            if forked is None:
+                if kernels.stop.is_set():  # stopped while the zygote imported: no kernel
+                    raise _Stopped
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+                return
+            # what the local provisioner's launch_kernel sets, for a forked kernel
+            # (its own session: its process group is its pid)
+            prov = self.provisioner
+            prov.process, prov.pid, prov.pgid = forked, forked.pid, forked.pid
+            prov.cwd = kw.get("cwd")
+            self._reconcile_connection_info(prov.connection_info)
+
+    zygote = kernels.zygote
     km = Manager(kernel_name="python3", client_factory=_ready_client("async"))
     km.clients = []
     try:
