@@ -148,3 +148,14 @@ def test_a_forked_process_is_polled_signalled_and_waited_for():
     assert forked.wait(timeout=5) == 0  # its status is the zygote's to know: 0 once ended
     forked.send_signal(signal.SIGTERM)  # ended: nothing is sent
     proc.wait()
+
+
+def test_off_linux_there_is_no_zygote(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "darwin")  # its system libraries are not fork-safe
+    zygote = Z.Zygote("")
+    assert zygote.proc is None
+    assert (
+        zygote.spawn([sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"], None, None)
+        is None
+    )
+    zygote.close()

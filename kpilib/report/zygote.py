@@ -11,7 +11,7 @@ and only initialise ipykernel. A forked kernel is what
 working folder and arguments. :class:`Forked` stands for its process where
 jupyter_client's provisioner expects a ``subprocess.Popen``.
 
-Where a kernel cannot be forked (no ``fork``, another Python or kernel than
+Where a kernel cannot be forked (not on Linux, another Python or kernel than
 ``-m ipykernel_launcher``, the zygote gone), :meth:`Zygote.spawn` returns
 None and the kernel is started the usual way.
 
@@ -102,8 +102,8 @@ class Zygote:
     def __init__(self, warm: str) -> None:
         self._lock = threading.Lock()
         self.proc: subprocess.Popen[bytes] | None = None
-        if not hasattr(os, "fork"):
-            return
+        if not sys.platform.startswith("linux"):
+            return  # macOS's system libraries are not safe to use after a fork; no fork on Windows
         r, w = os.pipe()
         try:
             self.proc = subprocess.Popen(
