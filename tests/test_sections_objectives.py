@@ -214,3 +214,31 @@ def test_company_targets_only_are_kept_as_given():
     )
     out, derived = with_company_targets(both)
     assert derived == set() and len(out) == 4
+
+
+@pytest.mark.parametrize(
+    ("months", "detail", "level"),
+    [
+        # read before 12 months, the cohort's observed value still grows: no verdict
+        (3, "after 3 months, cohort July 2026 · immature", ""),
+        # at 12 months, 0.5:1 is below two thirds of the 3:1 line: bad
+        (12, "after 12 months, cohort July 2026", "bad"),
+    ],
+)
+def test_a_young_cohort_s_ltv_to_cac_is_shown_but_not_judged(dataset, months, detail, level):
+    obj = build_objectives(dataset, period="2026-10", as_of=pd.Timestamp("2026-10-31"))
+    acquisition, funnel = _fake_sections()
+    acquisition.ltv_to_cac = fact(0.5, "ratio", "observed", "2026-07", "payback")
+    acquisition.ltv_months = months
+    summary = build_summary(
+        objectives=obj,
+        acquisition=acquisition,
+        funnel=funnel,
+        period="2026-10",
+        state="closed",
+        settings=Settings(),
+    )
+    tile = next(t for t in summary.tiles if t.key == "ltv_to_cac")
+    assert tile.level == level  # the tile's colour
+    row = next(r for r in tiles(summary, Formatter()).text.splitlines() if r.startswith("LTV"))
+    assert row == f"LTV:CAC | 0.5:1 | {detail}"

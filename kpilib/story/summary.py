@@ -88,10 +88,11 @@ def _detail(tile: Tile, fmt: Formatter) -> str:
             text += " · " + phrase("tile.month_to_date", lang)
         return text
     if tile.key == "ltv_to_cac" and tile.months is not None and period:
-        return phrase("tile.at_months", lang, n=tile.months, month=fmt.month(period))
-    if not period:
+        text = phrase("tile.at_months", lang, n=tile.months, month=fmt.month(period))
+    elif not period:
         return ""
-    text = phrase("tile.cohort", lang, month=fmt.month(period))
+    else:
+        text = phrase("tile.cohort", lang, month=fmt.month(period))
     if "immature" in tile.notes:
         text += " · " + phrase("tile.immature", lang)
     return text
