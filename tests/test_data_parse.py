@@ -10,6 +10,7 @@ import re
 import sys
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -83,3 +84,39 @@ def test_text_on_arrow_and_as_python_objects_agree(cells):
     arrow = parse.parse_text(pd.Series(cells, dtype="str"))
     plain = parse.parse_text(pd.Series(cells, dtype=object))
     pd.testing.assert_series_equal(arrow, plain)
+
+
+@pytest.mark.parametrize(
+    ("chunks", "changes"),
+    [
+        ([["a", "b c"], ["d"]], False),  # clean, over two chunks
+        ([["a", None], [None]], False),  # missing cells are not texts
+        ([["é", "b"], ["ü x"]], False),  # outside ASCII, clean
+        ([["a"], ["b "]], True),  # a space at an end, in the second chunk
+        ([["", "a"]], True),  # an empty text: blank
+        ([["é", "\u00a0é"]], True),  # a no-break space: only the non-ASCII texts are stripped
+        ([["é\u2003"]], True),  # an em space at the end
+        ([["a\x01"]], True),  # a control character at an end: stripped to be sure
+    ],
+)
+def test_strip_changes_is_read_from_the_bytes(chunks, changes):
+    import pyarrow as pa
+
+    from kpilib.data.kernels import strip_changes
+
+    column = pa.chunked_array([pa.array(c, pa.string()) for c in chunks])
+    assert strip_changes(column) is changes
+
+
+def test_a_clean_arrow_column_is_not_stripped_or_copied():
+    import pyarrow as pa
+
+    values = pd.Series(["North", "Sud-Est", "é b", None], dtype="str", name="team")
+    got = parse.parse_text(values)
+    pd.testing.assert_series_equal(got, parse.parse_text(values.astype(object)))
+    # the same Arrow data: nothing stripped or copied (a stripped column is a new one)
+    data = [pa.array(x.array).buffers()[2].address for x in (got, values)]
+    assert data[0] == data[1]
+    stripped = pd.Series([" North", "é b", None], dtype="str")
+    data = [pa.array(x.array).buffers()[2].address for x in (parse.parse_text(stripped), stripped)]
+    assert data[0] != data[1]

@@ -94,3 +94,49 @@ def text_bytes(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(1, dtype=width), empty
     starts = np.frombuffer(offsets, dtype=width)[values.offset :][: len(values) + 1]
     return starts, empty if data is None else np.frombuffer(data, dtype=np.uint8)
+
+
+def plain_ends(values: pa.Array) -> bool | None:
+    """Of a string array without nulls, read from its bytes (a fraction of the cost of
+    taking each text's first and last character): False when a text is empty or has a
+    byte up to the space at either end (an ASCII space or control character; a
+    character outside ASCII starts and ends with bytes from 0x80); otherwise None when
+    a byte is outside ASCII (those texts' ends are still to be read), else True.
+
+    Examples
+    --------
+    >>> plain_ends(pa.array(["a", "b c"])), plain_ends(pa.array(["a ", "b"]))
+    (True, False)
+    >>> plain_ends(pa.array([""])), plain_ends(pa.array(["é"])), plain_ends(pa.array([], pa.string()))
+    (False, None, True)
+    """
+    if not len(values):
+        return True
+    offsets, data = text_bytes(values)
+    starts, stops = offsets[:-1], offsets[1:]
+    if (stops <= starts).any():
+        return False  # an empty text
+    if min(data[starts].min(), data[stops - 1].min()) <= ord(" "):
+        return False
+    return True if data[offsets[0] : offsets[-1]].max() < 0x80 else None
+
+
+def strip_changes(column: Any) -> bool:
+    """False when stripping the whitespace of the string array or chunked array
+    *column* (``utf8_trim_whitespace``) would change no text and leave none empty,
+    nulls aside; True when it may (a control character at an end counts). The texts'
+    bytes are read (:func:`plain_ends`), and only the texts outside ASCII are stripped
+    to tell."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    for chunk in chunks:
+        values = call("drop_null", chunk) if chunk.null_count else chunk
+        plain = plain_ends(values)
+        if plain is None:
+            others = call("filter", values, call("invert", call("string_is_ascii", values)))
+            stripped = call("utf8_trim_whitespace", others)
+            plain = every(
+                call("equal", call("binary_length", stripped), call("binary_length", others))
+            )
+        if not plain:
+            return True
+    return False

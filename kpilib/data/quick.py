@@ -44,7 +44,7 @@ import pyarrow as pa
 from pyarrow._compute import JoinOptions, ReplaceSubstringOptions
 
 from kpilib.data.files import table_files
-from kpilib.data.kernels import all_distinct, call, every, matches, some, text_bytes
+from kpilib.data.kernels import all_distinct, call, every, matches, plain_ends, some
 from kpilib.data.quick_read import PlainTable, read_plain
 from kpilib.data.schema import (
     MONTH_PATTERN,
@@ -163,16 +163,9 @@ def _texts_of(values: pa.Array) -> bool:
     empty text, no byte up to the space at either end (an ASCII space or control
     character; a character outside ASCII starts and ends with bytes from 0x80), and, when
     a byte is outside ASCII, no mojibake or Unicode space at an end."""
-    if not len(values):
-        return True
-    offsets, data = text_bytes(values)
-    starts, stops = offsets[:-1], offsets[1:]
-    if (stops <= starts).any():
-        return False  # an empty text: blank for the loader
-    if min(data[starts].min(), data[stops - 1].min()) <= ord(" "):
-        return False
-    if data[offsets[0] : offsets[-1]].max() < 0x80:
-        return True
+    plain = plain_ends(values)  # an empty text is blank for the loader
+    if plain is not None:
+        return plain
     others = call("filter", values, call("invert", call("string_is_ascii", values)))
     return not some(matches(others, UNUSUAL_TEXT))
 
