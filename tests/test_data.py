@@ -449,3 +449,23 @@ def test_ids_in_order_need_no_distinct_count_and_ascii_text_no_pattern(monkeypat
     # one cell outside ASCII: the pattern runs, on "é" (no) and "Ã©" (yes)
     got = mojibake(pd.Series(["Ann", "Zoé", "ZoÃ©", None], dtype="str"))
     assert got.tolist() == [False, False, True, False]
+
+
+def test_dates_on_the_bounds_load_and_one_day_beyond_is_refused(tmp_path):
+    header = "lead_id,lead_at,source,team,owner,lost_at\n"
+    rows = "L1,1900-01-01,web,North,Ann,\nL2,2026-10-01,web,North,Ann,2199-12-31\n"
+    write(tmp_path, "leads.csv", header + rows)
+    ds = load_dataset(tmp_path)
+    # both bounds are inside: the dates are kept as they were, not blanked
+    assert ds.leads["lead_at"].tolist() == [pd.Timestamp("1900-01-01"), pd.Timestamp("2026-10-01")]
+    assert ds.leads["lost_at"].tolist()[1] == pd.Timestamp("2199-12-31")
+    write(tmp_path, "leads.csv", header + rows.replace("2199-12-31", "2200-01-01"))
+    assert errors_of(tmp_path) == [
+        "leads.csv: column lost_at: 1 row has a date outside 1900-01-01 to 2199-12-31 (row 3). "
+        "Such a date is a placeholder or a typo: fix it in the export, or leave the cell blank."
+    ]
+    write(tmp_path, "leads.csv", header + rows.replace("1900-01-01", "1899-12-31"))
+    assert errors_of(tmp_path) == [
+        "leads.csv: column lead_at: 1 row has a date outside 1900-01-01 to 2199-12-31 (row 2). "
+        "Such a date is a placeholder or a typo: fix it in the export, or leave the cell blank."
+    ]

@@ -93,6 +93,9 @@ def dates(check: Checker, raw: RawTable, cols: list[str], settings: Settings) ->
         if col in raw.frame.columns:
             out[col], bad = parse_date(raw.frame[col], day_first=settings.day_first)
             check.flag(raw, col, bad, "a date that does not parse", _DATE_HINT)
+            first, last = out[col].min(), out[col].max()  # NaT when no date
+            if first is pd.NaT or (first >= _FIRST_DATE and last < _LAST_DATE):
+                continue  # the usual case: no date out of bounds, the column not copied
             far = (out[col] < _FIRST_DATE) | (out[col] >= _LAST_DATE)
             check.flag(
                 raw,
