@@ -102,6 +102,7 @@ def _fake_sections():
         ltv_to_cac=fact(None, "ratio", "observed", None, "payback"),
         previous_ltv_to_cac=None,
         ltv_months=0,
+        ltv_mature=False,
         payback=fact(None, "months", "observed", None, "payback"),
         previous_payback=None,
         findings=[],
@@ -229,7 +230,7 @@ def test_a_young_cohort_s_ltv_to_cac_is_shown_but_not_judged(dataset, months, de
     obj = build_objectives(dataset, period="2026-10", as_of=pd.Timestamp("2026-10-31"))
     acquisition, funnel = _fake_sections()
     acquisition.ltv_to_cac = fact(0.5, "ratio", "observed", "2026-07", "payback")
-    acquisition.ltv_months = months
+    acquisition.ltv_months, acquisition.ltv_mature = months, months >= 12  # as the section says
     summary = build_summary(
         objectives=obj,
         acquisition=acquisition,

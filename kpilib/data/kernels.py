@@ -121,6 +121,11 @@ def plain_ends(values: pa.Array) -> bool | None:
     return True if data[offsets[0] : offsets[-1]].max() < 0x80 else None
 
 
+def outside_ascii(values: pa.Array) -> pa.Array:
+    """The texts of *values* with a character outside ASCII."""
+    return call("filter", values, call("invert", call("string_is_ascii", values)))
+
+
 def strip_changes(column: Any) -> bool:
     """False when stripping the whitespace of the string array or chunked array
     *column* (``utf8_trim_whitespace``) would change no text and leave none empty,
@@ -132,7 +137,7 @@ def strip_changes(column: Any) -> bool:
         values = call("drop_null", chunk) if chunk.null_count else chunk
         plain = plain_ends(values)
         if plain is None:
-            others = call("filter", values, call("invert", call("string_is_ascii", values)))
+            others = outside_ascii(values)
             stripped = call("utf8_trim_whitespace", others)
             plain = every(
                 call("equal", call("binary_length", stripped), call("binary_length", others))

@@ -44,7 +44,15 @@ import pyarrow as pa
 from pyarrow._compute import JoinOptions, ReplaceSubstringOptions
 
 from kpilib.data.files import table_files
-from kpilib.data.kernels import all_distinct, call, every, matches, plain_ends, some
+from kpilib.data.kernels import (
+    all_distinct,
+    call,
+    every,
+    matches,
+    outside_ascii,
+    plain_ends,
+    some,
+)
 from kpilib.data.quick_read import PlainTable, read_plain
 from kpilib.data.schema import (
     MONTH_PATTERN,
@@ -166,8 +174,7 @@ def _texts_of(values: pa.Array) -> bool:
     plain = plain_ends(values)  # an empty text is blank for the loader
     if plain is not None:
         return plain
-    others = call("filter", values, call("invert", call("string_is_ascii", values)))
-    return not some(matches(others, UNUSUAL_TEXT))
+    return not some(matches(outside_ascii(values), UNUSUAL_TEXT))
 
 
 def _numbers(column: pa.ChunkedArray, *, non_negative: bool) -> bool:

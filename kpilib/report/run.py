@@ -7,8 +7,8 @@ as soon as the build's parameters have passed their first checks, while the
 parent still loads the dataset and computes the report model; with more than
 one, they are forked from one process that has imported what the notebooks
 import (:mod:`kpilib.report.zygote`), so those imports are done once. A
-notebook runs as soon as it is released (the report releases each once the model's sections it draws are
-computed), on the first kernel free.
+notebook runs as soon as it is released (the report releases each once the
+model's sections it draws are computed), on the first kernel free.
 """
 
 from __future__ import annotations
@@ -199,9 +199,8 @@ def _run_kernel(kernels: Kernels) -> None:
             return kc
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-            forked = (
-                None if zygote is None else zygote.spawn(kernel_cmd, kw.get("env"), kw.get("cwd"))
-            )
+            zygote = kernels.zygote
+            forked = zygote.spawn(kernel_cmd, kw.get("env"), kw.get("cwd")) if zygote else None
             if forked is None:
                 if kernels.stop.is_set():  # stopped while the zygote imported: no kernel
                     raise _Stopped
@@ -214,8 +213,11 @@ def _run_kernel(kernels: Kernels) -> None:
             prov.cwd = kw.get("cwd")
             self._reconcile_connection_info(prov.connection_info)
 
-    zygote = kernels.zygote
-    km = Manager(kernel_name="python3", client_factory=_ready_client("async"))
+    km = Manager(
+        kernel_name="python3",
+        client_factory=_ready_client("async"),  # papermill's
+        blocking_class=_ready_client("blocking"),  # _run_code's
+    )
     km.clients = []
     try:
         if kernels.stop.is_set():
@@ -318,9 +320,7 @@ def _run_code(km: Any, code: str, stop: threading.Event) -> None:
     """Run *code* silently in the kernel of *km*, outside any notebook (warming its
     imports, or ``%reset -f``: the user namespace emptied, imported modules kept).
     Returns early when *stop* is set; raises _Stopped then."""
-    kc = _ready_client("blocking")(
-        **km.get_connection_info(session=True), connection_file=km.connection_file, parent=km
-    )
+    kc = km.blocking_client()
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)

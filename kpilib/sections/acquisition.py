@@ -105,6 +105,12 @@ class AcquisitionSection:
     missing: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
+    @property
+    def ltv_mature(self) -> bool:
+        """Whether the cohort read is :data:`LTV_HORIZON` months old: before, its observed
+        value is still growing, and neither a finding nor the tile's colour rests on it."""
+        return self.ltv_months >= LTV_HORIZON
+
 
 def _months_between(first: str, last: str) -> int:
     a, b = parse_period(first), parse_period(last)
@@ -379,9 +385,12 @@ def _findings(out: AcquisitionSection) -> list[Finding]:
             )
         )
     minimum = out.ltv_to_cac_min
-    # read before the horizon, a cohort's value is still young: no finding rests on it
-    mature = out.ltv_months >= LTV_HORIZON
-    if mature and out.channel_ltv_to_cac and minimum is not None and out.ltv_cohort is not None:
+    if (
+        out.ltv_mature
+        and out.channel_ltv_to_cac
+        and minimum is not None
+        and out.ltv_cohort is not None
+    ):
         channel = min(out.channel_ltv_to_cac, key=lambda c: out.channel_ltv_to_cac[c].value)
         low = out.channel_ltv_to_cac[channel]
         if low.value < minimum.value:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kpilib.sections.acquisition import LTV_HORIZON
 from kpilib.sections.model import Fact, Finding, Status, Unit, fact
 
 __all__ = ["Tile", "SummarySection", "build_summary", "choose_findings", "TILES"]
@@ -135,8 +134,7 @@ def build_summary(
     ltv = acquisition.ltv_to_cac
     s_min = settings.ltv_to_cac_min
     ltv_level = ""
-    # read before the horizon, the cohort's observed value is still growing: not a verdict
-    young = acquisition.ltv_months < LTV_HORIZON
+    young = not acquisition.ltv_mature
     if ltv.known and not young:
         ltv_level = "good" if ltv.value >= s_min else "warn" if ltv.value >= 0.67 * s_min else "bad"
     tiles.append(
