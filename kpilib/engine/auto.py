@@ -35,7 +35,7 @@ from kpilib.data.schema import (
     other_dates,
 )
 from kpilib.data.text import UNUSUAL_TEXT
-from kpilib.engine import choose_engine
+from kpilib.engine import choose_engine, file_facts
 from kpilib.engine.refusals import REFUSALS
 from kpilib.engine.scan import ScannedDataset, scan_dataset
 from kpilib.engine.texts import outside_ascii, repeats, with_helpers
@@ -110,8 +110,8 @@ def _number_checks(
     nans: set[str],
 ) -> dict[str, nw.Expr]:
     """Infinite, huge, negative (for *non_negative*), and null or NaN (the columns of
-    *nans*, :func:`_nans`): a refusal named by *required* for a column that must be
-    filled, a silent change for the others."""
+    *nans*, :func:`kpilib.engine.file_facts.nans`): a refusal named by *required* for a
+    column that must be filled, a silent change for the others."""
     out = {}
     for c in cols:
         x = nw.col(c)
@@ -130,35 +130,6 @@ def _missing(x: nw.Expr) -> nw.Expr:
     """Whether *x* has a missing value: fewer values than rows (DuckDB reads it from the
     Parquet statistics where the column is not computed)."""
     return x.count() < nw.len()
-
-
-def _nans(path: Path, table: str) -> set[str]:
-    """The number columns of the Parquet file *path* holding a NaN, read by Arrow.
-
-    DuckDB 2.0 cannot be asked: it answers ``isnan`` and ``max`` from the file's
-    statistics, which leave NaN out, and whether it does depends on the other
-    expressions of the query (measured: ``bool_or(isnan(x))``, ``sum(isnan(x))`` and
-    ``max(x)`` each false or a number over a NaN). Reading the numbers through text
-    in the scan was sure, but took seven times as long (1.4M order margins: 0.15 s
-    against 0.02 s). A column of whole numbers holds no NaN and is not read.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from kpilib.data.kernels import call, some
-
-    schema = pq.read_schema(path)
-    floats = [
-        c
-        for c in TABLES[table].numbers
-        if c in schema.names and pa.types.is_floating(schema.field(c).type)
-    ]
-    if not floats:
-        return set()
-    read = pq.read_table(path, columns=floats)
-    return {
-        c for c in floats if any(some(call("is_nan", chunk)) for chunk in read.column(c).chunks)
-    }
 
 
 def _date_checks(cols: list[str]) -> dict[str, nw.Expr]:
@@ -264,11 +235,13 @@ def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
     have = nw.from_native(native).collect_schema().names()
     texts = [c for c in TABLES[table].text if c in raw]
     ids = {"leads": ["lead_id"], "orders": ["order_id"]}.get(table, [])
-    checks = _CHECKS[table](have, raw, settings, _nans(path, table))
-    if ids and _increasing(path, ids[0]):  # distinct, and in ASCII: no hash to count
+    checks = _CHECKS[table](have, raw, settings, file_facts.nans(path, TABLES[table].numbers))
+    if ids and file_facts.increasing(path, ids[0]):  # distinct, and in ASCII: no hash to count
         del checks[f"{ids[0]}: a duplicate id"]
         texts = [c for c in texts if c != ids[0]]
         ids = []
+    plain = file_facts.plain_texts([path], texts)  # in ASCII: no text to read again
+    texts = [c for c in texts if c not in plain]
     lf = with_helpers(nw.from_native(native), sizes=texts, ids=ids)
     if table == "orders":
         checks |= _date_checks(["order_date"])
@@ -284,41 +257,6 @@ def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
     row = lf.select(*[nw.col(c).str.contains(UNUSUAL_TEXT).any().alias(c) for c in again])
     hits = row.collect().rows()[0]
     return [f"{table}: {c}: text garbled or padded" for c, h in zip(again, hits, strict=True) if h]
-
-
-def _increasing(path: Path, column: str) -> bool:
-    """Whether *column* of the Parquet file *path* is filled and strictly increasing,
-    as the scan reads it (whole numbers, or texts in ASCII with no space or control
-    character at either end, which no strip changes): then its values are distinct.
-
-    Exports and generated files usually list their ids in order. One comparison a
-    value, read row group by row group, proves it without the hash table a distinct
-    count builds (10M lead ids: 0.3 s against DuckDB's 0.8 s, measured); a column
-    out of order is given up at its first group out of order.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from kpilib.data.kernels import call, every, plain_ends
-
-    file = pq.ParquetFile(path)
-    last = None
-    for group in range(file.num_row_groups):
-        values = file.read_row_group(group, columns=[column]).column(0).combine_chunks()
-        if values.null_count or not len(values):
-            return False
-        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-            if plain_ends(values) is not True:
-                return False
-        elif not pa.types.is_integer(values.type):
-            return False
-        n = len(values)
-        if last is not None and not every(call("less", last, values.slice(0, 1))):
-            return False
-        if not every(call("less", values.slice(0, n - 1), values.slice(1))):
-            return False
-        last = values.slice(n - 1)
-    return True
 
 
 def _cost_dates(path: Path, backend: str) -> list[str]:

@@ -36,6 +36,7 @@ from kpilib.data.settings import Settings, load_settings
 from kpilib.data.text import check_file
 from kpilib.engine import ENGINES
 from kpilib.engine import frames as F
+from kpilib.engine.file_facts import plain_texts
 from kpilib.engine.texts import may_change, strip_set, with_helpers
 from kpilib.errors import DataError, ParameterError
 
@@ -321,7 +322,10 @@ def scan_dataset(
             warnings.append(f"{name}: no source column; every lead counts under source 'unknown'.")
         texts = [c for c in _TEXT[table] if c in lf.collect_schema().names()]
         # Spark runs each query as a job: its texts are stripped in every query, as before
-        clean = _clean_texts(lf, texts) if backend != "spark" else set()
+        clean = set()
+        if backend != "spark":
+            clean = plain_texts(found, texts)  # the dictionaries of few-valued columns
+            clean |= _clean_texts(lf, [c for c in texts if c not in clean])
         tables[table] = _normalise(lf, table, settings, name, clean).to_native()
     return ScannedDataset(
         **tables, settings=settings, warnings=warnings, path=folder, files=files, backend=backend
