@@ -116,20 +116,33 @@ def test_choose_engine_rule(tmp_path, monkeypatch):
     mixed = write(tmp_path / "mixed", {"leads": good()["leads"]})
     good()["costs"].to_csv(mixed / "costs.csv", index=False)
     parts = write(tmp_path / "parts" / "leads", {"part-0": good()["leads"]}).parent
-    assert choose_engine(tmp_path / "parquet") == "duckdb"
+    assert choose_engine(tmp_path / "parquet") == "polars"  # 8 leads: under POLARS_BELOW
     assert choose_engine(tmp_path / "csv") == "pandas"
     assert choose_engine(mixed) == "pandas"
     assert choose_engine(parts) == "pandas"  # part files: the loader reads none
     assert choose_engine(tmp_path / "nowhere") == "pandas"
     import importlib.util
 
+    import kpilib.engine as engines
+
     real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda n, *a: None if n == "polars" else real(n, *a)
+    )
+    assert choose_engine(tmp_path / "parquet") == "duckdb"
+    monkeypatch.setattr(engines, "POLARS_BELOW", 8)  # 8 leads: DuckDB's from there
+    monkeypatch.setattr(importlib.util, "find_spec", real)
+    assert choose_engine(tmp_path / "parquet") == "duckdb"
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda n, *a: None if n == "duckdb" else real(n, *a)
     )
     assert choose_engine(tmp_path / "parquet") == "polars"
     monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None)
     assert choose_engine(tmp_path / "parquet") == "pandas"
+    (tmp_path / "parquet" / "leads.parquet").write_bytes(b"PAR1 cut short")
+    monkeypatch.setattr(engines, "POLARS_BELOW", 2_000_000)
+    monkeypatch.setattr(importlib.util, "find_spec", real)
+    assert choose_engine(tmp_path / "parquet") == "duckdb"  # no footer: the scan names it
 
 
 @pytest.mark.parametrize(
