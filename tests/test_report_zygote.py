@@ -159,3 +159,30 @@ def test_off_linux_there_is_no_zygote(monkeypatch):
         is None
     )
     zygote.close()
+
+
+def test_the_kernels_listen_on_unix_sockets_of_their_own_removed_after_the_build(tmp_path):
+    # a TCP port picked free may be taken before the kernel binds it: "Address already in
+    # use" failed a build; Unix sockets in a folder of the build's own have no such race
+    info = (
+        "import json, os\nfrom ipykernel.connect import get_connection_info\n"
+        "json.dump({**json.loads(get_connection_info()), 'pid': os.getpid()},"
+        " open(NAME + '.info.json', 'w'))"
+    )
+    a = _notebook(tmp_path / "a.ipynb", "NAME = 'a'\n" + info)
+    b = _notebook(tmp_path / "b.ipynb", "NAME = 'b'\n" + info)
+    _, kernels = _run(tmp_path, {"a": a, "b": b}, workers=2)
+    seen = [json.loads((tmp_path / f"{n}.info.json").read_text()) for n in ("a", "b")]
+    folder = kernels._sockets
+    assert [s["transport"] for s in seen] == ["ipc", "ipc"]
+    assert all(os.path.dirname(s["ip"]) == folder for s in seen)
+    # a kernel of its own each (one kernel may have run both notebooks)
+    assert (seen[0]["ip"] == seen[1]["ip"]) == (seen[0]["pid"] == seen[1]["pid"])
+    assert not os.path.exists(folder)
+
+
+def test_without_unix_sockets_the_kernels_keep_tcp(tmp_path):
+    kernels = Kernels({}, tmp_path, workers=1)
+    kernels.close()
+    kernels._sockets = None  # as on Windows
+    assert kernels.sockets() == {}

@@ -15,6 +15,7 @@ days inside the period and after it. The rendered text is parsed, and:
 
 from __future__ import annotations
 
+import atexit
 import functools
 import re
 import shutil
@@ -87,6 +88,7 @@ def dataset(name: str) -> Dataset:
     if name == "sample":
         return load_dataset(SAMPLE)
     folder = Path(tempfile.mkdtemp(prefix=f"kpilib-truth-{name}-"))
+    atexit.register(shutil.rmtree, folder, True)  # loaded once; removed when the run ends
     if name == "teams":  # the sample with targets per team only and no kpi.toml
         for table in ("leads", "costs", "orders"):
             shutil.copy(SAMPLE / f"{table}.csv", folder / f"{table}.csv")

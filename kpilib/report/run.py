@@ -18,8 +18,11 @@ import functools
 import json
 import os
 import queue
+import shutil
+import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from pathlib import Path
@@ -83,6 +86,10 @@ class Kernels:
         # the kernels are forked from one process that imports their libraries once
         # (kpilib.report.zygote); with one kernel it would only add a process
         self.zygote = Zygote(self.warm) if workers > 1 else None
+        # the kernels listen on Unix sockets where there are some: a TCP port jupyter_client
+        # picks is free when picked, and may be taken (by a connection's own end) before
+        # the kernel binds it: "Address already in use", and the build fails
+        self._sockets = tempfile.mkdtemp(prefix="kpilib-") if os.name == "posix" else None
         for _ in range(workers):
             future: Future[None] = Future()
             thread = threading.Thread(
@@ -90,6 +97,13 @@ class Kernels:
             )
             self.futures.append(future)
             thread.start()
+
+    def sockets(self) -> dict[str, str]:
+        """A kernel manager's transport and address: a Unix socket of its own in this
+        build's folder of sockets, else (Windows) jupyter_client's TCP default."""
+        if self._sockets is None:
+            return {}
+        return {"transport": "ipc", "ip": os.path.join(self._sockets, uuid.uuid4().hex[:8])}
 
     def __enter__(self) -> Kernels:
         return self
@@ -179,6 +193,8 @@ class Kernels:
                 pass
         if self.zygote is not None:
             self.zygote.close()
+        if self._sockets is not None:
+            shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 def _run_kernel(kernels: Kernels) -> None:
@@ -217,6 +233,7 @@ def _run_kernel(kernels: Kernels) -> None:
         kernel_name="python3",
         client_factory=_ready_client("async"),  # papermill's
         blocking_class=_ready_client("blocking"),  # _run_code's
+        **kernels.sockets(),
     )
     km.clients = []
     try:
