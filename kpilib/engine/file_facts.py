@@ -90,16 +90,18 @@ def plain_texts(files: Sequence[Path], columns: Sequence[str]) -> set[str]:
             return set()
     plain = set(candidates)
     for path in files:
-        read = pq.read_table(path, columns=sorted(plain), read_dictionary=sorted(plain))
-        for c in list(plain):
-            for chunk in read.column(c).chunks:
-                values = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
-                values = call("drop_null", values) if values.null_count else values
-                if plain_ends(values) is not True:
-                    plain.discard(c)
-                    break
-        if not plain:
-            break
+        file = pq.ParquetFile(path, read_dictionary=sorted(plain))
+        for group in range(file.num_row_groups):  # a group at a time: its indices only
+            read = file.read_row_group(group, columns=sorted(plain))
+            for c in list(plain):
+                for chunk in read.column(c).chunks:
+                    values = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+                    values = call("drop_null", values) if values.null_count else values
+                    if plain_ends(values) is not True:
+                        plain.discard(c)
+                        break
+            if not plain:
+                return plain
     return plain
 
 
@@ -149,5 +151,10 @@ def nans(path: Path, columns: Sequence[str]) -> set[str]:
     ]
     if not floats:
         return set()
-    read = pq.read_table(path, columns=floats)
-    return {c for c in floats if any(some(call("is_nan", ch)) for ch in read.column(c).chunks)}
+    file, found = pq.ParquetFile(path), set()
+    for group in range(file.num_row_groups):  # a group at a time, to hold little
+        if len(found) == len(floats):
+            break
+        read = file.read_row_group(group, columns=[c for c in floats if c not in found])
+        found |= {c for c in read.column_names if some(call("is_nan", read.column(c)))}
+    return found
