@@ -451,6 +451,17 @@ def test_ids_in_order_need_no_distinct_count_and_ascii_text_no_pattern(monkeypat
     assert got.tolist() == [False, False, True, False]
 
 
+def test_the_first_and_last_dates_are_read_from_the_integers():
+    from kpilib.data.checks import _bounds
+
+    ts = pd.Timestamp
+    dates = pd.Series([ts("2026-01-02"), pd.NaT, ts("1899-12-31 10:00")], dtype="datetime64[us]")
+    assert _bounds(dates) == (ts("1899-12-31 10:00"), ts("2026-01-02"))  # NaT left out
+    assert _bounds(dates.astype("datetime64[s]")) == (ts("1899-12-31 10:00"), ts("2026-01-02"))
+    got = [_bounds(pd.Series(v, dtype="datetime64[us]")) for v in ([pd.NaT, pd.NaT], [])]
+    assert all(a is pd.NaT and b is pd.NaT for a, b in got)
+
+
 def test_dates_on_the_bounds_load_and_one_day_beyond_is_refused(tmp_path):
     header = "lead_id,lead_at,source,team,owner,lost_at\n"
     rows = "L1,1900-01-01,web,North,Ann,\nL2,2026-10-01,web,North,Ann,2199-12-31\n"

@@ -87,13 +87,38 @@ def require(
     return not lacking
 
 
+_NAT = np.iinfo(np.int64).min  # NaT in a datetime64 column's integers
+
+
+def _bounds(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last dates of *dates* (NaT and NaT when it has none).
+
+    On a datetime64 column, read from its integers, where NaT is the smallest:
+    pandas' own min and max mask the NaT first (10M leads' five date columns and
+    the orders': 0.35 s, measured)."""
+    values = dates.to_numpy()
+    if values.dtype.kind != "M" or not len(values):
+        return dates.min(), dates.max()
+    ints = values.view("i8")
+    last = ints.max()
+    if last == _NAT:
+        return pd.NaT, pd.NaT
+    first = ints.min()
+    if first == _NAT:
+        first = ints[ints != _NAT].min()
+    unit = np.datetime_data(values.dtype)[0]
+    return pd.Timestamp(np.datetime64(int(first), unit)), pd.Timestamp(
+        np.datetime64(int(last), unit)
+    )
+
+
 def dates(check: Checker, raw: RawTable, cols: list[str], settings: Settings) -> dict:
     out = {}
     for col in cols:
         if col in raw.frame.columns:
             out[col], bad = parse_date(raw.frame[col], day_first=settings.day_first)
             check.flag(raw, col, bad, "a date that does not parse", _DATE_HINT)
-            first, last = out[col].min(), out[col].max()  # NaT when no date
+            first, last = _bounds(out[col])  # NaT when no date
             if first is pd.NaT or (first >= _FIRST_DATE and last < _LAST_DATE):
                 continue  # the usual case: no date out of bounds, the column not copied
             far = (out[col] < _FIRST_DATE) | (out[col] >= _LAST_DATE)
