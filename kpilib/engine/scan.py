@@ -322,7 +322,7 @@ def scan_dataset(
             warnings.append(f"{name}: no source column; every lead counts under source 'unknown'.")
         texts = [c for c in _TEXT[table] if c in lf.collect_schema().names()]
         # Spark runs each query as a job: its texts are stripped in every query, as before
-        clean = set()
+        clean: set[str] = set()
         if backend != "spark":
             clean = plain_texts(found, texts)  # the dictionaries of few-valued columns
             clean |= _clean_texts(lf, [c for c in texts if c not in clean])
