@@ -157,3 +157,39 @@ def test_the_scan_asks_its_engine_only_about_the_other_texts(tmp_path, backend, 
     assert asked[0] == ["lead_id", "team"]
     teams = nw.from_native(ds.leads).select("team").unique().collect()
     assert sorted(teams["team"].to_list(), key=str) == ["North", "South"]
+
+
+def test_ids_proven_in_order_are_plain_until_the_file_changes(tmp_path, monkeypatch):
+    path = _file(tmp_path, [["L1", "L2"], ["L3"]])
+    assert file_facts.plain_texts([path], ["id"]) == set()  # stored plainly: not read
+    assert file_facts.increasing(path, "id")
+    monkeypatch.setattr(pq, "ParquetFile", None)  # nothing more is read
+    assert file_facts.increasing(path, "id") and file_facts.plain_texts([path], ["id"]) == {"id"}
+    monkeypatch.undo()
+    _file(tmp_path, [["L1", " L2"], ["L3"]])  # written again: proven no more
+    assert not file_facts.increasing(path, "id")
+    assert file_facts.plain_texts([path], ["id"]) == set()
+    ints = _file(tmp_path, [[1, 2]], name="n.parquet")  # whole numbers: the scan casts them
+    assert file_facts.increasing(ints, "id") and file_facts.plain_texts([ints], ["id"]) == set()
+
+
+@pytest.mark.parametrize("backend", ENGINES)
+def test_auto_proves_the_ids_before_the_scan_asks_about_them(tmp_path, backend, monkeypatch):
+    import kpilib.engine.scan as scan
+
+    tables = good()
+    tables["leads"] = pd.concat([tables["leads"]] * 20, ignore_index=True)
+    tables["leads"]["lead_id"] = [f"L{i:03d}" for i in range(len(tables["leads"]))]
+    asked = []
+    plain = scan._clean_texts
+
+    def spy(lf, cols):
+        asked.append(cols)
+        return plain(lf, cols)
+
+    monkeypatch.setattr(scan, "_clean_texts", spy)
+    monkeypatch.setattr(auto, "choose_engine", lambda folder: backend)
+    ds = auto.open_auto(write(tmp_path, tables))
+    assert isinstance(ds, scan.ScannedDataset)
+    # leads: the ids proven in order; the rest few-valued dictionaries: nothing to ask
+    assert asked[0] == []

@@ -306,6 +306,18 @@ def precheck(ds: ScannedDataset) -> list[str]:
     return found
 
 
+def _ids_in_order(folder: Path) -> None:
+    """Ask :func:`kpilib.engine.file_facts.increasing` about the lead and order ids, as
+    :func:`precheck` will: ids it proves are plain texts the scan then reads as they
+    are without a query of its own (10M lead ids: 0.3 s of DuckDB's)."""
+    import pyarrow.parquet as pq
+
+    for table, ids in (("leads", "lead_id"), ("orders", "order_id")):
+        path = folder / f"{table}.parquet"
+        if path.is_file() and ids in pq.read_schema(path).names:
+            file_facts.increasing(path, ids)
+
+
 def open_auto(path: str | Path) -> Dataset | ScannedDataset:
     """The dataset at *path* on the engine ``auto`` picks.
 
@@ -349,6 +361,7 @@ def open_auto(path: str | Path) -> Dataset | ScannedDataset:
             for problem in _schema_problems(folder / f"{table}.parquet", table, settings, engine)
         ]
         if not found:  # the footers say the scan reads the files as the loader does
+            _ids_in_order(folder)  # read once, here: the scan need not ask about them
             ds = scan_dataset(folder, backend=engine)  # type: ignore[arg-type]
             found = precheck(ds)
     except DataError:  # kpi.toml, a column missing: the loader says which
