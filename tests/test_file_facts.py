@@ -17,7 +17,7 @@ from test_auto_engine import ENGINES, good, write
 import kpilib.engine.auto as auto
 import kpilib.engine.texts as texts
 from kpilib.engine import file_facts
-from kpilib.engine.scan import scan_dataset
+from kpilib.engine.scan import ScannedDataset, scan_dataset
 
 
 def _file(folder: Path, groups: list[list], name: str = "t.parquet") -> Path:
@@ -135,15 +135,19 @@ def test_plain_texts_over_part_files(tmp_path):
     assert file_facts.plain_texts([one, three], ["team", "owner"]) == {"team"}
 
 
-@pytest.mark.parametrize("backend", ENGINES)
-def test_the_scan_asks_its_engine_only_about_the_other_texts(tmp_path, backend, monkeypatch):
-    import kpilib.engine.scan as scan
-
+def _many_leads() -> dict:
+    """The fixture's tables with its leads 20 times over (160), each with its own id."""
     tables = good()
     tables["leads"] = pd.concat([tables["leads"]] * 20, ignore_index=True)
     tables["leads"]["lead_id"] = [f"L{i:03d}" for i in range(len(tables["leads"]))]
-    tables["leads"]["team"] = tables["leads"]["team"].str.replace("North", " North ")
-    asked = []
+    return tables
+
+
+def _asked(monkeypatch) -> list:
+    """The text columns each table's scan asks its engine about (filled as it opens)."""
+    import kpilib.engine.scan as scan
+
+    asked: list = []
     plain = scan._clean_texts
 
     def spy(lf, cols):
@@ -151,6 +155,14 @@ def test_the_scan_asks_its_engine_only_about_the_other_texts(tmp_path, backend, 
         return plain(lf, cols)
 
     monkeypatch.setattr(scan, "_clean_texts", spy)
+    return asked
+
+
+@pytest.mark.parametrize("backend", ENGINES)
+def test_the_scan_asks_its_engine_only_about_the_other_texts(tmp_path, backend, monkeypatch):
+    tables = _many_leads()
+    tables["leads"]["team"] = tables["leads"]["team"].str.replace("North", " North ")
+    asked = _asked(monkeypatch)
     ds = scan_dataset(write(tmp_path, tables), backend=backend)
     # source, owner and customer_id (few values, 20 times over: stored as dictionaries)
     # are read from the file; the padded team and the 160 ids are the engine's to tell
@@ -175,21 +187,9 @@ def test_ids_proven_in_order_are_plain_until_the_file_changes(tmp_path, monkeypa
 
 @pytest.mark.parametrize("backend", ENGINES)
 def test_auto_proves_the_ids_before_the_scan_asks_about_them(tmp_path, backend, monkeypatch):
-    import kpilib.engine.scan as scan
-
-    tables = good()
-    tables["leads"] = pd.concat([tables["leads"]] * 20, ignore_index=True)
-    tables["leads"]["lead_id"] = [f"L{i:03d}" for i in range(len(tables["leads"]))]
-    asked = []
-    plain = scan._clean_texts
-
-    def spy(lf, cols):
-        asked.append(cols)
-        return plain(lf, cols)
-
-    monkeypatch.setattr(scan, "_clean_texts", spy)
+    asked = _asked(monkeypatch)
     monkeypatch.setattr(auto, "choose_engine", lambda folder: backend)
-    ds = auto.open_auto(write(tmp_path, tables))
-    assert isinstance(ds, scan.ScannedDataset)
+    ds = auto.open_auto(write(tmp_path, _many_leads()))
+    assert isinstance(ds, ScannedDataset)
     # leads: the ids proven in order; the rest few-valued dictionaries: nothing to ask
     assert asked[0] == []
