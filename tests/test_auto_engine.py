@@ -427,3 +427,25 @@ def test_a_damaged_parquet_file_is_named_as_by_the_pandas_engine(tmp_path):
         open_dataset(folder, engine="auto")
     assert str(by_auto.value) == str(by_pandas.value)
     assert by_auto.value.problems[0].startswith("orders.parquet: not a readable Parquet file (")
+
+
+def test_a_column_named_twice_is_refused_as_by_the_pandas_engine(tmp_path):
+    # the footer check read each column's type by its name, and a repeated name raised
+    # pyarrow's KeyError out of `kpi kpis`
+    import pyarrow.parquet as pq
+
+    folder = write(tmp_path, good())
+    table = pq.read_table(folder / "leads.parquet")
+    pq.write_table(table.append_column("team", table.column("team")), folder / "leads.parquet")
+    assert choose_engine(folder) == "polars"  # eight leads: a scan, were the folder clean
+    with pytest.raises(DataError) as by_pandas:
+        open_dataset(folder, engine="pandas")
+    with pytest.raises(DataError) as by_auto:
+        open_dataset(folder, engine="auto")
+    assert str(by_auto.value) == str(by_pandas.value)
+    column = table.column_names.index("team") + 1
+    assert by_auto.value.problems == [
+        f"leads.parquet: column team appears 2 times (columns {column}, "
+        f"{table.num_columns + 1}; names are compared without surrounding spaces). Keep one "
+        "column of that name: remove or rename the others."
+    ]

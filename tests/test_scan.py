@@ -215,3 +215,46 @@ def test_clean_texts_looks_at_the_first_and_last_character(backend):
     # there (e needlessly); DuckDB strips ASCII's only (the auto engine checks the others)
     want = {"polars": {"a"}, "duckdb": {"a", "d", "e"}}[backend]
     assert _clean_texts(lf, ["a", "b", "c", "d", "e"]) == want
+
+
+def _named(tmp_path, names: list[str]) -> None:
+    """Two leads in leads.parquet, under the column names *names* (pyarrow writes repeats)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    values = {
+        "lead_id": ["L1", "L2"],
+        "lead_at": pa.array(pd.to_datetime(["2026-10-01", "2026-10-02"])),
+        "source": ["web", "ads"],
+        "team": ["North", "South"],
+    }
+    pq.write_table(
+        pa.table([values[n.strip(" \ufeff")] for n in names], names=names),
+        tmp_path / "leads.parquet",
+    )
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_padded_column_names_are_read_stripped_as_the_loader_reads_them(tmp_path, backend):
+    # " source " was another column than source to the engines: every lead counted under
+    # source "unknown", with a warning that the leads have no source
+    _named(tmp_path, ["lead_id", "lead_at", " source ", "\ufeffteam"])
+    ds = scan_dataset(tmp_path, backend=backend)
+    got = ds.leads.collect() if backend == "polars" else ds.leads.pl()
+    assert got.select("source", "team").rows() == [("web", "North"), ("ads", "South")]
+    assert ds.warnings == []
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+@pytest.mark.parametrize("again", ["source", " source"])
+def test_a_column_named_twice_is_refused_as_the_loader_refuses_it(tmp_path, backend, again):
+    # polars failed with a traceback (DuplicateError) and DuckDB with pyarrow's KeyError;
+    # " source" was read as another column than source
+    _named(tmp_path, ["lead_id", "lead_at", "source", "team", again])
+    with pytest.raises(DataError) as info:
+        scan_dataset(tmp_path, backend=backend)
+    assert str(info.value) == (
+        "leads.parquet: column source appears 2 times (columns 3, 5; names are compared "
+        "without surrounding spaces). Keep one column of that name: remove or rename the "
+        "others."
+    )

@@ -84,8 +84,7 @@ def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> lis
         **{c: ("float", "whole") for c in spec.numbers},
         **{c: ("date",) for c in dates},
     }
-    for name in names:
-        dtype = schema.field(name).type
+    for name, dtype in zip(names, schema.types, strict=True):  # by position: names repeat
         if name in kinds and _kind(dtype) not in kinds[name]:
             found.append(f"{table}: column {name}: typed {dtype}")
         if name in dates and backend == "duckdb" and getattr(dtype, "tz", None) is not None:
@@ -262,9 +261,10 @@ def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
 def _cost_dates(path: Path, backend: str) -> list[str]:
     """The range of the cost lines' dates, which the scan turns into months (a second
     query over the small costs table)."""
-    from kpilib.engine.scan import _date, _scan
+    from kpilib.engine.parts import scan_parts
+    from kpilib.engine.scan import _date
 
-    lf = _scan([path], backend, None)  # type: ignore[arg-type]
+    lf = scan_parts([path], backend, None)
     lf = lf.select(_date(lf, "date", path.name))
     checks = _date_checks(["date"])
     row = lf.select(*[e.alias(n) for n, e in checks.items()]).collect().rows()[0]

@@ -28,15 +28,14 @@ import narwhals as nw
 import pandas as pd
 
 from kpilib.data.dataset import Dataset
-from kpilib.data.files import table_files
 from kpilib.data.methods import KpiMethods
 from kpilib.data.require import require_columns
 from kpilib.data.schema import TABLES, date_columns
 from kpilib.data.settings import Settings, load_settings
-from kpilib.data.text import check_file
 from kpilib.engine import ENGINES
 from kpilib.engine import frames as F
 from kpilib.engine.file_facts import plain_texts
+from kpilib.engine.parts import scan_parts, table_parts
 from kpilib.engine.texts import may_change, strip_set, with_helpers
 from kpilib.errors import DataError, ParameterError
 
@@ -91,71 +90,6 @@ class ScannedDataset(KpiMethods):
         return pd.NaT if first is None else pd.Timestamp(first)
 
     tables = Dataset.tables
-
-
-def _files(folder: Path, table: str) -> list[Path]:
-    """The Parquet files of *table*: ``<table>.parquet`` as the loader finds it
-    (:func:`kpilib.data.files.table_files`, Parquet only: a scan reads no other format
-    and looks at none beside it), or the part files of a folder ``<table>/`` (or of a
-    folder ``<table>.parquet/``, as Spark writes a table), which only a scan reads."""
-    single = folder / f"{table}.parquet"
-    parts = folder / table
-    if single.exists() and parts.is_dir():
-        raise DataError(
-            f"{folder}: {table} is given twice ({single.name} and {parts.name}/). Keep one."
-        )
-    if single.is_dir():  # a table written by Spark: a folder of part files
-        parts = single
-    elif table_files(folder, table, suffixes=(".parquet",)):  # a file, or a link (to nothing)
-        return [single]
-    if parts.is_dir():
-        found = sorted(parts.rglob("*.parquet"))
-        if not found:
-            raise DataError(
-                f"{parts}: the folder holds no .parquet file. Put the {table} part files "
-                "there, or remove the folder."
-            )
-        return found
-    return []
-
-
-def _footers(files: list[Path]) -> None:
-    """Refuse, by name, a part that is no readable Parquet file (a folder, a link to
-    nothing, a truncated file): its footer is read, not its rows."""
-    import pyarrow.parquet as pq
-
-    for path in files:
-        check_file(path)
-        try:
-            pq.read_schema(path)
-        except Exception as exc:  # pyarrow raises several unrelated types
-            raise DataError(
-                f"{path.name}: not a readable Parquet file ({exc}). Write the table again."
-            ) from exc
-
-
-def _scan(files: list[Path], backend: Backend, session: Any) -> nw.LazyFrame:
-    _footers(files)
-    names = [str(p) for p in files]
-    if backend == "polars":
-        import polars as pl
-
-        return nw.from_native(pl.scan_parquet(names))
-    if backend == "spark":
-        from pyspark.sql import SparkSession
-
-        spark = session if session is not None else SparkSession.getActiveSession()
-        if spark is None:
-            raise ParameterError(
-                "backend = 'spark' needs a SparkSession: start one and pass it as "
-                "session=spark (or make it the active session)."
-            )
-        return nw.from_native(spark.read.parquet(*names))
-    import duckdb
-
-    # the default connection, so that every table of the dataset shares one (DuckDB
-    # joins relations of one connection only)
-    return nw.from_native(duckdb.default_connection().read_parquet(names))
 
 
 def _text(col: str, spaces: str | None) -> nw.Expr:
@@ -299,7 +233,7 @@ def scan_dataset(
     files: dict[str, str] = {}
     warnings: list[str] = []
     for table in ("leads", "targets", "costs", "orders"):
-        found = _files(folder, table)
+        found = table_parts(folder, table)
         if not found:
             if table == "leads":
                 text = sorted(p.name for p in folder.glob("leads.*") if p.suffix != ".parquet")
@@ -317,7 +251,7 @@ def scan_dataset(
             continue
         name = found[0].name if len(found) == 1 and found[0].parent == folder else f"{table}/"
         files[table] = name if len(found) == 1 else f"{table}/ ({len(found)} files)"
-        lf = _scan(found, backend, session)
+        lf = scan_parts(found, backend, session)
         if table == "leads" and "source" not in lf.collect_schema().names():
             warnings.append(f"{name}: no source column; every lead counts under source 'unknown'.")
         texts = [c for c in _TEXT[table] if c in lf.collect_schema().names()]
