@@ -48,6 +48,8 @@ def _kpis(args: argparse.Namespace) -> int:
     from kpilib.kpis.tables import write_tables
 
     dataset = open_dataset(args.data, engine=args.engine)
+    for warning in dataset.warnings:  # what the tables count otherwise than the file says
+        print(f"warning: {warning}", file=sys.stderr)
     check_coverage(
         args.period,
         as_of=args.as_of,
@@ -103,8 +105,9 @@ def _engine_option(p: argparse.ArgumentParser) -> None:
         "--engine",
         choices=ENGINES,
         default="auto",
-        help="auto (default): duckdb (else polars) when every table is a .parquet file and "
-        "a pre-check finds nothing the loader refuses, else pandas; pandas loads and "
+        help="auto (default): polars under 2M leads and duckdb from there (else the other) "
+        "when every table is a .parquet file and a pre-check finds nothing the loader "
+        "refuses, else pandas; pandas loads and "
         "validates the dataset; polars, duckdb or spark compute on its Parquet files "
         "without loading them (docs/performance.md)",
     )

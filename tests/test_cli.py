@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -146,6 +147,23 @@ def tiny(folder: Path) -> Path:
     folder.mkdir()
     (folder / "leads.csv").write_text(TINY, encoding="utf-8")
     return folder
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "duckdb", "auto"])
+def test_kpis_prints_the_datasets_warnings(tmp_path, capsys, engine):
+    # a column named Source is no source column: every lead counts under "unknown", which
+    # the tables show without saying why; the command says it, as the report's notes do
+    data = tmp_path / "data"
+    data.mkdir()
+    leads = pd.read_csv(io.StringIO(TINY), parse_dates=["lead_at", "sale_at"])
+    leads.rename(columns={"source": "Source"}).to_parquet(data / "leads.parquet", index=False)
+    args = ["kpis", "--data", str(data), "--period", "2026-10", "--out", str(tmp_path / "o")]
+    assert main([*args, "--tables", "funnel", "--engine", engine]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "warning: leads.parquet: no source column; every lead counts under source 'unknown'.\n"
+    )
+    assert captured.out == f"{tmp_path / 'o' / 'funnel.csv'}\n"
 
 
 def _error(capsys, argv: list[str]) -> str:
