@@ -19,7 +19,6 @@ from kpi_fixtures import costs, leads, orders, targets
 from test_report_engines import assert_same
 
 import kpilib.engine.auto as auto
-from kpilib.data.dataset import Dataset
 from kpilib.data.load import load_dataset
 from kpilib.engine import choose_engine
 from kpilib.engine.scan import ScannedDataset, open_dataset, scan_dataset
@@ -408,9 +407,9 @@ def test_other_parquet_types_give_the_pandas_tables(tmp_path, engine):
     sales = table.column(i).cast(pa.timestamp("us", tz="UTC")).cast(zoned)
     pq.write_table(table.set_column(i, pa.field("sale_at", zoned), sales), folder / "leads.parquet")
     dataset = open_dataset(folder, engine="auto")
-    # DuckDB keeps a time zone in the connection, not in the column: a scan cannot
-    # turn zoned times to UTC there, so the footer sends the folder to the loader
-    assert isinstance(dataset, Dataset if engine == "duckdb" else ScannedDataset)
+    # DuckDB keeps a time zone in the connection, not in the column: the scan sets the
+    # connection's to UTC, and reads the times as the loader does
+    assert isinstance(dataset, ScannedDataset)
     got = compute_all(dataset, period="2026-10", as_of="2026-10-21")
     assert_same(got, compute_all(load_dataset(folder), period="2026-10", as_of="2026-10-21"))
     # the October cohort's sales: L3, L4 and L7, for 2000 + 500 + 700

@@ -258,3 +258,26 @@ def test_a_column_named_twice_is_refused_as_the_loader_refuses_it(tmp_path, back
         "without surrounding spaces). Keep one column of that name: remove or rename the "
         "others."
     )
+
+
+def test_zoned_times_on_duckdb_are_read_as_utc_whatever_the_connections_zone(tmp_path):
+    # DuckDB keeps a zone in the connection (the machine's own, by default), and narwhals
+    # converts zoned times to that zone only: the scan raised NotImplementedError
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    stamps = pd.to_datetime(["2026-10-01 01:30", "2026-10-31 23:30"]).tz_localize("UTC")
+    new_york = pa.array(stamps).cast(pa.timestamp("us", tz="America/New_York"))
+    leads = {"lead_id": ["L1", "L2"], "lead_at": new_york, "source": ["web", "ads"]}
+    pq.write_table(pa.table(leads), tmp_path / "leads.parquet")
+    con = duckdb.default_connection()
+    before = con.execute("SELECT current_setting('TimeZone')").fetchall()[0][0]
+    try:
+        con.execute("SET TimeZone = 'Europe/Paris'").fetchall()
+        got = scan_dataset(tmp_path, backend="duckdb").leads.pl()["lead_at"].to_list()
+        after = con.execute("SELECT current_setting('TimeZone')").fetchall()[0][0]
+    finally:
+        con.execute(f"SET TimeZone = '{before}'").fetchall()
+    # the instants in UTC, as the loader reads them: 01:30 on the 1st, 23:30 on the 31st
+    assert [str(t) for t in got] == ["2026-10-01 01:30:00", "2026-10-31 23:30:00"]
+    assert after == "UTC"

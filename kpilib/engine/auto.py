@@ -63,10 +63,9 @@ def _kind(dtype: Any) -> str:
     return "other"
 
 
-def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> list[str]:
+def _schema_problems(path: Path, table: str, settings: Any) -> list[str]:
     """What the Parquet footer of *path* tells: names the loader would read otherwise,
-    column types it would parse where a scan casts, leads columns it would warn about,
-    zoned times a DuckDB scan cannot turn to UTC."""
+    column types it would parse where a scan casts, leads columns it would warn about."""
     import pyarrow.parquet as pq
 
     schema = pq.read_schema(path)
@@ -87,8 +86,6 @@ def _schema_problems(path: Path, table: str, settings: Any, backend: str) -> lis
     for name, dtype in zip(names, schema.types, strict=True):  # by position: names repeat
         if name in kinds and _kind(dtype) not in kinds[name]:
             found.append(f"{table}: column {name}: typed {dtype}")
-        if name in dates and backend == "duckdb" and getattr(dtype, "tz", None) is not None:
-            found.append(f"{table}: column {name}: times in zone {dtype.tz}")
         if name in others:
             found.append(f"{table}: column {name}: not a stage of kpi.toml")
     return found
@@ -226,7 +223,7 @@ def _table_problems(ds: ScannedDataset, table: str, path: Path) -> list[str]:
     import pyarrow.parquet as pq
 
     settings = ds.settings
-    found = _schema_problems(path, table, settings, ds.backend)
+    found = _schema_problems(path, table, settings)
     if found:
         return found
     raw = pq.read_schema(path).names
@@ -358,7 +355,7 @@ def open_auto(path: str | Path) -> Dataset | ScannedDataset:
             problem
             for table in TABLES
             if (folder / f"{table}.parquet").is_file()
-            for problem in _schema_problems(folder / f"{table}.parquet", table, settings, engine)
+            for problem in _schema_problems(folder / f"{table}.parquet", table, settings)
         ]
         if not found:  # the footers say the scan reads the files as the loader does
             _ids_in_order(folder)  # read once, here: the scan need not ask about them

@@ -116,7 +116,8 @@ def _date(lf: nw.LazyFrame, col: str, table: str) -> nw.Expr:
     dtype = lf.collect_schema()[col]
     expr = nw.col(col)
     if isinstance(dtype, nw.Datetime) and dtype.time_zone is not None:
-        expr = expr.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        zone = _duckdb_utc() if lf.implementation.is_duckdb() else "UTC"
+        expr = expr.dt.convert_time_zone(zone).dt.replace_time_zone(None)
     elif not (isinstance(dtype, nw.Datetime) or dtype == nw.Date):
         raise DataError(
             f"{table}: column {col} holds {dtype}, not dates. A scanned Parquet dataset needs "
@@ -124,6 +125,27 @@ def _date(lf: nw.LazyFrame, col: str, table: str) -> nw.Expr:
             "files, or load the dataset with kpilib.load_dataset, which parses text dates."
         )
     return expr.cast(nw.Datetime("us")).alias(col)
+
+
+_UTC = {"UTC", "Etc/UTC", "GMT", "Etc/GMT", "UCT", "Etc/UCT", "Universal", "Zulu"}
+
+
+def _duckdb_utc() -> str:
+    """The name of UTC in DuckDB's default connection, whose time zone is set to UTC when
+    it is another (the machine's own zone, by default).
+
+    DuckDB keeps a time zone in the connection, not in the column: zoned times become
+    times of day in the connection's zone only, and kpilib compares dates as UTC (as
+    :func:`spark_session` sets Spark's session).
+    """
+    import duckdb
+
+    con = duckdb.default_connection()
+    zone = con.execute("SELECT current_setting('TimeZone')").fetchall()[0][0]
+    if zone in _UTC:
+        return str(zone)
+    con.execute("SET TimeZone = 'UTC'").fetchall()
+    return "UTC"
 
 
 def _normalise(
@@ -191,6 +213,8 @@ def scan_dataset(
         use DuckDB's default connection (kpilib's calculations keep their
         intermediate results on the input's connection); set its memory
         limit and spill folder with ``duckdb.execute("SET memory_limit = '4GB'")``.
+        A column of zoned times sets that connection's time zone to UTC, in which
+        kpilib reads every time.
 
     Returns
     -------
