@@ -281,3 +281,15 @@ def test_zoned_times_on_duckdb_are_read_as_utc_whatever_the_connections_zone(tmp
     # the instants in UTC, as the loader reads them: 01:30 on the 1st, 23:30 on the 31st
     assert [str(t) for t in got] == ["2026-10-01 01:30:00", "2026-10-31 23:30:00"]
     assert after == "UTC"
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_a_leads_file_without_rows_is_refused_as_the_loader_refuses_it(tmp_path, backend):
+    # the tables were written, every count 0, every cost without a customer
+    to_pandas(leads()).iloc[:0].to_parquet(tmp_path / "leads.parquet", index=False)
+    with pytest.raises(DataError) as info:
+        scan_dataset(tmp_path, backend=backend)
+    assert str(info.value) == (
+        "leads.parquet: no rows under the header. A dataset needs at least one lead: export "
+        "the leads again."
+    )

@@ -151,7 +151,6 @@ def _distinct(cols: list[str]) -> nw.Expr:
 def _leads(have: list[str], raw: list[str], settings: Any, nans: set[str]) -> dict[str, nw.Expr]:
     stages = [c for c in settings.stage_columns if c in have]
     checks = {
-        "no rows under the header": nw.len() == 0,
         "lead_id: no lead_id": _missing(nw.col("lead_id")),
         "lead_id: a duplicate id": _distinct(["lead_id"]),
         "lead_at: no lead_at date": _missing(nw.col("lead_at")),

@@ -69,6 +69,13 @@ def _footers(files: list[Path]) -> dict[str, str]:
     return padded
 
 
+def rows(files: list[Path]) -> int:
+    """The rows of the Parquet *files*, from their footers."""
+    import pyarrow.parquet as pq
+
+    return sum(pq.read_metadata(path).num_rows for path in files)
+
+
 def scan_parts(files: list[Path], backend: str, session: Any) -> nw.LazyFrame:
     """The Parquet *files* as one lazy table on *backend* ("polars", "duckdb" or
     "spark"; Spark in *session*, else the active one), its columns named as the

@@ -20,7 +20,7 @@ REFUSALS: dict[str, str] = {
     "{}: no leads file (leads.csv, leads.parquet or leads.xlsx). A dataset needs at least its "
     "leads; see docs/data-model.md.": "choose_engine: leads.parquet is a file",
     "{}: no rows under the header. A dataset needs at least one lead: export the leads "
-    "again.": "leads: no row",
+    "again.": "the scan refuses the same (the footers' rows)",
     "{}: column{} {} ignored: not a stage of kpi.toml [funnel].stages. Add the stage there to "
     "use it.": "schema: a leads column ending in _at that is no date column",
     "{}: no source column; every lead counts under source 'unknown'.": "the scan warns the same",
