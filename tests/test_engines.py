@@ -350,6 +350,30 @@ def test_pandas_leads_give_their_first_sale_columns_for_sale_rows_only():
     pd.testing.assert_frame_equal(got, to_pandas(cac(pl.from_pandas(frame), pl.from_pandas(costs))))
 
 
+def test_a_lean_block_keeps_the_sale_rows_and_the_frames_without_text():
+    # a text column of every row is a copy in polars (160 MB at 10M leads): a lean block
+    # converts it again rather than hold it; dates and the sale rows cost little
+    P = _pandas_input  # noqa: N806
+    frame = pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2"],
+            "lead_at": pd.to_datetime(["2026-10-01", "2026-10-02"]),
+            "sale_at": pd.to_datetime([None, "2026-10-09"]),
+        }
+    )
+    with P.converted_once(lean=True):
+        dates = P.on_polars(frame, keep=[])
+        assert P.on_polars(frame, keep=[]) is dates
+        texts = P.on_polars(frame, keep=["lead_id"])
+        assert P.on_polars(frame, keep=["lead_id"]) is not texts
+        sales = P.sale_rows_on_polars(frame, ["lead_id"])
+        assert P.sale_rows_on_polars(frame, ["lead_id"]) is sales
+    assert sales.collect().to_native().rows() == [
+        (pd.Timestamp("2026-10-09").to_pydatetime(), "L2")
+    ]
+    assert dates.collect().to_native()["lead_id"].to_list() == [None, None]
+
+
 def test_within_converted_once_a_frame_is_converted_once_per_columns():
     P = _pandas_input  # noqa: N806
     frame = pd.DataFrame({"lead_id": ["L1", "L2"], "lead_at": pd.to_datetime(["2026-10-01"] * 2)})

@@ -52,10 +52,11 @@ def _pool() -> ThreadPoolExecutor:
 _CONVERTED: ContextVar[dict[tuple[Any, ...], tuple[Any, Any]] | None] = ContextVar(
     "kpilib_converted", default=None
 )
+_LEAN: ContextVar[bool] = ContextVar("kpilib_converted_lean", default=False)
 
 
 @contextmanager
-def converted_once() -> Iterator[None]:
+def converted_once(*, lean: bool = False) -> Iterator[None]:
     """Within the block, each pandas frame is converted once per set of columns read.
 
     The report model's sections read the same frames a hundred times (the
@@ -63,15 +64,21 @@ def converted_once() -> Iterator[None]:
     them again. The frames must not change within the block (the report's
     are the dataset's, which nothing writes to); outside it, every call
     converts what it is given, as the frames may have changed since.
+
+    *lean* keeps only the conversions that cost little memory: the sale rows
+    (:func:`sale_rows_on_polars`) and frames without text, whose dates and
+    numbers polars shares with pandas. A text column of every row is a copy
+    (160 MB at 10M leads), and is converted again when read again.
     """
     if _CONVERTED.get() is not None:  # within an enclosing block: its conversions serve
         yield
         return
-    token = _CONVERTED.set({})
+    token, lean_token = _CONVERTED.set({}), _LEAN.set(lean)
     try:
         yield
     finally:
         _CONVERTED.reset(token)
+        _LEAN.reset(lean_token)
 
 
 def _once(kind: str, native: Any, args: tuple[Any, ...], make: Callable[[], Any]) -> Any:
@@ -85,8 +92,19 @@ def _once(kind: str, native: Any, args: tuple[Any, ...], make: Callable[[], Any]
     if hit is not None and hit[0] is native:
         return hit[1]
     value = make()
-    cache[key] = (native, value)
+    if not (_LEAN.get() and kind == "frame" and _holds_text(value)):
+        cache[key] = (native, value)
     return value
+
+
+def _holds_text(frame: nw.LazyFrame | None) -> bool:
+    """Whether a converted frame holds a text column (a copy of the pandas one)."""
+    if frame is None:
+        return False
+    import polars as pl
+
+    schema = frame.to_native().collect_schema()
+    return any(isinstance(t, (pl.String, pl.Categorical, pl.Enum)) for t in schema.dtypes())
 
 
 def _modules() -> tuple[Any, Any] | None:

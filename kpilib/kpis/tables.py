@@ -15,6 +15,7 @@ from kpilib.data.periods import pace, parse_period, resolve_as_of
 from kpilib.data.require import require_kind
 from kpilib.data.text import make_folder
 from kpilib.engine import frames as F
+from kpilib.engine.pandas_input import converted_once
 from kpilib.errors import ParameterError
 from kpilib.kpis.acquisition import CAC_COLUMNS
 from kpilib.kpis.coaching import COACHING_COLUMNS, coaching_frame
@@ -154,7 +155,9 @@ def compute_all(
         "forecast": lambda: _forecast_table(dataset, period=period, as_of=day),
     }
     assert list(makers) == list(TABLE_NAMES)
-    return {name: makers[name]() for name in TABLE_NAMES if name in wanted}
+    # the tables read the same pandas frames: their sale rows and dates go to polars once
+    with converted_once(lean=True):
+        return {name: makers[name]() for name in TABLE_NAMES if name in wanted}
 
 
 def check_tables(tables: Sequence[str] | None) -> set[str]:
