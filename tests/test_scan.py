@@ -293,3 +293,23 @@ def test_a_leads_file_without_rows_is_refused_as_the_loader_refuses_it(tmp_path,
         "leads.parquet: no rows under the header. A dataset needs at least one lead: export "
         "the leads again."
     )
+
+
+@pytest.mark.parametrize("backend", ["polars", "duckdb"])
+def test_parts_of_other_columns_are_refused_by_name(tmp_path, backend):
+    # polars failed with ColumnNotFoundError, DuckDB with a traceback (union_by_name); parts
+    # listing the same columns in another order are read as one table
+    frame = to_pandas(leads())
+    (tmp_path / "leads").mkdir()
+    frame.iloc[:4].to_parquet(tmp_path / "leads" / "part-0.parquet", index=False)
+    frame.iloc[4:, ::-1].to_parquet(tmp_path / "leads" / "part-1.parquet", index=False)
+    assert scan_dataset(tmp_path, backend=backend).files == {"leads": "leads/ (2 files)"}
+    last = frame.iloc[4:].drop(columns=["owner"]).assign(note="x")
+    last.to_parquet(tmp_path / "leads" / "part-1.parquet", index=False)
+    with pytest.raises(DataError) as info:
+        scan_dataset(tmp_path, backend=backend)
+    assert str(info.value) == (
+        f"{tmp_path / 'leads' / 'part-1.parquet'}: its columns differ from those of "
+        f"{tmp_path / 'leads' / 'part-0.parquet'}: it has no owner; it adds note. Write every "
+        "part of a table with the same columns."
+    )

@@ -55,6 +55,7 @@ def _footers(files: list[Path]) -> dict[str, str]:
     import pyarrow.parquet as pq
 
     padded: dict[str, str] = {}
+    first: tuple[Path, list[str]] | None = None
     for path in files:
         check_file(path)
         try:
@@ -65,6 +66,17 @@ def _footers(files: list[Path]) -> dict[str, str]:
             ) from exc
         clean = _header_names(names)
         _duplicates(path.name, clean, None)  # an engine cannot tell the two apart
+        first = first or (path, clean)
+        if set(clean) != set(first[1]):  # the engines read parts of one set of columns
+            missing = [c for c in first[1] if c not in clean]
+            extra = [c for c in clean if c not in first[1]]
+            said = [
+                f"it {k} {', '.join(v)}" for k, v in (("has no", missing), ("adds", extra)) if v
+            ]
+            raise DataError(
+                f"{path}: its columns differ from those of {first[0]}: {'; '.join(said)}. "
+                "Write every part of a table with the same columns."
+            )
         padded |= {n: c for n, c in zip(names, clean, strict=True) if n != c}
     return padded
 
