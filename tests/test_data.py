@@ -143,6 +143,16 @@ def test_missing_folder_and_missing_leads(tmp_path):
         f"{tmp_path}: no leads file (leads.csv, leads.parquet or leads.xlsx). "
         "A dataset needs at least its leads; see docs/data-model.md."
     )
+    (tmp_path / "leads" / "2026-10").mkdir(parents=True)  # a folder of parts: said so
+    pd.DataFrame({"lead_id": ["L1"]}).to_parquet(tmp_path / "leads" / "2026-10" / "p.parquet")
+    with pytest.raises(DataError) as err:
+        load_dataset(tmp_path)
+    assert str(err.value) == (
+        f"{tmp_path}: no leads file (leads.csv, leads.parquet or leads.xlsx). "
+        "A dataset needs at least its leads; see docs/data-model.md. leads/ holds Parquet "
+        "part files, which only a scan reads (kpi kpis and kpi report with --engine duckdb "
+        "or polars, kpilib.scan_dataset): give one of them, or write the leads as one file."
+    )
 
 
 def test_data_error_is_a_value_error():

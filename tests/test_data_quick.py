@@ -347,7 +347,7 @@ COVERED = {
         "test_a_kpi_toml_the_settings_refuse_and_no_folder"
     ),
     "{}: no leads file (leads.csv, leads.parquet or leads.xlsx). A dataset needs at least its "
-    "leads; see docs/data-model.md.": "no leads file",
+    "leads; see docs/data-model.md.{}": "no leads file",
     "{}: no rows under the header. A dataset needs at least one lead: export the leads "
     "again.": "no lead at all",
     "{}: column{} {} ignored: not a stage of kpi.toml [funnel].stages. Add the stage there to "

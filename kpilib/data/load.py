@@ -257,6 +257,18 @@ _REQUIRED["costs"] = ("period", "date", *SCHEMA["costs"].required)
 _BUILDERS = {"leads": _leads, "targets": _targets, "costs": _costs, "orders": _orders}
 
 
+def _parts(folder: Path) -> str:
+    """A hint when *folder* holds the leads as a folder of Parquet part files."""
+    parts = folder / "leads"
+    if parts.is_dir() and next(parts.rglob("*.parquet"), None) is not None:
+        return (
+            " leads/ holds Parquet part files, which only a scan reads (kpi kpis and kpi "
+            "report with --engine duckdb or polars, kpilib.scan_dataset): give one of them, "
+            "or write the leads as one file."
+        )
+    return ""
+
+
 def load_dataset(path: str | Path) -> Dataset:
     """Load and validate the dataset folder at *path*.
 
@@ -285,7 +297,7 @@ def load_dataset(path: str | Path) -> Dataset:
             if table == "leads":
                 raise DataError(
                     f"{folder}: no leads file (leads.csv, leads.parquet or leads.xlsx). "
-                    "A dataset needs at least its leads; see docs/data-model.md."
+                    f"A dataset needs at least its leads; see docs/data-model.md.{_parts(folder)}"
                 )
             frames[table] = None
             continue

@@ -18,7 +18,7 @@ REFUSALS: dict[str, str] = {
     "{}: {} is given twice ({}). Keep one file per table.": "choose_engine: one file a table",
     "{}: no such folder. Give the folder that holds leads.csv and kpi.toml.": "choose_engine",
     "{}: no leads file (leads.csv, leads.parquet or leads.xlsx). A dataset needs at least its "
-    "leads; see docs/data-model.md.": "choose_engine: leads.parquet is a file",
+    "leads; see docs/data-model.md.{}": "choose_engine: leads.parquet is a file",
     "{}: no rows under the header. A dataset needs at least one lead: export the leads "
     "again.": "the scan refuses the same (the footers' rows)",
     "{}: column{} {} ignored: not a stage of kpi.toml [funnel].stages. Add the stage there to "
