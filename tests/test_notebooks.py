@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -280,6 +281,7 @@ def test_run_alone_on_a_bare_crm_export_the_analyst_cells_show_what_there_is(tmp
 
     (tmp_path / "crm").mkdir()
     (tmp_path / "crm" / "leads.csv").write_text(LEADS, encoding="utf-8")
+    headings: dict[str, list[str]] = {}
     for name in ("objectives", "acquisition"):
         out = tmp_path / f"{name}.ipynb"
         papermill.execute_notebook(
@@ -293,6 +295,19 @@ def test_run_alone_on_a_bare_crm_export_the_analyst_cells_show_what_there_is(tmp
         nb = nbformat.read(out, as_version=4)
         errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
         assert all(o.output_type != "error" for o in errors), name
+        # the section's text says once what is missing: no subsection draws an empty chart
+        shown = "".join(
+            str(o.get("data", {}).get(kind, ""))
+            for o in errors
+            for kind in ("text/html", "text/plain")
+        )
+        assert "Nothing to show" not in shown, name
+        headings[name] = re.findall(r"<h2[^>]*>([^<]*)</h2>", shown)
+    # no target: the month's pace (without a target) and the forecast; no cost nor order
+    assert headings == {
+        "objectives": ["Pace through the month", "Forecast of the close"],
+        "acquisition": [],
+    }
     # no costs: the CAC cell has no table to show, and says nothing
     cac_cell = next(c for c in _analyst_cells(nb) if "cac_table = " in c.source)
     assert cac_cell.outputs == []

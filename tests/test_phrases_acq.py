@@ -89,7 +89,12 @@ def test_ltv_chart_without_the_count_of_channels_below_draws_nothing():
     # both channels are rated (0.7 and 0.3:1), but the section holds no count to state
     ax = charts.ltv_to_cac(dataclasses.replace(sec, channels_below=None), fmt=Formatter())
     assert ax.get_title(loc="left") == "LTV:CAC"
-    assert [t.get_text() for t in ax.texts] == ["Nothing to show: no order yet"]
+    # orders and costs are there: "no order yet", as it said, was untrue
+    assert [t.get_text() for t in ax.texts] == ["Nothing to show: not enough history"]
+    for missing, why in ((["costs"], "no cost data"), (["costs", "orders"], "no order yet")):
+        bare = dataclasses.replace(sec, channels_below=None, missing=missing)
+        ax = charts.ltv_to_cac(bare, fmt=Formatter())
+        assert [t.get_text() for t in ax.texts] == [f"Nothing to show: {why}"]
 
 
 def test_a_count_the_formatter_wrote_agrees_with_the_figure_shown():

@@ -304,7 +304,8 @@ def ltv_to_cac(
         or below is None
         or rated is None
     ):
-        return empty(ax, fmt, "no_orders", "LTV:CAC")
+        lacks = [t for t in ("orders", "costs") if t in section.missing]
+        return empty(ax, fmt, f"no_{lacks[0]}" if lacks else "few", "LTV:CAC")
     rows = rows.sort_values("ltv_to_cac")
     line = minimum.value
     colours = [
@@ -348,7 +349,7 @@ def projected_curves(
     ax = new_axes(ax, height=3.4)
     sym = fmt.currency_symbol
     p = section.projection
-    if p.reason is not None or p.curves is None or p.cohort is None:
+    if not p.drawn:
         text = projection_text(section, fmt).text
         return empty(ax, fmt, "no_orders", phrase("sec.acq.projected", fmt.lang), text=text)
     info = p.result.set_index("cohort") if p.result is not None else pd.DataFrame()

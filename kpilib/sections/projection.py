@@ -78,6 +78,11 @@ class Projection:
     bg_time_unit: str | None = None
 
     @property
+    def drawn(self) -> bool:
+        """Whether there is a projection to draw (else ``reason`` and the text say why)."""
+        return self.reason is None and self.curves is not None and self.cohort is not None
+
+    @property
     def beta_geo(self) -> Any:
         """The fitted BG/NBD model, rebuilt from ``bg_params`` (None without a fit)."""
         if not self.bg_params:

@@ -38,6 +38,17 @@ class Narrative:
     def __str__(self) -> str:
         return self.text
 
+    def leading(self) -> Narrative:
+        """This text, printed on the page of the chart that follows it (``kpi-lead``):
+        a subsection's text may not end a page whose next one starts with its chart.
+
+        Examples
+        --------
+        >>> Narrative(["Customers stay 4 months."]).leading().css
+        'kpi-narrative kpi-lead'
+        """
+        return Narrative(self.sentences, self.style, f"{self.css} kpi-lead")
+
     def _repr_html_(self) -> str:
         items = [html.escape(s, quote=False) for s in self.sentences]
         if self.style == "list":
