@@ -260,7 +260,7 @@ def _cost_dates(path: Path, backend: str) -> list[str]:
     from kpilib.engine.parts import scan_parts
     from kpilib.engine.scan import _date
 
-    lf = scan_parts([path], backend, None)
+    lf, _ = scan_parts([path], backend, None)
     lf = lf.select(_date(lf, "date", path.name))
     checks = _date_checks(["date"])
     row = lf.select(*[e.alias(n) for n, e in checks.items()]).collect().rows()[0]

@@ -48,22 +48,26 @@ def table_parts(folder: Path, table: str) -> list[Path]:
     return []
 
 
-def _footers(files: list[Path]) -> dict[str, str]:
+def _footers(files: list[Path]) -> tuple[dict[str, str], int]:
     """Refuse, by name, a part that is no readable Parquet file (a folder, a link to
     nothing, a truncated file), or that names a column twice; its footer is read,
-    not its rows. The names to read stripped: {name in a file: stripped name}."""
+    not its rows. The names to read stripped ({name in a file: stripped name}), and
+    the rows of every part."""
     import pyarrow.parquet as pq
 
     padded: dict[str, str] = {}
     first: tuple[Path, list[str]] | None = None
+    rows = 0
     for path in files:
         check_file(path)
         try:
-            names = pq.read_schema(path).names
+            meta = pq.read_metadata(path)
+            names = meta.schema.to_arrow_schema().names
         except Exception as exc:  # pyarrow raises several unrelated types
             raise DataError(
                 f"{path.name}: not a readable Parquet file ({exc}). Write the table again."
             ) from exc
+        rows += meta.num_rows
         clean = _header_names(names)
         _duplicates(path.name, clean, None)  # an engine cannot tell the two apart
         first = first or (path, clean)
@@ -78,21 +82,14 @@ def _footers(files: list[Path]) -> dict[str, str]:
                 "Write every part of a table with the same columns."
             )
         padded |= {n: c for n, c in zip(names, clean, strict=True) if n != c}
-    return padded
+    return padded, rows
 
 
-def rows(files: list[Path]) -> int:
-    """The rows of the Parquet *files*, from their footers."""
-    import pyarrow.parquet as pq
-
-    return sum(pq.read_metadata(path).num_rows for path in files)
-
-
-def scan_parts(files: list[Path], backend: str, session: Any) -> nw.LazyFrame:
+def scan_parts(files: list[Path], backend: str, session: Any) -> tuple[nw.LazyFrame, int]:
     """The Parquet *files* as one lazy table on *backend* ("polars", "duckdb" or
     "spark"; Spark in *session*, else the active one), its columns named as the
-    loader names them."""
-    padded = _footers(files)
+    loader names them; and its rows, as the footers count them."""
+    padded, rows = _footers(files)
     names = [str(p) for p in files]
     if backend == "polars":
         import polars as pl
@@ -117,4 +114,4 @@ def scan_parts(files: list[Path], backend: str, session: Any) -> nw.LazyFrame:
     if padded:
         present = set(lf.collect_schema().names())
         lf = lf.rename({n: c for n, c in padded.items() if n in present})
-    return lf
+    return lf, rows

@@ -35,7 +35,7 @@ from kpilib.data.settings import Settings, load_settings
 from kpilib.engine import ENGINES
 from kpilib.engine import frames as F
 from kpilib.engine.file_facts import plain_texts
-from kpilib.engine.parts import rows, scan_parts, table_parts
+from kpilib.engine.parts import scan_parts, table_parts
 from kpilib.engine.texts import may_change, strip_set, with_helpers
 from kpilib.errors import DataError, ParameterError
 
@@ -275,8 +275,8 @@ def scan_dataset(
             continue
         name = found[0].name if len(found) == 1 and found[0].parent == folder else f"{table}/"
         files[table] = name if len(found) == 1 else f"{table}/ ({len(found)} files)"
-        lf = scan_parts(found, backend, session)
-        if table == "leads" and not rows(found):  # as the loader refuses it
+        lf, rows = scan_parts(found, backend, session)
+        if table == "leads" and not rows:  # as the loader refuses it
             raise DataError(
                 f"{name}: no rows under the header. A dataset needs at least one lead: "
                 "export the leads again."
