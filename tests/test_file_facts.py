@@ -193,3 +193,25 @@ def test_auto_proves_the_ids_before_the_scan_asks_about_them(tmp_path, backend, 
     assert isinstance(ds, ScannedDataset)
     # leads: the ids proven in order; the rest few-valued dictionaries: nothing to ask
     assert asked[0] == []
+
+
+def test_auto_reads_whole_number_ids_once(tmp_path, monkeypatch):
+    # the scan casts whole-number ids (nothing to strip), and increasing() remembers
+    # texts only: proving them before the scan read every id twice
+    tables = _many_leads()
+    tables["leads"]["lead_id"] = range(1, len(tables["leads"]) + 1)
+    read = []
+    prove = file_facts.increasing
+
+    def spy(path, column):
+        read.append((Path(path).name, column))
+        return prove(path, column)
+
+    monkeypatch.setattr(file_facts, "increasing", spy)
+    assert isinstance(auto.open_auto(write(tmp_path, tables)), ScannedDataset)
+    # the order ids (O1...) are texts: proven before the scan, then remembered
+    assert read == [
+        ("orders.parquet", "order_id"),
+        ("leads.parquet", "lead_id"),
+        ("orders.parquet", "order_id"),
+    ]
