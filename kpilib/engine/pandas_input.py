@@ -49,10 +49,10 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL[1]
 
 
-_CONVERTED: ContextVar[dict[tuple[Any, ...], tuple[Any, Any]] | None] = ContextVar(
+# within converted_once: its conversions, and whether it is lean
+_CONVERTED: ContextVar[tuple[dict[tuple[Any, ...], tuple[Any, Any]], bool] | None] = ContextVar(
     "kpilib_converted", default=None
 )
-_LEAN: ContextVar[bool] = ContextVar("kpilib_converted_lean", default=False)
 
 
 @contextmanager
@@ -73,26 +73,26 @@ def converted_once(*, lean: bool = False) -> Iterator[None]:
     if _CONVERTED.get() is not None:  # within an enclosing block: its conversions serve
         yield
         return
-    token, lean_token = _CONVERTED.set({}), _LEAN.set(lean)
+    token = _CONVERTED.set(({}, lean))
     try:
         yield
     finally:
         _CONVERTED.reset(token)
-        _LEAN.reset(lean_token)
 
 
 def _once(kind: str, native: Any, args: tuple[Any, ...], make: Callable[[], Any]) -> Any:
     """``make()``, or, within :func:`converted_once`, what it gave for the same frame
     (the very object, kept alive beside it, so that its id is not reused) and *args*."""
-    cache = _CONVERTED.get()
-    if cache is None:
+    block = _CONVERTED.get()
+    if block is None:
         return make()
+    cache, lean = block
     key = (kind, id(native), args)
     hit = cache.get(key)
     if hit is not None and hit[0] is native:
         return hit[1]
     value = make()
-    if not (_LEAN.get() and kind == "frame" and _holds_text(value)):
+    if not (lean and kind == "frame" and _holds_text(value)):
         cache[key] = (native, value)
     return value
 
