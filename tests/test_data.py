@@ -90,7 +90,9 @@ def test_parquet_reads_only_the_columns_the_loader_uses(tmp_path, monkeypatch):
     read = []
     real = pq.read_table
     monkeypatch.setattr(
-        pq, "read_table", lambda path, columns: read.append(columns) or real(path, columns=columns)
+        pq,
+        "read_table",
+        lambda path, columns, **kw: read.append(columns) or real(path, columns=columns, **kw),
     )
     ds = load_dataset(tmp_path)
     assert read == [[*expected_leads().columns, "demo_at"]]

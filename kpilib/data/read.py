@@ -209,12 +209,14 @@ def _read_csv(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
 def _read_parquet(path: Path, columns: Callable[[str], bool] | None) -> RawTable:
     import pyarrow.parquet as pq
 
+    from kpilib.data.dictionaries import read_parquet
+
     check_file(path)
     try:
         names = pq.read_schema(path).names
         _duplicates(path.name, _header_names(names), columns)
         keep = [c for c in names if columns is None or columns(c.strip())]
-        frame = pq.read_table(path, columns=keep).to_pandas()
+        frame = read_parquet(path, keep)
     except DataError:
         raise
     except Exception as exc:  # pyarrow raises several unrelated types

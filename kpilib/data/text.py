@@ -350,4 +350,8 @@ def _all_ascii(text: pd.Series) -> bool:
         return False
     import pyarrow.compute as pc
 
-    return pc.all(pc.string_is_ascii(text.array.__arrow_array__())).as_py() is not False
+    from kpilib.data.dictionaries import dictionaries
+
+    values = text.array.__arrow_array__()
+    few = dictionaries(values)  # read from a file's dictionaries: their texts tell
+    return pc.all(pc.string_is_ascii(values if few is None else few)).as_py() is not False

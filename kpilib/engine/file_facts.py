@@ -29,16 +29,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kpilib.data.dictionaries import is_text, text_dictionaries
 from kpilib.data.kernels import call, every, plain_ends, some
 
-__all__ = ["plain_texts", "increasing", "nans", "DICTIONARY_BYTES"]
-
-DICTIONARY_BYTES = 2.0
-"""Bytes a filled value under which a column chunk is read as a dictionary. A text
-stored plainly takes at least five (a 4-byte length and one byte); a column chunk of
-dictionary indices, one or two. Read as a dictionary, a column stored plainly would be
-hashed value by value (10M lead ids: 1.7 s, measured)."""
-
+__all__ = ["plain_texts", "increasing", "nans"]
 
 # (file, size, time of change) -> columns proven filled and plain by increasing()
 _PROVEN: dict[tuple[str, int, int], set[str]] = {}
@@ -49,32 +43,14 @@ def _key(path: Path) -> tuple[str, int, int]:
     return str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns
 
 
-def _is_text(dtype: pa.DataType) -> bool:
-    return pa.types.is_string(dtype) or pa.types.is_large_string(dtype)
-
-
-def _small(meta: pq.FileMetaData, column: int) -> bool:
-    """Whether the column *column* is stored as dictionary indices in every row group
-    (:data:`DICTIONARY_BYTES`)."""
-    for group in range(meta.num_row_groups):
-        chunk = meta.row_group(group).column(column)
-        stats = chunk.statistics
-        nulls = stats.null_count if stats is not None and stats.has_null_count else 0
-        filled = chunk.num_values - nulls
-        if not chunk.has_dictionary_page or chunk.total_uncompressed_size > DICTIONARY_BYTES * max(
-            filled, 1
-        ):
-            return False
-    return True
-
-
 def plain_texts(files: Sequence[Path], columns: Sequence[str]) -> set[str]:
     """The text columns of *columns* whose every text, in every file of *files*, is in
     ASCII with no space or control character at either end and is not empty (nulls
     aside): no strip changes them, and no text in them is garbled.
 
     Only the columns stored as dictionaries in every file are read, as dictionaries
-    (:data:`DICTIONARY_BYTES`); the others are left out, for the query to tell.
+    (:func:`kpilib.data.dictionaries.text_dictionaries`); the others are left out,
+    for the query to tell.
 
     Examples
     --------
@@ -93,15 +69,7 @@ def plain_texts(files: Sequence[Path], columns: Sequence[str]) -> set[str]:
         if not candidates:
             return proven
         file = pq.ParquetFile(path)
-        schema = file.schema_arrow
-        names = schema.names
-        candidates &= {
-            c
-            for c in candidates
-            if c in names
-            and _is_text(schema.field(c).type)
-            and _small(file.metadata, file.metadata.schema.names.index(c))
-        }
+        candidates &= set(text_dictionaries(file, sorted(candidates)))
     plain = set(candidates)
     for path in files if plain else []:
         file = pq.ParquetFile(path, read_dictionary=sorted(plain))
@@ -133,12 +101,12 @@ def increasing(path: Path, column: str) -> bool:
     if column in _PROVEN.get(key, ()):
         return True
     file = pq.ParquetFile(path)
-    last, text = None, _is_text(file.schema_arrow.field(column).type)
+    last, text = None, is_text(file.schema_arrow.field(column).type)
     for group in range(file.num_row_groups):
         values = file.read_row_group(group, columns=[column]).column(0).combine_chunks()
         if values.null_count or not len(values):
             return False
-        if _is_text(values.type):
+        if is_text(values.type):
             if plain_ends(values) is not True:
                 return False
         elif not pa.types.is_integer(values.type):
