@@ -185,9 +185,13 @@ def _polars_frame(
 ) -> Any:
     """The columns *used* of a pandas frame (rows where the mask *rows* holds) in polars.
 
-    Text columns named in *categories* are dictionary-encoded. None when a
-    column cannot be typed by Arrow or polars.
+    Text columns named in *categories* are dictionary-encoded (or taken as the
+    loader read them from a Parquet file's dictionaries:
+    :mod:`kpilib.data.dictionaries`). None when a column cannot be typed by Arrow
+    or polars.
     """
+    from kpilib.data.dictionaries import encoded
+
     positions = None if rows is None else np.flatnonzero(rows)
     mask = None if rows is None else pa.array(rows)
 
@@ -197,6 +201,9 @@ def _polars_frame(
             return stamps
         if _arrow_backed(series):
             values = series.array.__arrow_array__()  # Arrow's own buffers: no copy
+            form = encoded(values) if series.name in categories else None
+            if form is not None:  # read from the file as a dictionary: already encoded
+                return form if mask is None else form.filter(mask)
             values = values if mask is None else values.filter(mask)
         else:
             values = pa.array(

@@ -309,13 +309,16 @@ def coaching(
         required=("lead_at", "team", "owner"),
         what="coaching",
         columns=["team", "owner"],
+        grouped=["team", "owner"],
     )
     lz = _reached(lz, present)
     sums = [nw.col(f"_r{i}").sum() for i in range(len(present))]
     grouped = lz.group_by("team", "owner").agg(*sums, nw.col("_young").sum())
-    # sums as whole numbers (DuckDB's are decimals)
+    # sums as whole numbers (DuckDB's are decimals); the keys as text (pandas input's
+    # come as categories)
     grouped = grouped.with_columns(
-        *[nw.col(c).cast(nw.Int64) for c in [*[f"_r{i}" for i in range(len(present))], "_young"]]
+        *[nw.col(c).cast(nw.Int64) for c in [*[f"_r{i}" for i in range(len(present))], "_young"]],
+        *[nw.col(c).cast(nw.String) for c in ("team", "owner")],
     )
     counts = F.to_pandas(F.to_native(grouped, "lazy"))
     young = bool(len(counts) and counts["_young"].sum() > 0)

@@ -141,6 +141,7 @@ def sales_cycles(
         fiscal_year_start=1,
         what="sales_cycle",
         columns=read,
+        grouped=read,
     )
     if period is None:
         end = day.year * 12 + day.month - 1
@@ -172,7 +173,7 @@ def sales_cycles(
         lz.filter(~sale.is_null())
         .with_columns(_mk=F.month_key(sale), _secs=F.seconds_between(lz, sale, nw.col("lead_at")))
         .filter(nw.col("_mk") > end - months, nw.col("_mk") <= end)
-        .select("_mk", "_secs", *read)
+        .select("_mk", "_secs", *[nw.col(k).cast(nw.String) for k in read])  # categories: text
     )
     return [_per_month(sales, [one] if one else [], truncated, kind) for one in by]
 
