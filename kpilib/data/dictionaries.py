@@ -115,7 +115,9 @@ def read_parquet(path: Path, columns: Sequence[str]) -> pd.DataFrame:
             arrays[i] = cast(kept[i], pa.large_string())  # what pandas' str holds
     whole = pa.Table.from_arrays(arrays, names=names)
     del arrays
-    frame = whole.to_pandas(self_destruct=True)  # whole is not used again
+    # a block a column: a column Arrow holds as numpy does is handed over, not copied into
+    # a block of its dtype (0.25-0.36 s against 0.63-0.92 s for 10M leads)
+    frame = whole.to_pandas(split_blocks=True, self_destruct=True)  # whole is not used again
     del whole
     # what the read freed goes back to the system: polars, which computes on pandas
     # input, allocates from its own heap and would not reuse it (peak 2.37-2.43 GB to
