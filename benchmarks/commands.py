@@ -21,8 +21,9 @@ rounded as ``kpi kpis`` writes them::
     python -m benchmarks.commands --sizes 1m --only "kpis pandas,script duckdb,script pandas"
 
 Command names (for ``--only``): kpis default, kpis pandas, kpis polars, kpis duckdb,
-script duckdb, script polars, script pandas, validate, pyarrow read, kpi --help,
-validate sample.
+script duckdb, script polars, script pandas, validate, pyarrow read, imports duckdb
+script, imports kpi kpis (the interpreter with the libraries, no data: the floor under
+the peaks), kpi --help, validate sample.
 
 Datasets are generated on first use into benchmarks/data/<size>/ (10M leads:
 ~300 MB of Parquet, ~45 s).
@@ -49,6 +50,11 @@ TABLES = ("leads", "targets", "costs", "orders")
 MB = 1024 * 1024
 # the columns `kpi validate` reads of each table (the canonical ones the data holds)
 VALIDATE_READ = "benchmarks.read_checked"
+# what `kpi kpis` imports, whichever engine it runs on
+KPI_IMPORTS = (
+    "import kpilib.cli, kpilib.engine.scan, kpilib.kpis.tables, kpilib.data.load, "
+    "pandas, polars, duckdb, pyarrow.parquet, narwhals"
+)
 
 
 # the tables the hand-written scripts compute (all of kpi kpis's, in its order)
@@ -84,6 +90,9 @@ def commands(folder: Path) -> dict[str, list[str]]:
         "script pandas": [*py, "-m", "benchmarks.script_pandas", str(folder), "{out}", PERIOD],
         "validate": [*py, "-m", "kpilib.cli", "validate", str(folder)],
         "pyarrow read": [*py, "-m", VALIDATE_READ, str(folder)],
+        # the floor under each peak: the interpreter with the libraries, no data
+        "imports duckdb script": [*py, "-c", "import duckdb, pyarrow.parquet"],
+        "imports kpi kpis": [*py, "-c", KPI_IMPORTS],
     }
 
 

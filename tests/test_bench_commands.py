@@ -132,3 +132,17 @@ def test_the_pandas_script_is_a_timed_command_compared_with_kpis_pandas(tmp_path
         "retention: script pandas vs kpis pandas: column n: 1 rows differ, first row 0: "
         "np.float64(4.0) != np.float64(3.0)",
     ]
+
+
+def test_the_import_floors_run_and_need_no_data(tmp_path):
+    from benchmarks.commands import commands, run
+
+    cmds = commands(tmp_path / "absent")
+    for name, modules in [
+        ("imports duckdb script", ["duckdb", "pyarrow.parquet"]),
+        ("imports kpi kpis", ["kpilib.kpis.tables", "pandas", "polars", "duckdb", "narwhals"]),
+    ]:
+        argv = cmds[name]
+        assert argv[1] == "-c" and all(f"{m}," in argv[2] + "," for m in modules)
+        seconds, peak = run(argv, tmp_path / "out")
+        assert seconds > 0 and peak > 20 * 1024 * 1024  # the interpreter alone takes ~10 MB
