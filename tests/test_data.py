@@ -230,6 +230,31 @@ def test_duplicate_ids_negative_amounts_and_sale_without_customer(tmp_path):
     ]
 
 
+def test_typed_numbers_are_checked_without_reading_decimal_marks(tmp_path, monkeypatch):
+    """A Parquet float column holds no text: its values are range-checked, and no
+    decimal mark is looked for (number_marks would compare every row's empty mark)."""
+    import kpilib.data.checks as checks
+
+    def no_marks(values):
+        raise AssertionError("number_marks read a typed column")
+
+    monkeypatch.setattr(checks, "number_marks", no_marks)
+    pd.DataFrame(
+        {
+            "lead_id": ["L1", "L2", "L3"],
+            "lead_at": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-03"]),
+            "amount": [100.5, float("inf"), -5.0],
+        }
+    ).to_parquet(tmp_path / "leads.parquet")
+    assert errors_of(tmp_path) == [
+        "leads.parquet: column amount: 1 row has a number that does not parse (row 3). "
+        "Write plain numbers such as 1234.56 or 1234,56 (one decimal mark in the whole column), "
+        "without currency signs.",
+        "leads.parquet: column amount: 1 row has a negative value (row 4). Amount must be >= 0; "
+        "record refunds or credits as a separate category, or fix the export.",
+    ]
+
+
 def test_targets_unknown_metric_and_bad_period(tmp_path):
     write(tmp_path, "leads.csv", LEADS)
     write(

@@ -140,12 +140,16 @@ def numbers(
     out = {}
     for col in cols:
         if col in raw.frame.columns:
-            marks = number_marks(raw.frame[col])
-            decimal = _decimal_mark(check, raw, col, marks, settings)
-            out[col], bad = parse_number(raw.frame[col], decimal=decimal or ".", marks=marks)
-            if decimal is None:
-                out[col] = out[col].where(marks == "")
-                bad = pd.Series(False, index=bad.index)
+            values = raw.frame[col]
+            if _typed_number(values):  # no cell is text: no mark to read (Parquet, .xlsx)
+                out[col], bad = parse_number(values)
+            else:
+                marks = number_marks(values)
+                decimal = _decimal_mark(check, raw, col, marks, settings)
+                out[col], bad = parse_number(values, decimal=decimal or ".", marks=marks)
+                if decimal is None:
+                    out[col] = out[col].where(marks == "")
+                    bad = pd.Series(False, index=bad.index)
             check.flag(raw, col, bad, "a number that does not parse", _NUMBER_HINT)
             check.flag(
                 raw,
@@ -164,6 +168,13 @@ def numbers(
                     "category, or fix the export.",
                 )
     return out
+
+
+def _typed_number(values: pd.Series) -> bool:
+    """Whether a column holds typed numbers only (booleans aside), as a Parquet file's
+    may: :func:`number_marks` of each is "" (0.4 s of comparisons of 10M texts at
+    10M leads, for nothing)."""
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
 def _decimal_mark(
