@@ -489,14 +489,34 @@ def test_ids_in_order_need_no_distinct_count_and_ascii_text_no_pattern(monkeypat
 
 
 def test_the_first_and_last_dates_are_read_from_the_integers():
-    from kpilib.data.checks import _bounds
+    from kpilib.data.checks import date_bounds
 
     ts = pd.Timestamp
     dates = pd.Series([ts("2026-01-02"), pd.NaT, ts("1899-12-31 10:00")], dtype="datetime64[us]")
-    assert _bounds(dates) == (ts("1899-12-31 10:00"), ts("2026-01-02"))  # NaT left out
-    assert _bounds(dates.astype("datetime64[s]")) == (ts("1899-12-31 10:00"), ts("2026-01-02"))
-    got = [_bounds(pd.Series(v, dtype="datetime64[us]")) for v in ([pd.NaT, pd.NaT], [])]
+    assert date_bounds(dates) == (ts("1899-12-31 10:00"), ts("2026-01-02"))  # NaT left out
+    assert date_bounds(dates.astype("datetime64[s]")) == (ts("1899-12-31 10:00"), ts("2026-01-02"))
+    got = [date_bounds(pd.Series(v, dtype="datetime64[us]")) for v in ([pd.NaT, pd.NaT], [])]
     assert all(a is pd.NaT and b is pd.NaT for a, b in got)
+
+
+def test_the_latest_date_is_read_from_the_integers_and_the_dataset_as_of_with_it():
+    from kpilib.data.checks import latest_date
+    from kpilib.data.dataset import Dataset
+
+    ts = pd.Timestamp
+    dates = pd.Series([ts("2026-01-02"), pd.NaT, ts("2026-03-04 10:00")], dtype="datetime64[us]")
+    assert latest_date(dates) == ts("2026-03-04 10:00")
+    assert latest_date(pd.Series([pd.NaT, pd.NaT], dtype="datetime64[us]")) is pd.NaT
+    assert latest_date(pd.Series([], dtype="datetime64[us]")) is pd.NaT
+    zoned = pd.Series(pd.to_datetime(["2026-01-02 23:00"]).tz_localize("Europe/Paris"))
+    assert latest_date(zoned) == ts("2026-01-02 23:00", tz="Europe/Paris")  # pandas' own max
+    leads = pd.DataFrame(
+        {"lead_id": ["L1", "L2"], "lead_at": dates[:2], "sale_at": [pd.NaT, ts("2026-02-01")]}
+    )
+    orders = pd.DataFrame({"order_date": pd.Series([ts("2026-02-15")], dtype="datetime64[s]")})
+    ds = Dataset(leads=leads, orders=orders)
+    assert ds.as_of == ts("2026-02-15") and ds.first_date == ts("2026-01-02")
+    assert Dataset(leads=leads.assign(sale_at=pd.NaT).head(0)).as_of is pd.NaT
 
 
 def test_dates_on_the_bounds_load_and_one_day_beyond_is_refused(tmp_path):

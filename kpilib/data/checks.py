@@ -23,6 +23,8 @@ __all__ = [
     "unique",
     "cut_short",
     "garbled",
+    "date_bounds",
+    "latest_date",
 ]
 
 _SHOWN_ROWS = 5
@@ -90,7 +92,7 @@ def require(
 _NAT = np.iinfo(np.int64).min  # NaT in a datetime64 column's integers
 
 
-def _bounds(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
+def date_bounds(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The first and last dates of *dates* (NaT and NaT when it has none).
 
     On a datetime64 column, read from its integers, where NaT is the smallest:
@@ -107,9 +109,21 @@ def _bounds(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
     if first == _NAT:
         first = ints[ints != _NAT].min()
     unit = np.datetime_data(values.dtype)[0]
-    return pd.Timestamp(np.datetime64(int(first), unit)), pd.Timestamp(
-        np.datetime64(int(last), unit)
-    )
+    return _stamp(first, unit), _stamp(last, unit)
+
+
+def latest_date(dates: pd.Series) -> pd.Timestamp:
+    """The last date of *dates* (NaT when it has none): :func:`date_bounds`'s second,
+    without looking for the first (a copy of the dates where some are missing)."""
+    values = dates.to_numpy()
+    if values.dtype.kind != "M" or not len(values):
+        return dates.max()
+    last = values.view("i8").max()
+    return pd.NaT if last == _NAT else _stamp(last, np.datetime_data(values.dtype)[0])
+
+
+def _stamp(value: np.integer, unit: str) -> pd.Timestamp:
+    return pd.Timestamp(np.datetime64(int(value), unit))
 
 
 def dates(check: Checker, raw: RawTable, cols: list[str], settings: Settings) -> dict:
@@ -118,7 +132,7 @@ def dates(check: Checker, raw: RawTable, cols: list[str], settings: Settings) ->
         if col in raw.frame.columns:
             out[col], bad = parse_date(raw.frame[col], day_first=settings.day_first)
             check.flag(raw, col, bad, "a date that does not parse", _DATE_HINT)
-            first, last = _bounds(out[col])  # NaT when no date
+            first, last = date_bounds(out[col])  # NaT when no date
             if first is pd.NaT or (first >= _FIRST_DATE and last < _LAST_DATE):
                 continue  # the usual case: no date out of bounds, the column not copied
             far = (out[col] < _FIRST_DATE) | (out[col] >= _LAST_DATE)

@@ -52,20 +52,24 @@ class Dataset(KpiMethods):
     @property
     def as_of(self) -> pd.Timestamp:
         """The latest date recorded anywhere in the dataset."""
+        from kpilib.data.checks import latest_date  # read from the dates' integers
+
         dates: list[Any] = []
         for frame in (self.leads, self.orders):
             if frame is None:
                 continue
             for col in frame.columns:
                 if col.endswith("_at") or col == "order_date":
-                    dates.append(frame[col].max())
+                    dates.append(latest_date(frame[col]))
         valid = [d for d in dates if pd.notna(d)]
         return max(valid) if valid else pd.NaT
 
     @property
     def first_date(self) -> pd.Timestamp:
         """The earliest ``lead_at``: where the data starts."""
-        return self.leads["lead_at"].min()
+        from kpilib.data.checks import date_bounds
+
+        return date_bounds(self.leads["lead_at"])[0]
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables present, by name."""
