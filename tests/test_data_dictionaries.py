@@ -128,3 +128,22 @@ def test_pandas_input_takes_a_loaded_dictionary_as_its_categories(tmp_path, monk
     assert lf["team"].cast(str).fill_null("-").to_list() == leads["team"].fillna("-").tolist()
     assert lf["source"].to_list() == leads["source"].tolist()
     assert len(asked) == 1  # team only: source, not grouped on, is handed over as text
+
+
+def test_a_column_the_file_declares_a_dictionary_comes_as_before(tmp_path):
+    # pandas categories are written with their dictionary type in the file's schema:
+    # read_table gives them as categories, and so does the loader's read
+    frame = pd.DataFrame(
+        {
+            "team": pd.Categorical(["North", "South", None] * 1000),
+            "amount": pd.Categorical([1.5, 2.5, 1.5] * 1000),
+            "owner": ["Ann", "Bo", "Cy"] * 1000,
+        }
+    )
+    path = tmp_path / "leads.parquet"
+    frame.to_parquet(path, row_group_size=1000)
+    assert D.text_dictionaries(pq.ParquetFile(path), ["team", "amount", "owner"]) == ["owner"]
+    got = D.read_parquet(path, ["team", "amount", "owner"])
+    assert_frame_equal(got, pq.read_table(path).to_pandas())
+    assert str(got["team"].dtype) == "category"
+    assert D.encoded(got["owner"].array.__arrow_array__()) is not None

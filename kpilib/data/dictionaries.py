@@ -110,7 +110,7 @@ def read_parquet(path: Path, columns: Sequence[str]) -> pd.DataFrame:
     del table  # each column is freed once replaced or converted
     kept: dict[int, pa.ChunkedArray] = {}
     for i, column in enumerate(arrays):
-        if pa.types.is_dictionary(column.type):
+        if names[i] in few:  # not a column the file declares a dictionary (a category)
             kept[i] = _narrow(column)
             arrays[i] = cast(kept[i], pa.large_string())  # what pandas' str holds
     whole = pa.Table.from_arrays(arrays, names=names)
