@@ -228,7 +228,7 @@ def test_cycle_chart():
     ax = charts.sales_cycle_trend(section, fmt=EN)
     assert ax.get_title(loc="left") == "Days from lead to sale, by month of sale"
     labels = [line.get_label() for line in ax.get_lines()]
-    assert labels == ["80% of sales within", "median", "month to date"]
+    assert labels == ["80th percentile", "median", "month to date"]
     # the open month is drawn apart: September alone on the lines, October hollow
     assert list(ax.get_lines()[1].get_ydata()) == [14.0]
     assert list(ax.get_lines()[2].get_ydata()) == [20.0]

@@ -221,7 +221,7 @@ PHRASES_COACH: dict[str, dict[str, Any]] = {
         "fr": "Jours entre lead et vente, par mois de vente",
     },
     "cycle.chart.median": {"en": "median", "fr": "médiane"},
-    "cycle.chart.p80": {"en": "80% of sales within", "fr": "80 % des ventes en"},
+    "cycle.chart.p80": {"en": "80th percentile", "fr": "80e centile"},
     "cycle.chart.open": {"en": "month to date", "fr": "mois en cours"},
     "why.no_sales": {"en": "no sale in these months", "fr": "aucune vente sur ces mois"},
     "why.one_month": {
