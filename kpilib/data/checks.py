@@ -98,28 +98,35 @@ def date_bounds(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
     On a datetime64 column, read from its integers, where NaT is the smallest:
     pandas' own min and max mask the NaT first (10M leads' five date columns and
     the orders': 0.35 s, measured)."""
-    values = dates.to_numpy()
-    if values.dtype.kind != "M" or not len(values):
+    held = _date_ints(dates)
+    if held is None:
         return dates.min(), dates.max()
-    ints = values.view("i8")
+    ints, unit = held
     last = ints.max()
     if last == _NAT:
         return pd.NaT, pd.NaT
     first = ints.min()
     if first == _NAT:
         first = ints[ints != _NAT].min()
-    unit = np.datetime_data(values.dtype)[0]
     return _stamp(first, unit), _stamp(last, unit)
 
 
 def latest_date(dates: pd.Series) -> pd.Timestamp:
     """The last date of *dates* (NaT when it has none): :func:`date_bounds`'s second,
     without looking for the first (a copy of the dates where some are missing)."""
+    held = _date_ints(dates)
+    if held is None:
+        return dates.max()
+    last = held[0].max()
+    return pd.NaT if last == _NAT else _stamp(last, held[1])
+
+
+def _date_ints(dates: pd.Series) -> tuple[np.ndarray, str] | None:
+    """The integers of a non-empty datetime64 column and their unit; None otherwise."""
     values = dates.to_numpy()
     if values.dtype.kind != "M" or not len(values):
-        return dates.max()
-    last = values.view("i8").max()
-    return pd.NaT if last == _NAT else _stamp(last, np.datetime_data(values.dtype)[0])
+        return None
+    return values.view("i8"), np.datetime_data(values.dtype)[0]
 
 
 def _stamp(value: np.integer, unit: str) -> pd.Timestamp:
