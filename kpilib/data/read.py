@@ -213,10 +213,11 @@ def _read_parquet(path: Path, columns: Callable[[str], bool] | None) -> RawTable
 
     check_file(path)
     try:
-        names = pq.read_schema(path).names
+        file = pq.ParquetFile(path)  # the footer, read once for the names and the dictionaries
+        names = file.schema_arrow.names
         _duplicates(path.name, _header_names(names), columns)
         keep = [c for c in names if columns is None or columns(c.strip())]
-        frame = read_parquet(path, keep)
+        frame = read_parquet(path, keep, file=file)
     except DataError:
         raise
     except Exception as exc:  # pyarrow raises several unrelated types

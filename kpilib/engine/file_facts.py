@@ -69,7 +69,7 @@ def plain_texts(files: Sequence[Path], columns: Sequence[str]) -> set[str]:
         if not candidates:
             return proven
         file = pq.ParquetFile(path)
-        candidates &= set(text_dictionaries(file, sorted(candidates)))
+        candidates &= set(text_dictionaries(file, candidates))
     plain = set(candidates)
     for path in files if plain else []:
         file = pq.ParquetFile(path, read_dictionary=sorted(plain))
